@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+/**
+ * `leadflow`: the same jobs as the n8n nodes, from a terminal. A thin shell: it parses flags, opens the store, calls
+ * one lib function and prints the result — for people (bars, a funnel) or, with --json, one document for scripts.
+ * Exit codes: 0 done, 1 the job failed, 2 the command line was wrong.
+ */
+import { createWriteStream } from 'node:fs';
+import { Command, Option, CommanderError } from 'commander';
+import { openStore, type Store } from '../lib/store/store';
+import { defaultStorePath } from '../lib/store/location';
+import { requestStop } from '../lib/store/runs';
+import { getLead, getLeadByEmail, listLeads } from '../lib/store/leads';
+import { getMetrics } from '../lib/metrics/metrics';
+import { runPipeline, resumePipeline, type PipelineResult } from '../lib/pipeline/pipeline';
+import { importCsvFile } from '../lib/leads/importLeads';
+import { exportLeads } from '../lib/leads/exportLeads';
+import { previewEmail } from '../lib/outreach/preview';
+import { CHANNELS, LEAD_STATUSES, type Channel, type Industry, type LeadStatus } from '../lib/types';
+import { wholeNumber, integer, channelList, industryList, leadStatus, oneOf } from './cli/args';
+import { progressView } from './cli/progress';
+import { formatFunnel } from './cli/funnel';
+
+const program = new Command('leadflow')
+  .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
+  .option('--db <path>', 'the store file (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
+  .showHelpAfterError('(run `leadflow --help` for usage)')
+  .exitOverride();
+
+function store(): Store {
+  return openStore(program.opts().db ?? defaultStorePath());
+}
+
+function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+program
+  .command('run')
+  .description('run the pipeline: generate → enrich → personalize → send (dry run), with progress and a funnel')
+  .option('--leads <n>', 'synthetic leads to generate first', wholeNumber(0, 10_000_000), 200)
+  .option('--seed <s>', 'generator seed: the same seed gives the same leads', integer, 42)
+  .option('--channels <list>', `channels to write and send on (${CHANNELS.join(',')})`, channelList, ['email', 'linkedin'] as Channel[])
+  .option('--industries <list>', 'restrict generated leads to these industries', industryList)
+  .option('--batch-size <n>', 'leads per transaction', wholeNumber(1, 100_000), 1000)
+  .option('--resume', 'resume the last stopped or crashed run with its own options')
+  .option('--json', 'print one JSON document (metrics + run) instead of progress and a funnel')
+  .action(async (o: { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; json?: boolean }) => {
+    const s = store();
+    const view = progressView(process.stderr, !!o.json);
+    const abort = new AbortController();
+    const onSignal = () => {
+      process.stderr.write('\nstopping after the current batch… (press Ctrl-C again to force)\n');
+      abort.abort();
+      process.once('SIGINT', () => process.exit(130));
+    };
+    process.once('SIGINT', onSignal);
+    let result: PipelineResult;
+    try {
+      const hooks = { onProgress: view.update, signal: abort.signal };
+      result = o.resume
+        ? await resumePipeline(s, hooks)
+        : await runPipeline(s, { leads: o.leads, seed: o.seed, channels: o.channels, industries: o.industries, batchSize: o.batchSize }, hooks);
+    } finally {
+      view.stop();
+      process.off('SIGINT', onSignal);
+    }
+    const metrics = getMetrics(s);
+    if (o.json) {
+      printJson({ ...metrics, run: result });
+    } else {
+      const p = result.progress;
+      const secs = Object.values(result.timings).reduce((a, b) => a + b, 0) / 1000;
+      process.stdout.write(
+        `\nRun #${result.runId} ${result.status === 'DONE' ? 'finished' : 'stopped'} in ${secs.toFixed(1)} s` +
+          (result.resumedFrom ? ` (resumed run #${result.resumedFrom})` : '') +
+          `: ${p.generate.inserted} new lead(s)` +
+          (p.generate.duplicates ? `, ${p.generate.duplicates} already in the store` : '') +
+          `, ${p.enrich.done} enriched, ${p.personalize.done} personalized, ${p.send.sent} send(s) recorded — dry run, nothing was sent.\n`,
+      );
+      if (result.status === 'STOPPED') process.stdout.write('Resume it with `leadflow run --resume`.\n');
+      process.stdout.write('\n' + formatFunnel(metrics, s.path) + '\n');
+    }
+    s.close();
+  });
+
+program
+  .command('metrics')
+  .description('show the funnel, the ledger and what needs attention')
+  .option('--json', 'print the metrics as JSON')
+  .action((o: { json?: boolean }) => {
+    const s = store();
+    const m = getMetrics(s);
+    if (o.json) printJson(m);
+    else process.stdout.write(formatFunnel(m, s.path) + '\n');
+    s.close();
+  });
+
+program
+  .command('leads')
+  .description('list leads')
+  .option('--status <s>', `only leads in this status (${LEAD_STATUSES.join(', ')})`, leadStatus)
+  .option('--search <text>', 'only leads whose name, email, company or title contains this')
+  .option('--limit <n>', 'how many', wholeNumber(1, 10_000), 20)
+  .option('--offset <n>', 'skip this many', wholeNumber(0), 0)
+  .option('--json', 'print JSON')
+  .action((o: { status?: LeadStatus; search?: string; limit: number; offset: number; json?: boolean }) => {
+    const s = store();
+    const page = listLeads(s, { status: o.status, search: o.search, limit: o.limit, offset: o.offset });
+    if (o.json) printJson(page);
+    else {
+      for (const l of page.leads) {
+        process.stdout.write(`${String(l.id).padStart(7)}  ${l.status.padEnd(10)} ${l.variant}  ${l.email.padEnd(42)} ${l.title}, ${l.company}\n`);
+      }
+      process.stdout.write(`${page.leads.length} of ${page.total} lead(s)\n`);
+    }
+    s.close();
+  });
+
+program
+  .command('export')
+  .description('export leads as CSV or JSON Lines (streamed)')
+  .option('--status <s>', 'only leads in this status', leadStatus)
+  .addOption(new Option('--format <f>', 'csv or json (JSON Lines)').argParser(oneOf(['csv', 'json'] as const)).default('csv'))
+  .option('--out <file>', 'write to this file instead of standard output')
+  .action(async (o: { status?: LeadStatus; format: 'csv' | 'json'; out?: string }) => {
+    const s = store();
+    const sink = o.out ? createWriteStream(o.out) : process.stdout;
+    const n = await exportLeads(s, sink, { status: o.status, format: o.format });
+    if (o.out) {
+      await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      process.stderr.write(`exported ${n} lead(s) to ${o.out}\n`);
+    }
+    s.close();
+  });
+
+program
+  .command('import <file>')
+  .description('import leads from a CSV file: bad rows are reported with their reason, good rows go in')
+  .option('--json', 'print the report as JSON')
+  .action((file: string, o: { json?: boolean }) => {
+    const s = store();
+    const report = importCsvFile(s, file);
+    if (o.json) printJson(report);
+    else {
+      process.stdout.write(`${report.inserted} of ${report.rows} row(s) imported into ${s.path}\n`);
+      for (const r of report.rejected) process.stdout.write(`  row ${r.rowNumber}: ${r.reason}\n`);
+    }
+    s.close();
+  });
+
+program
+  .command('stop')
+  .description('ask running pipelines (in any process) to stop after their current batch')
+  .action(() => {
+    const s = store();
+    const n = requestStop(s);
+    process.stdout.write(n ? `asked ${n} running pipeline(s) to stop\n` : 'no pipeline is running\n');
+    s.close();
+  });
+
+program
+  .command('preview <lead>')
+  .description("print a lead's email exactly as it goes on the wire (by id or email)")
+  .option('--out <file>', 'write it to an .eml file instead')
+  .action(async (ref: string, o: { out?: string }) => {
+    const s = store();
+    const lead = /^\d+$/.test(ref) ? getLead(s, Number(ref)) : getLeadByEmail(s, ref);
+    if (!lead) throw new Error(`no lead "${ref}" in ${s.path}: pass a lead id or email (see \`leadflow leads\`)`);
+    const p = await previewEmail(s, lead.id);
+    if (o.out) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(o.out, p.mime);
+      process.stderr.write(`wrote ${o.out} (${p.basis === 'ledger' ? 'as recorded in the ledger' : 'draft, not sent yet'})\n`);
+    } else process.stdout.write(p.mime.toString('utf8'));
+    s.close();
+  });
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`leadflow: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

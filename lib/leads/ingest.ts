@@ -1,0 +1,42 @@
+/**
+ * `ingestLeads`: put valid leads into the store, deduplicated against it. Every lead that does not go in comes back
+ * with its reason (already in the store, or erased at the person's request); the rest go in, in the caller's
+ * transaction.
+ */
+import type { LeadInput } from '../types';
+import type { Store } from '../store/store';
+import { insertLead } from '../store/leads';
+import { emailHash, hasSuppressions } from '../store/suppressions';
+import { assignVariant } from '../personalize/variant';
+
+export interface IngestResult {
+  inserted: { index: number; id: number }[];
+  skipped: { index: number; email: string; reason: string }[];
+}
+
+/** The company's domain: the website's host without "www.", else the email's domain. */
+export function companyDomainOf(lead: Pick<LeadInput, 'website' | 'email'>): string {
+  try {
+    return new URL(lead.website).hostname.replace(/^www\./, '').toLowerCase();
+  } catch {
+    return lead.email.slice(lead.email.lastIndexOf('@') + 1).toLowerCase();
+  }
+}
+
+export function ingestLeads(store: Store, leads: LeadInput[], now: string): IngestResult {
+  const result: IngestResult = { inserted: [], skipped: [] };
+  const erasedCheck = hasSuppressions(store)
+    ? store.stmt("SELECT 1 FROM suppressions WHERE kind = 'email_sha256' AND value = ?")
+    : null;
+  for (let index = 0; index < leads.length; index++) {
+    const lead = leads[index];
+    if (erasedCheck?.get(emailHash(lead.email))) {
+      result.skipped.push({ index, email: lead.email, reason: 'erased: this person asked to be forgotten; not re-imported' });
+      continue;
+    }
+    const id = insertLead(store, { ...lead, variant: assignVariant(lead.email), companyDomain: companyDomainOf(lead) }, now);
+    if (id === null) result.skipped.push({ index, email: lead.email, reason: 'duplicate: this email is already in the store' });
+    else result.inserted.push({ index, id });
+  }
+  return result;
+}

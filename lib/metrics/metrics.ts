@@ -1,0 +1,107 @@
+/**
+ * `getMetrics`: one snapshot of the store that every face shows the same way — counts by status, the funnel with
+ * stage conversions, messages by channel and variant, the ledger by state, and a health summary that says what
+ * needs a person's attention.
+ */
+import { LEAD_STATUSES, type LeadStatus } from '../types';
+import type { Store } from '../store/store';
+import { countLeadsByStatus } from '../store/leads';
+import { countSendsByState, SEND_STATES } from '../outreach/ledger';
+import { countSuppressions } from '../store/suppressions';
+import { latestRun } from '../store/runs';
+
+export interface FunnelStep {
+  stage: 'generated' | 'enriched' | 'messaged' | 'sent' | 'replied';
+  leads: number;
+  /** Percent of the previous step that reached this one (100 for the first). */
+  conversionPct: number;
+}
+
+export interface Metrics {
+  generatedAt: string;
+  leads: { total: number; byStatus: Record<LeadStatus, number>; synthetic: number };
+  funnel: FunnelStep[];
+  messages: {
+    total: number;
+    byChannel: Record<string, number>;
+    byVariant: Record<string, number>;
+    byChannelVariant: Record<string, number>;
+  };
+  sends: { total: number; byState: Record<string, number>; byChannel: Record<string, number>; dryRun: number; live: number };
+  variants: { variant: string; leads: number; sent: number; replied: number }[];
+  suppressions: number;
+  lastRun: { id: number; status: string; startedAt: string; finishedAt: string | null } | null;
+  health: { status: 'ok' | 'attention'; notes: string[] };
+}
+
+function pct(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
+}
+
+export function getMetrics(store: Store): Metrics {
+  const counted = countLeadsByStatus(store);
+  const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<LeadStatus, number>;
+  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  const one = (sql: string) => Number(store.stmt(sql).get()?.n ?? 0);
+
+  const reached = {
+    generated: total,
+    enriched: one('SELECT count(*) AS n FROM enrichments'),
+    messaged: one('SELECT count(DISTINCT lead_id) AS n FROM messages'),
+    sent: one("SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT'"),
+    replied: byStatus.REPLIED,
+  };
+  const order = ['generated', 'enriched', 'messaged', 'sent', 'replied'] as const;
+  const funnel = order.map((stage, i) => ({
+    stage,
+    leads: reached[stage],
+    conversionPct: i === 0 ? 100 : pct(reached[stage], reached[order[i - 1]]),
+  }));
+
+  const messages = { total: 0, byChannel: {} as Record<string, number>, byVariant: {} as Record<string, number>, byChannelVariant: {} as Record<string, number> };
+  for (const r of store.stmt('SELECT channel, variant, count(*) AS n FROM messages GROUP BY channel, variant').all()) {
+    const n = Number(r.n);
+    messages.total += n;
+    messages.byChannel[r.channel as string] = (messages.byChannel[r.channel as string] ?? 0) + n;
+    messages.byVariant[r.variant as string] = (messages.byVariant[r.variant as string] ?? 0) + n;
+    messages.byChannelVariant[`${r.channel}/${r.variant}`] = n;
+  }
+
+  const ledger = countSendsByState(store);
+  const byState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.byState[s] ?? 0]));
+  const byChannel: Record<string, number> = {};
+  for (const r of store.stmt("SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' GROUP BY channel").all()) {
+    byChannel[r.channel as string] = Number(r.n);
+  }
+
+  const variants = store
+    .stmt(
+      `SELECT l.variant,
+              count(*) AS leads,
+              sum(EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id AND s.state = 'SENT')) AS sent,
+              sum(l.status = 'REPLIED') AS replied
+       FROM leads l GROUP BY l.variant ORDER BY l.variant`,
+    )
+    .all()
+    .map((r) => ({ variant: r.variant as string, leads: Number(r.leads), sent: Number(r.sent ?? 0), replied: Number(r.replied ?? 0) }));
+
+  const run = latestRun(store);
+  const notes: string[] = [];
+  if (byState.UNKNOWN) notes.push(`${byState.UNKNOWN} send(s) UNKNOWN: a process stopped mid-send; review before retrying`);
+  if (byState.FAILED) notes.push(`${byState.FAILED} send(s) FAILED`);
+  if (byStatus.FAILED) notes.push(`${byStatus.FAILED} lead(s) FAILED (see their status reason)`);
+  if (run && (run.status === 'CRASHED' || run.status === 'FAILED')) notes.push(`the last run (#${run.id}) ${run.status.toLowerCase()}: resume it with \`leadflow run --resume\``);
+  if (run && run.status === 'STOPPED') notes.push(`the last run (#${run.id}) was stopped: resume it with \`leadflow run --resume\``);
+
+  return {
+    generatedAt: new Date().toISOString(),
+    leads: { total, byStatus, synthetic: one('SELECT count(*) AS n FROM leads WHERE synthetic = 1') },
+    funnel,
+    messages,
+    sends: { total: ledger.dryRun + ledger.live, byState, byChannel, dryRun: ledger.dryRun, live: ledger.live },
+    variants,
+    suppressions: countSuppressions(store),
+    lastRun: run ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt } : null,
+    health: { status: notes.length ? 'attention' : 'ok', notes },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * The send ledger (DESIGN.md): one row per (lead, channel, step, mode), and the only way anything is sent.
+ *
+ *   enqueue  → QUEUED                       (idempotent: the UNIQUE key absorbs repeats)
+ *   claim    → QUEUED → SENDING             (BEGIN IMMEDIATE, so two processes never claim one row)
+ *   settle   → SENT | FAILED | SKIPPED | QUEUED (retry later)
+ *   recover  → SENDING of a dead worker → UNKNOWN (live: never re-sent on its own) or QUEUED (dry run: nothing left)
+ */
+import type { Channel } from '../types';
+import type { Store } from '../store/store';
+
+export type SendState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED' | 'UNKNOWN' | 'SKIPPED';
+export const SEND_STATES: SendState[] = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'UNKNOWN', 'SKIPPED'];
+
+export interface LedgerKey {
+  leadId: number;
+  channel: Channel;
+  step: number;
+  dryRun: boolean;
+}
+
+/** Queue a send; returns false when the (lead, channel, step, mode) row already exists, whatever its state. */
+export function enqueue(store: Store, key: LedgerKey, messageId: number, now: string): boolean {
+  const r = store
+    .stmt(
+      `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .run(key.leadId, key.channel, key.step, key.dryRun ? 1 : 0, messageId, now, now);
+  return Number(r.changes) === 1;
+}
+
+export interface ClaimedSend {
+  id: number;
+  leadId: number;
+  channel: Channel;
+  step: number;
+  dryRun: boolean;
+  messageId: number;
+  attempts: number;
+}
+
+export interface ClaimOptions {
+  dryRun: boolean;
+  channels?: Channel[];
+  limit: number;
+  /** Who holds the claim: `pid@host#run`, so a crashed holder can be recognised. */
+  worker: string;
+  now: string;
+}
+
+/** Claim up to `limit` due rows for this worker, atomically. */
+export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
+  const channels = o.channels?.length ? o.channels : ['email', 'linkedin'];
+  const marks = channels.map(() => '?').join(', ');
+  return store.tx(() => {
+    const rows = store
+      .stmt(
+        `SELECT id, lead_id, channel, step, dry_run, message_id, attempts FROM sends
+         WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${marks})
+           AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+         ORDER BY id LIMIT ?`,
+      )
+      .all(o.dryRun ? 1 : 0, ...channels, o.now, o.limit);
+    const mark = store.stmt(
+      `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id = ? AND state = 'QUEUED'`,
+    );
+    const claimed: ClaimedSend[] = [];
+    for (const r of rows) {
+      if (Number(mark.run(o.worker, o.now, o.now, r.id as number).changes) !== 1) continue;
+      claimed.push({
+        id: r.id as number,
+        leadId: r.lead_id as number,
+        channel: r.channel as Channel,
+        step: r.step as number,
+        dryRun: r.dry_run === 1,
+        messageId: r.message_id as number,
+        attempts: (r.attempts as number) + 1,
+      });
+    }
+    return claimed;
+  });
+}
+
+export type Settlement =
+  | {
+      state: 'SENT';
+      envelopeFrom: string;
+      envelopeTo: string;
+      rfcMessageId: string | null;
+      headers: Record<string, string> | null;
+      response: string;
+    }
+  | { state: 'FAILED'; error: string }
+  | { state: 'SKIPPED'; error: string }
+  | { state: 'QUEUED'; error: string; nextAttemptAt: string };
+
+/** Record how a claimed send ended. Only a row still SENDING under this worker's claim is changed. */
+export function settle(store: Store, id: number, worker: string, s: Settlement, now: string): boolean {
+  let r;
+  if (s.state === 'SENT') {
+    r = store
+      .stmt(
+        `UPDATE sends SET state = 'SENT', envelope_from = ?, envelope_to = ?, rfc_message_id = ?, headers = ?,
+           response = ?, error = NULL, sent_at = ?, claimed_by = NULL, updated_at = ?
+         WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
+      )
+      .run(
+        s.envelopeFrom,
+        s.envelopeTo,
+        s.rfcMessageId,
+        s.headers ? JSON.stringify(s.headers) : null,
+        s.response,
+        now,
+        now,
+        id,
+        worker,
+      );
+  } else {
+    r = store
+      .stmt(
+        `UPDATE sends SET state = ?, error = ?, next_attempt_at = ?, claimed_by = NULL, updated_at = ?
+         WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
+      )
+      .run(s.state, s.error, s.state === 'QUEUED' ? s.nextAttemptAt : null, now, id, worker);
+  }
+  return Number(r.changes) === 1;
+}
+
+/**
+ * Rows left SENDING by a worker that is gone. A live one may or may not have reached the server, so it becomes
+ * UNKNOWN and waits for a person; a dry-run one sent nothing and simply goes back to the queue.
+ */
+export function recoverAbandoned(store: Store, deadWorkers: string[], now: string): { unknown: number; requeued: number } {
+  let unknown = 0;
+  let requeued = 0;
+  if (deadWorkers.length === 0) return { unknown, requeued };
+  store.tx(() => {
+    for (const w of deadWorkers) {
+      requeued += Number(
+        store
+          .stmt(
+            `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, updated_at = ?
+             WHERE state = 'SENDING' AND claimed_by = ? AND dry_run = 1`,
+          )
+          .run(now, w).changes,
+      );
+      unknown += Number(
+        store
+          .stmt(
+            `UPDATE sends SET state = 'UNKNOWN', error = 'the sending process stopped mid-send; it may or may not have been delivered', updated_at = ?
+             WHERE state = 'SENDING' AND claimed_by = ? AND dry_run = 0`,
+          )
+          .run(now, w).changes,
+      );
+    }
+  });
+  return { unknown, requeued };
+}
+
+/** Workers that hold SENDING rows right now. */
+export function workersHoldingClaims(store: Store): string[] {
+  return store
+    .stmt("SELECT DISTINCT claimed_by FROM sends WHERE state = 'SENDING' AND claimed_by IS NOT NULL")
+    .all()
+    .map((r) => r.claimed_by as string);
+}
+
+export function countSendsByState(store: Store): { byState: Record<string, number>; dryRun: number; live: number } {
+  const byState: Record<string, number> = {};
+  let dryRun = 0;
+  let live = 0;
+  for (const r of store.stmt('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()) {
+    const n = Number(r.n);
+    byState[r.state as string] = (byState[r.state as string] ?? 0) + n;
+    if (r.dry_run === 1) dryRun += n;
+    else live += n;
+  }
+  return { byState, dryRun, live };
+}

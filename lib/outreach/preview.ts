@@ -1,0 +1,59 @@
+/**
+ * `previewEmail`: the exact MIME bytes of a lead's email. When the ledger holds a record (a dry run or a live
+ * send), the bytes are composed from that record — identical to what the live sender transmits for it. Before
+ * any send, the preview is composed as a send right now would be.
+ */
+import type { Store } from '../store/store';
+import { getLead } from '../store/leads';
+import { getMessage } from '../store/messages';
+import { composeMime, outgoingEmail, outgoingFromLedger, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outgoing';
+
+export interface EmailPreview {
+  leadId: number;
+  /** 'ledger': composed from what a send recorded; 'draft': nothing sent yet, composed as of now. */
+  basis: 'ledger' | 'draft';
+  dryRun: boolean | null;
+  record: OutgoingEmail;
+  mime: Buffer;
+}
+
+export class PreviewError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreviewError';
+  }
+}
+
+export async function previewEmail(
+  store: Store,
+  leadId: number,
+  o: { step?: number; sender?: Sender; now?: Date } = {},
+): Promise<EmailPreview> {
+  const step = o.step ?? 1;
+  const lead = getLead(store, leadId);
+  if (!lead) throw new PreviewError(`no lead with id ${leadId} in ${store.path}`);
+  const sent = store
+    .stmt(
+      `SELECT s.envelope_from, s.envelope_to, s.headers, s.dry_run, s.message_id FROM sends s
+       WHERE s.lead_id = ? AND s.channel = 'email' AND s.step = ? AND s.headers IS NOT NULL
+       ORDER BY s.dry_run ASC LIMIT 1`,
+    )
+    .get(leadId, step);
+  if (sent) {
+    const message = getMessage(store, sent.message_id as number)!;
+    const record = outgoingFromLedger(
+      { envelopeFrom: sent.envelope_from as string, envelopeTo: sent.envelope_to as string, headers: sent.headers as string },
+      message.body,
+    );
+    return { leadId, basis: 'ledger', dryRun: sent.dry_run === 1, record, mime: await composeMime(record) };
+  }
+  const row = store
+    .stmt("SELECT id FROM messages WHERE lead_id = ? AND channel = 'email' AND step = ? AND variant = ?")
+    .get(leadId, step, lead.variant);
+  if (!row) {
+    throw new PreviewError(`lead ${leadId} (${lead.email}) has no email message yet (status ${lead.status}): run the pipeline first`);
+  }
+  const message = getMessage(store, row.id as number)!;
+  const record = outgoingEmail({ lead, message, sender: o.sender ?? DRY_RUN_SENDER, date: o.now ?? new Date() });
+  return { leadId, basis: 'draft', dryRun: null, record, mime: await composeMime(record) };
+}

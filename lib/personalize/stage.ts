@@ -1,0 +1,77 @@
+/**
+ * The personalize stage: ENRICHED → MESSAGED. Every draft passes the copy contract before it is stored; a lead whose
+ * assigned variant breaks it on every requested channel becomes FAILED with the violations as its reason, so a
+ * message that breaks the contract is never sendable.
+ */
+import type { Channel } from '../types';
+import type { Store } from '../store/store';
+import { leadsInStatus, advanceLeadStatus, setLeadStatus } from '../store/leads';
+import { enrichmentsFor } from '../store/enrichments';
+import { saveMessage } from '../store/messages';
+import { draftMessages, TEMPLATE_SOURCE } from './templates';
+import { checkCopy, countWords } from './copyContract';
+import { batchRoom, type StageControl } from '../pipeline/control';
+
+export interface PersonalizeTally {
+  messaged: number;
+  messages: number;
+  rejected: number;
+  failedLeads: number;
+}
+
+export interface PersonalizeOptions {
+  channels: Channel[];
+  senderName?: string;
+}
+
+export function personalizeEnriched(
+  store: Store,
+  o: PersonalizeOptions,
+  c: StageControl<PersonalizeTally> = {},
+): PersonalizeTally {
+  const tally: PersonalizeTally = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0 };
+  let afterId = 0;
+  for (;;) {
+    const room = batchRoom(c, tally.messaged + tally.failedLeads);
+    if (room <= 0 || c.shouldStop?.()) break;
+    const batch = leadsInStatus(store, 'ENRICHED', afterId, room);
+    if (batch.length === 0) break;
+    const enrichments = enrichmentsFor(store, batch[0].id, batch[batch.length - 1].id);
+    const now = new Date().toISOString();
+    store.tx(() => {
+      for (const lead of batch) {
+        const enrichment = enrichments.get(lead.id);
+        if (!enrichment) {
+          setLeadStatus(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
+          tally.failedLeads++;
+          continue;
+        }
+        const sendable = new Set<Channel>();
+        const problems: string[] = [];
+        for (const draft of draftMessages(lead, enrichment, { channels: o.channels, senderName: o.senderName })) {
+          const violations = checkCopy(draft);
+          if (violations.length) {
+            tally.rejected++;
+            if (draft.variant === lead.variant) {
+              problems.push(`${draft.channel}/${draft.variant}: ${violations.map((v) => v.detail).join('; ')}`);
+            }
+            continue;
+          }
+          saveMessage(store, lead.id, draft, countWords(draft.body), TEMPLATE_SOURCE, now);
+          tally.messages++;
+          if (draft.variant === lead.variant) sendable.add(draft.channel);
+        }
+        if (sendable.size > 0) {
+          if (advanceLeadStatus(store, lead.id, 'ENRICHED', 'MESSAGED', now)) tally.messaged++;
+        } else {
+          setLeadStatus(store, lead.id, 'FAILED', now, 'copy contract: ' + problems.join(' | '));
+          tally.failedLeads++;
+        }
+      }
+      c.inBatch?.(tally);
+    });
+    afterId = batch[batch.length - 1].id;
+    c.onBatch?.(tally);
+  }
+  return tally;
+}

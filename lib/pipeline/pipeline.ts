@@ -1,0 +1,228 @@
+/**
+ * The pipeline: generate → enrich → personalize → send (dry run), over the store, in batches.
+ *
+ * Promises:
+ * - each batch is one transaction, and the run's progress commits inside it, so the store never holds half a batch
+ *   and the progress never claims work that did not land;
+ * - a stop request (from this process or another: `requestStop`) is honoured between batches;
+ * - a stopped or crashed run resumes where it left off (`resume: true`): generation continues the same seeded
+ *   sequence after the last committed lead, and each later stage picks up its leads by status;
+ * - before starting, runs and send claims left by dead processes are reaped (dry-run claims go back to the queue).
+ */
+import type { Channel, Industry } from '../types';
+import type { Store } from '../store/store';
+import { startRun, saveProgress, stopRequested, finishRun, reapCrashedRuns, latestResumable, type RunStatus } from '../store/runs';
+import { isOwnerAlive, ownerId } from '../store/owner';
+import { countLeadsByStatus } from '../store/leads';
+import { recoverAbandoned, workersHoldingClaims } from '../outreach/ledger';
+import { createLeadGenerator } from '../leads/generate';
+import { ingestLeads } from '../leads/ingest';
+import { enrichNewLeads } from '../enrich/stage';
+import { personalizeEnriched } from '../personalize/stage';
+import { sendMessaged } from '../outreach/stage';
+import { DEFAULT_BATCH_SIZE } from './control';
+
+export const STAGES = ['generate', 'enrich', 'personalize', 'send'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface PipelineOptions {
+  /** How many synthetic leads to generate first (0: work on what the store holds). */
+  leads: number;
+  seed: number;
+  industries?: Industry[];
+  countries?: string[];
+  channels: Channel[];
+  batchSize?: number;
+}
+
+export interface StageProgress {
+  done: number;
+  total: number;
+}
+
+export interface PipelineProgress {
+  generate: StageProgress & { inserted: number; duplicates: number };
+  enrich: StageProgress;
+  personalize: StageProgress & { messages: number; failed: number };
+  send: StageProgress & { queued: number; sent: number; skipped: number; failed: number };
+}
+
+export interface ProgressEvent {
+  runId: number;
+  stage: Stage;
+  done: number;
+  total: number;
+  progress: PipelineProgress;
+}
+
+export interface PipelineResult {
+  runId: number;
+  status: Extract<RunStatus, 'DONE' | 'STOPPED'>;
+  resumedFrom: number | null;
+  progress: PipelineProgress;
+  /** Wall time per stage in ms. */
+  timings: Record<Stage, number>;
+  recovered: { crashedRuns: number[]; requeuedSends: number; unknownSends: number };
+}
+
+export interface RunHooks {
+  onProgress?: (e: ProgressEvent) => void;
+  /** Aborting stops the run at the next batch boundary, like `requestStop`. */
+  signal?: AbortSignal;
+}
+
+export class NothingToResumeError extends Error {
+  constructor() {
+    super('there is no stopped or crashed run to resume in this store; start one with `leadflow run`');
+    this.name = 'NothingToResumeError';
+  }
+}
+
+function emptyProgress(): PipelineProgress {
+  return {
+    generate: { done: 0, total: 0, inserted: 0, duplicates: 0 },
+    enrich: { done: 0, total: 0 },
+    personalize: { done: 0, total: 0, messages: 0, failed: 0 },
+    send: { done: 0, total: 0, queued: 0, sent: 0, skipped: 0, failed: 0 },
+  };
+}
+
+/** Bring the store back to a consistent state after processes that died mid-work. */
+export function recoverFromCrashes(store: Store): PipelineResult['recovered'] {
+  const crashedRuns = reapCrashedRuns(store);
+  const dead = workersHoldingClaims(store).filter((w) => !isOwnerAlive(w));
+  const { requeued, unknown } = recoverAbandoned(store, dead, new Date().toISOString());
+  return { crashedRuns, requeuedSends: requeued, unknownSends: unknown };
+}
+
+export async function runPipeline(store: Store, options: PipelineOptions, hooks: RunHooks = {}): Promise<PipelineResult> {
+  return execute(store, options, emptyProgress(), null, hooks);
+}
+
+/** Resume the newest stopped or crashed run with the options it was started with. */
+export async function resumePipeline(store: Store, hooks: RunHooks = {}): Promise<PipelineResult> {
+  recoverFromCrashes(store);
+  const previous = latestResumable<PipelineOptions, PipelineProgress>(store);
+  if (!previous) throw new NothingToResumeError();
+  return execute(store, previous.options, previous.progress, previous.id, hooks);
+}
+
+async function execute(
+  store: Store,
+  options: PipelineOptions,
+  progress: PipelineProgress,
+  resumedFrom: number | null,
+  hooks: RunHooks,
+): Promise<PipelineResult> {
+  const recovered = recoverFromCrashes(store);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const runId = startRun(store, options, progress, resumedFrom);
+  const worker = `${ownerId()}#run${runId}`;
+  const timings: Record<Stage, number> = { generate: 0, enrich: 0, personalize: 0, send: 0 };
+
+  let stopped = false;
+  const shouldStop = () => {
+    if (!stopped) stopped = hooks.signal?.aborted === true || stopRequested(store, runId);
+    return stopped;
+  };
+  const emit = (stage: Stage) => {
+    const p = progress[stage];
+    hooks.onProgress?.({ runId, stage, done: p.done, total: p.total, progress });
+  };
+  const record = () => saveProgress(store, runId, progress);
+
+  try {
+    // generate: continue the seeded sequence after the last committed lead.
+    let t = performance.now();
+    const gen = progress.generate;
+    gen.total = options.leads;
+    if (gen.done < gen.total) {
+      const generator = createLeadGenerator({ seed: options.seed, industries: options.industries, countries: options.countries });
+      for (let i = 0; i < gen.done; i++) generator.next();
+      emit('generate');
+      while (gen.done < gen.total && !shouldStop()) {
+        const n = Math.min(batchSize, gen.total - gen.done);
+        const leads = Array.from({ length: n }, () => generator.next());
+        const now = new Date().toISOString();
+        store.tx(() => {
+          const r = ingestLeads(store, leads, now);
+          gen.done += n;
+          gen.inserted += r.inserted.length;
+          gen.duplicates += r.skipped.length;
+          record();
+        });
+        emit('generate');
+      }
+    }
+    timings.generate = performance.now() - t;
+
+    // enrich / personalize / send: each picks its leads by status, so a resumed run simply continues.
+    t = performance.now();
+    if (!stopped) {
+      const base = progress.enrich.done;
+      progress.enrich.total = base + (countLeadsByStatus(store).NEW ?? 0);
+      emit('enrich');
+      enrichNewLeads(store, {
+        batchSize,
+        shouldStop,
+        inBatch: (tally) => {
+          progress.enrich.done = base + tally.enriched;
+          record();
+        },
+        onBatch: () => emit('enrich'),
+      });
+    }
+    timings.enrich = performance.now() - t;
+
+    t = performance.now();
+    if (!stopped) {
+      const base = { done: progress.personalize.done, messages: progress.personalize.messages, failed: progress.personalize.failed };
+      progress.personalize.total = base.done + (countLeadsByStatus(store).ENRICHED ?? 0);
+      emit('personalize');
+      personalizeEnriched(store, { channels: options.channels }, {
+        batchSize,
+        shouldStop,
+        inBatch: (tally) => {
+          progress.personalize.done = base.done + tally.messaged + tally.failedLeads;
+          progress.personalize.messages = base.messages + tally.messages;
+          progress.personalize.failed = base.failed + tally.failedLeads;
+          record();
+        },
+        onBatch: () => emit('personalize'),
+      });
+    }
+    timings.personalize = performance.now() - t;
+
+    t = performance.now();
+    if (!stopped) {
+      const s = progress.send;
+      const base = { done: s.done, queued: s.queued, sent: s.sent, skipped: s.skipped, failed: s.failed };
+      s.total = base.done + (countLeadsByStatus(store).MESSAGED ?? 0);
+      emit('send');
+      await sendMessaged(store, { channels: options.channels, dryRun: true, worker }, {
+        batchSize,
+        shouldStop,
+        inBatch: (tally) => {
+          s.done = base.done + tally.leads;
+          s.queued = base.queued + tally.queued;
+          s.sent = base.sent + tally.sent;
+          s.skipped = base.skipped + tally.skipped;
+          s.failed = base.failed + tally.failed;
+          record();
+        },
+        onBatch: () => emit('send'),
+      });
+    }
+    timings.send = performance.now() - t;
+
+    const status = stopped ? 'STOPPED' : 'DONE';
+    store.tx(() => {
+      record();
+      finishRun(store, runId, status);
+    });
+    return { runId, status, resumedFrom, progress, timings, recovered };
+  } catch (err) {
+    finishRun(store, runId, 'FAILED', (err as Error).message);
+    throw err;
+  }
+}

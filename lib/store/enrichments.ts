@@ -1,0 +1,55 @@
+/** The enrichments table: one enrichment per lead, with per-field provenance, stored as JSON where it is a list. */
+import type { Enrichment } from '../types';
+import type { Store } from './store';
+
+export function saveEnrichment(store: Store, leadId: number, e: Enrichment, now: string): void {
+  store
+    .stmt(
+      `INSERT INTO enrichments (lead_id, company_size, persona, seniority, pain_points, buying_triggers, confidence,
+         provenance, source, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (lead_id) DO UPDATE SET company_size = excluded.company_size, persona = excluded.persona,
+         seniority = excluded.seniority, pain_points = excluded.pain_points, buying_triggers = excluded.buying_triggers,
+         confidence = excluded.confidence, provenance = excluded.provenance, source = excluded.source,
+         created_at = excluded.created_at`,
+    )
+    .run(
+      leadId,
+      e.companySize,
+      e.persona,
+      e.seniority,
+      JSON.stringify(e.painPoints),
+      JSON.stringify(e.buyingTriggers),
+      e.confidence,
+      JSON.stringify(e.provenance),
+      e.source,
+      now,
+    );
+}
+
+export function enrichmentFromRow(r: Record<string, unknown>): Enrichment {
+  return {
+    companySize: r.company_size as Enrichment['companySize'],
+    persona: r.persona as string,
+    seniority: r.seniority as Enrichment['seniority'],
+    painPoints: JSON.parse(r.pain_points as string) as string[],
+    buyingTriggers: JSON.parse(r.buying_triggers as string) as string[],
+    confidence: r.confidence as number,
+    provenance: JSON.parse(r.provenance as string) as Enrichment['provenance'],
+    source: r.source as string,
+  };
+}
+
+export function getEnrichment(store: Store, leadId: number): Enrichment | undefined {
+  const row = store.stmt('SELECT * FROM enrichments WHERE lead_id = ?').get(leadId);
+  return row && enrichmentFromRow(row);
+}
+
+/** Enrichments for a keyset page of lead ids, in one query. */
+export function enrichmentsFor(store: Store, firstId: number, lastId: number): Map<number, Enrichment> {
+  const out = new Map<number, Enrichment>();
+  for (const r of store.stmt('SELECT * FROM enrichments WHERE lead_id BETWEEN ? AND ?').all(firstId, lastId)) {
+    out.set(r.lead_id as number, enrichmentFromRow(r));
+  }
+  return out;
+}

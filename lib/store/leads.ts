@@ -1,0 +1,150 @@
+/**
+ * The leads table: insert with dedup (email is unique, case-insensitively), read back as `Lead`, move statuses.
+ * SQL for leads lives here and nowhere else.
+ */
+import type { Lead, LeadInput, LeadStatus, Variant } from '../types';
+import type { Store } from './store';
+
+export interface LeadRow extends LeadInput {
+  variant: Variant;
+  companyDomain: string;
+}
+
+const INSERT = `INSERT INTO leads (email, first_name, last_name, title, company, company_domain, website, linkedin_url,
+    industry, country, timezone, synthetic, source, variant, status, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?)
+  ON CONFLICT (email) DO NOTHING`;
+
+/** Insert one lead; returns its id, or null when the email is already in the store. Call inside `store.tx`. */
+export function insertLead(store: Store, lead: LeadRow, now: string): number | null {
+  const result = store
+    .stmt(INSERT)
+    .run(
+      lead.email,
+      lead.firstName,
+      lead.lastName,
+      lead.title,
+      lead.company,
+      lead.companyDomain,
+      lead.website,
+      lead.linkedinUrl,
+      lead.industry,
+      lead.country,
+      lead.timezone,
+      lead.synthetic ? 1 : 0,
+      lead.source,
+      lead.variant,
+      now,
+      now,
+    );
+  return Number(result.changes) === 1 ? Number(result.lastInsertRowid) : null;
+}
+
+const COLUMNS = `id, email, first_name, last_name, title, company, company_domain, website, linkedin_url, industry,
+  country, timezone, synthetic, source, variant, status, status_reason, created_at, updated_at`;
+
+export interface StoredLead extends Lead {
+  companyDomain: string;
+  statusReason: string | null;
+}
+
+export function leadFromRow(r: Record<string, unknown>): StoredLead {
+  return {
+    id: r.id as number,
+    email: r.email as string,
+    firstName: r.first_name as string,
+    lastName: r.last_name as string,
+    title: r.title as string,
+    company: r.company as string,
+    companyDomain: r.company_domain as string,
+    website: r.website as string,
+    linkedinUrl: r.linkedin_url as string,
+    industry: r.industry as string,
+    country: r.country as string,
+    timezone: r.timezone as string,
+    synthetic: r.synthetic === 1,
+    source: r.source as string,
+    variant: r.variant as Variant,
+    status: r.status as LeadStatus,
+    statusReason: (r.status_reason as string | null) ?? null,
+    createdAt: r.created_at as string,
+    updatedAt: r.updated_at as string,
+  };
+}
+
+export function getLead(store: Store, id: number): StoredLead | undefined {
+  const row = store.stmt(`SELECT ${COLUMNS} FROM leads WHERE id = ?`).get(id);
+  return row && leadFromRow(row);
+}
+
+export function getLeadByEmail(store: Store, email: string): StoredLead | undefined {
+  const row = store.stmt(`SELECT ${COLUMNS} FROM leads WHERE email = ?`).get(email);
+  return row && leadFromRow(row);
+}
+
+/** Keyset page of leads in one status, in id order: the unit of work of every pipeline stage. */
+export function leadsInStatus(store: Store, status: LeadStatus, afterId: number, limit: number): StoredLead[] {
+  return store
+    .stmt(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`)
+    .all(status, afterId, limit)
+    .map(leadFromRow);
+}
+
+export function setLeadStatus(store: Store, id: number, status: LeadStatus, now: string, reason: string | null = null) {
+  store.stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?').run(status, reason, now, id);
+}
+
+/** Move a lead only if it is still in `from`: concurrent stages never step on each other's results. */
+export function advanceLeadStatus(store: Store, id: number, from: LeadStatus, to: LeadStatus, now: string): boolean {
+  const r = store
+    .stmt('UPDATE leads SET status = ?, status_reason = NULL, updated_at = ? WHERE id = ? AND status = ?')
+    .run(to, now, id, from);
+  return Number(r.changes) === 1;
+}
+
+export interface LeadQuery {
+  status?: LeadStatus;
+  /** Case-insensitive substring of name, email, company or title. */
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export function listLeads(store: Store, q: LeadQuery = {}): { total: number; leads: StoredLead[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (q.status) {
+    where.push('status = ?');
+    params.push(q.status);
+  }
+  if (q.search) {
+    const like = '%' + q.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+    where.push(
+      "(email LIKE ? ESCAPE '\\' OR first_name || ' ' || last_name LIKE ? ESCAPE '\\' OR company LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')",
+    );
+    params.push(like, like, like, like);
+  }
+  const clause = where.length ? 'WHERE ' + where.join(' AND ') : '';
+  const total = Number(store.stmt(`SELECT count(*) AS n FROM leads ${clause}`).get(...params)?.n ?? 0);
+  const leads = store
+    .stmt(`SELECT ${COLUMNS} FROM leads ${clause} ORDER BY id LIMIT ? OFFSET ?`)
+    .all(...params, q.limit ?? 50, q.offset ?? 0)
+    .map(leadFromRow);
+  return { total, leads };
+}
+
+/** Stream every lead (optionally of one status) without holding them in memory. */
+export function* iterateLeads(store: Store, status?: LeadStatus): Generator<StoredLead> {
+  const rows = status
+    ? store.stmt(`SELECT ${COLUMNS} FROM leads WHERE status = ? ORDER BY id`).iterate(status)
+    : store.stmt(`SELECT ${COLUMNS} FROM leads ORDER BY id`).iterate();
+  for (const r of rows) yield leadFromRow(r);
+}
+
+export function countLeadsByStatus(store: Store): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of store.stmt('SELECT status, count(*) AS n FROM leads GROUP BY status').all()) {
+    out[r.status as string] = Number(r.n);
+  }
+  return out;
+}

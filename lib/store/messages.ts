@@ -1,0 +1,59 @@
+/** The messages table: drafts that passed the copy contract, one per lead x channel x step x variant. */
+import type { Channel, MessageDraft, Variant } from '../types';
+import type { Store } from './store';
+
+export interface StoredMessage extends MessageDraft {
+  id: number;
+  leadId: number;
+  wordCount: number;
+  source: string;
+  createdAt: string;
+}
+
+/** Insert or replace a lead's draft; returns the message id. */
+export function saveMessage(
+  store: Store,
+  leadId: number,
+  d: MessageDraft,
+  wordCount: number,
+  source: string,
+  now: string,
+): number {
+  const row = store
+    .stmt(
+      `INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at
+       RETURNING id`,
+    )
+    .get(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now);
+  return row!.id as number;
+}
+
+export function messageFromRow(r: Record<string, unknown>): StoredMessage {
+  return {
+    id: r.id as number,
+    leadId: r.lead_id as number,
+    channel: r.channel as Channel,
+    variant: r.variant as Variant,
+    step: r.step as number,
+    subject: (r.subject as string | null) ?? null,
+    body: r.body as string,
+    wordCount: r.word_count as number,
+    source: r.source as string,
+    createdAt: r.created_at as string,
+  };
+}
+
+export function messagesForLead(store: Store, leadId: number): StoredMessage[] {
+  return store
+    .stmt('SELECT * FROM messages WHERE lead_id = ? ORDER BY step, channel, variant')
+    .all(leadId)
+    .map(messageFromRow);
+}
+
+export function getMessage(store: Store, id: number): StoredMessage | undefined {
+  const row = store.stmt('SELECT * FROM messages WHERE id = ?').get(id);
+  return row && messageFromRow(row);
+}

@@ -1,0 +1,105 @@
+/**
+ * Pipeline runs: what was asked, how far it got, who runs it, and whether someone asked it to stop. The row is the
+ * channel between processes: `leadflow stop` in one terminal flags it, the running pipeline reads the flag between
+ * batches. A run whose owner died is marked CRASHED and can be resumed.
+ */
+import type { Store } from './store';
+import { isOwnerAlive, ownerId } from './owner';
+
+export type RunStatus = 'RUNNING' | 'STOPPED' | 'DONE' | 'FAILED' | 'CRASHED';
+
+export interface RunRecord<O = unknown, P = unknown> {
+  id: number;
+  status: RunStatus;
+  options: O;
+  progress: P;
+  stopRequested: boolean;
+  owner: string;
+  heartbeatAt: string;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  resumedFrom: number | null;
+}
+
+function runFromRow<O, P>(r: Record<string, unknown>): RunRecord<O, P> {
+  return {
+    id: r.id as number,
+    status: r.status as RunStatus,
+    options: JSON.parse(r.options as string) as O,
+    progress: JSON.parse(r.progress as string) as P,
+    stopRequested: r.stop_requested === 1,
+    owner: r.owner as string,
+    heartbeatAt: r.heartbeat_at as string,
+    startedAt: r.started_at as string,
+    finishedAt: (r.finished_at as string | null) ?? null,
+    error: (r.error as string | null) ?? null,
+    resumedFrom: (r.resumed_from as number | null) ?? null,
+  };
+}
+
+export function startRun(store: Store, options: unknown, progress: unknown, resumedFrom: number | null = null): number {
+  const now = new Date().toISOString();
+  const r = store
+    .stmt(
+      `INSERT INTO runs (status, options, progress, owner, heartbeat_at, started_at, resumed_from)
+       VALUES ('RUNNING', ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(JSON.stringify(options), JSON.stringify(progress), ownerId(), now, now, resumedFrom);
+  return Number(r.lastInsertRowid);
+}
+
+/** Save progress (inside the caller's batch transaction, so progress and work commit together). */
+export function saveProgress(store: Store, id: number, progress: unknown): void {
+  store
+    .stmt('UPDATE runs SET progress = ?, heartbeat_at = ? WHERE id = ?')
+    .run(JSON.stringify(progress), new Date().toISOString(), id);
+}
+
+export function stopRequested(store: Store, id: number): boolean {
+  return store.stmt('SELECT stop_requested FROM runs WHERE id = ?').get(id)?.stop_requested === 1;
+}
+
+export function finishRun(store: Store, id: number, status: Exclude<RunStatus, 'RUNNING'>, error: string | null = null) {
+  store
+    .stmt('UPDATE runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ? WHERE id = ?')
+    .run(status, error, new Date().toISOString(), new Date().toISOString(), id);
+}
+
+/** Ask every running pipeline to stop at its next batch boundary. Returns how many were asked. */
+export function requestStop(store: Store): number {
+  return Number(store.stmt("UPDATE runs SET stop_requested = 1 WHERE status = 'RUNNING'").run().changes);
+}
+
+export function getRun<O, P>(store: Store, id: number): RunRecord<O, P> | undefined {
+  const row = store.stmt('SELECT * FROM runs WHERE id = ?').get(id);
+  return row && runFromRow<O, P>(row);
+}
+
+export function runningRuns<O, P>(store: Store): RunRecord<O, P>[] {
+  return store.stmt("SELECT * FROM runs WHERE status = 'RUNNING' ORDER BY id").all().map((r) => runFromRow<O, P>(r));
+}
+
+/** Mark RUNNING runs whose process is gone as CRASHED; returns their ids. */
+export function reapCrashedRuns(store: Store): number[] {
+  const dead = runningRuns(store).filter((r) => !isOwnerAlive(r.owner));
+  for (const r of dead) finishRun(store, r.id, 'CRASHED', `the process ${r.owner} ended without finishing the run`);
+  return dead.map((r) => r.id);
+}
+
+/** The newest stopped or crashed run that no later run has resumed. */
+export function latestResumable<O, P>(store: Store): RunRecord<O, P> | undefined {
+  const row = store
+    .stmt(
+      `SELECT * FROM runs r WHERE status IN ('STOPPED', 'CRASHED')
+         AND NOT EXISTS (SELECT 1 FROM runs later WHERE later.resumed_from = r.id)
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get();
+  return row && runFromRow<O, P>(row);
+}
+
+export function latestRun<O, P>(store: Store): RunRecord<O, P> | undefined {
+  const row = store.stmt('SELECT * FROM runs ORDER BY id DESC LIMIT 1').get();
+  return row && runFromRow<O, P>(row);
+}

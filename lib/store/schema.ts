@@ -1,0 +1,125 @@
+/**
+ * The store's schema, one migration per `PRAGMA user_version`. Migrations only ever append: a released step is
+ * never edited, so every store file can be brought forward from any older version.
+ */
+
+export const MIGRATIONS: string[] = [
+  // v1: the foundation.
+  `
+  CREATE TABLE leads (
+    id             INTEGER PRIMARY KEY,
+    email          TEXT    NOT NULL COLLATE NOCASE UNIQUE,
+    first_name     TEXT    NOT NULL,
+    last_name      TEXT    NOT NULL,
+    title          TEXT    NOT NULL,
+    company        TEXT    NOT NULL,
+    company_domain TEXT    NOT NULL COLLATE NOCASE,
+    website        TEXT    NOT NULL,
+    linkedin_url   TEXT    NOT NULL DEFAULT '',
+    industry       TEXT    NOT NULL,
+    country        TEXT    NOT NULL,
+    timezone       TEXT    NOT NULL,
+    synthetic      INTEGER NOT NULL DEFAULT 0 CHECK (synthetic IN (0, 1)),
+    source         TEXT    NOT NULL,
+    variant        TEXT    NOT NULL CHECK (variant IN ('A', 'B')),
+    status         TEXT    NOT NULL DEFAULT 'NEW'
+                   CHECK (status IN ('NEW','ENRICHED','MESSAGED','SENT','REPLIED','BOUNCED','FAILED','SUPPRESSED')),
+    status_reason  TEXT,
+    created_at     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL
+  );
+  CREATE INDEX leads_by_status ON leads (status, id);
+  CREATE INDEX leads_by_domain ON leads (company_domain);
+
+  CREATE TABLE enrichments (
+    lead_id         INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+    company_size    TEXT    NOT NULL,
+    persona         TEXT    NOT NULL,
+    seniority       TEXT    NOT NULL,
+    pain_points     TEXT    NOT NULL,  -- JSON array
+    buying_triggers TEXT    NOT NULL,  -- JSON array
+    confidence      REAL    NOT NULL CHECK (confidence BETWEEN 0 AND 1),
+    provenance      TEXT    NOT NULL,  -- JSON: field -> rule | model | input
+    source          TEXT    NOT NULL,  -- rules-v1, or the model
+    created_at      TEXT    NOT NULL
+  );
+
+  CREATE TABLE messages (
+    id         INTEGER PRIMARY KEY,
+    lead_id    INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+    channel    TEXT    NOT NULL CHECK (channel IN ('email', 'linkedin')),
+    variant    TEXT    NOT NULL CHECK (variant IN ('A', 'B')),
+    step       INTEGER NOT NULL DEFAULT 1 CHECK (step >= 1),
+    subject    TEXT,
+    body       TEXT    NOT NULL,
+    word_count INTEGER NOT NULL,
+    source     TEXT    NOT NULL,      -- template-v1, or the model
+    created_at TEXT    NOT NULL,
+    UNIQUE (lead_id, channel, step, variant)
+  );
+
+  -- The send ledger (DESIGN.md): one row per lead x channel x step and mode. A dry run never takes the slot of the
+  -- live send, and the live path can never deliver the same (lead, channel, step) twice.
+  CREATE TABLE sends (
+    id              INTEGER PRIMARY KEY,
+    lead_id         INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+    channel         TEXT    NOT NULL CHECK (channel IN ('email', 'linkedin')),
+    step            INTEGER NOT NULL DEFAULT 1,
+    dry_run         INTEGER NOT NULL CHECK (dry_run IN (0, 1)),
+    message_id      INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    state           TEXT    NOT NULL DEFAULT 'QUEUED'
+                    CHECK (state IN ('QUEUED','SENDING','SENT','FAILED','UNKNOWN','SKIPPED')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    claimed_by      TEXT,
+    claimed_at      TEXT,
+    envelope_from   TEXT,
+    envelope_to     TEXT,
+    rfc_message_id  TEXT,
+    headers         TEXT,             -- JSON: the headers as they go on the wire
+    response        TEXT,
+    error           TEXT,
+    sent_at         TEXT,
+    created_at      TEXT    NOT NULL,
+    updated_at      TEXT    NOT NULL,
+    UNIQUE (lead_id, channel, step, dry_run)
+  );
+  CREATE INDEX sends_by_state ON sends (state, id);
+  CREATE INDEX sends_by_claim ON sends (claimed_by) WHERE state = 'SENDING';
+
+  CREATE TABLE suppressions (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('email', 'domain', 'email_sha256')),
+    value      TEXT NOT NULL COLLATE NOCASE,
+    reason     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (kind, value)
+  );
+
+  CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    lead_id    INTEGER REFERENCES leads (id) ON DELETE CASCADE,
+    send_id    INTEGER REFERENCES sends (id) ON DELETE SET NULL,
+    type       TEXT NOT NULL,
+    detail     TEXT,                  -- JSON
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX events_by_lead ON events (lead_id);
+
+  CREATE TABLE runs (
+    id             INTEGER PRIMARY KEY,
+    status         TEXT    NOT NULL CHECK (status IN ('RUNNING','STOPPED','DONE','FAILED','CRASHED')),
+    options        TEXT    NOT NULL,  -- JSON: what was asked for, so a resume can ask for it again
+    progress       TEXT    NOT NULL,  -- JSON: per stage counts
+    stop_requested INTEGER NOT NULL DEFAULT 0,
+    owner          TEXT    NOT NULL,  -- pid@host of the process running it
+    heartbeat_at   TEXT    NOT NULL,
+    started_at     TEXT    NOT NULL,
+    finished_at    TEXT,
+    error          TEXT,
+    resumed_from   INTEGER REFERENCES runs (id)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

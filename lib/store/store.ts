@@ -1,0 +1,145 @@
+/**
+ * `openStore(path)`: one SQLite file, opened the same way by every entry point.
+ *
+ * Promises: WAL journal, a busy timeout so several processes can share the file, foreign keys on, the schema
+ * brought up to date by `PRAGMA user_version` inside one transaction, and a clear error (never a half-migrated file)
+ * when the path is not a SQLite database or was written by a newer leadflow.
+ */
+import { mkdirSync, openSync, readSync, closeSync, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { resolveDriver, type DriverName, type SqlDatabase, type SqlStatement, type SqlValue } from './driver';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { defaultStorePath } from './location';
+
+export interface Store {
+  readonly path: string;
+  readonly driver: DriverName;
+  /** A prepared statement, made once per store and reused. */
+  stmt(sql: string): SqlStatement;
+  /** Run `fn` in a `BEGIN IMMEDIATE` transaction (nested calls become savepoints). Rolls back on throw. */
+  tx<T>(fn: () => T): T;
+  exec(sql: string): void;
+  close(): void;
+}
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export interface OpenStoreOptions {
+  /** How long to wait for another process's write lock before SQLITE_BUSY (ms). */
+  busyTimeoutMs?: number;
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+
+export function openStore(path: string = defaultStorePath(), options: OpenStoreOptions = {}): Store {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') {
+    assertSqliteFileOrAbsent(file);
+    mkdirSync(dirname(file), { recursive: true });
+  }
+  const { name, open } = resolveDriver();
+  let db: SqlDatabase;
+  try {
+    db = open(file);
+  } catch (err) {
+    throw new StoreError(`cannot open the store at ${file}: ${(err as Error).message}`);
+  }
+  try {
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+    if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL');
+    db.exec('PRAGMA foreign_keys = ON');
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    throw err instanceof StoreError ? err : new StoreError(`cannot open the store at ${file}: ${(err as Error).message}`);
+  }
+  return makeStore(db, file, name);
+}
+
+/** Read the first 16 bytes ourselves: SQLite would only say "file is not a database" at the first query. */
+function assertSqliteFileOrAbsent(file: string): void {
+  if (!existsSync(file)) return;
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new StoreError(`${file} is a directory, not a store file: pass a file path`);
+  if (stat.size === 0) return;
+  const fd = openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(16);
+    readSync(fd, header, 0, 16, 0);
+    if (header.toString('latin1') !== SQLITE_HEADER) {
+      throw new StoreError(`${file} is not a SQLite database; leadflow left it untouched. Pass another --db path.`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function migrate(db: SqlDatabase, file: string): void {
+  const current = Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
+  if (current > SCHEMA_VERSION) {
+    throw new StoreError(
+      `the store at ${file} has schema version ${current}, written by a newer leadflow; this version knows up to ` +
+        `${SCHEMA_VERSION}. Upgrade n8n-nodes-leadflow (the file was left as it was).`,
+    );
+  }
+  if (current === SCHEMA_VERSION) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    // Re-read under the write lock: another process may have migrated while we waited.
+    const locked = Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
+    for (let v = locked; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (err) {
+    db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
+  const statements = new Map<string, SqlStatement>();
+  let depth = 0;
+  let closed = false;
+  return {
+    path,
+    driver,
+    stmt(sql) {
+      let s = statements.get(sql);
+      if (!s) {
+        s = db.prepare(sql);
+        statements.set(sql, s);
+      }
+      return s;
+    },
+    tx(fn) {
+      const savepoint = `sp${depth}`;
+      db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
+      depth++;
+      try {
+        const result = fn();
+        depth--;
+        db.exec(depth === 0 ? 'COMMIT' : `RELEASE ${savepoint}`);
+        return result;
+      } catch (err) {
+        depth--;
+        db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+        throw err;
+      }
+    },
+    exec: (sql) => db.exec(sql),
+    close() {
+      if (closed) return;
+      closed = true;
+      statements.clear();
+      db.close();
+    },
+  };
+}
+
+export type { SqlValue };

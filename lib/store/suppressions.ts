@@ -1,0 +1,41 @@
+/**
+ * The suppression list: addresses and domains that must never be mailed, and one-way hashes of erased people so an
+ * erased address is never re-imported. Checked at import and again after every send claim.
+ */
+import { createHash } from 'node:crypto';
+import type { Store } from './store';
+
+export type SuppressionKind = 'email' | 'domain' | 'email_sha256';
+
+export function emailHash(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+export function suppress(store: Store, kind: SuppressionKind, value: string, reason: string, now: string): boolean {
+  const r = store
+    .stmt('INSERT INTO suppressions (kind, value, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+    .run(kind, value.trim().toLowerCase(), reason, now);
+  return Number(r.changes) === 1;
+}
+
+/** Why this address may not be contacted, or null when it may. */
+export function suppressionReason(store: Store, email: string): string | null {
+  const normal = email.trim().toLowerCase();
+  const domain = normal.slice(normal.lastIndexOf('@') + 1);
+  const row = store
+    .stmt(
+      `SELECT kind, reason FROM suppressions
+       WHERE (kind = 'email' AND value = ?) OR (kind = 'domain' AND value = ?) OR (kind = 'email_sha256' AND value = ?)
+       LIMIT 1`,
+    )
+    .get(normal, domain, emailHash(normal));
+  return row ? `${row.kind === 'domain' ? 'domain' : 'address'} suppressed: ${row.reason}` : null;
+}
+
+export function hasSuppressions(store: Store): boolean {
+  return store.stmt('SELECT 1 FROM suppressions LIMIT 1').get() !== undefined;
+}
+
+export function countSuppressions(store: Store): number {
+  return Number(store.stmt('SELECT count(*) AS n FROM suppressions').get()?.n ?? 0);
+}
