@@ -8,19 +8,11 @@ import type { Store } from '../store/store';
 import { insertLead } from '../store/leads';
 import { emailHash, hasSuppressions } from '../store/suppressions';
 import { assignVariant } from '../personalize/variant';
+import { companyDomainOf } from '../enrich/companyDomain';
 
 export interface IngestResult {
   inserted: { index: number; id: number }[];
   skipped: { index: number; email: string; reason: string }[];
-}
-
-/** The company's domain: the website's host without "www.", else the email's domain. */
-export function companyDomainOf(lead: Pick<LeadInput, 'website' | 'email'>): string {
-  try {
-    return new URL(lead.website).hostname.replace(/^www\./, '').toLowerCase();
-  } catch {
-    return lead.email.slice(lead.email.lastIndexOf('@') + 1).toLowerCase();
-  }
 }
 
 export function ingestLeads(store: Store, leads: LeadInput[], now: string): IngestResult {
@@ -34,7 +26,7 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string): Inge
       result.skipped.push({ index, email: lead.email, reason: 'erased: this person asked to be forgotten; not re-imported' });
       continue;
     }
-    const id = insertLead(store, { ...lead, variant: assignVariant(lead.email), companyDomain: companyDomainOf(lead) }, now);
+    const id = insertLead(store, { ...lead, variant: assignVariant(lead.email), companyDomain: companyDomainOf(lead.website, lead.email) }, now);
     if (id === null) result.skipped.push({ index, email: lead.email, reason: 'duplicate: this email is already in the store' });
     else result.inserted.push({ index, id });
   }

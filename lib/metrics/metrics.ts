@@ -74,16 +74,25 @@ export function getMetrics(store: Store): Metrics {
     byChannel[r.channel as string] = Number(r.n);
   }
 
-  const variants = store
+  // Two linear passes; a correlated lookup per lead made this quadratic on large stores.
+  const sentByVariant = new Map<string, number>();
+  for (const r of store
     .stmt(
-      `SELECT l.variant,
-              count(*) AS leads,
-              sum(EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id AND s.state = 'SENT')) AS sent,
-              sum(l.status = 'REPLIED') AS replied
-       FROM leads l GROUP BY l.variant ORDER BY l.variant`,
+      `SELECT l.variant, count(DISTINCT s.lead_id) AS n FROM sends s JOIN leads l ON l.id = s.lead_id
+       WHERE s.state = 'SENT' GROUP BY l.variant`,
     )
+    .all()) {
+    sentByVariant.set(r.variant as string, Number(r.n));
+  }
+  const variants = store
+    .stmt("SELECT variant, count(*) AS leads, sum(status = 'REPLIED') AS replied FROM leads GROUP BY variant ORDER BY variant")
     .all()
-    .map((r) => ({ variant: r.variant as string, leads: Number(r.leads), sent: Number(r.sent ?? 0), replied: Number(r.replied ?? 0) }));
+    .map((r) => ({
+      variant: r.variant as string,
+      leads: Number(r.leads),
+      sent: sentByVariant.get(r.variant as string) ?? 0,
+      replied: Number(r.replied ?? 0),
+    }));
 
   const run = latestRun(store);
   const notes: string[] = [];

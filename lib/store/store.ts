@@ -137,6 +137,12 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
       if (closed) return;
       closed = true;
       statements.clear();
+      // Keeps the planner's statistics fresh for the next opener; cheap when nothing changed.
+      try {
+        db.exec('PRAGMA optimize');
+      } catch {
+        // a read-only or busy store can skip it
+      }
       db.close();
     },
   };

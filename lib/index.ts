@@ -1,0 +1,50 @@
+/**
+ * The public face of lib: what the n8n nodes, the MCP server, the status page and the CLI build on. Adapters import
+ * from here (or from the module itself); lib imports no n8n, Express or MCP module.
+ */
+export * from './types';
+export { openStore, StoreError, type Store, type OpenStoreOptions } from './store/store';
+export { defaultStorePath } from './store/location';
+export { NoSqliteDriverError, type DriverName } from './store/driver';
+export { getLead, getLeadByEmail, listLeads, iterateLeads, countLeadsByStatus, type StoredLead, type LeadQuery } from './store/leads';
+export { getEnrichment } from './store/enrichments';
+export { messagesForLead, getMessage, type StoredMessage } from './store/messages';
+export { suppress, suppressionReason, emailHash, type SuppressionKind } from './store/suppressions';
+export { requestStop, latestRun, runningRuns, getRun, type RunRecord, type RunStatus } from './store/runs';
+
+export { createLeadGenerator, generateLeads, type LeadGeneratorOptions } from './leads/generate';
+export { validateLead, summarizeValidation, isReservedDomain, type LeadValidation, type ValidationSummary } from './leads/validate';
+export { mapRow, mapRows, parseCsv, type FieldMapping } from './leads/rows';
+export { ingestLeads, type IngestResult } from './leads/ingest';
+export { importRows, importCsvText, importCsvFile, ImportError, type ImportReport, type ImportOptions } from './leads/importLeads';
+export { exportLeads, EXPORT_COLUMNS, type ExportFormat } from './leads/exportLeads';
+export { getLeadDetail, type LeadDetail, type LeadSend, type LeadEvent } from './leads/detail';
+
+export { enrichByRules, RULES_VERSION } from './enrich/rules';
+export { enrichNewLeads, type EnrichTally } from './enrich/stage';
+
+export { draftMessages, DEFAULT_OPT_OUT_LINE, DEFAULT_SENDER_NAME, TEMPLATE_SOURCE } from './personalize/templates';
+export { checkCopy, countWords, WORD_BUDGET } from './personalize/copyContract';
+export { assignVariant } from './personalize/variant';
+export { personalizeEnriched, type PersonalizeTally, type PersonalizeOptions } from './personalize/stage';
+
+export { enqueue, claim, settle, recoverAbandoned, countSendsByState, SEND_STATES, type SendState, type Settlement } from './outreach/ledger';
+export { sendQueued, LiveSendRefused, type EmailTransport, type SendOptions, type SendTally } from './outreach/send';
+export { sendMessaged, type SendStageTally, type SendStageOptions } from './outreach/stage';
+export { outgoingEmail, composeMime, messageIdFor, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outreach/outgoing';
+export { previewEmail, PreviewError, type EmailPreview } from './outreach/preview';
+
+export { getMetrics, type Metrics, type FunnelStep } from './metrics/metrics';
+export {
+  runPipeline,
+  resumePipeline,
+  recoverFromCrashes,
+  NothingToResumeError,
+  STAGES,
+  type PipelineOptions,
+  type PipelineProgress,
+  type PipelineResult,
+  type ProgressEvent,
+  type RunHooks,
+  type Stage,
+} from './pipeline/pipeline';

@@ -1,0 +1,160 @@
+/**
+ * The gate every lead from outside passes before it is stored: CSV rows, n8n items, MCP tool input.
+ * A lead either comes out normalized (trimmed, lowercase email, website with a scheme, a timezone filled in) or
+ * is refused with every reason at once, each a short code, a colon, and what is wrong:
+ * `invalid_email: "bob@" is not an email address`. The codes are what summaries count.
+ */
+
+import { z } from 'zod';
+import type { LeadInput } from '../types';
+import { isEmailAddress, normalizeEmail } from './emailAddress';
+import { isReservedDomain } from './reservedDomains';
+import { timezoneForCountry } from './countries';
+import { isTimeZone } from './timezones';
+import { isLinkedInUrl, isWebsite, withScheme } from './webAddress';
+
+export { isReservedDomain } from './reservedDomains';
+
+export type LeadValidation = { ok: true; lead: LeadInput } | { ok: false; reasons: string[] };
+
+export interface ValidationSummary {
+  valid: number;
+  invalid: number;
+  /** How often each reason code (the part before the colon) occurred; a lead with two problems counts twice. */
+  byReason: Record<string, number>;
+}
+
+// Carriage returns and line feeds are how a field smuggles extra headers into an email; other control characters
+// have no business in a name either. Tab is harmless and common in pasted spreadsheet cells.
+const LINE_BREAK = /[\r\n]/;
+const CONTROL_CHARACTER = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+interface TextRule {
+  field: keyof LeadInput;
+  max: number;
+  /** Code for a missing or empty value; optional fields have none. */
+  missing?: string;
+}
+
+function text({ field, max, missing }: TextRule) {
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `${missing}: ${field} is required`
+          : `not_text: ${field} must be text, got ${describe(issue.input)}`,
+    })
+    .trim()
+    .min(missing ? 1 : 0, { error: `${missing}: ${field} is empty` })
+    .max(max, { error: (issue) => `too_long: ${field} has ${String(issue.input).length} characters, the limit is ${max}` })
+    .refine((value) => !LINE_BREAK.test(value), {
+      error: `line_break: ${field} contains a line break (CR/LF), which could inject email headers; remove it`,
+    })
+    .refine((value) => !CONTROL_CHARACTER.test(value), {
+      error: `control_character: ${field} contains an invisible control character; remove it`,
+    });
+}
+
+function optionalText(rule: TextRule) {
+  return text(rule).optional();
+}
+
+const leadSchema = z.object(
+  {
+    firstName: text({ field: 'firstName', max: 100, missing: 'missing_first_name' }),
+    lastName: text({ field: 'lastName', max: 100, missing: 'missing_last_name' }),
+    email: text({ field: 'email', max: 254, missing: 'missing_email' })
+      .transform(normalizeEmail)
+      .refine(isEmailAddress, { error: (issue) => `invalid_email: ${quote(issue.input)} is not an email address` }),
+    title: optionalText({ field: 'title', max: 200 }),
+    company: text({ field: 'company', max: 200, missing: 'missing_company' }),
+    website: text({ field: 'website', max: 2048, missing: 'missing_website' })
+      .transform(withScheme)
+      .refine(isWebsite, {
+        error: (issue) => `invalid_website: ${quote(issue.input)} is not an http(s) address of a named host`,
+      }),
+    linkedinUrl: optionalText({ field: 'linkedinUrl', max: 500 })
+      .transform((value) => withScheme(value ?? ''))
+      .refine((value) => value === '' || isLinkedInUrl(value), {
+        error: (issue) =>
+          `invalid_linkedin_url: ${quote(issue.input)} is not https://www.linkedin.com/in/… or /company/…`,
+      }),
+    industry: text({ field: 'industry', max: 100, missing: 'missing_industry' }),
+    country: optionalText({ field: 'country', max: 100 }),
+    timezone: optionalText({ field: 'timezone', max: 64 }).refine(
+      (value) => value === undefined || value === '' || isTimeZone(value),
+      { error: (issue) => `invalid_timezone: ${quote(issue.input)} is not an IANA timezone such as Europe/Berlin` },
+    ),
+    synthetic: z.boolean({ error: 'not_boolean: synthetic must be true or false' }).optional(),
+    source: optionalText({ field: 'source', max: 200 }),
+  },
+  { error: (issue) => `not_an_object: expected an object of lead fields, got ${describe(issue.input)}` },
+);
+
+export function validateLead(input: Partial<LeadInput> | unknown): LeadValidation {
+  const parsed = leadSchema.safeParse(withoutNulls(input));
+  if (!parsed.success) return { ok: false, reasons: parsed.error.issues.map((issue) => issue.message) };
+  const fields = parsed.data;
+  const country = fields.country ?? '';
+  return {
+    ok: true,
+    lead: {
+      firstName: fields.firstName,
+      lastName: fields.lastName,
+      email: fields.email,
+      title: fields.title ?? '',
+      company: fields.company,
+      website: fields.website,
+      linkedinUrl: fields.linkedinUrl,
+      industry: fields.industry,
+      country,
+      timezone: fields.timezone || timezoneForCountry(country) || 'UTC',
+      // Nobody can be reached at a reserved domain, so such a lead is synthetic whatever the input claims; that
+      // keeps it away from the live sender.
+      synthetic: fields.synthetic === true || isReservedDomain(fields.email),
+      source: fields.source || 'unknown',
+    },
+  };
+}
+
+export function summarizeValidation(results: readonly LeadValidation[]): ValidationSummary {
+  const summary: ValidationSummary = { valid: 0, invalid: 0, byReason: {} };
+  for (const result of results) {
+    if (result.ok) {
+      summary.valid += 1;
+      continue;
+    }
+    summary.invalid += 1;
+    for (const reason of result.reasons) {
+      const code = reasonCode(reason);
+      summary.byReason[code] = (summary.byReason[code] ?? 0) + 1;
+    }
+  }
+  return summary;
+}
+
+/** The machine-readable part of a reason: "invalid_email: …" → "invalid_email". */
+export function reasonCode(reason: string): string {
+  const colon = reason.indexOf(':');
+  return colon < 0 ? reason : reason.slice(0, colon);
+}
+
+// JSON and spreadsheets write "no value" as null; for a lead that means the same as a missing field.
+function withoutNulls(input: unknown): unknown {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) if (value !== null) copy[key] = value;
+  return copy;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${quote(value)}`;
+}
+
+// Long values are cut so a reason stays one readable line in a table of rejects.
+function quote(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+}

@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { openStore } from '../lib/store/store';
+import { previewEmail } from '../lib/outreach/preview';
+import { leadflow } from './support/cli';
+import { tempDir, tempStorePath } from './support/tmp';
+
+test('`run --json` prints one document with leads, messages and sends for scripts', (t) => {
+  const db = tempStorePath(t);
+  const r = leadflow(['--db', db, 'run', '--leads', '50', '--seed', '9', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.leads.total, 50);
+  assert.equal(doc.leads.byStatus.SENT, 50);
+  assert.equal(doc.leads.byStatus.NEW, 0);
+  assert.equal(doc.messages.total, 200);
+  assert.equal(doc.sends.byState.SENT, 100);
+  assert.equal(doc.run.status, 'DONE');
+});
+
+test('`run` without --json shows progress on stderr and the funnel on stdout', (t) => {
+  const r = leadflow(['--db', tempStorePath(t), 'run', '--leads', '30']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /generate .*30\/30/);
+  assert.match(r.stderr, /send .*30\/30/);
+  assert.match(r.stdout, /Funnel — 30 lead\(s\)/);
+  assert.match(r.stdout, /sent\s+30/);
+  assert.match(r.stdout, /dry run, nothing was sent/);
+});
+
+for (const [args, pattern] of [
+  [['run', '--leads', 'abc'], /--leads.*must be a whole number, got "abc"/],
+  [['run', '--leads', '2.5'], /--leads.*whole number/],
+  [['run', '--channels', 'email,fax'], /--channels.*email, linkedin.*"email,fax"/],
+  [['run', '--industries', 'Mining'], /"Mining" is not an industry/],
+  [['run', '--bogus'], /unknown option '--bogus'/],
+  [['launch'], /unknown command 'launch'/],
+  [['leads', '--status', 'WON'], /"WON" is not a status/],
+  [['export', '--format', 'xml'], /csv, json/],
+] as const) {
+  test(`a wrong command line (${args.join(' ')}) exits 2 naming what is wrong, and touches no store`, (t) => {
+    const db = tempStorePath(t);
+    const r = leadflow(['--db', db, ...args]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, pattern);
+    assert.equal(existsSync(db), false);
+  });
+}
+
+test('a --db that is not a SQLite file exits 1 and leaves the file as it was', (t) => {
+  const path = join(tempDir(t), 'notes.txt');
+  writeFileSync(path, 'not a database');
+  const r = leadflow(['--db', path, 'run', '--leads', '5']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /is not a SQLite database/);
+  assert.equal(readFileSync(path, 'utf8'), 'not a database');
+});
+
+test('importing an unreadable file exits 1 with the reason', (t) => {
+  const r = leadflow(['--db', tempStorePath(t), 'import', '/nonexistent/leads.csv']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot read \/nonexistent\/leads\.csv: ENOENT/);
+});
+
+test('a malformed CSV imports nothing and says where it broke', (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'x.db');
+  const csv = join(dir, 'bad.csv');
+  writeFileSync(csv, 'email,first_name,last_name\nok@acme.example,Ok,Row\n"broken@acme.example,Bad\n');
+  const r = leadflow(['--db', db, 'import', csv]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /nothing was imported/);
+  const s = openStore(db);
+  t.after(() => s.close());
+  assert.equal(s.stmt('SELECT count(*) AS n FROM leads').get()?.n, 0);
+});
+
+test('an import reports each bad row with its reason while the good rows go in', (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'x.db');
+  const csv = join(dir, 'leads.csv');
+  writeFileSync(
+    csv,
+    [
+      'Email,First Name,Last Name,Job Title,Company,Website,Industry,Country',
+      'maria.lopez@northwind.example,Maria,Lopez,VP Operations,Northwind,northwind.example,Logistics,Spain',
+      ',No,Email,CTO,Acme,acme.example,Technology,Germany',
+      'sam@acme.example,Sam,Lee,CTO,Acme,http://,Technology,Germany',
+      'MARIA.LOPEZ@northwind.example,Maria,Again,VP Operations,Northwind,northwind.example,Logistics,Spain',
+      'li.wei@contoso.example,Li,Wei,Head of Data,Contoso,https://contoso.example,Technology,Singapore',
+    ].join('\n') + '\n',
+  );
+  const r = leadflow(['--db', db, 'import', csv, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.rows, 5);
+  assert.equal(report.inserted, 2);
+  assert.deepEqual(report.rejected.map((x: { rowNumber: number }) => x.rowNumber), [2, 3, 4]);
+  assert.match(report.rejected[0].reason, /email/);
+  assert.match(report.rejected[1].reason, /website|url/i);
+  assert.match(report.rejected[2].reason, /duplicate/);
+
+  const again = leadflow(['--db', db, 'import', csv, '--json']);
+  const second = JSON.parse(again.stdout);
+  assert.equal(second.inserted, 0);
+  assert.ok(second.rejected.filter((x: { reason: string }) => /already in the store/.test(x.reason)).length === 2);
+});
+
+test('export streams every lead as CSV with a header, or as JSON Lines', (t) => {
+  const db = tempStorePath(t);
+  leadflow(['--db', db, 'run', '--leads', '40']);
+  const csv = leadflow(['--db', db, 'export']);
+  assert.equal(csv.code, 0, csv.stderr);
+  const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+  assert.equal(rows.length, 40);
+  assert.ok(rows.every((row) => row.status === 'SENT' && row.email.endsWith('.example')));
+  const jsonl = leadflow(['--db', db, 'export', '--format', 'json', '--status', 'SENT']);
+  const lines = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 40);
+  assert.deepEqual(lines.map((l) => l.email), rows.map((row) => row.email));
+});
+
+test('`preview` prints the exact MIME the ledger recorded for a lead', async (t) => {
+  const db = tempStorePath(t);
+  leadflow(['--db', db, 'run', '--leads', '5', '--channels', 'email']);
+  const r = leadflow(['--db', db, 'preview', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  const s = openStore(db);
+  t.after(() => s.close());
+  const p = await previewEmail(s, 1);
+  assert.equal(p.basis, 'ledger');
+  assert.equal(r.stdout, p.mime.toString('utf8'));
+  const recorded = JSON.parse(String(s.stmt("SELECT headers FROM sends WHERE lead_id = 1 AND channel = 'email'").get()?.headers));
+  assert.match(r.stdout, new RegExp(`^Message-ID: ${recorded['Message-ID'].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\r$`, 'm'));
+  assert.match(r.stdout, /^Content-Type: text\/plain; charset=utf-8\r$/m);
+});

@@ -1,0 +1,101 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openStore, type Store } from '../lib/store/store';
+import { leadflow, leadflowAsync } from './support/cli';
+import { tempStorePath } from './support/tmp';
+
+const count = (s: Store, sql: string) => Number(s.stmt(sql).get()?.n ?? 0);
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+test('`leadflow stop` from a second process stops a running pipeline, and `run --resume` finishes it', async (t) => {
+  const db = tempStorePath(t);
+  const N = 30_000;
+  const child = leadflowAsync(['--db', db, 'run', '--leads', String(N), '--batch-size', '200', '--channels', 'email']);
+  const watch = openStore(db);
+  t.after(() => watch.close());
+  await waitFor(() => count(watch, 'SELECT count(*) AS n FROM leads') >= 1000, 'the first leads');
+
+  const stop = leadflow(['--db', db, 'stop']);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.match(stop.stdout, /asked 1 running pipeline/);
+  const [code] = await once(child, 'exit');
+  const out = child.output();
+  assert.equal(code, 0, out.stderr);
+  assert.match(out.stdout, /stopped/);
+  assert.match(out.stdout, /leadflow run --resume/);
+  const sent = count(watch, "SELECT count(*) AS n FROM leads WHERE status = 'SENT'");
+  assert.ok(sent < N, `stopped before the end (${sent} of ${N} sent)`);
+  assert.equal(count(watch, "SELECT count(*) AS n FROM runs WHERE status = 'STOPPED'"), 1);
+
+  const resumed = leadflow(['--db', db, 'run', '--resume', '--json']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const doc = JSON.parse(resumed.stdout);
+  assert.equal(doc.leads.total, N);
+  assert.equal(doc.leads.byStatus.SENT, N);
+  assert.equal(doc.sends.byState.SENT, N);
+  assert.equal(doc.run.status, 'DONE');
+});
+
+test('SIGKILL at any stage loses no lead and duplicates no send; resume finishes the run', async (t) => {
+  const db = tempStorePath(t);
+  const N = 6_000;
+  const watch = openStore(db);
+  t.after(() => watch.close());
+  // Kill points: during generation, during enrichment/personalization, during sending.
+  const killWhen = [
+    () => count(watch, 'SELECT count(*) AS n FROM leads') >= 1_500,
+    () => count(watch, 'SELECT count(*) AS n FROM messages') >= 1_000,
+    () => count(watch, "SELECT count(*) AS n FROM sends WHERE state = 'SENT'") >= 500,
+  ];
+  let kills = 0;
+  for (const [i, when] of killWhen.entries()) {
+    const args = i === 0
+      ? ['--db', db, 'run', '--leads', String(N), '--batch-size', '100', '--channels', 'email,linkedin']
+      : ['--db', db, 'run', '--resume', '--batch-size', '100'];
+    const child = leadflowAsync(args);
+    const exited = once(child, 'exit');
+    let finished = false;
+    void exited.then(() => (finished = true));
+    await waitFor(() => finished || when(), `kill point ${i}`);
+    if (!finished) {
+      child.kill('SIGKILL');
+      kills++;
+    }
+    await exited;
+  }
+  assert.ok(kills >= 2, `killed ${kills} runs mid-way`);
+
+  // Finish with as many resumes as it takes (at most a few).
+  for (let i = 0; i < 5; i++) {
+    const r = leadflow(['--db', db, 'run', '--resume', '--json']);
+    if (r.code !== 0) {
+      assert.match(r.stderr, /no stopped or crashed run/);
+      break;
+    }
+    if (JSON.parse(r.stdout).run.status === 'DONE') break;
+  }
+  assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), N, 'every lead generated exactly once');
+  assert.equal(count(watch, "SELECT count(*) AS n FROM leads WHERE status = 'SENT'"), N, 'every lead reached SENT');
+  assert.equal(count(watch, 'SELECT count(*) AS n FROM sends'), N * 2);
+  assert.equal(count(watch, "SELECT count(*) AS n FROM sends WHERE state = 'SENT'"), N * 2);
+  assert.equal(count(watch, "SELECT count(*) AS n FROM sends WHERE state IN ('SENDING', 'UNKNOWN', 'QUEUED')"), 0);
+  assert.equal(count(watch, 'SELECT count(*) AS n FROM (SELECT lead_id, channel, step, count(*) c FROM sends GROUP BY 1, 2, 3 HAVING c > 1)'), 0);
+  assert.equal(count(watch, "SELECT count(*) AS n FROM runs WHERE status = 'CRASHED'"), kills);
+  // The resumed store holds exactly the leads the seed produces.
+  const freshDb = tempStorePath(t);
+  const fresh = leadflow(['--db', freshDb, 'run', '--leads', String(N), '--channels', 'email,linkedin', '--json']);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const straight = openStore(freshDb);
+  t.after(() => straight.close());
+  const emails = (s: Store) => s.stmt('SELECT email FROM leads ORDER BY email').all().map((r) => r.email);
+  assert.deepEqual(emails(watch), emails(straight));
+});
