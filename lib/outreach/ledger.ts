@@ -49,38 +49,34 @@ export interface ClaimOptions {
   now: string;
 }
 
-/** Claim up to `limit` due rows for this worker, atomically. */
+/** Claim up to `limit` due rows for this worker, atomically: one UPDATE … RETURNING under BEGIN IMMEDIATE. */
 export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
   const channels = o.channels?.length ? o.channels : ['email', 'linkedin'];
   const marks = channels.map(() => '?').join(', ');
-  return store.tx(() => {
-    const rows = store
+  const rows = store.tx(() =>
+    store
       .stmt(
-        `SELECT id, lead_id, channel, step, dry_run, message_id, attempts FROM sends
-         WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${marks})
-           AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-         ORDER BY id LIMIT ?`,
+        `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
+         WHERE id IN (
+           SELECT id FROM sends
+           WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${marks})
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+           ORDER BY id LIMIT ?)
+         RETURNING id, lead_id, channel, step, dry_run, message_id, attempts`,
       )
-      .all(o.dryRun ? 1 : 0, ...channels, o.now, o.limit);
-    const mark = store.stmt(
-      `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = ? AND state = 'QUEUED'`,
-    );
-    const claimed: ClaimedSend[] = [];
-    for (const r of rows) {
-      if (Number(mark.run(o.worker, o.now, o.now, r.id as number).changes) !== 1) continue;
-      claimed.push({
-        id: r.id as number,
-        leadId: r.lead_id as number,
-        channel: r.channel as Channel,
-        step: r.step as number,
-        dryRun: r.dry_run === 1,
-        messageId: r.message_id as number,
-        attempts: (r.attempts as number) + 1,
-      });
-    }
-    return claimed;
-  });
+      .all(o.worker, o.now, o.now, o.dryRun ? 1 : 0, ...channels, o.now, o.limit),
+  );
+  return rows
+    .map((r) => ({
+      id: r.id as number,
+      leadId: r.lead_id as number,
+      channel: r.channel as Channel,
+      step: r.step as number,
+      dryRun: r.dry_run === 1,
+      messageId: r.message_id as number,
+      attempts: r.attempts as number,
+    }))
+    .sort((a, b) => a.id - b.id);
 }
 
 export type Settlement =
@@ -94,6 +90,7 @@ export type Settlement =
     }
   | { state: 'FAILED'; error: string }
   | { state: 'SKIPPED'; error: string }
+  | { state: 'UNKNOWN'; error: string }
   | { state: 'QUEUED'; error: string; nextAttemptAt: string };
 
 /** Record how a claimed send ended. Only a row still SENDING under this worker's claim is changed. */
@@ -178,4 +175,13 @@ export function countSendsByState(store: Store): { byState: Record<string, numbe
     else live += n;
   }
   return { byState, dryRun, live };
+}
+
+/** Cancel every send still waiting for this lead (QUEUED → SKIPPED with the reason). Returns how many. */
+export function cancelQueuedSends(store: Store, leadId: number, reason: string, now: string): number {
+  return Number(
+    store
+      .stmt("UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED'")
+      .run(reason, now, leadId).changes,
+  );
 }

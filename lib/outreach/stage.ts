@@ -29,7 +29,7 @@ export async function sendMessaged(
   c: StageControl<SendStageTally> = {},
 ): Promise<SendStageTally> {
   const dryRun = o.dryRun ?? true;
-  const tally: SendStageTally = { leads: 0, queued: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0 };
+  const tally: SendStageTally = { leads: 0, queued: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   let afterId = 0;
   for (;;) {
     const room = batchRoom(c, tally.leads);
@@ -64,7 +64,7 @@ export async function sendMessaged(
       worker: o.worker,
       batchSize: Math.max(1, batch.length * o.channels.length),
     });
-    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued'] as const) tally[k] += drained[k];
+    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += drained[k];
     if (c.inBatch) store.tx(() => c.inBatch!(tally));
     afterId = last;
     c.onBatch?.(tally);

@@ -1,0 +1,115 @@
+/**
+ * `recordEvent`: what happened after a send — a reply, a bounce, an unsubscribe — and what it changes.
+ *   reply       → the lead is REPLIED and every later queued step for it is cancelled;
+ *   bounce      → parsed from the DSN (RFC 3464) into hard (5.x.x: the address is suppressed, lead BOUNCED) or soft
+ *                 (4.x.x: recorded only);
+ *   unsubscribe → the address is suppressed and queued sends are cancelled (see unsubscribe.ts).
+ * A raw RFC 822 message (the reply or the bounce as received, e.g. from n8n's Email Trigger) is matched to its lead
+ * by In-Reply-To/References against our Message-IDs first, then by address.
+ */
+import { simpleParser, type ParsedMail, type AddressObject } from 'mailparser';
+import type { Store } from '../store/store';
+import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
+import { suppress } from '../store/suppressions';
+import { cancelQueuedSends } from './ledger';
+import { unsubscribeLead } from './unsubscribe';
+
+export type EventType = 'reply' | 'bounce' | 'unsubscribe';
+
+export interface EventInput {
+  type: EventType;
+  leadId?: number;
+  email?: string;
+  detail?: Record<string, unknown>;
+  /** The message as received (RFC 822 source). */
+  raw?: string | Buffer;
+}
+
+export interface EventResult {
+  leadId: number;
+  type: EventType;
+  /** What it changed, in words. */
+  effect: string;
+  bounce?: { kind: 'hard' | 'soft'; status: string | null; recipient: string | null };
+}
+
+export class EventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventError';
+  }
+}
+
+export async function recordEvent(store: Store, input: EventInput): Promise<EventResult> {
+  const parsed = input.raw ? await simpleParser(input.raw) : null;
+  const dsn = input.type === 'bounce' && parsed ? readDsn(parsed, String(input.raw)) : null;
+  const lead = findLead(store, input, parsed, dsn?.recipient ?? null);
+  const now = new Date().toISOString();
+  const detail = {
+    ...input.detail,
+    ...(parsed ? { subject: parsed.subject ?? null, from: firstAddress(parsed.from), messageId: parsed.messageId ?? null } : {}),
+    ...(dsn ? { dsnStatus: dsn.status, dsnRecipient: dsn.recipient } : {}),
+  };
+
+  if (input.type === 'unsubscribe') {
+    const r = unsubscribeLead(store, lead.id, 'unsubscribed (recorded event)');
+    if (!r.ok) throw new EventError(r.reason);
+    return { leadId: lead.id, type: 'unsubscribe', effect: r.alreadySuppressed ? 'already suppressed' : `suppressed ${lead.email}; ${r.cancelledSends} queued send(s) cancelled` };
+  }
+
+  return store.tx(() => {
+    const insertEvent = () =>
+      store.stmt('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)').run(lead.id, input.type, JSON.stringify(detail), now);
+    if (input.type === 'reply') {
+      insertEvent();
+      store.stmt("UPDATE leads SET status = 'REPLIED', status_reason = NULL, updated_at = ? WHERE id = ?").run(now, lead.id);
+      const cancelled = cancelQueuedSends(store, lead.id, 'the lead replied', now);
+      return { leadId: lead.id, type: 'reply' as const, effect: `lead REPLIED; ${cancelled} later send(s) cancelled` };
+    }
+    const kind = dsn?.kind ?? (input.detail?.kind === 'soft' ? 'soft' : 'hard');
+    insertEvent();
+    if (kind === 'hard') {
+      suppress(store, 'email', lead.email, `hard bounce${dsn?.status ? ` (${dsn.status})` : ''}`, now);
+      store.stmt("UPDATE leads SET status = 'BOUNCED', status_reason = ?, updated_at = ? WHERE id = ?").run(dsn?.status ?? 'hard bounce', now, lead.id);
+      const cancelled = cancelQueuedSends(store, lead.id, 'the address bounced', now);
+      return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled`, bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
+    }
+    return { leadId: lead.id, type: 'bounce' as const, effect: 'soft bounce recorded; the address stays active', bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
+  });
+}
+
+function firstAddress(a: AddressObject | AddressObject[] | undefined): string | null {
+  const list = Array.isArray(a) ? a : a ? [a] : [];
+  return list.flatMap((x) => x.value).find((v) => v.address)?.address?.toLowerCase() ?? null;
+}
+
+function findLead(store: Store, input: EventInput, parsed: ParsedMail | null, dsnRecipient: string | null): StoredLead {
+  if (input.leadId !== undefined) {
+    const lead = getLead(store, input.leadId);
+    if (!lead) throw new EventError(`no lead with id ${input.leadId}`);
+    return lead;
+  }
+  if (parsed) {
+    const refs = [parsed.inReplyTo, ...(Array.isArray(parsed.references) ? parsed.references : parsed.references ? [parsed.references] : [])].filter(
+      (x): x is string => !!x,
+    );
+    for (const ref of refs) {
+      const row = store.stmt('SELECT lead_id FROM sends WHERE rfc_message_id = ? LIMIT 1').get(ref.trim());
+      if (row) return getLead(store, row.lead_id as number)!;
+    }
+  }
+  const email = input.email ?? dsnRecipient ?? (input.type !== 'bounce' && parsed ? firstAddress(parsed.from) : null);
+  if (!email) throw new EventError(`cannot tell which lead this ${input.type} is about: pass leadId or email, or the raw message`);
+  const lead = getLeadByEmail(store, email);
+  if (!lead) throw new EventError(`no lead with email ${email}`);
+  return lead;
+}
+
+/** Read the delivery-status part of a DSN: the recipient and the status code decide hard or soft. */
+function readDsn(parsed: ParsedMail, raw: string): { kind: 'hard' | 'soft'; status: string | null; recipient: string | null } {
+  const part = parsed.attachments.find((a) => /delivery-status/i.test(a.contentType));
+  const text = part ? part.content.toString('utf8') : raw;
+  const status = /^Status:\s*([245]\.\d{1,3}\.\d{1,3})/im.exec(text)?.[1] ?? null;
+  const recipient = /^(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^\s>]+@[^\s>]+)>?/im.exec(text)?.[1]?.toLowerCase() ?? null;
+  return { kind: status?.startsWith('4') ? 'soft' : 'hard', status, recipient };
+}
