@@ -19,6 +19,13 @@ import { CHANNELS, LEAD_STATUSES, type Channel, type Industry, type LeadStatus }
 import { wholeNumber, integer, channelList, industryList, leadStatus, oneOf } from './cli/args';
 import { progressView } from './cli/progress';
 import { formatFunnel } from './cli/funnel';
+import { addAiOptions, aiSettingsFrom, type AiFlags } from './cli/aiFlags';
+import { createGroqClient } from '../lib/llm/client';
+import { llmUsage } from '../lib/llm/usage';
+import { registerMcpCommand } from './cli/mcpCommand';
+import { registerServeCommand } from './cli/serveCommand';
+import { registerEraseCommand } from './cli/eraseCommand';
+import { registerSendCommands } from './cli/sendCommand';
 
 const program = new Command('leadflow')
   .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
@@ -34,8 +41,8 @@ function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-program
-  .command('run')
+addAiOptions(program
+  .command('run'))
   .description('run the pipeline: generate → enrich → personalize → send (dry run), with progress and a funnel')
   .option('--leads <n>', 'synthetic leads to generate first', wholeNumber(0, 10_000_000), 200)
   .option('--seed <s>', 'generator seed: the same seed gives the same leads', integer, 42)
@@ -44,7 +51,9 @@ program
   .option('--batch-size <n>', 'leads per transaction', wholeNumber(1, 100_000), 1000)
   .option('--resume', 'resume the last stopped or crashed run with its own options')
   .option('--json', 'print one JSON document (metrics + run) instead of progress and a funnel')
-  .action(async (o: { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; json?: boolean }) => {
+  .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; json?: boolean }) => {
+    // Fails fast (before the store is opened) when AI mode has no key.
+    const ai = aiSettingsFrom(o);
     const s = store();
     const view = progressView(process.stderr, !!o.json);
     const abort = new AbortController();
@@ -56,17 +65,19 @@ program
     process.once('SIGINT', onSignal);
     let result: PipelineResult;
     try {
-      const hooks = { onProgress: view.update, signal: abort.signal };
+      const hooks = { onProgress: view.update, signal: abort.signal, llm: ai ? createGroqClient(ai.settings, s) : undefined };
+      const modes = { enrichMode: o.enrich, personalizeMode: o.personalize, llm: ai?.stored };
       result = o.resume
         ? await resumePipeline(s, hooks)
-        : await runPipeline(s, { leads: o.leads, seed: o.seed, channels: o.channels, industries: o.industries, batchSize: o.batchSize }, hooks);
+        : await runPipeline(s, { leads: o.leads, seed: o.seed, channels: o.channels, industries: o.industries, batchSize: o.batchSize, ...modes }, hooks);
     } finally {
       view.stop();
       process.off('SIGINT', onSignal);
     }
     const metrics = getMetrics(s);
+    const usage = result.ai ? llmUsage(s) : undefined;
     if (o.json) {
-      printJson({ ...metrics, run: result });
+      printJson({ ...metrics, run: result, ...(usage ? { llm: usage } : {}) });
     } else {
       const p = result.progress;
       const secs = Object.values(result.timings).reduce((a, b) => a + b, 0) / 1000;
@@ -78,6 +89,17 @@ program
           `, ${p.enrich.done} enriched, ${p.personalize.done} personalized, ${p.send.sent} send(s) recorded — dry run, nothing was sent.\n`,
       );
       if (result.status === 'STOPPED') process.stdout.write('Resume it with `leadflow run --resume`.\n');
+      if (usage) {
+        const e = result.ai?.enrich;
+        const p = result.ai?.personalize;
+        process.stdout.write(
+          `AI mode: ${usage.requests} Groq request(s), ${usage.promptTokens + usage.completionTokens} token(s), ` +
+            `${usage.callsSavedByCache} call(s) saved by the cache` +
+            (e ? `; enrich: ${e.byModel} by model, ${e.fromCache} from cache, ${e.fellBack} fell back to rules, ${e.deferred} deferred` : '') +
+            (p ? `; personalize: ${p.byModel} message(s) by model, ${p.fellBack} by template fallback, ${p.deferred} deferred` : '') +
+            '.\n',
+        );
+      }
       process.stdout.write('\n' + formatFunnel(metrics, s.path) + '\n');
     }
     s.close();
@@ -174,6 +196,12 @@ program
     } else process.stdout.write(p.mime.toString('utf8'));
     s.close();
   });
+
+registerServeCommand(program);
+registerEraseCommand(program);
+registerSendCommands(program);
+
+registerMcpCommand(program);
 
 async function main(argv: string[]): Promise<number> {
   try {

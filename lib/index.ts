@@ -48,3 +48,33 @@ export {
   type RunHooks,
   type Stage,
 } from './pipeline/pipeline';
+
+// AI mode (Groq): one client, shared budget, cache, fallbacks. Adapters build a client from settings and pass it on.
+export { createGroqClient, askJson, type GroqClient, type JsonRequest, type JsonAnswer, type ChatMessage } from './llm/client';
+export {
+  GROQ_DEFAULTS,
+  groqSettings,
+  resolveGroqSettings,
+  MissingGroqKeyError,
+  GroqSettingsError,
+  type GroqSettings,
+  type GroqSettingsInput,
+  type GroqRunSettings,
+} from './llm/settings';
+export { DEFAULT_GROQ_MODEL, MODEL_REPLACEMENTS, ModelUnavailableError } from './llm/models';
+export { listModels, type GroqModelInfo } from './llm/modelList';
+export { LlmDeferredError, GroqAuthError, LlmRequestFailedError, isFatalLlmError } from './llm/errors';
+export { BudgetTooSmallError } from './llm/budget';
+export { llmUsage, type LlmUsage } from './llm/usage';
+export { fallbacksFor, type LlmFallback } from './llm/fallbacks';
+export { enrichWithAi, createEnrichSession, type AiEnrichResult, type AiEnrichLead, type EnrichSession } from './enrich/aiEnrich';
+export { enrichNewLeadsWithAi, type AiEnrichTally } from './enrich/aiStage';
+export { enrichLeadWithAi, type AiEnrichLeadResult } from './enrich/aiEnrichLead';
+export { ENRICH_PROMPT_VERSION } from './enrich/aiCompanyPrompt';
+export { draftWithAi, type AiDraft, type AiDraftLead, type AiDraftOptions } from './personalize/aiDraft';
+export { personalizeEnrichedWithAi, type AiPersonalizeTally } from './personalize/aiStage';
+export { personalizeLeadWithAi, type AiPersonalizeLeadResult } from './personalize/aiPersonalizeLead';
+export { PERSONALIZE_PROMPT_VERSION } from './personalize/aiCopyPrompt';
+
+export { eraseLead, eraseEmail, clearLeads, EraseError, ERASURE_REASON, type Erasure } from './leads/erase';
+export { createLogger, redactUrl, parseLogLevel, LOG_LEVELS, LogLevelError, type LogLevel, type Logger, type LoggerOptions } from './log/logger';

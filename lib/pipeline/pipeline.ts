@@ -12,15 +12,19 @@
 import type { Channel, Industry } from '../types';
 import type { Store } from '../store/store';
 import { startRun, saveProgress, stopRequested, finishRun, reapCrashedRuns, latestResumable, type RunStatus } from '../store/runs';
-import { isOwnerAlive, ownerId } from '../store/owner';
+import { ownerId } from '../store/owner';
 import { countLeadsByStatus } from '../store/leads';
-import { recoverAbandoned, workersHoldingClaims } from '../outreach/ledger';
+import { reapDeadClaims } from '../outreach/ledger';
 import { createLeadGenerator } from '../leads/generate';
 import { ingestLeads } from '../leads/ingest';
 import { enrichNewLeads } from '../enrich/stage';
 import { personalizeEnriched } from '../personalize/stage';
 import { sendMessaged } from '../outreach/stage';
 import { DEFAULT_BATCH_SIZE } from './control';
+import { createGroqClient, type GroqClient } from '../llm/client';
+import { resolveGroqSettings, type GroqRunSettings } from '../llm/settings';
+import { enrichNewLeadsWithAi, type AiEnrichTally } from '../enrich/aiStage';
+import { personalizeEnrichedWithAi, type AiPersonalizeTally } from '../personalize/aiStage';
 
 export const STAGES = ['generate', 'enrich', 'personalize', 'send'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -33,6 +37,12 @@ export interface PipelineOptions {
   countries?: string[];
   channels: Channel[];
   batchSize?: number;
+  /** offline (rules, the default) or ai (Groq, falling back to the rules per lead). */
+  enrichMode?: 'offline' | 'ai';
+  /** template (the default) or ai (Groq, falling back to the template per channel). */
+  personalizeMode?: 'template' | 'ai';
+  /** Groq settings for AI mode, without the key: options are stored with the run so a resume can reuse them. */
+  llm?: GroqRunSettings;
 }
 
 export interface StageProgress {
@@ -63,12 +73,16 @@ export interface PipelineResult {
   /** Wall time per stage in ms. */
   timings: Record<Stage, number>;
   recovered: { crashedRuns: number[]; requeuedSends: number; unknownSends: number };
+  /** What AI mode did, for the stages that ran in it (deferred leads stay in their status for the next run). */
+  ai?: { enrich?: AiEnrichTally; personalize?: AiPersonalizeTally };
 }
 
 export interface RunHooks {
   onProgress?: (e: ProgressEvent) => void;
   /** Aborting stops the run at the next batch boundary, like `requestStop`. */
   signal?: AbortSignal;
+  /** The Groq client for AI mode; when absent, one is made from `options.llm` and GROQ_API_KEY. */
+  llm?: GroqClient;
 }
 
 export class NothingToResumeError extends Error {
@@ -90,8 +104,7 @@ function emptyProgress(): PipelineProgress {
 /** Bring the store back to a consistent state after processes that died mid-work. */
 export function recoverFromCrashes(store: Store): PipelineResult['recovered'] {
   const crashedRuns = reapCrashedRuns(store);
-  const dead = workersHoldingClaims(store).filter((w) => !isOwnerAlive(w));
-  const { requeued, unknown } = recoverAbandoned(store, dead, new Date().toISOString());
+  const { requeued, unknown } = reapDeadClaims(store);
   return { crashedRuns, requeuedSends: requeued, unknownSends: unknown };
 }
 
@@ -114,6 +127,10 @@ async function execute(
   resumedFrom: number | null,
   hooks: RunHooks,
 ): Promise<PipelineResult> {
+  const aiMode = options.enrichMode === 'ai' || options.personalizeMode === 'ai';
+  // Before any run row exists: a missing key fails fast and leaves nothing to resume.
+  const llm = aiMode ? (hooks.llm ?? createGroqClient(resolveGroqSettings(options.llm ?? {}), store)) : null;
+  const ai: NonNullable<PipelineResult['ai']> = {};
   const recovered = recoverFromCrashes(store);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const runId = startRun(store, options, progress, resumedFrom);
@@ -162,15 +179,17 @@ async function execute(
       const base = progress.enrich.done;
       progress.enrich.total = base + (countLeadsByStatus(store).NEW ?? 0);
       emit('enrich');
-      enrichNewLeads(store, {
+      const control = {
         batchSize,
         shouldStop,
-        inBatch: (tally) => {
+        inBatch: (tally: { enriched: number }) => {
           progress.enrich.done = base + tally.enriched;
           record();
         },
         onBatch: () => emit('enrich'),
-      });
+      };
+      if (llm && options.enrichMode === 'ai') ai.enrich = await enrichNewLeadsWithAi(store, llm, control);
+      else enrichNewLeads(store, control);
     }
     timings.enrich = performance.now() - t;
 
@@ -179,17 +198,19 @@ async function execute(
       const base = { done: progress.personalize.done, messages: progress.personalize.messages, failed: progress.personalize.failed };
       progress.personalize.total = base.done + (countLeadsByStatus(store).ENRICHED ?? 0);
       emit('personalize');
-      personalizeEnriched(store, { channels: options.channels }, {
+      const control = {
         batchSize,
         shouldStop,
-        inBatch: (tally) => {
+        inBatch: (tally: { messaged: number; failedLeads: number; messages: number }) => {
           progress.personalize.done = base.done + tally.messaged + tally.failedLeads;
           progress.personalize.messages = base.messages + tally.messages;
           progress.personalize.failed = base.failed + tally.failedLeads;
           record();
         },
         onBatch: () => emit('personalize'),
-      });
+      };
+      if (llm && options.personalizeMode === 'ai') ai.personalize = await personalizeEnrichedWithAi(store, llm, { channels: options.channels }, control);
+      else personalizeEnriched(store, { channels: options.channels }, control);
     }
     timings.personalize = performance.now() - t;
 
@@ -220,7 +241,7 @@ async function execute(
       record();
       finishRun(store, runId, status);
     });
-    return { runId, status, resumedFrom, progress, timings, recovered };
+    return { runId, status, resumedFrom, progress, timings, recovered, ...(aiMode ? { ai } : {}) };
   } catch (err) {
     finishRun(store, runId, 'FAILED', (err as Error).message);
     throw err;

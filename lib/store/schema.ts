@@ -120,6 +120,75 @@ export const MIGRATIONS: string[] = [
     resumed_from   INTEGER REFERENCES runs (id)
   );
   `,
+  // v2: AI mode (lib/llm). Every request to the model is a row, reserved before it is sent: the rolling RPM/TPM
+  // budget is read from it under BEGIN IMMEDIATE, so processes sharing the file share one budget, and usage is a
+  // plain aggregate. The cache keys company-level enrichment by (domain, prompt version, model).
+  `
+  CREATE TABLE llm_requests (
+    id                INTEGER PRIMARY KEY,
+    at_ms             INTEGER NOT NULL,   -- when the request was let through the budget (epoch ms)
+    purpose           TEXT    NOT NULL,   -- enrich | personalize
+    model             TEXT    NOT NULL,
+    outcome           TEXT    NOT NULL DEFAULT 'pending',  -- pending | ok | invalid | rate_limited | error
+    reserved_tokens   INTEGER NOT NULL,
+    prompt_tokens     INTEGER,
+    completion_tokens INTEGER,
+    latency_ms        INTEGER,
+    error             TEXT
+  );
+  CREATE INDEX llm_requests_by_time ON llm_requests (at_ms);
+
+  -- A 429's retry-after, shared: every process holds back until it passes.
+  CREATE TABLE llm_holds (
+    name     TEXT PRIMARY KEY,
+    until_ms INTEGER NOT NULL
+  );
+
+  CREATE TABLE llm_cache (
+    company_domain TEXT    NOT NULL COLLATE NOCASE,
+    prompt_version TEXT    NOT NULL,
+    model          TEXT    NOT NULL,
+    value          TEXT    NOT NULL,  -- JSON, validated before it was stored
+    hits           INTEGER NOT NULL DEFAULT 0,
+    created_at     TEXT    NOT NULL,
+    PRIMARY KEY (company_domain, prompt_version, model)
+  );
+  `,
+  // v3: confirmations for two-step actions (the MCP server's live send). A preview issues a token; only its hash is
+  // kept, bound to the exact action and parameters previewed; using it marks it used, so it works once, until it
+  // expires, from any process on the store.
+  `
+  CREATE TABLE confirmations (
+    token_hash TEXT PRIMARY KEY,      -- sha256 of the token, hex
+    action     TEXT NOT NULL,         -- e.g. live_send
+    params     TEXT NOT NULL,         -- JSON: what was previewed, compared on use
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT
+  );
+  `,
+  // v4: sending limits shared by every process on the store. One row per live send attempt, written in the same
+  // BEGIN IMMEDIATE transaction as the claim, so the rate and the daily cap hold across n8n, the MCP server and
+  // the CLI; and pauses (a bounce rate over its threshold) that stop a mailbox until a person resumes it.
+  `
+  CREATE TABLE send_attempts (
+    id      INTEGER PRIMARY KEY,
+    mailbox TEXT    NOT NULL COLLATE NOCASE,
+    send_id INTEGER REFERENCES sends (id) ON DELETE SET NULL,
+    at_ms   INTEGER NOT NULL
+  );
+  CREATE INDEX send_attempts_by_mailbox ON send_attempts (mailbox, at_ms);
+
+  -- The footer a live email carried after the stored message (postal address, unsubscribe link), so a preview
+  -- composes exactly what went out.
+  ALTER TABLE sends ADD COLUMN footer TEXT;
+
+  CREATE TABLE send_pauses (
+    mailbox   TEXT PRIMARY KEY COLLATE NOCASE,
+    reason    TEXT NOT NULL,
+    paused_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,123 @@
+/**
+ * The RPM/TPM budget, kept in the store so every process on the file shares it. A request may go out only after it
+ * is reserved here: in one BEGIN IMMEDIATE transaction we read the requests still holding a slot and either insert
+ * this one or say how long to wait. Tokens are reserved as an estimate and settled to the server's count.
+ *
+ * A request holds its slot from its reservation until one window after its answer (or failure) came back. The
+ * server sees it somewhere in between, however late it was sent or however busy the event loop was, so any RPM+1
+ * requests the server sees within one window would have had to be admitted while RPM slots were held: the requests
+ * a server counts never exceed the RPM in any window, whichever process sent them. (Holding the slot from the
+ * reservation time alone is not enough: a request reserved early but delivered late can share a server window with
+ * one reserved a full window later — the real-clock bench caught exactly that under load.)
+ */
+import type { Store } from '../store/store';
+
+export interface BudgetLimits {
+  rpm: number;
+  tpm: number;
+  windowMs: number;
+}
+
+export interface RequestTicket {
+  purpose: string;
+  model: string;
+  /** Estimated prompt + completion tokens. */
+  tokens: number;
+}
+
+export type Reservation = { ok: true; id: number; atMs: number } | { ok: false; waitMs: number; reason: 'rpm' | 'tpm' | 'hold' };
+
+export interface Settlement {
+  outcome: 'ok' | 'invalid' | 'rate_limited' | 'error';
+  promptTokens?: number;
+  completionTokens?: number;
+  latencyMs?: number;
+  error?: string;
+}
+
+/**
+ * How long a request without an answer keeps its slot before it is presumed lost (its process died mid-request).
+ * Longer than any timeout the settings allow.
+ */
+export const PENDING_CAP_MS = 180_000;
+const HOLD = 'groq';
+
+export class BudgetTooSmallError extends Error {
+  constructor(tokens: number, tpm: number) {
+    super(`one request needs about ${tokens} tokens but the budget is ${tpm} tokens per minute: raise --groq-tpm (GROQ_TPM)`);
+    this.name = 'BudgetTooSmallError';
+  }
+}
+
+export function reserveRequest(store: Store, limits: BudgetLimits, ticket: RequestTicket, now = Date.now()): Reservation {
+  if (ticket.tokens > limits.tpm) throw new BudgetTooSmallError(ticket.tokens, limits.tpm);
+  return store.tx((): Reservation => {
+    const hold = Number(store.stmt('SELECT until_ms FROM llm_holds WHERE name = ?').get(HOLD)?.until_ms ?? 0);
+    if (hold > now) return { ok: false, waitMs: hold - now, reason: 'hold' };
+
+    const rows = store
+      .stmt(
+        `SELECT at_ms, latency_ms, COALESCE(prompt_tokens + completion_tokens, reserved_tokens) AS tokens
+         FROM llm_requests WHERE at_ms > ?`,
+      )
+      .all(now - limits.windowMs - PENDING_CAP_MS);
+    // When each request's slot frees. An unanswered one frees a window after its answer at the earliest: now + window
+    // is a lower bound, and a waiter simply looks again then.
+    const held: { end: number; tokens: number }[] = [];
+    for (const r of rows) {
+      const at = Number(r.at_ms);
+      const end =
+        r.latency_ms !== null && r.latency_ms !== undefined
+          ? at + Number(r.latency_ms) + limits.windowMs
+          : at + PENDING_CAP_MS > now
+            ? now + limits.windowMs
+            : at + PENDING_CAP_MS + limits.windowMs;
+      if (end > now) held.push({ end, tokens: Number(r.tokens) });
+    }
+    held.sort((a, b) => a.end - b.end);
+    if (held.length >= limits.rpm) {
+      return { ok: false, waitMs: Math.max(1, held[held.length - limits.rpm].end - now), reason: 'rpm' };
+    }
+    let used = 0;
+    for (const h of held) used += h.tokens;
+    if (used + ticket.tokens > limits.tpm) {
+      let freed = 0;
+      for (const h of held) {
+        freed += h.tokens;
+        if (used - freed + ticket.tokens <= limits.tpm) return { ok: false, waitMs: Math.max(1, h.end - now), reason: 'tpm' };
+      }
+    }
+    const id = Number(
+      store
+        .stmt('INSERT INTO llm_requests (at_ms, purpose, model, reserved_tokens) VALUES (?, ?, ?, ?)')
+        .run(now, ticket.purpose, ticket.model, Math.ceil(ticket.tokens)).lastInsertRowid,
+    );
+    return { ok: true, id, atMs: now };
+  });
+}
+
+export function settleRequest(store: Store, id: number, s: Settlement): void {
+  store
+    .stmt(
+      `UPDATE llm_requests SET outcome = ?, prompt_tokens = ?, completion_tokens = ?, latency_ms = ?, error = ?
+       WHERE id = ?`,
+    )
+    .run(
+      s.outcome,
+      s.promptTokens ?? null,
+      s.completionTokens ?? null,
+      s.latencyMs === undefined ? null : Math.round(s.latencyMs),
+      s.error ?? null,
+      id,
+    );
+}
+
+/** After a 429: no process sends before `untilMs` (a later hold wins over an earlier one). */
+export function holdRequests(store: Store, untilMs: number): void {
+  store
+    .stmt(
+      `INSERT INTO llm_holds (name, until_ms) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET until_ms = max(until_ms, excluded.until_ms)`,
+    )
+    .run(HOLD, Math.ceil(untilMs));
+}
