@@ -1,0 +1,73 @@
+/**
+ * `leadflow mcp --http`: the server over Streamable HTTP at POST /mcp, stateless — each request gets a fresh MCP
+ * server over the one shared store, so nothing is lost between requests (live-send tokens live in the store) and
+ * any number of clients can call at once.
+ *
+ * Bound to 127.0.0.1 by default, with the SDK's Host-header check against DNS rebinding: a web page in the user's
+ * browser cannot reach it through a hostile DNS name. Binding elsewhere is the operator's explicit choice.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Request, Response } from 'express';
+import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Store } from '../lib/store/store';
+import { createLeadflowServer } from './server';
+import { PipelineProcesses } from './pipelineProcess';
+
+export interface HttpOptions {
+  host?: string;
+  port: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveHttp(store: Store, o: HttpOptions): Promise<RunningHttpServer> {
+  const host = o.host ?? '127.0.0.1';
+  const pipelines = new PipelineProcesses();
+  const ctx = { store, env: o.env ?? process.env, pipelines };
+  const app = createMcpExpressApp({ host });
+
+  app.post('/mcp', async (req: Request, res: Response) => {
+    const server = createLeadflowServer(ctx);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    try {
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } catch (err) {
+      process.stderr.write(`leadflow mcp: request failed: ${(err as Error).stack ?? String(err)}\n`);
+      if (!res.headersSent) {
+        res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'internal error' }, id: null });
+      }
+    }
+  });
+  // Stateless: there is no session to stream to (GET) or to end (DELETE).
+  const notAllowed = (_req: Request, res: Response) => {
+    res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: POST /mcp' }, id: null });
+  };
+  app.get('/mcp', notAllowed);
+  app.delete('/mcp', notAllowed);
+
+  const listener = await new Promise<Server>((resolve, reject) => {
+    // Express 5 hands a listen error (port taken, address not available) to this callback.
+    const s = app.listen(o.port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const address = listener.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/mcp`,
+    async close() {
+      await pipelines.stopAll();
+      listener.closeAllConnections();
+      await new Promise<void>((resolve) => listener.close(() => resolve()));
+    },
+  };
+}

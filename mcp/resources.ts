@@ -1,0 +1,39 @@
+/**
+ * Resources for clients that browse rather than call: one lead as JSON (`leadflow://leads/{id}`, the same document
+ * as `get_lead`) and the metrics snapshot (`leadflow://metrics`, the same as `get_metrics`).
+ */
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { getLeadDetail } from '../lib/leads/detail';
+import { listLeads } from '../lib/store/leads';
+import { getMetrics } from '../lib/metrics/metrics';
+import type { ToolContext } from './context';
+
+const LISTED_LEADS = 50;
+
+export function registerResources(server: McpServer, ctx: ToolContext): void {
+  server.registerResource(
+    'metrics',
+    'leadflow://metrics',
+    { title: 'Funnel metrics', description: 'The funnel, messages, ledger and health snapshot', mimeType: 'application/json' },
+    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(getMetrics(ctx.store)) }] }),
+  );
+
+  server.registerResource(
+    'lead',
+    new ResourceTemplate('leadflow://leads/{id}', {
+      // The newest leads, so a client's resource picker has something to show; list_leads pages through the rest.
+      list: () => ({
+        resources: listLeads(ctx.store, { limit: LISTED_LEADS, offset: Math.max(0, listLeads(ctx.store, { limit: 0 }).total - LISTED_LEADS) })
+          .leads.reverse()
+          .map((l) => ({ uri: `leadflow://leads/${l.id}`, name: `${l.firstName} ${l.lastName} (${l.company})`, mimeType: 'application/json' })),
+      }),
+    }),
+    { title: 'Lead', description: 'One lead with its enrichment, messages, sends and events', mimeType: 'application/json' },
+    (uri, vars) => {
+      const id = Number(vars.id);
+      const detail = Number.isSafeInteger(id) && id > 0 ? getLeadDetail(ctx.store, id) : undefined;
+      if (!detail) throw new Error(`there is no lead ${String(vars.id)}: lead URIs look like leadflow://leads/42 (ids from list_leads)`);
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(detail) }] };
+    },
+  );
+}

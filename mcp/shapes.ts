@@ -1,0 +1,101 @@
+/**
+ * The zod shapes tools share: enums of the domain (so a wrong value names the choices) and the output shapes of a
+ * lead and its parts. Input messages say which values are allowed; the SDK adds which field it was.
+ */
+import { z } from 'zod';
+import { CHANNELS, INDUSTRIES, LEAD_STATUSES, VARIANTS } from '../lib/types';
+
+export const channel = z.enum(CHANNELS, { error: `must be one of: ${CHANNELS.join(', ')}` });
+export const channels = z
+  .array(channel)
+  .min(1, { error: `must list at least one channel (${CHANNELS.join(', ')})` })
+  .transform((list) => [...new Set(list)]);
+export const leadStatus = z.enum(LEAD_STATUSES, { error: `must be one of: ${LEAD_STATUSES.join(', ')}` });
+export const industries = z
+  .array(z.enum(INDUSTRIES, { error: `must be one of: ${INDUSTRIES.join(', ')}` }))
+  .min(1, { error: `leave it out for all industries, or list some of: ${INDUSTRIES.join(', ')}` });
+export const mode = z.enum(['offline', 'ai'], { error: 'must be "offline" (rules and templates, no network) or "ai" (Groq)' });
+
+/**
+ * A tool's arguments: unknown names are refused rather than dropped, so a typo (`dryRun` for `dry_run`) is an error
+ * that names the real arguments instead of a call that quietly runs with defaults.
+ */
+export function toolInput<S extends z.ZodRawShape>(shape: S) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown argument(s) ${issue.keys.join(', ')}: this tool takes ${known.length ? known.join(', ') : 'no arguments'}`
+        : undefined,
+  });
+}
+
+export function wholeNumber(name: string, min: number, max: number) {
+  const say = `${name} must be a whole number from ${min} to ${max}`;
+  return z.number({ error: say }).int({ error: say }).min(min, { error: say }).max(max, { error: say });
+}
+
+export const leadOut = z.object({
+  id: z.number(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  title: z.string(),
+  company: z.string(),
+  companyDomain: z.string(),
+  website: z.string(),
+  linkedinUrl: z.string(),
+  industry: z.string(),
+  country: z.string(),
+  timezone: z.string(),
+  synthetic: z.boolean(),
+  source: z.string(),
+  variant: z.enum(VARIANTS),
+  status: z.enum(LEAD_STATUSES),
+  statusReason: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const enrichmentOut = z.object({
+  companySize: z.string(),
+  persona: z.string(),
+  seniority: z.string(),
+  painPoints: z.array(z.string()),
+  buyingTriggers: z.array(z.string()),
+  confidence: z.number(),
+  provenance: z.record(z.string(), z.string()),
+  source: z.string(),
+});
+
+export const messageOut = z.object({
+  id: z.number(),
+  leadId: z.number(),
+  channel: z.enum(CHANNELS),
+  variant: z.enum(VARIANTS),
+  step: z.number(),
+  subject: z.string().nullable(),
+  body: z.string(),
+  wordCount: z.number(),
+  source: z.string(),
+  createdAt: z.string(),
+});
+
+export const sendOut = z.object({
+  id: z.number(),
+  channel: z.string(),
+  step: z.number(),
+  dryRun: z.boolean(),
+  state: z.string(),
+  attempts: z.number(),
+  messageId: z.number(),
+  rfcMessageId: z.string().nullable(),
+  response: z.string().nullable(),
+  error: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+});
+
+export const eventOut = z.object({ id: z.number(), type: z.string(), detail: z.unknown(), createdAt: z.string() });
+
+export const counts = z.record(z.string(), z.number());

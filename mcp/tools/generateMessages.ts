@@ -1,0 +1,107 @@
+/**
+ * `generate_messages`: ENRICHED → MESSAGED. Both A/B variants are drafted per channel and each must pass the copy
+ * contract before it is stored; a lead whose assigned variant fails it is FAILED with the reason, never sendable.
+ * A few of the new drafts come back so an agent can show them.
+ */
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { personalizeEnriched } from '../../lib/personalize/stage';
+import { countLeadsByStatus } from '../../lib/store/leads';
+import type { ToolContext } from '../context';
+import { guarded, toolResult } from '../result';
+import { channels, mode, wholeNumber, toolInput } from '../shapes';
+import { groqClientFromEnv } from '../aiMode';
+import { personalizeEnrichedWithAi } from '../../lib/personalize/aiStage';
+import { CHANNELS, VARIANTS } from '../../lib/types';
+
+const SAMPLE_DRAFTS = 3;
+
+const input = toolInput({
+    mode: mode.default('offline').describe('offline: templates, no network (default); ai: Groq, needs GROQ_API_KEY'),
+    channels: channels.default(['email', 'linkedin']).describe('channels to write for'),
+    limit: wholeNumber('limit', 1, 1_000_000).optional().describe('personalize at most this many ENRICHED leads (default: all)'),
+  });
+
+const output = z.object({
+  mode: z.enum(['offline', 'ai']),
+  channels: z.array(z.enum(CHANNELS)),
+  messaged: z.number().describe('leads moved ENRICHED → MESSAGED'),
+  messages: z.number().describe('drafts stored (both variants, every channel)'),
+  rejected: z.number().describe('drafts that broke the copy contract and were not stored'),
+  failedLeads: z.number().describe('leads with no sendable draft: FAILED, with the violations as status reason'),
+  remainingEnriched: z.number(),
+  ai: z
+    .object({ byModel: z.number(), fellBack: z.number(), deferred: z.number() })
+    .optional()
+    .describe('ai mode: messages written by the model, by the template after the model failed, leads left for later'),
+  drafts: z
+    .array(
+      z.object({
+        leadId: z.number(),
+        email: z.string(),
+        channel: z.enum(CHANNELS),
+        variant: z.enum(VARIANTS),
+        subject: z.string().nullable(),
+        body: z.string(),
+      }),
+    )
+    .describe(`up to ${SAMPLE_DRAFTS} new drafts in each lead's assigned variant; get_lead shows all of a lead's drafts`),
+});
+
+export function registerGenerateMessages(server: McpServer, ctx: ToolContext): void {
+  server.registerTool(
+    'generate_messages',
+    {
+      title: 'Write messages',
+      description:
+        'Write personalized first-touch messages for ENRICHED leads (email and/or LinkedIn, A/B variants). Every draft is checked against the copy contract (word budget, one call to action, opt-out line, no leftover placeholders). Leads move to MESSAGED; next: send_outreach (dry run by default).',
+      inputSchema: input,
+      outputSchema: output,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    guarded('generate_messages', async (a: z.infer<typeof input>) => {
+      const before = Number(ctx.store.stmt('SELECT coalesce(max(id), 0) AS n FROM messages').get()?.n ?? 0);
+      let ai: { byModel: number; fellBack: number; deferred: number } | undefined;
+      let tally;
+      if (a.mode === 'ai') {
+        const t = await personalizeEnrichedWithAi(ctx.store, groqClientFromEnv(ctx.store, ctx.env), { channels: a.channels }, { limit: a.limit });
+        ai = { byModel: t.byModel, fellBack: t.fellBack, deferred: t.deferred };
+        tally = t;
+      } else {
+        tally = personalizeEnriched(ctx.store, { channels: a.channels }, { limit: a.limit });
+      }
+      const drafts = ctx.store
+        .stmt(
+          `SELECT m.lead_id, l.email, m.channel, m.variant, m.subject, m.body FROM messages m JOIN leads l ON l.id = m.lead_id
+           WHERE m.id > ? AND m.variant = l.variant ORDER BY m.id LIMIT ?`,
+        )
+        .all(before, SAMPLE_DRAFTS)
+        .map((r) => ({
+          leadId: r.lead_id as number,
+          email: r.email as string,
+          channel: r.channel as (typeof CHANNELS)[number],
+          variant: r.variant as (typeof VARIANTS)[number],
+          subject: (r.subject as string | null) ?? null,
+          body: r.body as string,
+        }));
+      const remainingEnriched = countLeadsByStatus(ctx.store).ENRICHED ?? 0;
+      const summary =
+        `${tally.messaged} lead(s) messaged, ${tally.messages} draft(s) stored` +
+        (tally.failedLeads ? `, ${tally.failedLeads} lead(s) FAILED the copy contract` : '') +
+        (remainingEnriched ? `; ${remainingEnriched} ENRICHED lead(s) left` : '') +
+        (ai ? ` (AI: ${ai.byModel} by the model, ${ai.fellBack} by template after a model failure${ai.deferred ? `, ${ai.deferred} lead(s) deferred` : ''})` : '') +
+        (tally.messaged ? '; next: send_outreach (dry run by default)' : '');
+      return toolResult(summary, {
+        mode: a.mode,
+        channels: a.channels,
+        messaged: tally.messaged,
+        messages: tally.messages,
+        rejected: tally.rejected,
+        failedLeads: tally.failedLeads,
+        remainingEnriched,
+        ...(ai ? { ai } : {}),
+        drafts,
+      });
+    }),
+  );
+}

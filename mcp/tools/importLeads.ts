@@ -1,0 +1,57 @@
+/**
+ * `import_leads`: real leads from CSV text or plain objects. Every bad row comes back with its row number and
+ * reason; the good rows go in together; CSV that cannot be parsed imports nothing.
+ */
+import { z } from 'zod';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { importCsvText, importRows } from '../../lib/leads/importLeads';
+import type { ToolContext } from '../context';
+import { toolInput } from '../shapes';
+import { guarded, toolResult } from '../result';
+
+export const MAX_IMPORT_ROWS = 50_000;
+
+const input = toolInput({
+    csv: z.string().min(1, { error: 'csv is empty: pass CSV text with a header row' }).max(20_000_000, { error: 'csv is over 20 MB: import it in parts, or use `leadflow import <file>`' }).optional()
+      .describe('CSV text with a header row (email, first_name, last_name, title, company, website, …)'),
+    rows: z.array(z.record(z.string(), z.unknown()), { error: 'rows must be an array of objects, one per lead' })
+      .min(1, { error: 'rows is empty: pass at least one object' })
+      .max(MAX_IMPORT_ROWS, { error: `rows holds more than ${MAX_IMPORT_ROWS} objects: import in parts` }).optional()
+      .describe('leads as objects, e.g. {"email": "…", "firstName": "…", "company": "…"}; field names are matched like CSV headers'),
+    source: z.string().min(1).max(200).optional().describe('recorded on each lead; default "mcp"'),
+  })
+  .refine((a) => (a.csv === undefined) !== (a.rows === undefined), {
+    error: 'pass exactly one of csv (CSV text) or rows (an array of objects)',
+    path: ['csv'],
+  });
+
+const output = z.object({
+  rows: z.number(),
+  inserted: z.number(),
+  ids: z.array(z.number()).describe('ids of the new leads, in row order'),
+  rejected: z.array(z.object({ rowNumber: z.number(), reason: z.string() })).describe('rows that did not go in, and why'),
+});
+
+export function registerImportLeads(server: McpServer, ctx: ToolContext): void {
+  server.registerTool(
+    'import_leads',
+    {
+      title: 'Import leads',
+      description:
+        'Import real leads from CSV text or from objects. Rows are validated (email syntax, required fields) and deduplicated against the store; rejected rows are listed with their reason and the rest go in as NEW. Importing the same rows again adds nothing.',
+      inputSchema: input,
+      outputSchema: output,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    guarded('import_leads', (a: z.infer<typeof input>) => {
+      const source = a.source ?? 'mcp';
+      const report = a.csv !== undefined ? importCsvText(ctx.store, a.csv, { source }) : importRows(ctx.store, a.rows!, { source });
+      const summary =
+        `${report.inserted} of ${report.rows} row(s) imported` +
+        (report.rejected.length
+          ? `; ${report.rejected.length} rejected (${report.rejected.slice(0, 3).map((r) => `row ${r.rowNumber}: ${r.reason}`).join('; ')}${report.rejected.length > 3 ? '; …' : ''})`
+          : '');
+      return toolResult(summary, { ...report });
+    }),
+  );
+}

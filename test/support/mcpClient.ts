@@ -1,0 +1,89 @@
+/**
+ * A real MCP client on a real `leadflow mcp` child process: over stdio (the way Claude Desktop or Cursor start it)
+ * or over Streamable HTTP (`leadflow mcp --http --port 0`, whose URL the child prints on stdout).
+ */
+import { spawn } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { CLI } from './cli';
+
+/** Where to register cleanup: a test's `t` (t.after) or node:test's top-level `after`. */
+export type Cleanup = { after(fn: () => unknown): void } | ((fn: () => unknown) => void);
+const onCleanup = (c: Cleanup, fn: () => unknown) => (typeof c === 'function' ? c(fn) : c.after(fn));
+
+export interface McpSession {
+  client: Client;
+  /** Call a tool; the result as the server sent it (isError included). */
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  /** Call a tool that must succeed; its structuredContent. */
+  ok<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<T>;
+  /** Call a tool that must fail; its error text. */
+  error(name: string, args?: Record<string, unknown>): Promise<string>;
+  /** What the server wrote to stderr so far. */
+  stderr(): string;
+}
+
+function session(client: Client, stderr: () => string): McpSession {
+  const call = async (name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult;
+  const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+  return {
+    client,
+    call,
+    async ok<T>(name: string, args: Record<string, unknown> = {}) {
+      const r = await call(name, args);
+      if (r.isError) throw new Error(`${name} failed unexpectedly: ${text(r)}\n--- server stderr ---\n${stderr()}`);
+      return r.structuredContent as T;
+    },
+    async error(name: string, args: Record<string, unknown> = {}) {
+      const r = await call(name, args);
+      if (!r.isError) throw new Error(`${name} succeeded but should have failed: ${JSON.stringify(r.structuredContent)}`);
+      return text(r);
+    },
+    stderr,
+  };
+}
+
+export async function mcpOverStdio(t: Cleanup, db: string, env: Record<string, string> = {}): Promise<McpSession> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['--import', 'tsx', CLI, '--db', db, 'mcp'],
+    env: { ...(process.env as Record<string, string>), NO_COLOR: '1', ...env },
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const client = new Client({ name: 'leadflow-test', version: '1.0.0' });
+  await client.connect(transport);
+  onCleanup(t, () => client.close());
+  return session(client, () => stderr);
+}
+
+export async function mcpOverHttp(t: Cleanup, db: string, env: Record<string, string> = {}): Promise<McpSession & { url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--db', db, 'mcp', '--http', '--port', '0'], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  onCleanup(t, async () => {
+    child.kill('SIGTERM');
+    await exited;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const line = /^(http:\/\/\S+)\n/m.exec(out);
+      if (line) resolve(line[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`leadflow mcp --http exited (${code}) before listening:\n${stderr}`)));
+  });
+  const client = new Client({ name: 'leadflow-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  onCleanup(t, () => client.close());
+  return Object.assign(session(client, () => stderr), { url });
+}
