@@ -1,0 +1,105 @@
+/**
+ * `createStatusApp`: the status page's Express app over one store — the JSON API, the live event stream, the static
+ * page and the one-click unsubscribe endpoint. It reuses lib for every answer; nothing here computes a number.
+ *
+ * Promises: reads are open to whoever can reach the server (127.0.0.1 by default, and then only under a loopback Host
+ * name); every request that changes data needs the bearer token; bad input is a 400 with a reason; every error is
+ * JSON with a request id, never a stack; every request is logged once, secrets masked.
+ */
+import { join } from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from '../lib/log/logger';
+import type { Store } from '../lib/store/store';
+import { requestLog } from './requestLog';
+import { requireToken } from './bearerToken';
+import { loopbackHostOnly } from './localHost';
+import { jsonErrors, notFound } from './httpError';
+import { PipelineRunner } from './pipelineRunner';
+import { LiveEvents } from './liveEvents';
+import { readApi } from './routes/readApi';
+import { exportCsv } from './routes/exportCsv';
+import { eventsApi } from './routes/eventsApi';
+import { pipelineApi } from './routes/pipelineApi';
+import { eraseApi } from './routes/eraseApi';
+import { unsubscribePages } from './routes/unsubscribePages';
+
+export interface StatusAppOptions {
+  store: Store;
+  /** The LEADFLOW_TOKEN every data-changing request must carry. */
+  token: string;
+  logger: Logger;
+  /** LEADFLOW_SECRET, which signs unsubscribe links; without it the unsubscribe endpoint says how to set it. */
+  unsubscribeSecret?: string;
+  /** Serve only requests addressed to localhost names (true when listening on a loopback address). */
+  loopbackOnly?: boolean;
+}
+
+export interface StatusApp {
+  app: Express;
+  runner: PipelineRunner;
+  events: LiveEvents;
+  /** Stop a run this app started, end the event streams. The store stays open (the caller owns it). */
+  close(): Promise<void>;
+}
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set({
+    'Content-Security-Policy':
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    // Unsubscribe links carry a token in the URL: never hand it on as a Referer.
+    'Referrer-Policy': 'no-referrer',
+  });
+  next();
+};
+
+export function createStatusApp(o: StatusAppOptions): StatusApp {
+  const runner = new PipelineRunner(o.store, o.logger);
+  const events = new LiveEvents(o.store, runner);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use(requestLog(o.logger));
+  app.use(securityHeaders);
+  // Unsubscribe links are followed from mail clients anywhere (often through a proxy with a public Host name); the
+  // signed token is their authority and the pages reveal nothing, so they sit before the loopback Host check.
+  app.use(unsubscribePages(o.store, o.logger, o.unsubscribeSecret, () => events.metricsNow()));
+  if (o.loopbackOnly) app.use(loopbackHostOnly());
+
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true, driver: o.store.driver, running: runner.busy });
+  });
+
+  const gate = requireToken(o.token);
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : gate(req, res, next)));
+  api.use(express.json({ limit: '10kb' }));
+  api.use(readApi(o.store));
+  api.use(exportCsv(o.store, o.logger));
+  api.use(eventsApi(events));
+  api.use(pipelineApi(runner));
+  api.use(eraseApi(o.store, o.logger, () => events.metricsNow()));
+  api.use(notFound);
+  app.use('/api', api);
+
+  app.use(express.static(join(__dirname, 'public'), { index: 'index.html', maxAge: 0 }));
+  app.use(notFound);
+  app.use(jsonErrors);
+
+  return {
+    app,
+    runner,
+    events,
+    async close() {
+      events.close();
+      await runner.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Server-Sent Events for the page (`GET /api/events`): `metrics` (the same snapshot as /api/metrics), `progress`
+ * (a run's per-stage counts) and `run` (started / finished). A new client gets the current state at once; then
+ * progress as batches commit, metrics at most twice a second while anything moves, and a comment every 15 s so
+ * proxies keep the stream open.
+ *
+ * Runs started elsewhere (the CLI, n8n, MCP) are seen too: while a client is connected the store's run table is
+ * polled once a second and a RUNNING run's saved progress is forwarded.
+ */
+import type { Request, Response } from 'express';
+import type { Store } from '../lib/store/store';
+import { getMetrics } from '../lib/metrics/metrics';
+import { latestRun } from '../lib/store/runs';
+import type { PipelineProgress } from '../lib/pipeline/pipeline';
+import type { PipelineRunner, RunState } from './pipelineRunner';
+
+const METRICS_EVERY_MS = 500;
+const WATCH_EVERY_MS = 1000;
+const HEARTBEAT_MS = 15_000;
+
+export class LiveEvents {
+  private readonly clients = new Set<Response>();
+  private metricsTimer: NodeJS.Timeout | null = null;
+  private lastMetricsAt = 0;
+  private readonly ticker: NodeJS.Timeout;
+  private readonly heartbeat: NodeJS.Timeout;
+  private watchedRun: number | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runner: PipelineRunner,
+  ) {
+    runner.on('progress', (e) => {
+      this.broadcast('progress', e);
+      this.metricsSoon();
+    });
+    runner.on('finished', (state: RunState) => {
+      this.broadcast('run', runSummary(state));
+      this.metricsNow();
+    });
+    this.ticker = setInterval(() => this.watchOtherProcesses(), WATCH_EVERY_MS);
+    this.heartbeat = setInterval(() => this.comment('ping'), HEARTBEAT_MS);
+    this.ticker.unref();
+    this.heartbeat.unref();
+  }
+
+  attach(req: Request, res: Response): void {
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
+    this.clients.add(res);
+    req.on('close', () => this.clients.delete(res));
+    send(res, 'metrics', getMetrics(this.store));
+    send(res, 'run', runSummary(this.runner.state));
+    if (this.runner.state.running && this.runner.state.last) send(res, 'progress', this.runner.state.last);
+  }
+
+  /** Something changed the data (an erase, a clear): tell every page. */
+  metricsNow(): void {
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    this.metricsTimer = null;
+    this.lastMetricsAt = Date.now();
+    if (this.clients.size) this.broadcast('metrics', getMetrics(this.store));
+  }
+
+  private metricsSoon(): void {
+    if (this.metricsTimer) return;
+    const wait = Math.max(0, METRICS_EVERY_MS - (Date.now() - this.lastMetricsAt));
+    this.metricsTimer = setTimeout(() => this.metricsNow(), wait);
+  }
+
+  private watchOtherProcesses(): void {
+    if (!this.clients.size || this.runner.busy) return;
+    const run = latestRun<unknown, PipelineProgress>(this.store);
+    if (run?.status === 'RUNNING') {
+      this.watchedRun = run.id;
+      this.broadcast('progress', { runId: run.id, stage: currentStage(run.progress), progress: run.progress, elsewhere: true });
+      this.metricsSoon();
+    } else if (this.watchedRun !== null) {
+      this.broadcast('run', { running: false, runId: this.watchedRun, status: run?.id === this.watchedRun ? run.status : null, error: null });
+      this.watchedRun = null;
+      this.metricsNow();
+    }
+  }
+
+  broadcast(event: string, data: unknown): void {
+    for (const res of this.clients) send(res, event, data);
+  }
+
+  private comment(text: string): void {
+    for (const res of this.clients) res.write(`: ${text}\n\n`);
+  }
+
+  close(): void {
+    clearInterval(this.ticker);
+    clearInterval(this.heartbeat);
+    if (this.metricsTimer) clearTimeout(this.metricsTimer);
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+}
+
+function send(res: Response, event: string, data: unknown): void {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+function runSummary(s: RunState) {
+  return { running: s.running, runId: s.runId, status: s.result?.status ?? (s.running ? 'RUNNING' : null), error: s.error };
+}
+
+function currentStage(p: PipelineProgress): string {
+  for (const stage of ['generate', 'enrich', 'personalize', 'send'] as const) {
+    if (p?.[stage] && p[stage].done < p[stage].total) return stage;
+  }
+  return 'send';
+}

@@ -1,0 +1,406 @@
+// The status page's script: plain browser JavaScript, no build step. It reads the JSON API, listens to the event
+// stream (/api/events) for live counts and run progress, and sends changes with the bearer token.
+// Every value that comes from a lead is put into the page as text (textContent / text nodes), never as HTML.
+'use strict';
+
+(() => {
+  const STATUSES = ['NEW', 'ENRICHED', 'MESSAGED', 'SENT', 'REPLIED', 'BOUNCED', 'FAILED', 'SUPPRESSED'];
+  const STAGES = ['generate', 'enrich', 'personalize', 'send'];
+  const PAGE_SIZE = 20;
+  const TOKEN_KEY = 'leadflow.token';
+
+  const $ = (id) => document.getElementById(id);
+  const fmt = new Intl.NumberFormat('en');
+  const state = { page: 1, pages: 1, q: '', status: '', detailId: null, running: false, tableTimer: null };
+
+  /** Build an element; string children become text nodes, so data can never become markup. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === 'class') node.className = v;
+      else if (k === 'dataset') Object.assign(node.dataset, v);
+      else node.setAttribute(k, String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+
+  // ---- token: from the URL fragment `leadflow serve` prints, kept for this tab only ----
+  (function takeTokenFromFragment() {
+    const m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (m) {
+      sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
+      history.replaceState(null, '', location.pathname + location.search);
+    }
+  })();
+  const token = () => sessionStorage.getItem(TOKEN_KEY) || '';
+  function showTokenForm() {
+    $('token-form').hidden = false;
+  }
+  if (!token()) showTokenForm();
+  $('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const v = $('token-input').value.trim();
+    if (v) {
+      sessionStorage.setItem(TOKEN_KEY, v);
+      $('token-input').value = '';
+      $('token-form').hidden = true;
+      notice('Token saved for this tab.', true);
+    }
+  });
+
+  function notice(text, ok) {
+    const n = $('notice');
+    n.textContent = text;
+    n.classList.toggle('ok', !!ok);
+    n.hidden = !text;
+  }
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (method !== 'GET') headers.Authorization = 'Bearer ' + token();
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      if (res.status === 401 || res.status === 403) showTokenForm();
+      throw new Error(data.error || `${method} ${path} failed (${res.status})`);
+    }
+    return data;
+  }
+
+  // ---- metrics: cards, funnel, variants, health ----
+  /** Widths go through the CSSOM: the page's CSP forbids inline style attributes. */
+  function barFill(fraction) {
+    const fill = el('div', { class: 'fill' });
+    fill.style.width = (Math.max(0, Math.min(1, fraction)) * 100).toFixed(2) + '%';
+    return fill;
+  }
+
+  function renderMetrics(m) {
+    const reached = Object.fromEntries(m.funnel.map((f) => [f.stage, f.leads]));
+    const set = (name, text) => {
+      for (const node of document.querySelectorAll(`[data-metric="${name}"]`)) node.textContent = text;
+    };
+    set('total', fmt.format(m.leads.total));
+    set('synthetic', m.leads.synthetic ? `${fmt.format(m.leads.synthetic)} synthetic` : '');
+    set('enriched', fmt.format(reached.enriched));
+    set('messaged', fmt.format(reached.messaged));
+    set('messages', `${fmt.format(m.messages.total)} messages`);
+    set('sent', fmt.format(reached.sent));
+    set('sendModes', `${fmt.format(m.sends.dryRun)} dry run · ${fmt.format(m.sends.live)} live`);
+    set('replied', fmt.format(reached.replied));
+    set('suppressions', fmt.format(m.suppressions));
+
+    const top = Math.max(1, ...m.funnel.map((f) => f.leads));
+    $('funnel').replaceChildren(
+      ...m.funnel.map((f, i) =>
+        el(
+          'div',
+          { class: 'step', dataset: { stage: f.stage } },
+          el('span', {}, f.stage),
+          el('div', { class: 'track' }, barFill(f.leads / top)),
+          el('span', { class: 'num' }, fmt.format(f.leads)),
+          i === 0 ? null : el('span', { class: 'pct' }, `${f.conversionPct}% of ${m.funnel[i - 1].stage}`),
+        ),
+      ),
+    );
+
+    $('variants').tBodies[0].replaceChildren(
+      ...m.variants.map((v) =>
+        el(
+          'tr',
+          { dataset: { variant: v.variant } },
+          el('td', {}, v.variant),
+          el('td', {}, fmt.format(v.leads)),
+          el('td', {}, fmt.format(m.messages.byVariant[v.variant] || 0)),
+          el('td', {}, fmt.format(v.sent)),
+          el('td', {}, fmt.format(v.replied)),
+          el('td', {}, v.sent ? `${((v.replied / v.sent) * 100).toFixed(1)}%` : '–'),
+        ),
+      ),
+    );
+
+    const health = $('health');
+    health.replaceChildren(...m.health.notes.map((n) => el('li', {}, n)));
+    health.hidden = m.health.notes.length === 0;
+  }
+
+  // ---- run progress ----
+  function renderProgress(e) {
+    const p = e.progress;
+    const i = Math.max(0, STAGES.indexOf(e.stage));
+    const cur = p[e.stage] || { done: 0, total: 0 };
+    const frac = cur.total ? Math.min(1, cur.done / cur.total) : 1;
+    const pct = Math.round(((i + frac) / STAGES.length) * 100);
+    $('progress').setAttribute('aria-valuenow', String(pct));
+    $('progress').firstElementChild.style.width = pct + '%';
+    $('run-status').textContent =
+      `Run #${e.runId}${e.elsewhere ? ' (started elsewhere)' : ''}: ${e.stage} ${fmt.format(cur.done)} / ${fmt.format(cur.total)} — ${pct}%`;
+    $('stages').replaceChildren(
+      ...STAGES.map((s, k) =>
+        el('li', { 'data-current': k === i ? '' : null }, `${s}: ${fmt.format(p[s] ? p[s].done : 0)}/${fmt.format(p[s] ? p[s].total : 0)}`),
+      ),
+    );
+    setRunning(true);
+  }
+
+  function renderRun(r) {
+    setRunning(!!r.running);
+    if (r.running || r.runId === null) return;
+    if (r.status === 'DONE') {
+      $('progress').setAttribute('aria-valuenow', '100');
+      $('progress').firstElementChild.style.width = '100%';
+    }
+    const how = r.status === 'DONE' ? 'finished' : r.status === 'STOPPED' ? 'stopped (resume it with `leadflow run --resume`)' : (r.status || 'ended').toLowerCase();
+    $('run-status').textContent = `Run #${r.runId} ${how}.` + (r.error ? ` ${r.error}` : '');
+    clearTimeout(state.tableTimer);
+    state.tableTimer = null;
+    loadLeads();
+  }
+
+  function setRunning(running) {
+    state.running = running;
+    $('run-start').disabled = running;
+    $('run-stop').disabled = !running;
+    document.body.dataset.running = running ? 'yes' : 'no';
+  }
+
+  $('run-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const leads = Number($('run-leads').value);
+    // About forty batches per run, so the bar moves smoothly whatever the size.
+    const batchSize = Math.min(1000, Math.max(50, Math.ceil(leads / 40)));
+    try {
+      setRunning(true);
+      const r = await api('POST', '/api/pipeline/run', {
+        leads,
+        batchSize,
+        dryRun: $('run-dry').checked,
+        enrichMode: $('run-enrichment').value,
+      });
+      notice('');
+      $('run-status').textContent = `Run #${r.runId} started.`;
+    } catch (err) {
+      setRunning(false);
+      notice(err.message);
+    }
+  });
+
+  $('run-stop').addEventListener('click', async () => {
+    try {
+      const r = await api('POST', '/api/pipeline/stop');
+      $('run-status').textContent = r.asked ? 'Stopping after the current batch…' : 'No run is going.';
+    } catch (err) {
+      notice(err.message);
+    }
+  });
+
+  // ---- leads table ----
+  for (const s of STATUSES) $('status-filter').append(el('option', { value: s }, s));
+
+  function exportHref() {
+    return '/api/export.csv' + (state.status ? '?status=' + encodeURIComponent(state.status) : '');
+  }
+
+  async function loadLeads() {
+    const params = new URLSearchParams({ page: String(state.page), limit: String(PAGE_SIZE) });
+    if (state.q) params.set('q', state.q);
+    if (state.status) params.set('status', state.status);
+    try {
+      const r = await api('GET', '/api/leads?' + params);
+      state.pages = r.pages;
+      if (state.page > r.pages) {
+        state.page = r.pages;
+        return loadLeads();
+      }
+      $('leads').tBodies[0].replaceChildren(
+        ...r.leads.map((l) =>
+          el(
+            'tr',
+            { tabindex: '0', dataset: { id: String(l.id) } },
+            el('td', {}, String(l.id)),
+            el('td', { class: 'name' }, `${l.firstName} ${l.lastName}`),
+            el('td', {}, l.email),
+            el('td', {}, l.company),
+            el('td', { class: 'wide' }, l.title),
+            el('td', {}, el('span', { class: 'status', dataset: { status: l.status } }, l.status)),
+            el('td', { class: 'wide' }, l.variant),
+          ),
+        ),
+      );
+      const from = r.total ? (r.page - 1) * r.limit + 1 : 0;
+      const to = Math.min(r.total, r.page * r.limit);
+      $('page-info').textContent = `${fmt.format(from)}–${fmt.format(to)} of ${fmt.format(r.total)}`;
+      $('prev').disabled = r.page <= 1;
+      $('next').disabled = r.page >= r.pages;
+      $('export').href = exportHref();
+    } catch (err) {
+      notice(err.message);
+    }
+  }
+
+  function scheduleTable(delay) {
+    if (state.tableTimer) return;
+    state.tableTimer = setTimeout(() => {
+      state.tableTimer = null;
+      loadLeads();
+    }, delay);
+  }
+
+  let searchTimer = null;
+  $('search').addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      state.q = $('search').value.trim();
+      state.page = 1;
+      loadLeads();
+    }, 250);
+  });
+  $('filters').addEventListener('submit', (e) => e.preventDefault());
+  $('status-filter').addEventListener('change', () => {
+    state.status = $('status-filter').value;
+    state.page = 1;
+    loadLeads();
+  });
+  $('prev').addEventListener('click', () => {
+    state.page = Math.max(1, state.page - 1);
+    loadLeads();
+  });
+  $('next').addEventListener('click', () => {
+    state.page = Math.min(state.pages, state.page + 1);
+    loadLeads();
+  });
+  const openFromRow = (e) => {
+    const row = e.target.closest('tr[data-id]');
+    if (row) openDetail(Number(row.dataset.id));
+  };
+  $('leads').addEventListener('click', openFromRow);
+  $('leads').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') openFromRow(e);
+  });
+
+  // ---- lead detail ----
+  function fields(pairs) {
+    return el('dl', {}, pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v === null || v === undefined || v === '' ? '–' : v)]));
+  }
+
+  async function openDetail(id) {
+    let d;
+    try {
+      d = await api('GET', '/api/leads/' + id);
+    } catch (err) {
+      notice(err.message);
+      return;
+    }
+    state.detailId = id;
+    const l = d.lead;
+    $('detail-name').textContent = `${l.firstName} ${l.lastName}`;
+    const parts = [
+      fields([
+        ['Email', l.email],
+        ['Title', l.title],
+        ['Company', l.company],
+        ['Website', l.website],
+        ['LinkedIn', l.linkedinUrl],
+        ['Industry', l.industry],
+        ['Country', `${l.country} (${l.timezone})`],
+        ['Status', l.status + (l.statusReason ? ` — ${l.statusReason}` : '')],
+        ['Variant', l.variant],
+        ['Source', l.source + (l.synthetic ? ' (synthetic)' : '')],
+      ]),
+    ];
+    if (d.enrichment) {
+      const e = d.enrichment;
+      const withProv = (key, value) => el('span', {}, value, el('span', { class: 'prov' }, e.provenance[key] || ''));
+      parts.push(
+        el('h3', {}, `Enrichment (${e.source})`),
+        fields([
+          ['Company size', withProv('companySize', e.companySize)],
+          ['Persona', withProv('persona', e.persona)],
+          ['Seniority', withProv('seniority', e.seniority)],
+          ['Pain points', withProv('painPoints', e.painPoints.join('; '))],
+          ['Buying triggers', withProv('buyingTriggers', e.buyingTriggers.join('; '))],
+          ['Confidence', withProv('confidence', e.confidence.toFixed(2))],
+        ]),
+      );
+    }
+    if (d.messages.length) {
+      parts.push(el('h3', {}, `Messages (${d.messages.length})`));
+      for (const m of d.messages) {
+        parts.push(
+          el('div', { class: 'muted' }, `${m.channel} · variant ${m.variant} · step ${m.step}${m.subject ? ' · ' + m.subject : ''}`),
+          el('pre', {}, m.body),
+        );
+      }
+    }
+    if (d.sends.length) {
+      parts.push(
+        el('h3', {}, 'Sends'),
+        el(
+          'div',
+          { class: 'scroll' },
+          el(
+            'table',
+            {},
+            el('thead', {}, el('tr', {}, ['Channel', 'Mode', 'State', 'Attempts', 'When'].map((h) => el('th', {}, h)))),
+            el(
+              'tbody',
+              {},
+              d.sends.map((s) =>
+                el('tr', {}, el('td', {}, s.channel), el('td', {}, s.dryRun ? 'dry run' : 'live'), el('td', {}, s.state), el('td', {}, String(s.attempts)), el('td', {}, s.sentAt || s.error || '')),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+    if (d.events.length) {
+      parts.push(el('h3', {}, 'Events'), el('ul', {}, d.events.map((ev) => el('li', {}, `${ev.createdAt} ${ev.type}`))));
+    }
+    $('detail-body').replaceChildren(...parts);
+    if (!$('detail').open) $('detail').showModal();
+  }
+
+  $('detail-close').addEventListener('click', () => $('detail').close());
+  $('detail-erase').addEventListener('click', async () => {
+    const id = state.detailId;
+    if (id === null || !confirm('Erase this person? Every record about them is deleted, and their address is blocked from re-import.')) return;
+    try {
+      await api('DELETE', '/api/leads/' + id);
+      $('detail').close();
+      notice(`Lead #${id} erased.`, true);
+      loadLeads();
+    } catch (err) {
+      notice(err.message);
+    }
+  });
+
+  // ---- live updates ----
+  function connect() {
+    const live = $('live');
+    const source = new EventSource('/api/events');
+    source.onopen = () => {
+      live.dataset.state = 'open';
+      live.textContent = 'live';
+    };
+    source.onerror = () => {
+      live.dataset.state = 'closed';
+      live.textContent = 'reconnecting…';
+    };
+    source.addEventListener('metrics', (e) => {
+      renderMetrics(JSON.parse(e.data));
+      if (state.running) scheduleTable(1500);
+    });
+    source.addEventListener('progress', (e) => renderProgress(JSON.parse(e.data)));
+    source.addEventListener('run', (e) => renderRun(JSON.parse(e.data)));
+  }
+
+  setRunning(false);
+  loadLeads();
+  connect();
+})();

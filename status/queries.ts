@@ -1,0 +1,46 @@
+/**
+ * What the API accepts, as zod schemas: query strings, path ids and the run request. `parseOr400` turns a failure
+ * into a 400 whose message names each bad field and why.
+ */
+import { z } from 'zod';
+import { CHANNELS, LEAD_STATUSES } from '../lib/types';
+import { HttpError, zodReason } from './httpError';
+
+/** `?status=` (empty) means "any": a form with nothing chosen sends exactly that. */
+const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
+
+const status = z.preprocess(blankIsAbsent, z.enum(LEAD_STATUSES, { message: `must be one of ${LEAD_STATUSES.join(', ')}` }).optional());
+
+export const leadsQuery = z
+  .object({
+    status,
+    q: z.preprocess(blankIsAbsent, z.string().max(200, 'must be at most 200 characters').optional()),
+    page: z.preprocess(blankIsAbsent, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000).default(1)),
+    limit: z.preprocess(blankIsAbsent, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(200, 'must be at most 200').default(25)),
+  })
+  .strict();
+
+export const exportQuery = z.object({ status }).strict();
+
+export const leadId = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(Number.MAX_SAFE_INTEGER);
+
+export const runRequest = z
+  .object({
+    leads: z.number().int().min(0).max(1_000_000, 'at most 1,000,000 per run').default(200),
+    seed: z.number().int().default(42),
+    channels: z.array(z.enum(CHANNELS)).min(1, 'choose at least one channel').default(['email', 'linkedin']),
+    batchSize: z.number().int().min(1).max(10_000).default(500),
+    dryRun: z.boolean().default(true),
+    /** offline: the rules; ai: Groq (needs GROQ_API_KEY on the server), falling back to the rules per lead. */
+    enrichMode: z.enum(['offline', 'ai']).default('offline'),
+    personalizeMode: z.enum(['template', 'ai']).default('template'),
+    resume: z.boolean().default(false),
+  })
+  .strict();
+export type RunRequest = z.infer<typeof runRequest>;
+
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw new HttpError(400, `bad ${what}: ${zodReason(r.error)}`);
+  return r.data;
+}

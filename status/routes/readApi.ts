@@ -1,0 +1,31 @@
+/** The read side of the JSON API: metrics, a page of leads, one lead in full. Each is one lib call. */
+import { Router } from 'express';
+import type { Store } from '../../lib/store/store';
+import { getMetrics } from '../../lib/metrics/metrics';
+import { listLeads } from '../../lib/store/leads';
+import { getLeadDetail } from '../../lib/leads/detail';
+import { HttpError } from '../httpError';
+import { leadId, leadsQuery, parseOr400 } from '../queries';
+
+export function readApi(store: Store): Router {
+  const r = Router();
+
+  r.get('/metrics', (_req, res) => {
+    res.json(getMetrics(store));
+  });
+
+  r.get('/leads', (req, res) => {
+    const q = parseOr400(leadsQuery, req.query, 'query');
+    const { total, leads } = listLeads(store, { status: q.status, search: q.q, limit: q.limit, offset: (q.page - 1) * q.limit });
+    res.json({ total, page: q.page, limit: q.limit, pages: Math.max(1, Math.ceil(total / q.limit)), leads });
+  });
+
+  r.get('/leads/:id', (req, res) => {
+    const id = parseOr400(leadId, req.params.id, 'lead id');
+    const detail = getLeadDetail(store, id);
+    if (!detail) throw new HttpError(404, `no lead #${id} in this store (it may have been erased)`);
+    res.json(detail);
+  });
+
+  return r;
+}
