@@ -1,0 +1,52 @@
+/**
+ * Leadflow SMTP: the mailbox live outreach is sent from. Tested by a real connection (connect, TLS, log in, hang
+ * up; nothing is sent) through the Send Outreach node's `leadflowSmtpConnectionTest`, as n8n's Send Email node does.
+ */
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class LeadflowSmtp implements ICredentialType {
+  name = 'leadflowSmtp';
+
+  displayName = 'Leadflow SMTP';
+
+  icon = 'file:leadflowSmtp.svg' as const;
+
+  documentationUrl = 'https://nodemailer.com/smtp/';
+
+  properties: INodeProperties[] = [
+    { displayName: 'Host', name: 'host', type: 'string', required: true, default: '', placeholder: 'smtp.example.com' },
+    {
+      displayName: 'Port',
+      name: 'port',
+      type: 'number',
+      default: 587,
+      description: '587 for STARTTLS (usual), 465 for TLS from the start',
+    },
+    {
+      displayName: 'SSL/TLS',
+      name: 'secure',
+      type: 'boolean',
+      default: false,
+      description: 'Whether to use TLS from the first byte (port 465). Off: plain connection upgraded with STARTTLS when the server offers it.',
+    },
+    { displayName: 'User', name: 'user', type: 'string', default: '' },
+    { displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+    { displayName: 'From Name', name: 'fromName', type: 'string', default: '', placeholder: 'Alex Smith' },
+    {
+      displayName: 'From Email',
+      name: 'fromEmail',
+      type: 'string',
+      required: true,
+      default: '',
+      placeholder: 'alex@yourcompany.com',
+      description: 'The mailbox outreach is sent from; replies come back here',
+    },
+    {
+      displayName: 'Allow Self-Signed Certificates',
+      name: 'allowSelfSigned',
+      type: 'boolean',
+      default: false,
+      description: 'Whether to accept a server certificate no authority signed (a local test server only)',
+    },
+  ];
+}

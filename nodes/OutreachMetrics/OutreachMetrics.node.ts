@@ -1,0 +1,130 @@
+/**
+ * Outreach Metrics: what the store says — the funnel and its conversions, per-variant figures for the A/B test, a
+ * list of leads (one item each, for Sheets, IF or a CRM node), or every lead as a CSV/JSON Lines file.
+ */
+import { Writable } from 'node:stream';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { exportLeads, getMetrics, listLeads, LEAD_STATUSES, type ExportFormat, type LeadStatus } from '../../lib';
+import { storePathProperty } from '../shared/storeParameter';
+import { withNodeStore } from '../shared/openNodeStore';
+import { leadJson } from '../shared/leadJson';
+
+const statusOptions = [
+  { name: 'Any', value: '' },
+  ...LEAD_STATUSES.map((s) => ({ name: s.charAt(0) + s.slice(1).toLowerCase(), value: s })),
+];
+
+export class OutreachMetrics implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Outreach Metrics',
+    name: 'outreachMetrics',
+    icon: 'file:outreachMetrics.svg',
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{$parameter["operation"]}}',
+    description: 'Funnel, A/B variant figures, lead lists and exports from the leadflow store',
+    defaults: { name: 'Outreach Metrics' },
+    inputs: ['main'],
+    outputs: ['main'],
+    usableAsTool: true,
+    properties: [
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        default: 'funnel',
+        options: [
+          { name: 'Funnel', value: 'funnel', action: 'Get the outreach funnel', description: 'One item: counts by status, the funnel, sends and health' },
+          { name: 'Per Variant', value: 'variants', action: 'Get figures per variant', description: 'One item per A/B variant: leads, sent, replied, reply rate' },
+          { name: 'List Leads', value: 'leads', action: 'List leads', description: 'One item per lead, optionally of one status' },
+          { name: 'Export File', value: 'export', action: 'Export leads as a file', description: 'Every lead (of a status) as a CSV or JSON Lines file' },
+        ],
+      },
+      {
+        displayName: 'Status',
+        name: 'status',
+        type: 'options',
+        default: '',
+        options: statusOptions,
+        description: 'Only leads in this status',
+        displayOptions: { show: { operation: ['leads', 'export'] } },
+      },
+      {
+        displayName: 'Search',
+        name: 'search',
+        type: 'string',
+        default: '',
+        description: 'Only leads whose name, email, company or title contains this',
+        displayOptions: { show: { operation: ['leads'] } },
+      },
+      {
+        displayName: 'Limit',
+        name: 'limit',
+        type: 'number',
+        typeOptions: { minValue: 1 },
+        default: 50,
+        description: 'Max number of results to return',
+        displayOptions: { show: { operation: ['leads'] } },
+      },
+      {
+        displayName: 'Format',
+        name: 'format',
+        type: 'options',
+        default: 'csv',
+        options: [
+          { name: 'CSV', value: 'csv' },
+          { name: 'JSON Lines', value: 'json' },
+        ],
+        displayOptions: { show: { operation: ['export'] } },
+      },
+      {
+        displayName: 'Put Output File in Field',
+        name: 'binaryPropertyName',
+        type: 'string',
+        default: 'data',
+        hint: 'The name of the output binary field to put the file in',
+        displayOptions: { show: { operation: ['export'] } },
+      },
+      storePathProperty,
+    ],
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const operation = this.getNodeParameter('operation', 0, 'funnel') as string;
+    const paired = { item: 0 };
+    return [
+      await withNodeStore(this, async (store): Promise<INodeExecutionData[]> => {
+        if (operation === 'funnel') return [{ json: getMetrics(store) as unknown as IDataObject, pairedItem: paired }];
+        if (operation === 'variants') {
+          return getMetrics(store).variants.map((v) => ({
+            json: { ...v, replyRatePct: v.sent === 0 ? 0 : Math.round((v.replied / v.sent) * 1000) / 10 },
+            pairedItem: paired,
+          }));
+        }
+        const status = (this.getNodeParameter('status', 0, '') as string) || undefined;
+        if (operation === 'leads') {
+          const search = (this.getNodeParameter('search', 0, '') as string) || undefined;
+          const limit = this.getNodeParameter('limit', 0, 50) as number;
+          return listLeads(store, { status: status as LeadStatus | undefined, search, limit }).leads.map((lead) => ({
+            json: leadJson(lead, { outcome: 'listed' }),
+            pairedItem: paired,
+          }));
+        }
+        const format = this.getNodeParameter('format', 0, 'csv') as ExportFormat;
+        const field = this.getNodeParameter('binaryPropertyName', 0, 'data') as string;
+        const chunks: Buffer[] = [];
+        const sink = new Writable({
+          write(chunk, _encoding, done) {
+            chunks.push(Buffer.from(chunk));
+            done();
+          },
+        });
+        const count = await exportLeads(store, sink, { status: status as LeadStatus | undefined, format });
+        const fileName = `leads${status ? '-' + status.toLowerCase() : ''}.${format === 'csv' ? 'csv' : 'jsonl'}`;
+        const binary = await this.helpers.prepareBinaryData(Buffer.concat(chunks), fileName, format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+        return [{ json: { count, fileName, format }, binary: { [field]: binary }, pairedItem: paired }];
+      }),
+    ];
+  }
+}

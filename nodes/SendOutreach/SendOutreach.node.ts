@@ -1,0 +1,172 @@
+/**
+ * Send Outreach: sends (or, by default, dry-runs) each lead's messages through the send ledger, and records what
+ * happened afterwards (reply, bounce, unsubscribe). The node maps parameters; sending is lib's one send path.
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { storePathProperty } from '../shared/storeParameter';
+import { sourceProperties } from '../shared/leadSource';
+import { sendOperation } from './sendOperation';
+import { recordEventOperation } from './recordEventOperation';
+import { leadflowSmtpConnectionTest } from './smtpCredential';
+
+const onSend = { show: { operation: ['send'] } };
+const onEvent = { show: { operation: ['recordEvent'] } };
+
+export class SendOutreach implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Send Outreach',
+    name: 'sendOutreach',
+    icon: 'file:sendOutreach.svg',
+    group: ['output'],
+    version: 1,
+    subtitle: '={{$parameter["operation"] === "recordEvent" ? "Record " + $parameter["eventType"] : ($parameter["dryRun"] === false ? "Live " : "Dry run ") + $parameter["mode"]}}',
+    description: 'Send outreach through the send ledger (dry run by default) and record replies, bounces and unsubscribes',
+    defaults: { name: 'Send Outreach' },
+    inputs: ['main'],
+    outputs: ['main'],
+    usableAsTool: true,
+    credentials: [
+      {
+        // The name the issue fixes, after n8n's own `smtp`; an SMTP login is not an API.
+        // eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+        name: 'leadflowSmtp',
+        required: true,
+        testedBy: 'leadflowSmtpConnectionTest',
+        displayOptions: { show: { operation: ['send'], dryRun: [false] } },
+      },
+    ],
+    properties: [
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        default: 'send',
+        options: [
+          { name: 'Send', value: 'send', action: 'Send outreach to leads', description: 'Queue and send (or dry-run) messages' },
+          { name: 'Record Event', value: 'recordEvent', action: 'Record a reply bounce or unsubscribe', description: 'Record a reply, bounce or unsubscribe' },
+        ],
+      },
+      {
+        displayName: 'Dry Run',
+        name: 'dryRun',
+        type: 'boolean',
+        default: true,
+        description: 'Whether to only record what would be sent. Turn off to send live through the SMTP credential (synthetic .example leads are never mailed).',
+        displayOptions: onSend,
+      },
+      {
+        displayName: 'Channels',
+        name: 'channels',
+        type: 'multiOptions',
+        default: ['email'],
+        options: [
+          { name: 'Email', value: 'email' },
+          { name: 'LinkedIn (Simulated)', value: 'linkedin' },
+        ],
+        displayOptions: onSend,
+      },
+      {
+        displayName: 'Mode',
+        name: 'mode',
+        type: 'options',
+        default: 'tick',
+        options: [
+          { name: 'Tick', value: 'tick', description: 'Send up to Max per Tick now and return; run it every minute from a Schedule Trigger' },
+          { name: 'Send All', value: 'sendAll', description: 'Send everything due, stopping after Max Wait' },
+        ],
+        displayOptions: onSend,
+      },
+      {
+        displayName: 'Max per Tick',
+        name: 'maxPerTick',
+        type: 'number',
+        typeOptions: { minValue: 1 },
+        default: 50,
+        description: 'At most this many messages leave in one tick',
+        displayOptions: { show: { operation: ['send'], mode: ['tick'] } },
+      },
+      {
+        displayName: 'Max Wait (Seconds)',
+        name: 'maxWaitSeconds',
+        type: 'number',
+        typeOptions: { minValue: 0 },
+        default: 60,
+        description: 'Send All stops starting new messages after this long; the rest wait for the next run',
+        displayOptions: { show: { operation: ['send'], mode: ['sendAll'] } },
+      },
+      {
+        displayName: 'Unsubscribe Base URL',
+        name: 'unsubscribeBaseUrl',
+        type: 'string',
+        default: '',
+        placeholder: 'https://n8n.yourcompany.com/webhook/leadflow-unsubscribe',
+        description: 'Live email carries a signed one-click unsubscribe link to this URL (the bundled unsubscribe webhook). Empty: $LEADFLOW_UNSUBSCRIBE_URL. Signing needs LEADFLOW_SECRET set for n8n.',
+        displayOptions: { show: { operation: ['send'], dryRun: [false] } },
+      },
+      {
+        displayName: 'Postal Address',
+        name: 'postalAddress',
+        type: 'string',
+        default: '',
+        description: "The sender's postal address for the email footer (CAN-SPAM). Empty: $SENDER_POSTAL_ADDRESS.",
+        displayOptions: { show: { operation: ['send'], dryRun: [false] } },
+      },
+      ...sourceProperties('MESSAGED', 'send to').map((p) => ({ ...p, displayOptions: { ...p.displayOptions, ...onSend } })),
+      {
+        displayName: 'Event',
+        name: 'eventType',
+        type: 'options',
+        default: 'reply',
+        options: [
+          { name: 'Reply', value: 'reply', description: 'The lead answered: it becomes REPLIED and later steps are cancelled' },
+          { name: 'Bounce', value: 'bounce', description: 'A delivery failure: a hard bounce suppresses the address' },
+          { name: 'Unsubscribe', value: 'unsubscribe', description: 'The lead opted out: the address is suppressed' },
+        ],
+        displayOptions: onEvent,
+      },
+      {
+        displayName: 'Unsubscribe Link Code',
+        name: 'unsubscribeCode',
+        type: 'string',
+        default: '',
+        description: 'The token from a one-click unsubscribe link (needs LEADFLOW_SECRET set for n8n); when set, the lead is taken from it',
+        displayOptions: { show: { operation: ['recordEvent'], eventType: ['unsubscribe'] } },
+      },
+      {
+        displayName: 'Raw Message',
+        name: 'raw',
+        type: 'string',
+        typeOptions: { rows: 4 },
+        default: '',
+        description: "The reply or bounce as received (RFC 822 source, e.g. the Email Trigger's raw output); matched to its lead by Message-ID",
+        displayOptions: { show: { operation: ['recordEvent'], eventType: ['reply', 'bounce'] } },
+      },
+      {
+        displayName: 'Lead Email',
+        name: 'email',
+        type: 'string',
+        placeholder: 'name@email.com',
+        default: '',
+        description: 'Which lead the event is about, when there is no raw message or token',
+        displayOptions: onEvent,
+      },
+      {
+        displayName: 'Lead ID',
+        name: 'leadId',
+        type: 'number',
+        default: 0,
+        description: 'Which lead the event is about, by its store ID (0: use the email, token or raw message)',
+        displayOptions: onEvent,
+      },
+      storePathProperty,
+    ],
+  };
+
+  methods = { credentialTest: { leadflowSmtpConnectionTest } };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const operation = this.getNodeParameter('operation', 0, 'send') as string;
+    return [operation === 'recordEvent' ? await recordEventOperation(this) : await sendOperation(this)];
+  }
+}

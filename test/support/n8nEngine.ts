@@ -1,0 +1,98 @@
+/**
+ * Runs our nodes through n8n's real execution engine (n8n-core's WorkflowExecute over n8n-workflow's Workflow), with
+ * no n8n server: a start node feeds the given items to the node under test, and the run's output items come back.
+ * Recipe and pitfalls: ../shared/N8N-NOTES.md. n8n-core writes `.n8n/config` under N8N_USER_FOLDER, so that is
+ * pointed at a temp folder before n8n-core loads.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType,
+  INodeTypes, IRun, IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'leadflow-n8n-engine-'));
+process.env.N8N_ENCRYPTION_KEY ??= 'leadflow-test-key';
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const core = require('n8n-core') as typeof import('n8n-core');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const wf = require('n8n-workflow') as typeof import('n8n-workflow');
+
+/** Emits the items it was given, as a trigger or a previous node would. */
+class FeedItems implements INodeType {
+  description = {
+    displayName: 'Feed Items', name: 'feedItems', group: ['input'], version: 1, description: 'test input',
+    defaults: { name: 'Feed Items' }, inputs: [], outputs: ['main'],
+    properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
+  } as unknown as INodeType['description'];
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
+    return [items.map((json) => ({ json }))];
+  }
+}
+
+export interface NodeRun {
+  /** Output items of the node under test, normalised through JSON (n8n leaves `input: undefined` in pairedItem). */
+  items: INodeExecutionData[];
+  /** The run's error message, when the node failed. */
+  error?: string;
+  run: IRun;
+}
+
+export async function runNode(
+  node: INodeType,
+  o: { parameters?: INodeParameters; input?: IDataObject[]; continueOnFail?: boolean; credentials?: Record<string, ICredentialDataDecryptedObject> } = {},
+): Promise<NodeRun> {
+  const types: Record<string, INodeType> = { 'test.feedItems': new FeedItems(), ['test.' + node.description.name]: node };
+  const nodeTypes: INodeTypes = {
+    getByName: (name) => types[name],
+    getByNameAndVersion: (name) => {
+      if (!types[name]) throw new Error(`unknown node type ${name}`);
+      return types[name];
+    },
+    getKnownTypes: () => ({}),
+  };
+  const feed = { id: 'feed', name: 'Feed', type: 'test.feedItems', typeVersion: 1, position: [0, 0] as [number, number], parameters: { items: JSON.stringify(o.input ?? [{}]) } };
+  const under = {
+    id: 'under', name: 'Under Test', type: 'test.' + node.description.name, typeVersion: 1, position: [200, 0] as [number, number],
+    parameters: o.parameters ?? {}, ...(o.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+    credentials: Object.fromEntries(Object.keys(o.credentials ?? {}).map((name) => [name, { id: name, name }])),
+  };
+  const workflow = new wf.Workflow({
+    id: 'test', name: 'test', active: false, nodeTypes, settings: {},
+    nodes: [feed, under], connections: { Feed: { main: [[{ node: 'Under Test', type: 'main', index: 0 }]] } },
+  });
+  const hooks = new core.ExecutionLifecycleHooks('manual', 'test-execution', workflow as never);
+  const additionalData = {
+    hooks, executionId: 'test-execution', currentNodeExecutionIndex: 0, variables: {}, restApiUrl: '', instanceBaseUrl: '',
+    formWaitingBaseUrl: '', webhookBaseUrl: '', webhookWaitingBaseUrl: '', webhookTestBaseUrl: '',
+    credentialsHelper: { getDecrypted: async (_a: unknown, c: { name: string }) => o.credentials?.[c.name] ?? {} },
+    executeWorkflow: async () => { throw new Error('not in tests'); },
+    getRunExecutionData: async () => undefined,
+    logAiEvent: () => {},
+    startRunnerTask: async () => { throw new Error('not in tests'); },
+  } as unknown as IWorkflowExecuteAdditionalData;
+  const data = wf.createRunExecutionData({
+    executionData: { nodeExecutionStack: [{ node: feed, data: { main: [[{ json: {} }]] }, source: null }] },
+  });
+  const run = await new core.WorkflowExecute(additionalData, 'manual', data).processRunExecutionData(workflow);
+  unrefEngineTimers();
+  const task = run.data.resultData.runData['Under Test']?.[0];
+  const error = run.data.resultData.error?.message;
+  return { items: JSON.parse(JSON.stringify(task?.data?.main?.[0] ?? [])), error, run };
+}
+
+/** n8n-core's SSH client manager starts a 60 s interval that would keep the test process alive. */
+function unrefEngineTimers(): void {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Container } = require('@n8n/di');
+    (Container.get(SSHClientsManager) as { cleanupTimer?: NodeJS.Timeout }).cleanupTimer?.unref();
+  } catch {
+    // a later n8n-core without that manager has no timer to unref
+  }
+}
