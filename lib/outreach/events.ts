@@ -13,6 +13,7 @@ import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
 import { suppress } from '../store/suppressions';
 import { cancelQueuedSends } from './ledger';
 import { unsubscribeLead } from './unsubscribe';
+import { checkBounceRate, DEFAULT_LIMITS } from './limits';
 
 export type EventType = 'reply' | 'bounce' | 'unsubscribe';
 
@@ -72,7 +73,8 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       suppress(store, 'email', lead.email, `hard bounce${dsn?.status ? ` (${dsn.status})` : ''}`, now);
       store.stmt("UPDATE leads SET status = 'BOUNCED', status_reason = ?, updated_at = ? WHERE id = ?").run(dsn?.status ?? 'hard bounce', now, lead.id);
       const cancelled = cancelQueuedSends(store, lead.id, 'the address bounced', now);
-      return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled`, bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
+      const paused = checkBounceRate(store, DEFAULT_LIMITS);
+      return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled` + (paused ? `; sending paused: ${paused}` : ''), bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
     }
     return { leadId: lead.id, type: 'bounce' as const, effect: 'soft bounce recorded; the address stays active', bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
   });

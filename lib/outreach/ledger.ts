@@ -8,6 +8,7 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
+import { isOwnerAlive } from '../store/owner';
 
 export type SendState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED' | 'UNKNOWN' | 'SKIPPED';
 export const SEND_STATES: SendState[] = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'UNKNOWN', 'SKIPPED'];
@@ -87,6 +88,8 @@ export type Settlement =
       rfcMessageId: string | null;
       headers: Record<string, string> | null;
       response: string;
+      /** Text appended to the stored message on the wire (compliance footer), if any. */
+      footer?: string | null;
     }
   | { state: 'FAILED'; error: string }
   | { state: 'SKIPPED'; error: string }
@@ -100,7 +103,7 @@ export function settle(store: Store, id: number, worker: string, s: Settlement, 
     r = store
       .stmt(
         `UPDATE sends SET state = 'SENT', envelope_from = ?, envelope_to = ?, rfc_message_id = ?, headers = ?,
-           response = ?, error = NULL, sent_at = ?, claimed_by = NULL, updated_at = ?
+           response = ?, footer = ?, error = NULL, sent_at = ?, claimed_by = NULL, updated_at = ?
          WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
       )
       .run(
@@ -109,6 +112,7 @@ export function settle(store: Store, id: number, worker: string, s: Settlement, 
         s.rfcMessageId,
         s.headers ? JSON.stringify(s.headers) : null,
         s.response,
+        s.footer ?? null,
         now,
         now,
         id,
@@ -184,4 +188,10 @@ export function cancelQueuedSends(store: Store, leadId: number, reason: string, 
       .stmt("UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED'")
       .run(reason, now, leadId).changes,
   );
+}
+
+/** Find claims held by processes that are gone and recover them (see recoverAbandoned). */
+export function reapDeadClaims(store: Store, now: string = new Date().toISOString()): { unknown: number; requeued: number } {
+  const dead = workersHoldingClaims(store).filter((w) => !isOwnerAlive(w));
+  return recoverAbandoned(store, dead, now);
 }

@@ -84,7 +84,7 @@ export function outgoingFromLedger(row: { envelopeFrom: string; envelopeTo: stri
   };
 }
 
-/** The exact bytes a live send puts on the wire for this record. */
+/** The exact bytes a live send puts on the wire for this record (CRLF line ends, before dot-stuffing). */
 export function composeMime(e: OutgoingEmail): Promise<Buffer> {
   const { From, To, Subject, Date: date, 'Message-ID': messageId, ...rest } = e.headers;
   const composer = new MailComposer({
@@ -97,7 +97,10 @@ export function composeMime(e: OutgoingEmail): Promise<Buffer> {
     text: e.text,
     envelope: e.envelope,
   });
+  // MailComposer leaves bare LF in unencoded body lines; SMTP puts CRLF on the wire. Return the wire form.
   return new Promise((resolve, reject) =>
-    composer.compile().build((err, message) => (err ? reject(err) : resolve(message))),
+    composer
+      .compile()
+      .build((err, message) => (err ? reject(err) : resolve(Buffer.from(message.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1')))),
   );
 }

@@ -34,7 +34,7 @@ export async function previewEmail(
   if (!lead) throw new PreviewError(`no lead with id ${leadId} in ${store.path}`);
   const sent = store
     .stmt(
-      `SELECT s.envelope_from, s.envelope_to, s.headers, s.dry_run, s.message_id FROM sends s
+      `SELECT s.envelope_from, s.envelope_to, s.headers, s.dry_run, s.message_id, s.footer FROM sends s
        WHERE s.lead_id = ? AND s.channel = 'email' AND s.step = ? AND s.headers IS NOT NULL
        ORDER BY s.dry_run ASC LIMIT 1`,
     )
@@ -43,7 +43,7 @@ export async function previewEmail(
     const message = getMessage(store, sent.message_id as number)!;
     const record = outgoingFromLedger(
       { envelopeFrom: sent.envelope_from as string, envelopeTo: sent.envelope_to as string, headers: sent.headers as string },
-      message.body,
+      message.body + ((sent.footer as string | null) ?? ''),
     );
     return { leadId, basis: 'ledger', dryRun: sent.dry_run === 1, record, mime: await composeMime(record) };
   }

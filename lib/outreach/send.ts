@@ -10,11 +10,27 @@ import type { Store } from '../store/store';
 import { leadFromRow, advanceLeadStatus, setLeadStatus, type StoredLead } from '../store/leads';
 import { messageFromRow, type StoredMessage } from '../store/messages';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
-import { claim, settle, type ClaimedSend, type Settlement } from './ledger';
+import { claim, settle, reapDeadClaims, type ClaimedSend, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outgoing';
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
+import { budget, spend, type SendLimits } from './limits';
+import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
+
+/**
+ * What every live email must carry (CAN-SPAM, RFC 8058): a signed one-click unsubscribe link in the headers and the
+ * body, and the sender's postal address in the footer. Live sending without it is refused.
+ */
+export interface Compliance {
+  /** Base URL of the unsubscribe endpoint (the status page's /unsubscribe, or an n8n webhook). */
+  unsubscribeBaseUrl: string;
+  /** HMAC secret for the tokens (LEADFLOW_SECRET). */
+  secret: string;
+  postalAddress: string;
+  /** Optional mailbox for mailto: unsubscribe requests. */
+  unsubscribeMailto?: string;
+}
 
 /** Delivers one composed email. Resolves with the server's answer; rejects with an error carrying `settlement`. */
 export interface EmailTransport {
@@ -45,9 +61,20 @@ export interface SendOptions {
   maxRetries?: number;
   /** Base of the exponential backoff between retries (ms, default 60 s). */
   retryBaseMs?: number;
+  /** Live sends spend this budget, shared through the store by every process (see limits.ts). */
+  limits?: SendLimits;
+  /** Required for live email; applied to dry runs too when given, so a preview matches the wire. */
+  compliance?: Compliance;
+  /**
+   * 0 (default, "tick"): send what the budget allows now and return. More: wait for budget or for retries that
+   * come due, up to this many ms in all, spacing sends by the rate with jitter.
+   */
+  maxWaitMs?: number;
   /** Asked between batches; true stops the drain. */
   shouldStop?: () => boolean;
   onBatch?: (done: SendTally) => void;
+  /** Injectable for tests: how to wait. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface SendTally {
@@ -57,6 +84,11 @@ export interface SendTally {
   skipped: number;
   requeued: number;
   unknown: number;
+  /** Why sending stopped short of the queue, when a limit did it. */
+  limitedBy?: string | null;
+  /** Rows of this mode still QUEUED at the end, and when the earliest may go (ISO), so no run ends "done" silently. */
+  stillQueued?: number;
+  nextSendAt?: string | null;
 }
 
 export async function sendQueued(store: Store, o: SendOptions = {}): Promise<SendTally> {
@@ -64,18 +96,51 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
   if (!dryRun && !o.transport) {
     throw new LiveSendRefused('live sending needs an SMTP transport: configure SMTP settings, or leave dry run on');
   }
+  if (!dryRun && !o.compliance) {
+    throw new LiveSendRefused(
+      'live email needs an unsubscribe URL and the sender\'s postal address (CAN-SPAM): set LEADFLOW_UNSUBSCRIBE_URL, ' +
+        'LEADFLOW_SECRET and SENDER_POSTAL_ADDRESS (or the matching flags/parameters)',
+    );
+  }
   const sender = o.sender ?? DRY_RUN_SENDER;
   const worker = o.worker ?? `${ownerId()}#send`;
   const clock = o.now ?? (() => new Date());
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const batchSize = Math.max(1, o.batchSize ?? 500);
-  const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const limits = dryRun ? undefined : o.limits;
+  const deadline = clock().getTime() + Math.max(0, o.maxWaitMs ?? 0);
+  const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0, limitedBy: null };
+  // Rows a killed sender left mid-send: live ones become UNKNOWN (never re-sent on their own), dry ones go back.
+  reapDeadClaims(store);
 
   while (o.limit === undefined || tally.claimed < o.limit) {
     if (o.shouldStop?.()) break;
-    const room = o.limit === undefined ? batchSize : Math.min(batchSize, o.limit - tally.claimed);
+    let room = o.limit === undefined ? batchSize : Math.min(batchSize, o.limit - tally.claimed);
+    // Waiting mode spaces live sends one at a time, like a person would.
+    if (limits && (o.maxWaitMs ?? 0) > 0) room = Math.min(room, 1);
     const now = clock();
-    const batch = claim(store, { dryRun, channels: o.channels, limit: room, worker, now: now.toISOString() });
-    if (batch.length === 0) break;
+    let freesAt: number | null = null;
+    const batch = store.tx(() => {
+      if (limits) {
+        const b = budget(store, sender.email, limits, now.getTime());
+        if (b.allowed < room) {
+          tally.limitedBy = b.limitedBy;
+          freesAt = b.nextAt;
+        }
+        room = Math.min(room, b.allowed);
+        if (room <= 0) return [];
+      }
+      const rows = claim(store, { dryRun, channels: o.channels, limit: room, worker, now: now.toISOString() });
+      if (limits) spend(store, sender.email, rows.map((r) => r.id), now.getTime());
+      return rows;
+    });
+    if (batch.length === 0) {
+      // Nothing claimable now: wait for the budget or the next retry if the caller allows, else stop.
+      const due = freesAt ?? nextDue(store, dryRun, o.channels);
+      if (due === null || due > deadline) break;
+      await sleep(Math.max(10, due - clock().getTime()));
+      continue;
+    }
     tally.claimed += batch.length;
     const checkSuppression = hasSuppressions(store);
     const loaded = loadBatch(store, batch, worker);
@@ -83,22 +148,45 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
       store.tx(() => {
         const sentLeads = new Set<number>();
         for (const row of batch) {
-          const outcome = recordDry(store, load(loaded, row), row, sender, now, checkSuppression);
+          const outcome = recordDry(store, load(loaded, row), row, sender, now, checkSuppression, o.compliance);
           count(tally, settleRow(store, row, worker, outcome, now, sentLeads));
         }
       });
     } else {
       for (const row of batch) {
-        const outcome = await deliverLive(store, load(loaded, row), row, sender, now, o.transport!, {
+        const outcome = await deliverLive(store, load(loaded, row), row, sender, now, o.transport!, o.compliance!, {
           maxRetries: o.maxRetries ?? 2,
           retryBaseMs: o.retryBaseMs ?? 60_000,
         });
         store.tx(() => count(tally, settleRow(store, row, worker, outcome, clock())));
       }
+      if (limits && limits.ratePerMinute > 0 && (o.maxWaitMs ?? 0) > 0) {
+        const gap = (60_000 / limits.ratePerMinute) * (0.8 + Math.random() * 0.4);
+        if (clock().getTime() + gap > deadline) break;
+        await sleep(gap);
+      }
     }
     o.onBatch?.({ ...tally });
   }
+  const left = store
+    .stmt(`SELECT count(*) AS n, min(next_attempt_at) AS next FROM sends WHERE state = 'QUEUED' AND dry_run = ?`)
+    .get(dryRun ? 1 : 0);
+  tally.stillQueued = Number(left?.n ?? 0);
+  tally.nextSendAt = tally.stillQueued ? ((left?.next as string | null) ?? clock().toISOString()) : null;
   return tally;
+}
+
+/** When the earliest queued row of this mode comes due (epoch ms), or null when none is queued. */
+function nextDue(store: Store, dryRun: boolean, channels?: Channel[]): number | null {
+  const list = channels?.length ? channels : ['email', 'linkedin'];
+  const r = store
+    .stmt(
+      `SELECT count(*) AS n, min(coalesce(next_attempt_at, '')) AS next FROM sends
+       WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${list.map(() => '?').join(', ')})`,
+    )
+    .get(dryRun ? 1 : 0, ...list);
+  if (!r || Number(r.n) === 0) return null;
+  return r.next ? Date.parse(r.next as string) : Date.now();
 }
 
 function count(t: SendTally, s: Settlement['state']): void {
@@ -152,7 +240,22 @@ function gate(store: Store, l: Loaded, row: ClaimedSend, checkSuppression: boole
   return null;
 }
 
-function recordDry(store: Store, l: Loaded | Settlement, row: ClaimedSend, sender: Sender, now: Date, checkSuppression: boolean): Settlement {
+/** The live email for a lead: unsubscribe headers and the footer with the postal address, when configured. */
+function composeFor(l: Loaded, sender: Sender, now: Date, compliance?: Compliance): { mail: OutgoingEmail; footer: string | null } {
+  if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now }), footer: null };
+  const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead.id, compliance.secret));
+  const footer = `\n\n--\n${sender.name} · ${compliance.postalAddress.replace(/[\r\n]+/g, ', ')}\nUnsubscribe with one click: ${url}`;
+  const mail = outgoingEmail({
+    lead: l.lead,
+    message: { ...l.message, body: l.message.body + footer },
+    sender,
+    date: now,
+    extraHeaders: listUnsubscribeHeaders(url, compliance.unsubscribeMailto),
+  });
+  return { mail, footer };
+}
+
+function recordDry(store: Store, l: Loaded | Settlement, row: ClaimedSend, sender: Sender, now: Date, checkSuppression: boolean, compliance?: Compliance): Settlement {
   if ('state' in l) return l;
   const blocked = gate(store, l, row, checkSuppression);
   if (blocked) return blocked;
@@ -160,9 +263,10 @@ function recordDry(store: Store, l: Loaded | Settlement, row: ClaimedSend, sende
     const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
     return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: `dry-run: ${dm.response}` };
   }
-  const mail = outgoingEmail({ lead: l.lead, message: l.message, sender, date: now });
+  const { mail, footer } = composeFor(l, sender, now, compliance);
   return {
     state: 'SENT',
+    footer,
     envelopeFrom: mail.envelope.from,
     envelopeTo: mail.envelope.to,
     rfcMessageId: mail.headers['Message-ID'],
@@ -178,6 +282,7 @@ async function deliverLive(
   sender: Sender,
   now: Date,
   transport: EmailTransport,
+  compliance: Compliance,
   retry: { maxRetries: number; retryBaseMs: number },
 ): Promise<Settlement> {
   if ('state' in l) return l;
@@ -188,10 +293,10 @@ async function deliverLive(
     const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
     return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: dm.response };
   }
-  const mail = outgoingEmail({ lead: l.lead, message: l.message, sender, date: now });
+  const { mail, footer } = composeFor(l, sender, now, compliance);
   try {
     const { response } = await transport.deliver(mail);
-    return { state: 'SENT', envelopeFrom: mail.envelope.from, envelopeTo: mail.envelope.to, rfcMessageId: mail.headers['Message-ID'], headers: mail.headers, response };
+    return { state: 'SENT', footer, envelopeFrom: mail.envelope.from, envelopeTo: mail.envelope.to, rfcMessageId: mail.headers['Message-ID'], headers: mail.headers, response };
   } catch (err) {
     const fault = err instanceof DeliveryError ? err : new DeliveryError('transient', (err as Error).message);
     if (fault.kind === 'permanent') return { state: 'FAILED', error: fault.message };

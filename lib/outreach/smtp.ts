@@ -128,9 +128,18 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
       const body = Readable.from([mime]);
       body.once('end', () => (handedOver = true));
       try {
-        const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) =>
-          c.send({ from: mail.envelope.from, to: mail.envelope.to }, body, (err, result) => (err ? reject(err) : resolve(result))),
-        );
+        const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) => {
+          // A dropped socket or a timeout is reported as an 'error'/'end' event, not through send()'s callback.
+          const lost = (err?: Error) => reject(err ?? Object.assign(new Error('connection closed'), { code: 'ECONNECTION' }));
+          c.once('error', lost);
+          c.once('end', lost);
+          c.send({ from: mail.envelope.from, to: mail.envelope.to }, body, (err, result) => {
+            c.off('error', lost);
+            c.off('end', lost);
+            if (err) reject(err);
+            else resolve(result);
+          });
+        });
         if (info.rejected?.length) throw new DeliveryError('permanent', `recipient rejected: ${info.rejected.join(', ')}`);
         return { response: info.response };
       } catch (err) {

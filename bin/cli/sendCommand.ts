@@ -1,0 +1,122 @@
+/**
+ * `leadflow send`: queue what is ready and send it through the ledger — a dry run unless --live (or the original
+ * design's DRY_RUN_MODE=false). `--tick` (the default) sends what today's limits allow right now and returns, for a
+ * cron job or n8n's scheduled workflow; `--wait S` keeps going, spaced by the rate, for at most S seconds.
+ * `leadflow sends …` looks after the ledger: list rows, retry UNKNOWN ones a person has checked, resume after a pause.
+ */
+import { Option, type Command } from 'commander';
+import { openStore } from '../../lib/store/store';
+import { defaultStorePath } from '../../lib/store/location';
+import { sendQueued, type SendTally } from '../../lib/outreach/send';
+import { queueEligible } from '../../lib/outreach/queueDue';
+import { liveConfigFromEnv } from '../../lib/outreach/liveConfig';
+import { createSmtpTransport } from '../../lib/outreach/smtp';
+import { resumeMailbox } from '../../lib/outreach/limits';
+import { SEND_STATES } from '../../lib/outreach/ledger';
+import type { Channel } from '../../lib/types';
+import { channelList, wholeNumber, oneOf } from './args';
+
+function print(json: boolean | undefined, value: unknown, text: string): void {
+  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text + '\n');
+}
+
+function describe(t: SendTally, live: boolean): string {
+  const parts = [`${t.sent} sent${live ? '' : ' (dry run: recorded, nothing was sent)'}`];
+  if (t.failed) parts.push(`${t.failed} failed`);
+  if (t.skipped) parts.push(`${t.skipped} skipped`);
+  if (t.requeued) parts.push(`${t.requeued} to retry`);
+  if (t.unknown) parts.push(`${t.unknown} UNKNOWN (check, then \`leadflow sends retry-unknown\`)`);
+  let text = parts.join(', ') + '.';
+  if (t.stillQueued) text += `\n${t.stillQueued} still queued; the next can go at ${t.nextSendAt}${t.limitedBy ? ` (held by the ${t.limitedBy})` : ''}.`;
+  return text;
+}
+
+export function registerSendCommands(program: Command): void {
+  const storeOf = () => openStore(program.opts().db ?? defaultStorePath());
+
+  program
+    .command('send')
+    .description('queue messaged leads and send through the ledger: dry run unless --live; --tick (default) or --wait S')
+    .option('--live', 'send real email through SMTP (needs SMTP_* settings, LEADFLOW_UNSUBSCRIBE_URL, LEADFLOW_SECRET, SENDER_POSTAL_ADDRESS)')
+    .option('--dry-run', 'record what would be sent, send nothing (the default)')
+    .option('--tick', 'send what the limits allow now and return (the default)')
+    .option('--wait <seconds>', 'keep sending as the limits allow, for at most this long', wholeNumber(0, 86_400))
+    .option('--channels <list>', 'channels (email,linkedin)', channelList, ['email'] as Channel[])
+    .option('--limit <n>', 'send at most this many', wholeNumber(1))
+    .option('--json', 'print the tally as JSON')
+    .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; json?: boolean }) => {
+      if (o.live && o.dryRun) throw new Error('--live and --dry-run contradict each other: pick one');
+      const live = o.live === true || (!o.dryRun && process.env.DRY_RUN_MODE?.trim().toLowerCase() === 'false');
+      const config = live ? liveConfigFromEnv() : null;
+      if (config && !config.ready) throw new Error(config.reason);
+      const store = storeOf();
+      const transport = config?.ready ? createSmtpTransport(config.settings) : undefined;
+      try {
+        const queued = queueEligible(store, { channels: o.channels, dryRun: !live, limit: o.limit });
+        const tally = await sendQueued(store, {
+          dryRun: !live,
+          channels: o.channels,
+          limit: o.limit,
+          transport,
+          sender: config?.ready ? config.settings.from : undefined,
+          compliance: config?.ready ? config.compliance : undefined,
+          limits: config?.ready ? config.limits : undefined,
+          maxRetries: config?.ready ? config.maxRetries : undefined,
+          maxWaitMs: o.wait ? o.wait * 1000 : 0,
+        });
+        print(o.json, { live, queued, ...tally }, `${live ? 'Live' : 'Dry run'}: ${queued} newly queued. ` + describe(tally, live));
+      } finally {
+        transport?.close();
+        store.close();
+      }
+    });
+
+  const sends = program.command('sends').description('look after the send ledger');
+
+  sends
+    .command('list')
+    .description('list ledger rows in a state')
+    .addOption(new Option('--state <s>', `one of ${SEND_STATES.join(', ')}`).argParser(oneOf(SEND_STATES.map((s) => s.toLowerCase()) as never)).default('unknown'))
+    .option('--json', 'print JSON')
+    .action((o: { state: string; json?: boolean }) => {
+      const store = storeOf();
+      const rows = store
+        .stmt(
+          `SELECT s.id, s.lead_id AS leadId, l.email, s.channel, s.step, s.dry_run AS dryRun, s.state, s.attempts, s.error, s.updated_at AS updatedAt
+           FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.state = ? ORDER BY s.id LIMIT 1000`,
+        )
+        .all(o.state.toUpperCase());
+      print(o.json, rows, rows.map((r) => `#${r.id} lead ${r.leadId} ${r.email} ${r.channel}/${r.step} ${r.state} — ${r.error ?? ''}`).join('\n') || 'none');
+      store.close();
+    });
+
+  sends
+    .command('retry-unknown')
+    .description('put UNKNOWN rows back in the queue — only after checking they were not delivered (a double send is worse than a missed one)')
+    .option('--id <ids>', 'comma-separated ledger row ids', (v: string) => v.split(',').map((x) => wholeNumber(1)(x.trim())))
+    .option('--all', 'every UNKNOWN row')
+    .option('--json', 'print JSON')
+    .action((o: { id?: number[]; all?: boolean; json?: boolean }) => {
+      if (!o.id && !o.all) throw new Error('say which rows: --id 12,13 or --all (see `leadflow sends list --state unknown`)');
+      const store = storeOf();
+      const now = new Date().toISOString();
+      const change = store.stmt(
+        "UPDATE sends SET state = 'QUEUED', next_attempt_at = NULL, error = 'retried by hand after UNKNOWN', updated_at = ? WHERE state = 'UNKNOWN' AND (? = 1 OR id = ?)",
+      );
+      const n = store.tx(() =>
+        o.all ? Number(change.run(now, 1, 0).changes) : o.id!.reduce((sum, id) => sum + Number(change.run(now, 0, id).changes), 0),
+      );
+      print(o.json, { requeued: n }, `${n} UNKNOWN row(s) queued again`);
+      store.close();
+    });
+
+  sends
+    .command('resume')
+    .description('resume sending after a pause (e.g. a bounce rate over its threshold)')
+    .action(() => {
+      const store = storeOf();
+      const n = resumeMailbox(store);
+      process.stdout.write(n ? `resumed ${n} paused mailbox(es)\n` : 'nothing was paused\n');
+      store.close();
+    });
+}

@@ -1,0 +1,184 @@
+/**
+ * Sending limits that hold across processes: a rate (sends per rolling 60 s), a daily cap per sender mailbox, a
+ * send window (weekdays and hours in a timezone), and pauses. The budget is read and spent inside the claim's
+ * BEGIN IMMEDIATE transaction (`reserve`), so two processes can never both spend the last slot: measured over any
+ * 60 s window, the number of attempts never exceeds the rate.
+ */
+import { z } from 'zod';
+import type { Store } from '../store/store';
+
+export interface SendWindow {
+  /** 0 = Sunday … 6 = Saturday. */
+  days: number[];
+  /** Local hour the window opens (inclusive) and closes (exclusive), 0–24. */
+  startHour: number;
+  endHour: number;
+  timezone: string;
+}
+
+export interface SendLimits {
+  /** Attempts per rolling 60 s; 0 turns the limit off. Default 10. */
+  ratePerMinute: number;
+  /** Attempts per calendar day (in the window's timezone, else UTC) per mailbox; 0 turns it off. */
+  dailyCap: number;
+  window?: SendWindow;
+  /** Pause sending when more than this share of the last `bounceSample` live sends hard-bounced (0 turns it off). */
+  bounceThreshold: number;
+  bounceSample: number;
+}
+
+export const DEFAULT_LIMITS: SendLimits = { ratePerMinute: 10, dailyCap: 200, bounceThreshold: 0.05, bounceSample: 100 };
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/** Parse "Mon-Fri 09-17 Europe/Berlin" (days, hours, timezone), as flags and env take it. */
+export function parseSendWindow(text: string): SendWindow {
+  const m = /^\s*([a-z]{3})(?:-([a-z]{3}))?\s+(\d{1,2})(?::00)?-(\d{1,2})(?::00)?(?:\s+(\S+))?\s*$/i.exec(text);
+  const fail = () =>
+    new Error(`send window "${text}" is not understood: write it like "Mon-Fri 09-17 Europe/Berlin" (days, hours, timezone)`);
+  if (!m) throw fail();
+  const from = DAY_NAMES.indexOf(m[1].toLowerCase());
+  const to = DAY_NAMES.indexOf((m[2] ?? m[1]).toLowerCase());
+  const startHour = Number(m[3]);
+  const endHour = Number(m[4]);
+  const timezone = m[5] ?? 'UTC';
+  if (from < 0 || to < 0 || startHour >= endHour || endHour > 24) throw fail();
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    throw new Error(`send window timezone "${timezone}" is not an IANA timezone (e.g. Europe/Berlin)`);
+  }
+  const days: number[] = [];
+  for (let d = from; ; d = (d + 1) % 7) {
+    days.push(d);
+    if (d === to) break;
+  }
+  return { days, startHour, endHour, timezone };
+}
+
+export const sendLimitsSchema = z.object({
+  ratePerMinute: z.number().int().min(0).max(10_000),
+  dailyCap: z.number().int().min(0).max(1_000_000),
+  bounceThreshold: z.number().min(0).max(1),
+  bounceSample: z.number().int().min(1).max(100_000),
+  window: z
+    .object({ days: z.array(z.number().int().min(0).max(6)).min(1), startHour: z.number().int().min(0).max(23), endHour: z.number().int().min(1).max(24), timezone: z.string().min(1) })
+    .optional(),
+});
+
+const parts = new Map<string, Intl.DateTimeFormat>();
+function localParts(ms: number, timezone: string): { day: number; hour: number; y: number; mo: number; d: number; mi: number; s: number } {
+  let f = parts.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    parts.set(timezone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { day: DAY_NAMES.indexOf(String(p.weekday).toLowerCase()), hour: Number(p.hour), y: Number(p.year), mo: Number(p.month), d: Number(p.day), mi: Number(p.minute), s: Number(p.second) };
+}
+
+/** Milliseconds since local midnight in `timezone`. */
+function msIntoLocalDay(ms: number, timezone: string): number {
+  const p = localParts(ms, timezone);
+  return ((p.hour * 60 + p.mi) * 60 + p.s) * 1000 + (ms % 1000);
+}
+
+export function windowOpen(w: SendWindow | undefined, ms: number): boolean {
+  if (!w) return true;
+  const p = localParts(ms, w.timezone);
+  return w.days.includes(p.day) && p.hour >= w.startHour && p.hour < w.endHour;
+}
+
+/** The next moment the window opens, searched hour by hour (at most 8 days ahead). */
+export function nextWindowOpening(w: SendWindow, ms: number): number {
+  const hour = 3_600_000;
+  let t = Math.ceil(ms / hour) * hour;
+  for (let i = 0; i < 24 * 8; i++, t += hour) if (windowOpen(w, t)) return t;
+  return t;
+}
+
+export interface Budget {
+  /** How many attempts may start now. */
+  allowed: number;
+  /** Why fewer than asked, in words; null when not limited. */
+  limitedBy: string | null;
+  /** When more budget frees up (epoch ms), when known. */
+  nextAt: number | null;
+}
+
+/** Read the budget for `mailbox` at `nowMs`. Call inside `store.tx` together with `spend`. */
+export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs: number): Budget {
+  const pause = store.stmt('SELECT reason FROM send_pauses WHERE mailbox = ?').get(mailbox);
+  if (pause) return { allowed: 0, limitedBy: `sending from ${mailbox} is paused: ${pause.reason}. Resume with \`leadflow sends resume\`.`, nextAt: null };
+  if (!windowOpen(limits.window, nowMs)) {
+    return { allowed: 0, limitedBy: 'outside the send window', nextAt: nextWindowOpening(limits.window!, nowMs) };
+  }
+  let allowed = Number.MAX_SAFE_INTEGER;
+  let limitedBy: string | null = null;
+  let nextAt: number | null = null;
+  if (limits.ratePerMinute > 0) {
+    const recent = store
+      .stmt('SELECT count(*) AS n, min(at_ms) AS oldest FROM send_attempts WHERE mailbox = ? AND at_ms > ?')
+      .get(mailbox, nowMs - 60_000);
+    const room = limits.ratePerMinute - Number(recent?.n ?? 0);
+    if (room < allowed) {
+      allowed = Math.max(0, room);
+      limitedBy = `rate limit of ${limits.ratePerMinute}/min`;
+      nextAt = recent?.oldest ? Number(recent.oldest) + 60_000 + 1 : nowMs;
+    }
+  }
+  if (limits.dailyCap > 0) {
+    const dayStart = nowMs - msIntoLocalDay(nowMs, limits.window?.timezone ?? 'UTC');
+    const today = Number(store.stmt('SELECT count(*) AS n FROM send_attempts WHERE mailbox = ? AND at_ms >= ?').get(mailbox, dayStart)?.n ?? 0);
+    const room = limits.dailyCap - today;
+    if (room < allowed) {
+      allowed = Math.max(0, room);
+      limitedBy = `daily cap of ${limits.dailyCap} for ${mailbox}`;
+      nextAt = dayStart + 86_400_000;
+    }
+  }
+  return { allowed, limitedBy: allowed === Number.MAX_SAFE_INTEGER ? null : limitedBy, nextAt };
+}
+
+/** Record attempts that were just claimed. Same transaction as `budget`. */
+export function spend(store: Store, mailbox: string, sendIds: number[], nowMs: number): void {
+  const insert = store.stmt('INSERT INTO send_attempts (mailbox, send_id, at_ms) VALUES (?, ?, ?)');
+  for (const id of sendIds) insert.run(mailbox, id, nowMs);
+}
+
+export function pauseMailbox(store: Store, mailbox: string, reason: string): void {
+  store
+    .stmt('INSERT INTO send_pauses (mailbox, reason, paused_at) VALUES (?, ?, ?) ON CONFLICT (mailbox) DO UPDATE SET reason = excluded.reason')
+    .run(mailbox, reason, new Date().toISOString());
+}
+
+export function resumeMailbox(store: Store, mailbox?: string): number {
+  return Number((mailbox ? store.stmt('DELETE FROM send_pauses WHERE mailbox = ?').run(mailbox) : store.stmt('DELETE FROM send_pauses').run()).changes);
+}
+
+export function pauses(store: Store): { mailbox: string; reason: string; pausedAt: string }[] {
+  return store.stmt('SELECT mailbox, reason, paused_at FROM send_pauses ORDER BY mailbox').all().map((r) => ({ mailbox: r.mailbox as string, reason: r.reason as string, pausedAt: r.paused_at as string }));
+}
+
+/**
+ * Pause every mailbox when the share of hard bounces among the last `sample` live sends passes the threshold:
+ * a list that bounces that much is hurting the sender's reputation. Returns the pause reason, or null.
+ */
+export function checkBounceRate(store: Store, limits: Pick<SendLimits, 'bounceThreshold' | 'bounceSample'>): string | null {
+  if (limits.bounceThreshold <= 0) return null;
+  const r = store
+    .stmt(
+      `SELECT count(*) AS sent, sum(l.status = 'BOUNCED') AS bounced FROM (
+         SELECT lead_id, envelope_from FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email' ORDER BY id DESC LIMIT ?
+       ) s JOIN leads l ON l.id = s.lead_id`,
+    )
+    .get(limits.bounceSample);
+  const sent = Number(r?.sent ?? 0);
+  const bounced = Number(r?.bounced ?? 0);
+  // Below a handful of sends one bounce is noise, not a signal.
+  if (sent < Math.min(20, limits.bounceSample) || bounced / sent <= limits.bounceThreshold) return null;
+  const reason = `${bounced} of the last ${sent} live sends hard-bounced (${((bounced / sent) * 100).toFixed(1)}%, threshold ${(limits.bounceThreshold * 100).toFixed(1)}%): clean the list before sending more`;
+  const mailboxes = store.stmt("SELECT DISTINCT envelope_from AS m FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email'").all();
+  for (const m of mailboxes) pauseMailbox(store, m.m as string, reason);
+  return reason;
+}

@@ -1,0 +1,183 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openStore, type Store } from '../lib/store/store';
+import { sendQueued, LiveSendRefused } from '../lib/outreach/send';
+import { createSmtpTransport } from '../lib/outreach/smtp';
+import { previewEmail } from '../lib/outreach/preview';
+import { unsubscribeByToken, unsubscribeToken, verifyUnsubscribeToken } from '../lib/outreach/unsubscribe';
+import { runPipeline } from '../lib/pipeline/pipeline';
+import { enqueue } from '../lib/outreach/ledger';
+import { startSmtp, type TestSmtp } from './support/smtpServer';
+import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
+import { tempStorePath } from './support/tmp';
+
+const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
+
+async function setup(t: import('node:test').TestContext): Promise<{ store: Store; smtp: TestSmtp; transport: ReturnType<typeof createSmtpTransport> }> {
+  const store = openStore(tempStorePath(t));
+  const smtp = await startSmtp();
+  const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: SENDER, timeoutMs: 2_000 });
+  t.after(async () => {
+    transport.close();
+    await smtp.close();
+    store.close();
+  });
+  return { store, smtp, transport };
+}
+
+const live = (transport: ReturnType<typeof createSmtpTransport>) => ({
+  dryRun: false,
+  transport,
+  sender: SENDER,
+  compliance: COMPLIANCE,
+  retryBaseMs: 1_000,
+});
+
+const states = (s: Store) => Object.fromEntries(s.stmt('SELECT state, count(*) AS n FROM sends GROUP BY state').all().map((r) => [r.state, r.n]));
+
+test('live sends reach the SMTP server byte-for-byte as the preview composes them', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  const ids = queueLiveLeads(store, 3);
+  const tally = await sendQueued(store, live(transport));
+  assert.equal(tally.sent, 3);
+  assert.equal(smtp.received.length, 3);
+  for (const id of ids) {
+    const p = await previewEmail(store, id);
+    assert.equal(p.basis, 'ledger');
+    assert.equal(p.dryRun, false);
+    const wire = smtp.received.find((m) => m.to[0] === p.record.envelope.to);
+    assert.ok(wire, `the server received mail for ${p.record.envelope.to}`);
+    // smtp-server hands over the body with dot-stuffing undone and CRLF line ends, as sent by the composer.
+    assert.equal(wire!.raw.toString('utf8').replace(/\r\n$/, ''), p.mime.toString('utf8').replace(/\r\n$/, ''));
+    assert.equal(wire!.from, SENDER.email);
+  }
+});
+
+test('every live email carries one-click unsubscribe headers, a signed link and the postal address', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  const [id] = queueLiveLeads(store, 1);
+  await sendQueued(store, live(transport));
+  const raw = smtp.received[0].raw.toString('utf8').replace(/\r\n[ \t]+/g, ' ');
+  const token = unsubscribeToken(id, COMPLIANCE.secret);
+  assert.match(raw, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
+  assert.ok(raw.includes(`List-Unsubscribe: <${COMPLIANCE.unsubscribeBaseUrl}?token=${encodeURIComponent(token)}>`), raw);
+  assert.ok(raw.replace(/=\r\n/g, '').includes('Teststra'), 'postal address in the footer');
+  assert.match(raw, /unsubscribe/i);
+});
+
+test('the Message-ID is deterministic: the same lead, channel and step always get the same one', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  queueLiveLeads(store, 1);
+  await sendQueued(store, live(transport));
+  const first = /^Message-ID: (.+)\r$/m.exec(smtp.received[0].raw.toString())![1];
+  const recorded = store.stmt('SELECT rfc_message_id FROM sends').get()!.rfc_message_id;
+  assert.equal(first, recorded);
+  assert.match(first, /^<lf\.[A-Za-z0-9_-]{22}\.1@sender\.leadflow-test\.net>$/);
+});
+
+test('live sending without an unsubscribe URL and postal address is refused before anything is sent', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  queueLiveLeads(store, 2);
+  await assert.rejects(sendQueued(store, { dryRun: false, transport, sender: SENDER }), (e: Error) => e instanceof LiveSendRefused && /SENDER_POSTAL_ADDRESS/.test(e.message));
+  assert.equal(smtp.received.length, 0);
+  assert.deepEqual(states(store), { QUEUED: 2 });
+});
+
+test('synthetic leads on reserved domains are never mailed live', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  await runPipeline(store, { leads: 5, seed: 1, channels: ['email'] });
+  const now = new Date().toISOString();
+  store.tx(() => {
+    for (const m of store.stmt("SELECT m.id, m.lead_id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.channel = 'email' AND m.variant = l.variant").all()) {
+      enqueue(store, { leadId: m.lead_id as number, channel: 'email', step: 1, dryRun: false }, m.id as number, now);
+    }
+  });
+  const tally = await sendQueued(store, live(transport));
+  assert.equal(tally.skipped, 5);
+  assert.equal(smtp.received.length, 0);
+  assert.match(String(store.stmt("SELECT error FROM sends WHERE dry_run = 0 LIMIT 1").get()?.error), /synthetic/);
+});
+
+for (const [name, fault, expected] of [
+  ['421 at RCPT', { at: 'rcpt', code: 421 }, 'QUEUED'],
+  ['450 at RCPT', { at: 'rcpt', code: 450 }, 'QUEUED'],
+  ['451 at end of DATA', { at: 'data', code: 451 }, 'QUEUED'],
+  ['452 at RCPT', { at: 'rcpt', code: 452 }, 'QUEUED'],
+  ['550 at RCPT', { at: 'rcpt', code: 550, message: '550 5.1.1 mailbox unavailable' }, 'FAILED'],
+  ['554 at end of DATA', { at: 'data', code: 554, message: '554 5.7.1 message rejected as spam' }, 'FAILED'],
+  ['a dropped connection after DATA', { at: 'drop-after-data' }, 'UNKNOWN'],
+  ['a server that never answers (timeout)', { at: 'hang' }, 'UNKNOWN'],
+] as const) {
+  test(`${name} leaves the ledger row ${expected}`, async (t) => {
+    const { store, smtp, transport } = await setup(t);
+    queueLiveLeads(store, 2);
+    smtp.faults.set(`p0@${LIVE_TEST_DOMAIN}`, [fault]);
+    const tally = await sendQueued(store, live(transport));
+    const row = store.stmt("SELECT s.state, s.error, s.next_attempt_at FROM sends s JOIN leads l ON l.id = s.lead_id WHERE l.email LIKE 'p0@%'").get()!;
+    assert.equal(row.state, expected, String(row.error));
+    if (expected === 'QUEUED') assert.ok(row.next_attempt_at && Date.parse(row.next_attempt_at as string) > Date.now(), 'a retry is scheduled in the future');
+    if (expected === 'FAILED' && 'message' in fault) assert.ok(String(row.error).includes(fault.message.slice(4)), 'the server text is kept');
+    // The other lead still goes through.
+    assert.equal(smtp.received.filter((m) => m.to[0] === `p1@${LIVE_TEST_DOMAIN}`).length, 1);
+    assert.equal(tally.claimed, 2);
+    if (expected === 'QUEUED') assert.equal(tally.stillQueued, 1, 'the run reports what is still queued');
+  });
+}
+
+test('a greylisting server gets the message on a later attempt, and a run never ends "done" with it undelivered', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  queueLiveLeads(store, 1);
+  smtp.faults.set(`p0@${LIVE_TEST_DOMAIN}`, [{ at: 'rcpt', code: 451, message: '451 4.7.1 greylisted, try again later' }]);
+  const first = await sendQueued(store, live(transport));
+  assert.equal(first.sent, 0);
+  assert.equal(first.stillQueued, 1);
+  assert.ok(first.nextSendAt);
+  // Waiting mode, bounded: the retry comes due within the wait and is delivered.
+  const second = await sendQueued(store, { ...live(transport), maxWaitMs: 5_000 });
+  assert.equal(second.sent, 1);
+  assert.equal(second.stillQueued, 0);
+  assert.equal(smtp.received.length, 1);
+});
+
+test('transient faults are retried at most maxRetries times, then FAILED', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  queueLiveLeads(store, 1);
+  smtp.faults.set('*', [{ at: 'rcpt', code: 421 }]);
+  const r = await sendQueued(store, { ...live(transport), maxRetries: 2, retryBaseMs: 20, maxWaitMs: 5_000 });
+  const row = store.stmt('SELECT state, attempts, error FROM sends').get()!;
+  assert.equal(row.state, 'FAILED');
+  assert.equal(row.attempts, 3);
+  assert.match(String(row.error), /gave up after 3 attempts/);
+  assert.equal(r.claimed, 3);
+  assert.equal(smtp.received.length, 0);
+});
+
+test('an unsubscribe token cannot be forged, and unsubscribing cancels what was queued', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  const [a, b] = queueLiveLeads(store, 2);
+  const token = unsubscribeToken(a, COMPLIANCE.secret);
+  assert.deepEqual(verifyUnsubscribeToken(token, COMPLIANCE.secret), { leadId: a });
+  assert.equal(verifyUnsubscribeToken(token.replace(/^\d+/, String(b)), COMPLIANCE.secret), null, 'another lead id with the same signature');
+  assert.equal(verifyUnsubscribeToken(token, 'another-secret-0123456789'), null);
+  const r = unsubscribeByToken(store, token, COMPLIANCE.secret);
+  assert.ok(r.ok && r.cancelledSends === 1);
+  await sendQueued(store, live(transport));
+  assert.deepEqual(smtp.received.map((m) => m.to[0]), [`p1@${LIVE_TEST_DOMAIN}`]);
+  assert.equal(store.stmt('SELECT status FROM leads WHERE id = ?').get(a)?.status, 'SUPPRESSED');
+});
+
+test('a suppression recorded after the claim still stops the send (checked after claiming)', async (t) => {
+  const { store, smtp } = await setup(t);
+  queueLiveLeads(store, 1);
+  const stalling = {
+    async deliver() {
+      throw new Error('must not be called');
+    },
+  };
+  // Suppress between claim and delivery by suppressing first: the gate runs after the claim, inside sendQueued.
+  store.stmt("INSERT INTO suppressions (kind, value, reason, created_at) VALUES ('domain', ?, 'blocked domain', ?)").run(LIVE_TEST_DOMAIN, new Date().toISOString());
+  const tally = await sendQueued(store, { ...live(stalling as never) });
+  assert.equal(tally.skipped, 1);
+  assert.equal(smtp.received.length, 0);
+  assert.match(String(store.stmt('SELECT error FROM sends').get()?.error), /domain suppressed: blocked domain/);
+});

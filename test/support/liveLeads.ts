@@ -1,0 +1,45 @@
+/**
+ * Leads a live sender will accept — real-looking, non-reserved domains — for tests whose SMTP server is the local
+ * one in test/support/smtpServer.ts. Nothing here can reach the internet: the transport only ever connects to
+ * 127.0.0.1.
+ */
+import type { Store } from '../../lib/store/store';
+import { importRows } from '../../lib/leads/importLeads';
+import { enrichNewLeads } from '../../lib/enrich/stage';
+import { personalizeEnriched } from '../../lib/personalize/stage';
+import { leadsInStatus } from '../../lib/store/leads';
+import { enqueue } from '../../lib/outreach/ledger';
+
+export const LIVE_TEST_DOMAIN = 'inbox.leadflow-test.net';
+
+/** Import `n` live-sendable leads, enrich and personalize them, and queue their step-1 email live. Returns lead ids. */
+export function queueLiveLeads(store: Store, n: number, prefix = 'p'): number[] {
+  const rows = Array.from({ length: n }, (_, i) => ({
+    email: `${prefix}${i}@${LIVE_TEST_DOMAIN}`,
+    first_name: 'Pat',
+    last_name: `Tester${i}`,
+    title: 'VP Operations',
+    company: 'Leadflow Test Co',
+    website: `https://${LIVE_TEST_DOMAIN}`,
+    industry: 'Logistics',
+    country: 'Germany',
+  }));
+  const report = importRows(store, rows, { source: 'test' });
+  if (report.inserted !== n) throw new Error(`imported ${report.inserted} of ${n}: ${JSON.stringify(report.rejected)}`);
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'] });
+  const now = new Date().toISOString();
+  store.tx(() => {
+    for (const lead of leadsInStatus(store, 'MESSAGED', 0, n)) {
+      const m = store.stmt("SELECT id FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(lead.id, lead.variant);
+      enqueue(store, { leadId: lead.id, channel: 'email', step: 1, dryRun: false }, m!.id as number, now);
+    }
+  });
+  return report.ids;
+}
+
+export const COMPLIANCE = {
+  unsubscribeBaseUrl: 'http://127.0.0.1:8787/unsubscribe',
+  secret: 'test-secret-0123456789abcdef',
+  postalAddress: 'Leadflow GmbH, Teststraße 1, 10115 Berlin, Germany',
+};
