@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore, type Store } from '../lib/store/store';
-import { leadflowAsync, leadflow } from './support/cli';
+import { leadflowAsync, leadflowAwait } from './support/cli';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
 import { queueLiveLeads, COMPLIANCE } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
@@ -62,7 +62,7 @@ test('the rate limit holds across processes: never more than the limit in any 60
   const outs = await runAll([1, 2, 3].map(() => leadflowAsync(['--db', db, 'send', '--live', '--tick', '--json'], env)));
   for (const o of outs) assert.equal(o.code, 0, o.stderr);
   assert.equal(smtp.received.length, 7);
-  const again = leadflow(['--db', db, 'send', '--live', '--tick', '--json'], env);
+  const again = await leadflowAwait(['--db', db, 'send', '--live', '--tick', '--json'], env);
   assert.equal(again.code, 0, again.stderr);
   const tally = JSON.parse(again.stdout);
   assert.equal(tally.sent, 0);
@@ -77,22 +77,22 @@ test('the rate limit holds across processes: never more than the limit in any 60
 test('the daily cap holds for a sender mailbox', async (t) => {
   const { db, smtp } = await fixture(t, 12);
   const env = liveEnv(smtp, { RATE_LIMIT_PER_MINUTE: '0', DAILY_SEND_CAP: '5' });
-  const run = () => {
-    const r = leadflow(['--db', db, 'send', '--live', '--json'], env);
+  const run = async () => {
+    const r = await leadflowAwait(['--db', db, 'send', '--live', '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout);
   };
-  const first = run();
+  const first = await run();
   assert.equal(first.sent, 5);
   assert.match(first.limitedBy, /daily cap of 5/);
-  const second = run();
+  const second = await run();
   assert.equal(second.sent, 0);
   assert.equal(smtp.received.length, 5);
 });
 
 test('`send --live` without the compliance settings refuses with what to set, and sends nothing', async (t) => {
   const { db, smtp } = await fixture(t, 3);
-  const r = leadflow(['--db', db, 'send', '--live'], { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM_EMAIL: 'a@sender.leadflow-test.net', LEADFLOW_SECRET: '', LEADFLOW_UNSUBSCRIBE_URL: '', SENDER_POSTAL_ADDRESS: '' });
+  const r = await leadflowAwait(['--db', db, 'send', '--live'], { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM_EMAIL: 'a@sender.leadflow-test.net', LEADFLOW_SECRET: '', LEADFLOW_UNSUBSCRIBE_URL: '', SENDER_POSTAL_ADDRESS: '' });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /LEADFLOW_UNSUBSCRIBE_URL.*LEADFLOW_SECRET.*SENDER_POSTAL_ADDRESS/s);
   assert.equal(smtp.received.length, 0);
@@ -120,7 +120,7 @@ test('SIGKILL at random points (50 kills) leaves no duplicate and no lost lead; 
     if (left === 0) break;
   }
   // Finish whatever is still queued, without kills.
-  const last = leadflow(['--db', db, 'send', '--live', '--json'], env);
+  const last = await leadflowAwait(['--db', db, 'send', '--live', '--json'], env);
   assert.equal(last.code, 0, last.stderr);
 
   const states = Object.fromEntries(store.stmt('SELECT state, count(*) AS n FROM sends WHERE dry_run = 0 GROUP BY state').all().map((r) => [r.state, Number(r.n)]));

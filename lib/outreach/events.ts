@@ -14,6 +14,7 @@ import { suppress } from '../store/suppressions';
 import { cancelQueuedSends } from './ledger';
 import { unsubscribeLead } from './unsubscribe';
 import { checkBounceRate, DEFAULT_LIMITS } from './limits';
+import { isAutoReply, returnDate } from './autoReply';
 
 export type EventType = 'reply' | 'bounce' | 'unsubscribe';
 
@@ -24,11 +25,13 @@ export interface EventInput {
   detail?: Record<string, unknown>;
   /** The message as received (RFC 822 source). */
   raw?: string | Buffer;
+  /** For a reply: also stop every queued send to other leads at the same company domain. */
+  stopCompany?: boolean;
 }
 
 export interface EventResult {
   leadId: number;
-  type: EventType;
+  type: EventType | 'auto_reply';
   /** What it changed, in words. */
   effect: string;
   bounce?: { kind: 'hard' | 'soft'; status: string | null; recipient: string | null };
@@ -61,11 +64,47 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
   return store.tx(() => {
     const insertEvent = () =>
       store.stmt('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)').run(lead.id, input.type, JSON.stringify(detail), now);
+    if (input.type === 'reply' && parsed && isAutoReply(parsed)) {
+      // An out-of-office answer is not a person replying: the sequence goes on, after the return date if given.
+      const back = returnDate(`${parsed.subject ?? ''}\n${parsed.text ?? ''}`, parsed.date ?? new Date());
+      store
+        .stmt('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)')
+        .run(lead.id, 'auto_reply', JSON.stringify({ ...detail, returnDate: back?.toISOString() ?? null }), now);
+      let moved = 0;
+      if (back) {
+        const after = new Date(back.getTime() + 86_400_000).toISOString();
+        moved = Number(
+          store
+            .stmt("UPDATE sends SET next_attempt_at = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED' AND (next_attempt_at IS NULL OR next_attempt_at < ?)")
+            .run(after, now, lead.id, after).changes,
+        );
+      }
+      return {
+        leadId: lead.id,
+        type: 'auto_reply' as const,
+        effect: back ? `automatic reply: the sequence continues after ${back.toISOString().slice(0, 10)} (${moved} send(s) moved)` : 'automatic reply: the sequence continues',
+      };
+    }
     if (input.type === 'reply') {
       insertEvent();
       store.stmt("UPDATE leads SET status = 'REPLIED', status_reason = NULL, updated_at = ? WHERE id = ?").run(now, lead.id);
       const cancelled = cancelQueuedSends(store, lead.id, 'the lead replied', now);
-      return { leadId: lead.id, type: 'reply' as const, effect: `lead REPLIED; ${cancelled} later send(s) cancelled` };
+      let colleagues = 0;
+      if (input.stopCompany) {
+        colleagues = Number(
+          store
+            .stmt(
+              `UPDATE sends SET state = 'SKIPPED', error = 'a colleague at the same company replied', updated_at = ?
+               WHERE state = 'QUEUED' AND lead_id IN (SELECT id FROM leads WHERE company_domain = ? AND id != ?)`,
+            )
+            .run(now, lead.companyDomain, lead.id).changes,
+        );
+      }
+      return {
+        leadId: lead.id,
+        type: 'reply' as const,
+        effect: `lead REPLIED; ${cancelled} later send(s) cancelled` + (input.stopCompany ? `; ${colleagues} send(s) to colleagues at ${lead.companyDomain} cancelled` : ''),
+      };
     }
     const kind = dsn?.kind ?? (input.detail?.kind === 'soft' ? 'soft' : 'hard');
     insertEvent();

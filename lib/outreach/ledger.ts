@@ -20,14 +20,17 @@ export interface LedgerKey {
   dryRun: boolean;
 }
 
-/** Queue a send; returns false when the (lead, channel, step, mode) row already exists, whatever its state. */
-export function enqueue(store: Store, key: LedgerKey, messageId: number, now: string): boolean {
+/**
+ * Queue a send, due now or at `dueAt` (a follow-up's day); returns false when the (lead, channel, step, mode) row
+ * already exists, whatever its state.
+ */
+export function enqueue(store: Store, key: LedgerKey, messageId: number, now: string, dueAt: string | null = null): boolean {
   const r = store
     .stmt(
-      `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?) ON CONFLICT DO NOTHING`,
     )
-    .run(key.leadId, key.channel, key.step, key.dryRun ? 1 : 0, messageId, now, now);
+    .run(key.leadId, key.channel, key.step, key.dryRun ? 1 : 0, messageId, dueAt, now, now);
   return Number(r.changes) === 1;
 }
 

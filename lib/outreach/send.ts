@@ -17,6 +17,7 @@ import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
 import { budget, spend, type SendLimits } from './limits';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
+import { threadHeaders } from './sequence';
 
 /**
  * What every live email must carry (CAN-SPAM, RFC 8058): a signed one-click unsubscribe link in the headers and the
@@ -241,8 +242,17 @@ function gate(store: Store, l: Loaded, row: ClaimedSend, checkSuppression: boole
 }
 
 /** The live email for a lead: unsubscribe headers and the footer with the postal address, when configured. */
-function composeFor(l: Loaded, sender: Sender, now: Date, compliance?: Compliance): { mail: OutgoingEmail; footer: string | null } {
-  if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now }), footer: null };
+function composeFor(
+  store: Store,
+  l: Loaded,
+  row: ClaimedSend,
+  sender: Sender,
+  now: Date,
+  compliance?: Compliance,
+): { mail: OutgoingEmail; footer: string | null } {
+  // A later step of a sequence answers the thread: In-Reply-To/References name the earlier steps' Message-IDs.
+  const thread = threadHeaders(store, row.leadId, row.step, row.dryRun);
+  if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now, extraHeaders: thread }), footer: null };
   const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead.id, compliance.secret));
   const footer = `\n\n--\n${sender.name} · ${compliance.postalAddress.replace(/[\r\n]+/g, ', ')}\nUnsubscribe with one click: ${url}`;
   const mail = outgoingEmail({
@@ -250,7 +260,7 @@ function composeFor(l: Loaded, sender: Sender, now: Date, compliance?: Complianc
     message: { ...l.message, body: l.message.body + footer },
     sender,
     date: now,
-    extraHeaders: listUnsubscribeHeaders(url, compliance.unsubscribeMailto),
+    extraHeaders: { ...thread, ...listUnsubscribeHeaders(url, compliance.unsubscribeMailto) },
   });
   return { mail, footer };
 }
@@ -263,7 +273,7 @@ function recordDry(store: Store, l: Loaded | Settlement, row: ClaimedSend, sende
     const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
     return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: `dry-run: ${dm.response}` };
   }
-  const { mail, footer } = composeFor(l, sender, now, compliance);
+  const { mail, footer } = composeFor(store, l, row, sender, now, compliance);
   return {
     state: 'SENT',
     footer,
@@ -293,7 +303,7 @@ async function deliverLive(
     const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
     return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: dm.response };
   }
-  const { mail, footer } = composeFor(l, sender, now, compliance);
+  const { mail, footer } = composeFor(store, l, row, sender, now, compliance);
   try {
     const { response } = await transport.deliver(mail);
     return { state: 'SENT', footer, envelopeFrom: mail.envelope.from, envelopeTo: mail.envelope.to, rfcMessageId: mail.headers['Message-ID'], headers: mail.headers, response };

@@ -30,3 +30,13 @@ export function leadflowAsync(args: string[], env: NodeJS.ProcessEnv = {}): Chil
   child.stderr!.on('data', (d) => (stderr += d));
   return Object.assign(child, { output: () => ({ code: child.exitCode, stdout, stderr }) });
 }
+
+/**
+ * Run the CLI and wait for it without blocking this process's event loop — needed whenever the child talks to a
+ * server living in this process (spawnSync would freeze that server and deadlock).
+ */
+export async function leadflowAwait(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const child = leadflowAsync(args, env);
+  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return child.output();
+}

@@ -1,0 +1,114 @@
+/**
+ * Sequences: a campaign's later steps. `scheduleFollowUps` finds every lead whose previous email step was SENT and
+ * who has not replied, bounced or unsubscribed, drafts the next step with the previous one as context (threaded
+ * subject, both A/B voices, the copy contract applied), and queues it in the ledger — one row per step — due a
+ * number of business days after the previous send (later still if an out-of-office reply gave a return date).
+ * The sender threads it: In-Reply-To and References point at the previous steps' Message-IDs.
+ */
+import type { Store } from '../store/store';
+import { getLead } from '../store/leads';
+import { getEnrichment } from '../store/enrichments';
+import { saveMessage } from '../store/messages';
+import { draftFollowUps, FOLLOW_UP_SOURCE } from '../personalize/followUp';
+import { checkCopy, countWords } from '../personalize/copyContract';
+import { enqueue } from './ledger';
+
+export interface SequenceOptions {
+  /** Business days to wait before each later step: [3, 5] means step 2 three business days after step 1, step 3
+   *  five after step 2. */
+  delaysBusinessDays: number[];
+  dryRun: boolean;
+  now?: Date;
+  senderName?: string;
+  optOutLine?: string;
+}
+
+export const DEFAULT_SEQUENCE = [3, 5];
+
+export interface ScheduleReport {
+  scheduled: { leadId: number; step: number; dueAt: string }[];
+  rejected: { leadId: number; step: number; reason: string }[];
+}
+
+/** `from` plus `days` business days (Monday–Friday, UTC calendar), keeping the time of day. */
+export function addBusinessDays(from: Date, days: number): Date {
+  const d = new Date(from.getTime());
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const dow = d.getUTCDay();
+    if (dow !== 0 && dow !== 6) left--;
+  }
+  return d;
+}
+
+/** The latest return date an out-of-office reply gave for this lead, if any. */
+function returnDateOf(store: Store, leadId: number): Date | null {
+  const row = store
+    .stmt("SELECT json_extract(detail, '$.returnDate') AS d FROM events WHERE lead_id = ? AND type = 'auto_reply' AND json_extract(detail, '$.returnDate') IS NOT NULL ORDER BY id DESC LIMIT 1")
+    .get(leadId);
+  return row?.d ? new Date(row.d as string) : null;
+}
+
+export function scheduleFollowUps(store: Store, o: SequenceOptions): ScheduleReport {
+  const now = o.now ?? new Date();
+  const report: ScheduleReport = { scheduled: [], rejected: [] };
+  const mode = o.dryRun ? 1 : 0;
+  o.delaysBusinessDays.forEach((delay, i) => {
+    const step = i + 2;
+    const due = store
+      .stmt(
+        `SELECT s.lead_id, s.sent_at FROM sends s JOIN leads l ON l.id = s.lead_id
+         WHERE s.channel = 'email' AND s.step = ? AND s.dry_run = ? AND s.state = 'SENT'
+           AND l.status NOT IN ('REPLIED', 'BOUNCED', 'SUPPRESSED', 'FAILED')
+           AND NOT EXISTS (SELECT 1 FROM sends n WHERE n.lead_id = s.lead_id AND n.channel = 'email' AND n.step = ? AND n.dry_run = ?)
+         ORDER BY s.id`,
+      )
+      .all(step - 1, mode, step, mode);
+    const stamp = now.toISOString();
+    store.tx(() => {
+      for (const row of due) {
+        const leadId = row.lead_id as number;
+        const lead = getLead(store, leadId)!;
+        const enrichment = getEnrichment(store, leadId);
+        const opener = store.stmt("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
+        if (!enrichment || !opener) {
+          report.rejected.push({ leadId, step, reason: 'no enrichment or first message to follow up on' });
+          continue;
+        }
+        let messageId: number | null = null;
+        for (const draft of draftFollowUps(lead, enrichment, { subject: String(opener.subject ?? ''), step: step - 1 }, o)) {
+          const violations = checkCopy(draft);
+          if (violations.length) {
+            if (draft.variant === lead.variant) report.rejected.push({ leadId, step, reason: 'copy contract: ' + violations.map((v) => v.detail).join('; ') });
+            continue;
+          }
+          const id = saveMessage(store, leadId, draft, countWords(draft.body), FOLLOW_UP_SOURCE, stamp);
+          if (draft.variant === lead.variant) messageId = id;
+        }
+        if (messageId === null) continue;
+        let dueAt = addBusinessDays(new Date(row.sent_at as string), delay);
+        const back = returnDateOf(store, leadId);
+        if (back && back > dueAt) dueAt = addBusinessDays(back, 1);
+        if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString())) {
+          report.scheduled.push({ leadId, step, dueAt: dueAt.toISOString() });
+        }
+      }
+    });
+  });
+  return report;
+}
+
+/** In-Reply-To and References for a later step: the previous steps' Message-IDs in this thread, oldest first. */
+export function threadHeaders(store: Store, leadId: number, step: number, dryRun: boolean): Record<string, string> {
+  if (step <= 1) return {};
+  const ids = store
+    .stmt(
+      `SELECT rfc_message_id FROM sends WHERE lead_id = ? AND channel = 'email' AND dry_run = ? AND step < ?
+         AND rfc_message_id IS NOT NULL ORDER BY step`,
+    )
+    .all(leadId, dryRun ? 1 : 0, step)
+    .map((r) => r.rfc_message_id as string);
+  if (ids.length === 0) return {};
+  return { 'In-Reply-To': ids[ids.length - 1], References: ids.join(' ') };
+}

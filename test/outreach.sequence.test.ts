@@ -1,0 +1,160 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simpleParser } from 'mailparser';
+import { openStore, type Store } from '../lib/store/store';
+import { sendQueued } from '../lib/outreach/send';
+import { createSmtpTransport } from '../lib/outreach/smtp';
+import { scheduleFollowUps, addBusinessDays } from '../lib/outreach/sequence';
+import { recordEvent } from '../lib/outreach/events';
+import { checkCopy } from '../lib/personalize/copyContract';
+import { startSmtp, type TestSmtp } from './support/smtpServer';
+import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
+import { tempStorePath } from './support/tmp';
+
+const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
+
+async function setup(t: import('node:test').TestContext) {
+  const store = openStore(tempStorePath(t));
+  const smtp = await startSmtp();
+  const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: SENDER, timeoutMs: 2_000 });
+  t.after(async () => {
+    transport.close();
+    await smtp.close();
+    store.close();
+  });
+  // A simulated clock: every call sees `clock.now`, moved by the test.
+  const clock = { now: new Date('2026-12-01T10:00:00Z') }; // a Tuesday
+  const send = () =>
+    sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, now: () => clock.now });
+  const schedule = () => scheduleFollowUps(store, { delaysBusinessDays: [3, 5], dryRun: false, now: clock.now });
+  return { store, smtp, clock, send, schedule };
+}
+
+const header = (raw: Buffer, name: string) =>
+  new RegExp(`^${name}: (.+(?:\\r\\n[ \\t].+)*)\\r$`, 'mi').exec(raw.toString('utf8'))?.[1].replace(/\r\n[ \t]+/g, ' ') ?? null;
+
+function mime(lines: string[], body: string): string {
+  return lines.join('\r\n') + '\r\n\r\n' + body + '\r\n';
+}
+
+test('business days skip weekends', () => {
+  assert.equal(addBusinessDays(new Date('2026-12-04T10:00:00Z'), 1).toISOString(), '2026-12-07T10:00:00.000Z'); // Fri → Mon
+  assert.equal(addBusinessDays(new Date('2026-12-01T10:00:00Z'), 3).toISOString(), '2026-12-04T10:00:00.000Z'); // Tue → Fri
+  assert.equal(addBusinessDays(new Date('2026-12-04T10:00:00Z'), 5).toISOString(), '2026-12-11T10:00:00.000Z');
+});
+
+test('a three-step sequence goes out on its business days, threaded on what the server received', async (t) => {
+  const { store, smtp, clock, send, schedule } = await setup(t);
+  queueLiveLeads(store, 1);
+  await send();
+  assert.equal(smtp.received.length, 1);
+
+  const s2 = schedule();
+  assert.deepEqual(s2.scheduled.map((x) => [x.step, x.dueAt]), [[2, '2026-12-04T10:00:00.000Z']]);
+  assert.equal((await send()).sent, 0, 'step 2 is not due on day 0');
+  clock.now = new Date('2026-12-04T10:00:01Z');
+  await send();
+  assert.equal(smtp.received.length, 2);
+
+  const s3 = schedule();
+  assert.deepEqual(s3.scheduled.map((x) => [x.step, x.dueAt]), [[3, '2026-12-11T10:00:01.000Z']]);
+  clock.now = new Date('2026-12-11T10:00:02Z');
+  await send();
+  assert.equal(smtp.received.length, 3);
+  assert.equal(schedule().scheduled.length, 0, 'the sequence has three steps');
+
+  const [one, two, three] = smtp.received.map((m) => m.raw);
+  const id1 = header(one, 'Message-ID')!;
+  const id2 = header(two, 'Message-ID')!;
+  assert.notEqual(id1, id2);
+  assert.equal(header(two, 'In-Reply-To'), id1);
+  assert.equal(header(two, 'References'), id1);
+  assert.equal(header(three, 'In-Reply-To'), id2);
+  assert.equal(header(three, 'References'), `${id1} ${id2}`);
+  const subject1 = (await simpleParser(one)).subject!;
+  assert.equal((await simpleParser(two)).subject, `Re: ${subject1}`);
+  assert.equal((await simpleParser(three)).subject, `Re: ${subject1}`);
+  // Follow-ups pass the copy contract like any message.
+  for (const m of store.stmt('SELECT channel, variant, step, subject, body FROM messages WHERE step > 1').all()) {
+    assert.deepEqual(checkCopy({ channel: 'email', variant: m.variant as 'A', step: m.step as number, subject: m.subject as string, body: m.body as string }), []);
+  }
+});
+
+test('a reply matched by In-Reply-To stops every later step; a colleague at the same company can be stopped too', async (t) => {
+  const { store, smtp, clock, send, schedule } = await setup(t);
+  queueLiveLeads(store, 3);
+  await send();
+  schedule();
+  const reply = mime(
+    [`From: Someone Else <assistant@${LIVE_TEST_DOMAIN}>`, `To: ${SENDER.email}`, 'Subject: Re: hello', `In-Reply-To: ${header(smtp.received[0].raw, 'Message-ID')}`, 'Message-ID: <r1@x.test>'],
+    'Thanks, let us talk next week.',
+  );
+  const r = await recordEvent(store, { type: 'reply', raw: reply, stopCompany: true });
+  const first = store.stmt(`SELECT id FROM leads WHERE email = ?`).get(smtp.received[0].to[0])!.id;
+  assert.equal(r.leadId, first, 'matched by In-Reply-To although the sender address differs');
+  assert.match(r.effect, /1 later send\(s\) cancelled; 2 send\(s\) to colleagues/);
+  clock.now = new Date('2026-12-20T10:00:00Z');
+  await send();
+  assert.equal(smtp.received.length, 3, 'no follow-up went out after the reply');
+  assert.equal(store.stmt('SELECT status FROM leads WHERE id = ?').get(first)?.status, 'REPLIED');
+});
+
+test('an out-of-office reply does not stop the sequence and moves the next step past the return date', async (t) => {
+  const { store, smtp, clock, send, schedule } = await setup(t);
+  queueLiveLeads(store, 1);
+  await send();
+  schedule(); // step 2 due 2026-12-04
+  const ooo = mime(
+    [`From: Pat <p0@${LIVE_TEST_DOMAIN}>`, `To: ${SENDER.email}`, 'Subject: Automatic reply: Quick question', 'Auto-Submitted: auto-replied', `In-Reply-To: ${header(smtp.received[0].raw, 'Message-ID')}`, 'Date: Wed, 02 Dec 2026 09:00:00 +0000'],
+    'I am out of the office with limited access to email. I will be back on 14 December 2026.',
+  );
+  const r = await recordEvent(store, { type: 'reply', raw: ooo });
+  assert.equal(r.type, 'auto_reply');
+  assert.match(r.effect, /continues after 2026-12-14/);
+  assert.equal(store.stmt('SELECT status FROM leads').get()?.status, 'SENT');
+  clock.now = new Date('2026-12-04T10:00:01Z');
+  await send();
+  assert.equal(smtp.received.length, 1, 'step 2 waits for the return date');
+  clock.now = new Date('2026-12-15T10:00:00Z');
+  await send();
+  assert.equal(smtp.received.length, 2, 'then it goes');
+});
+
+test('a bounce DSN parsed as hard suppresses the address; a soft one does not', async (t) => {
+  const { store, smtp, send } = await setup(t);
+  queueLiveLeads(store, 2);
+  await send();
+  const dsn = (rcpt: string, status: string) =>
+    [
+      'From: MAILER-DAEMON@mx.leadflow-test.net',
+      `To: ${SENDER.email}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'Delivery failed.',
+      '--b1',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.leadflow-test.net',
+      '',
+      `Final-Recipient: rfc822; ${rcpt}`,
+      'Action: failed',
+      `Status: ${status}`,
+      '--b1--',
+      '',
+    ].join('\r\n');
+  const hard = await recordEvent(store, { type: 'bounce', raw: dsn(`p0@${LIVE_TEST_DOMAIN}`, '5.1.1') });
+  assert.equal(hard.bounce?.kind, 'hard');
+  assert.equal(hard.bounce?.status, '5.1.1');
+  const soft = await recordEvent(store, { type: 'bounce', raw: dsn(`p1@${LIVE_TEST_DOMAIN}`, '4.2.2') });
+  assert.equal(soft.bounce?.kind, 'soft');
+  const statuses = Object.fromEntries(store.stmt('SELECT email, status FROM leads').all().map((r) => [r.email, r.status]));
+  assert.equal(statuses[`p0@${LIVE_TEST_DOMAIN}`], 'BOUNCED');
+  assert.equal(statuses[`p1@${LIVE_TEST_DOMAIN}`], 'SENT');
+  assert.equal(store.stmt("SELECT count(*) AS n FROM suppressions WHERE value = ?").get(`p0@${LIVE_TEST_DOMAIN}`)?.n, 1);
+  assert.equal(smtp.received.length, 2);
+});
