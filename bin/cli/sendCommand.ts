@@ -9,6 +9,7 @@ import { openStore } from '../../lib/store/store';
 import { defaultStorePath } from '../../lib/store/location';
 import { sendQueued, type SendTally } from '../../lib/outreach/send';
 import { queueEligible } from '../../lib/outreach/queueDue';
+import { scheduleFollowUps } from '../../lib/outreach/sequence';
 import { liveConfigFromEnv } from '../../lib/outreach/liveConfig';
 import { createSmtpTransport } from '../../lib/outreach/smtp';
 import { resumeMailbox } from '../../lib/outreach/limits';
@@ -43,8 +44,11 @@ export function registerSendCommands(program: Command): void {
     .option('--wait <seconds>', 'keep sending as the limits allow, for at most this long', wholeNumber(0, 86_400))
     .option('--channels <list>', 'channels (email,linkedin)', channelList, ['email'] as Channel[])
     .option('--limit <n>', 'send at most this many', wholeNumber(1))
+    .option('--sequence <days>', 'follow-up steps: business days after the previous step, e.g. 3,5 (email only)', (v: string) =>
+      v.split(',').map((x) => wholeNumber(1, 365)(x.trim())),
+    )
     .option('--json', 'print the tally as JSON')
-    .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; json?: boolean }) => {
+    .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; sequence?: number[]; json?: boolean }) => {
       if (o.live && o.dryRun) throw new Error('--live and --dry-run contradict each other: pick one');
       const live = o.live === true || (!o.dryRun && process.env.DRY_RUN_MODE?.trim().toLowerCase() === 'false');
       const config = live ? liveConfigFromEnv() : null;
@@ -53,6 +57,7 @@ export function registerSendCommands(program: Command): void {
       const transport = config?.ready ? createSmtpTransport(config.settings) : undefined;
       try {
         const queued = queueEligible(store, { channels: o.channels, dryRun: !live, limit: o.limit });
+        const followUps = o.sequence ? scheduleFollowUps(store, { delaysBusinessDays: o.sequence, dryRun: !live }).scheduled.length : 0;
         const tally = await sendQueued(store, {
           dryRun: !live,
           channels: o.channels,
@@ -64,7 +69,11 @@ export function registerSendCommands(program: Command): void {
           maxRetries: config?.ready ? config.maxRetries : undefined,
           maxWaitMs: o.wait ? o.wait * 1000 : 0,
         });
-        print(o.json, { live, queued, ...tally }, `${live ? 'Live' : 'Dry run'}: ${queued} newly queued. ` + describe(tally, live));
+        print(
+          o.json,
+          { live, queued, followUps, ...tally },
+          `${live ? 'Live' : 'Dry run'}: ${queued} newly queued${o.sequence ? `, ${followUps} follow-up(s) scheduled` : ''}. ` + describe(tally, live),
+        );
       } finally {
         transport?.close();
         store.close();

@@ -62,6 +62,8 @@ export interface SendOptions {
   maxRetries?: number;
   /** Base of the exponential backoff between retries (ms, default 60 s). */
   retryBaseMs?: number;
+  /** Live messages in flight at once (default 3; match the transport's connections). */
+  concurrency?: number;
   /** Live sends spend this budget, shared through the store by every process (see limits.ts). */
   limits?: SendLimits;
   /** Required for live email; applied to dry runs too when given, so a preview matches the wire. */
@@ -117,7 +119,9 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
   while (o.limit === undefined || tally.claimed < o.limit) {
     if (o.shouldStop?.()) break;
     let room = o.limit === undefined ? batchSize : Math.min(batchSize, o.limit - tally.claimed);
-    // Waiting mode spaces live sends one at a time, like a person would.
+    // Live: claim no more than can be in flight, so a crash leaves at most that many rows UNKNOWN (rows claimed but
+    // never attempted would otherwise become UNKNOWN too). Waiting mode spaces sends one at a time, like a person.
+    if (!dryRun) room = Math.min(room, Math.max(1, o.concurrency ?? 3));
     if (limits && (o.maxWaitMs ?? 0) > 0) room = Math.min(room, 1);
     const now = clock();
     let freesAt: number | null = null;
@@ -154,13 +158,19 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
         }
       });
     } else {
-      for (const row of batch) {
-        const outcome = await deliverLive(store, load(loaded, row), row, sender, now, o.transport!, o.compliance!, {
-          maxRetries: o.maxRetries ?? 2,
-          retryBaseMs: o.retryBaseMs ?? 60_000,
-        });
-        store.tx(() => count(tally, settleRow(store, row, worker, outcome, clock())));
-      }
+      // Several messages in flight (one per SMTP session); each is settled the moment its answer comes back.
+      let next = 0;
+      const lane = async () => {
+        while (next < batch.length) {
+          const row = batch[next++];
+          const outcome = await deliverLive(store, load(loaded, row), row, sender, now, o.transport!, o.compliance!, {
+            maxRetries: o.maxRetries ?? 2,
+            retryBaseMs: o.retryBaseMs ?? 60_000,
+          });
+          store.tx(() => count(tally, settleRow(store, row, worker, outcome, clock())));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(batch.length, Math.max(1, o.concurrency ?? 3)) }, lane));
       if (limits && limits.ratePerMinute > 0 && (o.maxWaitMs ?? 0) > 0) {
         const gap = (60_000 / limits.ratePerMinute) * (0.8 + Math.random() * 0.4);
         if (clock().getTime() + gap > deadline) break;

@@ -1,10 +1,10 @@
 /**
  * The live email transport: nodemailer's SMTP connection, kept open between messages, STARTTLS where offered.
  *
- * Why SMTPConnection and not the pooled transport: the pool re-queues a message after a dropped connection on its
- * own (without limit unless told), which could deliver it twice behind the ledger's back. Here every message is one
- * attempt, and we know whether the body was handed over when a connection dies — the difference between "retry"
- * and UNKNOWN (see faults.ts).
+ * Why SMTPConnection and not nodemailer's pooled transport: that pool re-queues a message after a dropped
+ * connection on its own (without limit unless told), which could deliver it twice behind the ledger's back. Here
+ * every message is one attempt on one of a few pooled sessions, and we know whether the body was handed over when a
+ * connection dies — the difference between "retry" and UNKNOWN (see faults.ts).
  */
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
@@ -24,6 +24,8 @@ export interface SmtpSettings {
   timeoutMs?: number;
   /** Accept self-signed certificates (local test servers only). */
   allowSelfSigned?: boolean;
+  /** Sessions open at once (default 3). */
+  maxConnections?: number;
 }
 
 export class SmtpSettingsError extends Error {
@@ -60,8 +62,6 @@ export interface SmtpTransport extends EmailTransport {
 }
 
 export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
-  let open: Promise<SMTPConnection> | null = null;
-
   const connect = () =>
     new Promise<SMTPConnection>((resolve, reject) => {
       const c = new SMTPConnection({
@@ -87,11 +87,15 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
         }
         const ready = () => {
           settled = true;
-          c.on('error', () => {}); // later socket errors surface through send()'s callback
+          c.on('error', () => {}); // later socket errors surface through the send in progress (see deliver)
           c.once('end', () => {
-            if (open && current === c) open = null;
+            // An idle connection the server closed is simply forgotten.
+            const i = idle.indexOf(c);
+            if (i >= 0) {
+              idle.splice(i, 1);
+              opened--;
+            }
           });
-          current = c;
           resolve(c);
         };
         if (!settings.user) return ready();
@@ -105,14 +109,39 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
         });
       });
     });
-  let current: SMTPConnection | null = null;
 
-  const connection = () => (open ??= connect().catch((err) => ((open = null), Promise.reject(err))));
+  // A small pool: up to maxConnections sessions, each carrying one message at a time.
+  const max = Math.max(1, settings.maxConnections ?? 3);
+  const idle: SMTPConnection[] = [];
+  const waiting: (() => void)[] = [];
+  let opened = 0;
+  let closed = false;
 
-  const drop = () => {
-    current?.close();
-    current = null;
-    open = null;
+  const acquire = async (): Promise<SMTPConnection> => {
+    for (;;) {
+      const c = idle.pop();
+      if (c) return c;
+      if (opened < max) {
+        opened++;
+        try {
+          return await connect();
+        } catch (err) {
+          opened--;
+          waiting.shift()?.();
+          throw err;
+        }
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+  };
+
+  const release = (c: SMTPConnection, healthy: boolean) => {
+    if (healthy && !closed) idle.push(c);
+    else {
+      c.close();
+      opened--;
+    }
+    waiting.shift()?.();
   };
 
   return {
@@ -121,7 +150,7 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
       let handedOver = false;
       let c: SMTPConnection;
       try {
-        c = await connection();
+        c = await acquire();
       } catch (err) {
         throw classifySmtpFault(err, false);
       }
@@ -140,20 +169,24 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
             else resolve(result);
           });
         });
+        release(c, true);
         if (info.rejected?.length) throw new DeliveryError('permanent', `recipient rejected: ${info.rejected.join(', ')}`);
         return { response: info.response };
       } catch (err) {
-        const fault = classifySmtpFault(err, handedOver && (err as { responseCode?: number }).responseCode === undefined);
-        // After any failure the session state is unknown: start the next message on a fresh connection.
-        drop();
-        throw fault;
+        if (err instanceof DeliveryError) throw err;
+        // After any failure the session state is unknown: the next message starts on a fresh connection.
+        release(c, false);
+        throw classifySmtpFault(err, handedOver && (err as { responseCode?: number }).responseCode === undefined);
       }
     },
     async verify() {
-      const c = await connection();
-      void c;
-      drop();
+      const c = await connect();
+      c.close();
     },
-    close: drop,
+    close() {
+      closed = true;
+      for (const c of idle.splice(0)) c.close();
+      opened = 0;
+    },
   };
 }
