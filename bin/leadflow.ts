@@ -5,6 +5,7 @@
  * Exit codes: 0 done, 1 the job failed, 2 the command line was wrong.
  */
 import { createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, Option, CommanderError } from 'commander';
 import { openStore, type Store } from '../lib/store/store';
 import { defaultStorePath } from '../lib/store/location';
@@ -22,16 +23,32 @@ import { formatFunnel } from './cli/funnel';
 import { addAiOptions, aiSettingsFrom, type AiFlags } from './cli/aiFlags';
 import { createGroqClient } from '../lib/llm/client';
 import { llmUsage } from '../lib/llm/usage';
-import { registerMcpCommand } from './cli/mcpCommand';
-import { registerServeCommand } from './cli/serveCommand';
 import { registerEraseCommand } from './cli/eraseCommand';
 import { registerSendCommands } from './cli/sendCommand';
+import { registerDoctorCommand } from './cli/doctorCommand';
 
 const program = new Command('leadflow')
   .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
   .option('--db <path>', 'the store file (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
   .showHelpAfterError('(run `leadflow --help` for usage)')
-  .exitOverride();
+  // A subcommand run as its own program reports its exit code here; everything else is thrown to main().
+  .exitOverride((err) => {
+    if (err.code === 'commander.executeSubCommandAsync') process.exitCode = err.exitCode;
+    else throw err;
+  })
+  // The status page and the MCP server are adapters of their own: launched as programs, never imported, so the CLI
+  // shares nothing with them but lib. --db reaches them through the environment.
+  .hook('preSubcommand', (cmd) => {
+    const db = cmd.opts().db as string | undefined;
+    if (db) process.env.LEADFLOW_DB = resolve(db);
+  });
+
+program.command('serve', 'serve the status page and its JSON API (127.0.0.1; changes need LEADFLOW_TOKEN)', {
+  executableFile: join('..', 'status', 'main'),
+});
+program.command('mcp', 'serve the pipeline as MCP tools for AI agents (stdio, or Streamable HTTP with --http)', {
+  executableFile: join('..', 'mcp', 'main'),
+});
 
 function store(): Store {
   return openStore(program.opts().db ?? defaultStorePath());
@@ -197,16 +214,16 @@ program
     s.close();
   });
 
-registerServeCommand(program);
 registerEraseCommand(program);
 registerSendCommands(program);
+registerDoctorCommand(program);
 
-registerMcpCommand(program);
 
 async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
-    return 0;
+    // A command may set process.exitCode for a result that is not an exception (e.g. `doctor` finding errors).
+    return Number(process.exitCode ?? 0) || 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? 0 : 2;
