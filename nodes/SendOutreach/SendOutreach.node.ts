@@ -11,6 +11,7 @@ import { leadflowSmtpConnectionTest } from './smtpCredential';
 
 const onSend = { show: { operation: ['send'] } };
 const onEvent = { show: { operation: ['recordEvent'] } };
+const onLiveSend = { show: { operation: ['send'], dryRun: [false] } };
 
 export class SendOutreach implements INodeType {
   description: INodeTypeDescription = {
@@ -73,7 +74,7 @@ export class SendOutreach implements INodeType {
         default: 'tick',
         options: [
           { name: 'Tick', value: 'tick', description: 'Send up to Max per Tick now and return; run it every minute from a Schedule Trigger' },
-          { name: 'Send All', value: 'sendAll', description: 'Send everything due, stopping after Max Wait' },
+          { name: 'Send All', value: 'sendAll', description: 'Send everything due, pacing live sends by the rate and waiting for budget up to Max Wait' },
         ],
         displayOptions: onSend,
       },
@@ -92,8 +93,44 @@ export class SendOutreach implements INodeType {
         type: 'number',
         typeOptions: { minValue: 0 },
         default: 60,
-        description: 'Send All stops starting new messages after this long; the rest wait for the next run',
+        description: 'Send All waits for the rate limit or due retries at most this long in all; what is left stays queued for the next run',
         displayOptions: { show: { operation: ['send'], mode: ['sendAll'] } },
+      },
+      {
+        displayName: 'Rate per Minute',
+        name: 'ratePerMinute',
+        type: 'number',
+        typeOptions: { minValue: 0 },
+        default: 10, // lib's DEFAULT_LIMITS.ratePerMinute; the lint wants a literal
+        description: 'Live sends per rolling minute from this mailbox, counted across every process sharing the store (0: no limit)',
+        displayOptions: onLiveSend,
+      },
+      {
+        displayName: 'Daily Cap',
+        name: 'dailyCap',
+        type: 'number',
+        typeOptions: { minValue: 0 },
+        default: 200, // lib's DEFAULT_LIMITS.dailyCap
+        description: "Live sends per day from this mailbox, the day counted in the send window's timezone, else UTC (0: no cap)",
+        displayOptions: onLiveSend,
+      },
+      {
+        displayName: 'Send Window',
+        name: 'sendWindow',
+        type: 'string',
+        default: '',
+        placeholder: 'Mon-Fri 09-17 Europe/Berlin',
+        description: 'Days, hours and timezone live sends may leave in; outside it they stay queued. Empty: any time.',
+        displayOptions: onLiveSend,
+      },
+      {
+        displayName: 'Max Retries',
+        name: 'maxRetries',
+        type: 'number',
+        typeOptions: { minValue: 0 },
+        default: 2,
+        description: 'How many times a transient SMTP failure (4xx, dropped connection) is retried, with backoff, before the send is marked failed',
+        displayOptions: onLiveSend,
       },
       {
         displayName: 'Unsubscribe Base URL',

@@ -8,6 +8,8 @@ import type { StoredLead } from '../../lib';
 export interface Outcome {
   outcome: string;
   reason?: string;
+  /** AI mode: what served the lead — model, cache, or the offline path it fell back to. */
+  via?: string;
 }
 
 export function leadJson(lead: StoredLead, outcome: Outcome, extra: IDataObject = {}): IDataObject {

@@ -1,0 +1,28 @@
+/**
+ * How a node's AI call ends when the model gives no answer for a lead. A deferral (Groq asked to wait longer than
+ * the cap) leaves the lead untouched for the next run and says so on its item. A fatal error (key refused, model
+ * retired, budget too small) would fail every lead alike, so it is asked once: later items fail with the same
+ * message without another request.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { getLead, isFatalLlmError, LlmDeferredError, type Store } from '../../lib';
+import { leadJson } from './leadJson';
+
+export type ModelCall = (store: Store, leadId: number, fail: (message: string) => Error, call: () => Promise<IDataObject>) => Promise<IDataObject>;
+
+export function modelCallGuard(): ModelCall {
+  let fatal: string | null = null;
+  return async (store, leadId, fail, call) => {
+    if (fatal) throw fail(fatal);
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof LlmDeferredError) {
+        const lead = getLead(store, leadId);
+        if (lead) return leadJson(lead, { outcome: 'deferred', reason: err.message });
+      }
+      if (isFatalLlmError(err)) fatal = (err as Error).message;
+      throw err;
+    }
+  };
+}
