@@ -35,6 +35,12 @@ export { outgoingEmail, composeMime, messageIdFor, DRY_RUN_SENDER, type Outgoing
 export { previewEmail, PreviewError, type EmailPreview } from './outreach/preview';
 
 export { getMetrics, type Metrics, type FunnelStep } from './metrics/metrics';
+export { abTestReport, compareVariants, type AbTestReport, type AbComparison, type AbStepReport, type VariantStats, type AbTestOptions } from './metrics/abTest';
+export { wilsonInterval, twoProportionZTest, fisherExactTest, sampleSizePerGroup } from './metrics/abStats';
+export { verifyRecipient, verificationPolicyAllows, VERDICTS, VERIFICATION_POLICIES, RESERVED_REASON, type Verdict, type VerificationPolicy, type RecipientVerification, type VerifyOptions, type MxCheck } from './leads/verify';
+export { verifyLeads, getVerification, type VerifyLeadsOptions, type VerifyLeadsTally, type StoredVerification } from './leads/verifyLeads';
+export { type MailHostResolver } from './leads/verifyMailHost';
+export { doctor, sendingDomain, DoctorInputError, COMMON_DKIM_SELECTORS, type DoctorReport, type DoctorOptions, type DoctorResolver, type Finding, type Severity, type DoctorCheck } from './outreach/doctor';
 export {
   runPipeline,
   resumePipeline,

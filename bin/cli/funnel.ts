@@ -1,5 +1,6 @@
 /** Human-readable metrics for the terminal: the funnel as bars, then the ledger and what needs attention. */
 import type { Metrics } from '../../lib/metrics/metrics';
+import type { AbTestReport, VariantStats } from '../../lib/metrics/abTest';
 
 const WIDTH = 28;
 
@@ -22,6 +23,21 @@ export function formatFunnel(m: Metrics, storePath: string): string {
   if (m.variants.length) {
     lines.push('Variants: ' + m.variants.map((v) => `${v.variant}: ${v.leads} leads, ${v.sent} sent, ${v.replied} replied`).join(' | '));
   }
+  if (m.abTest.basis !== 'none') lines.push(...formatAbTest(m.abTest));
   lines.push(`Health: ${m.health.status}` + (m.health.notes.length ? '\n  - ' + m.health.notes.join('\n  - ') : ''));
   return lines.join('\n');
+}
+
+/** The A/B block: one line per variant (rate and interval), the verdict, then the same per step when there are several. */
+export function formatAbTest(ab: AbTestReport): string[] {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const row = (v: VariantStats) =>
+    `${v.variant}: ${v.sent} sent, ${v.replies} replied (${pct(v.replyRate)}, ${Math.round(ab.confidence * 100)}% CI ${pct(v.replyRateInterval.low)}–${pct(v.replyRateInterval.high)}), ${v.bounces} bounced, ${v.unsubscribes} unsubscribed`;
+  const lines = [`A/B test${ab.basis === 'dry-run' ? ' (dry-run sends only: nobody received them, the rates are not real)' : ''}:`];
+  for (const v of ab.variants) lines.push(`  ${row(v)}`);
+  lines.push(`  → ${ab.comparison.verdict}`);
+  if (ab.steps.length > 1) {
+    for (const s of ab.steps) lines.push(`  step ${s.step}: ${s.variants.map(row).join(' | ')} → ${s.comparison.verdict}`);
+  }
+  return lines;
 }

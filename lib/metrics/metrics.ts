@@ -9,6 +9,7 @@ import { countLeadsByStatus } from '../store/leads';
 import { countSendsByState, SEND_STATES } from '../outreach/ledger';
 import { countSuppressions } from '../store/suppressions';
 import { latestRun } from '../store/runs';
+import { abTestReport, type AbTestReport } from './abTest';
 
 export interface FunnelStep {
   stage: 'generated' | 'enriched' | 'messaged' | 'sent' | 'replied';
@@ -29,6 +30,8 @@ export interface Metrics {
   };
   sends: { total: number; byState: Record<string, number>; byChannel: Record<string, number>; dryRun: number; live: number };
   variants: { variant: string; leads: number; sent: number; replied: number }[];
+  /** Reply rates of A and B with confidence intervals and a significance test (see abTest.ts). */
+  abTest: AbTestReport;
   suppressions: number;
   lastRun: { id: number; status: string; startedAt: string; finishedAt: string | null } | null;
   health: { status: 'ok' | 'attention'; notes: string[] };
@@ -109,6 +112,7 @@ export function getMetrics(store: Store): Metrics {
     messages,
     sends: { total: ledger.dryRun + ledger.live, byState, byChannel, dryRun: ledger.dryRun, live: ledger.live },
     variants,
+    abTest: abTestReport(store),
     suppressions: countSuppressions(store),
     lastRun: run ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt } : null,
     health: { status: notes.length ? 'attention' : 'ok', notes },

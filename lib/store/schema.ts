@@ -189,6 +189,17 @@ export const MIGRATIONS: string[] = [
     paused_at TEXT NOT NULL
   );
   `,
+  // v5: recipient verification (lib/leads/verify.ts). The latest verdict per lead, so the sender can hold back a
+  // first email by policy without asking DNS again; it goes with the lead when the lead is erased.
+  `
+  CREATE TABLE verifications (
+    lead_id    INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+    verdict    TEXT    NOT NULL CHECK (verdict IN ('deliverable', 'risky', 'undeliverable')),
+    checks     TEXT    NOT NULL,  -- JSON: { syntax, mx, disposable, role }
+    reasons    TEXT    NOT NULL,  -- JSON array of sentences
+    checked_at TEXT    NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,60 @@
+/**
+ * `leadflow doctor <domain>`: check the sending domain's SPF, DKIM, DMARC and MX against the Gmail/Yahoo
+ * bulk-sender rules and say what to fix. Reads DNS only. Exits 1 when a finding is an error or a check got no
+ * answer from DNS, so a deploy script can refuse to start a live campaign from a domain that will be junked.
+ */
+import { Resolver } from 'node:dns/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { doctor, DoctorInputError, type DoctorReport, type Severity } from '../../lib/outreach/doctor';
+
+const MARK: Record<Severity, string> = { ok: 'OK  ', info: 'INFO', warning: 'WARN', error: 'FAIL' };
+
+function dnsServer(raw: string): string {
+  if (!/^[0-9a-f.:[\]]+(:\d{1,5})?$/i.test(raw.trim())) {
+    throw new InvalidArgumentError(`takes a DNS server as host:port or an IP address (e.g. 1.1.1.1 or 127.0.0.1:5353); got "${raw}".`);
+  }
+  return raw.trim();
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function formatDoctor(r: DoctorReport): string {
+  const lines = [`Sender doctor — ${r.domain}`];
+  for (const f of r.findings) {
+    lines.push(`  ${MARK[f.severity]}  ${f.check.padEnd(11)} ${f.message}`);
+    if (f.fix && f.severity !== 'ok') lines.push(`        ${''.padEnd(11)} fix: ${f.fix}`);
+  }
+  const warnings = r.counts.warning ? ` (${r.counts.warning} warning(s) to look at)` : '';
+  if (r.counts.error) lines.push(`${r.counts.error} error(s) to fix before sending bulk email from ${r.domain}${warnings}.`);
+  else if (r.unchecked) lines.push(`Not finished: ${r.unchecked} check(s) got no answer from DNS; run again, or pass --dns-server to ask another resolver.`);
+  else lines.push(`No errors: ${r.domain} meets the DNS side of the bulk-sender rules${warnings}.`);
+  return lines.join('\n');
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor <domain>')
+    .description('check SPF, DKIM, DMARC and MX of your sending domain against the Gmail/Yahoo bulk-sender rules')
+    .option('--json', 'print the report as JSON')
+    .option('--dns-server <host:port>', 'ask this DNS server instead of the system resolver', dnsServer)
+    .option('--dkim-selector <name>', 'also try this DKIM selector (repeatable)', collect, [] as string[])
+    .action(async (domain: string, o: { json?: boolean; dnsServer?: string; dkimSelector: string[] }) => {
+      const resolver = new Resolver({ timeout: 3000, tries: 2 });
+      if (o.dnsServer) resolver.setServers([o.dnsServer]);
+      let report: DoctorReport;
+      try {
+        report = await doctor(domain, { resolver, dkimSelectors: o.dkimSelector });
+      } catch (err) {
+        if (err instanceof DoctorInputError) {
+          process.stderr.write(`leadflow doctor: ${err.message}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        throw err;
+      }
+      process.stdout.write((o.json ? JSON.stringify(report, null, 2) : formatDoctor(report)) + '\n');
+      if (!report.ok) process.exitCode = 1;
+    });
+}
