@@ -25,6 +25,7 @@ import { createGroqClient } from '../lib/llm/client';
 import { llmUsage } from '../lib/llm/usage';
 import { registerEraseCommand } from './cli/eraseCommand';
 import { registerSendCommands } from './cli/sendCommand';
+import { registerVerifyCommand } from './cli/verifyCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
 
 const program = new Command('leadflow')
@@ -216,6 +217,7 @@ program
 
 registerEraseCommand(program);
 registerSendCommands(program);
+registerVerifyCommand(program);
 registerDoctorCommand(program);
 
 

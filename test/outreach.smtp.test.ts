@@ -10,6 +10,8 @@ import { enqueue } from '../lib/outreach/ledger';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
 import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
+import { startDnsServer, resolverFor } from './support/dnsServer';
+import { verifyLeads } from '../lib/leads/verifyLeads';
 
 const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
 
@@ -180,4 +182,21 @@ test('a suppression recorded after the claim still stops the send (checked after
   assert.equal(tally.skipped, 1);
   assert.equal(smtp.received.length, 0);
   assert.match(String(store.stmt('SELECT error FROM sends').get()?.error), /domain suppressed: blocked domain/);
+});
+
+test('with a verification policy, the live sender holds back first emails the verdict does not allow', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  const dns = await startDnsServer({ [LIVE_TEST_DOMAIN]: { MX: [{ exchange: `mx.${LIVE_TEST_DOMAIN}`, priority: 10 }] } });
+  t.after(() => dns.close());
+  const ids = queueLiveLeads(store, 2);
+  // A role account at the same domain, and one lead never verified.
+  store.stmt("UPDATE leads SET email = ? WHERE id = ?").run(`sales@${LIVE_TEST_DOMAIN}`, ids[1]);
+  await verifyLeads(store, { resolver: resolverFor(dns) });
+  const [unverified] = queueLiveLeads(store, 1, 'late');
+  const tally = await sendQueued(store, { ...live(transport), verificationPolicy: 'deliverable-only' });
+  assert.equal(tally.sent, 1);
+  assert.deepEqual(smtp.received.map((m) => m.to[0]), [`p0@${LIVE_TEST_DOMAIN}`]);
+  const why = (id: number) => String(store.stmt('SELECT error FROM sends WHERE lead_id = ?').get(id)?.error);
+  assert.match(why(ids[1]), /verification: risky .*role/);
+  assert.match(why(unverified), /not verified yet/);
 });

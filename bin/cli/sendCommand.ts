@@ -10,6 +10,7 @@ import { defaultStorePath } from '../../lib/store/location';
 import { sendQueued, type SendTally } from '../../lib/outreach/send';
 import { queueEligible } from '../../lib/outreach/queueDue';
 import { scheduleFollowUps } from '../../lib/outreach/sequence';
+import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../lib/leads/verify';
 import { liveConfigFromEnv } from '../../lib/outreach/liveConfig';
 import { createSmtpTransport } from '../../lib/outreach/smtp';
 import { resumeMailbox } from '../../lib/outreach/limits';
@@ -47,8 +48,13 @@ export function registerSendCommands(program: Command): void {
     .option('--sequence <days>', 'follow-up steps: business days after the previous step, e.g. 3,5 (email only)', (v: string) =>
       v.split(',').map((x) => wholeNumber(1, 365)(x.trim())),
     )
+    .addOption(
+      new Option('--verify <policy>', 'hold back first emails that `leadflow verify` did not clear: deliverable-only or allow-risky').argParser(
+        oneOf(VERIFICATION_POLICIES),
+      ),
+    )
     .option('--json', 'print the tally as JSON')
-    .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; sequence?: number[]; json?: boolean }) => {
+    .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; sequence?: number[]; verify?: VerificationPolicy; json?: boolean }) => {
       if (o.live && o.dryRun) throw new Error('--live and --dry-run contradict each other: pick one');
       const live = o.live === true || (!o.dryRun && process.env.DRY_RUN_MODE?.trim().toLowerCase() === 'false');
       const config = live ? liveConfigFromEnv() : null;
@@ -68,6 +74,7 @@ export function registerSendCommands(program: Command): void {
           limits: config?.ready ? config.limits : undefined,
           maxRetries: config?.ready ? config.maxRetries : undefined,
           maxWaitMs: o.wait ? o.wait * 1000 : 0,
+          verificationPolicy: o.verify,
         });
         print(
           o.json,

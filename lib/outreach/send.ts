@@ -18,6 +18,8 @@ import { DeliveryError, backoffMs } from './faults';
 import { budget, spend, type SendLimits } from './limits';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
 import { threadHeaders } from './sequence';
+import { getVerification } from '../leads/verifyLeads';
+import { verificationPolicyAllows, type VerificationPolicy } from '../leads/verify';
 
 /**
  * What every live email must carry (CAN-SPAM, RFC 8058): a signed one-click unsubscribe link in the headers and the
@@ -62,6 +64,11 @@ export interface SendOptions {
   maxRetries?: number;
   /** Base of the exponential backoff between retries (ms, default 60 s). */
   retryBaseMs?: number;
+  /**
+   * Recipient verification the live sender respects before a lead's first email: 'deliverable-only' or
+   * 'allow-risky' (a lead never verified is held back under either); off when not set.
+   */
+  verificationPolicy?: VerificationPolicy;
   /** Live messages in flight at once (default 3; match the transport's connections). */
   concurrency?: number;
   /** Live sends spend this budget, shared through the store by every process (see limits.ts). */
@@ -166,7 +173,7 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
           const outcome = await deliverLive(store, load(loaded, row), row, sender, now, o.transport!, o.compliance!, {
             maxRetries: o.maxRetries ?? 2,
             retryBaseMs: o.retryBaseMs ?? 60_000,
-          });
+          }, o.verificationPolicy);
           store.tx(() => count(tally, settleRow(store, row, worker, outcome, clock())));
         }
       };
@@ -304,11 +311,21 @@ async function deliverLive(
   transport: EmailTransport,
   compliance: Compliance,
   retry: { maxRetries: number; retryBaseMs: number },
+  policy?: VerificationPolicy,
 ): Promise<Settlement> {
   if ('state' in l) return l;
   const blocked = gate(store, l, row, true);
   if (blocked) return blocked;
   if (l.lead.synthetic) return { state: 'SKIPPED', error: 'synthetic lead on a reserved domain: the live sender never mails it' };
+  if (policy && row.channel === 'email' && row.step === 1) {
+    const v = getVerification(store, l.lead.id);
+    if (!verificationPolicyAllows(v?.verdict ?? null, policy)) {
+      return {
+        state: 'SKIPPED',
+        error: v ? `verification: ${v.verdict} (${v.reasons.join('; ')}); policy ${policy}` : `not verified yet (policy ${policy}): run \`leadflow verify\` first`,
+      };
+    }
+  }
   if (row.channel === 'linkedin') {
     const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
     return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: dm.response };

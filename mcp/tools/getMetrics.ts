@@ -18,6 +18,17 @@ export const metricsOut = z.object({
   suppressions: z.number(),
   lastRun: z.object({ id: z.number(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable() }).nullable(),
   health: z.object({ status: z.enum(['ok', 'attention']), notes: z.array(z.string()) }),
+  abTest: z
+    .object({
+      basis: z.enum(['live', 'dry-run', 'none']),
+      alpha: z.number(),
+      variants: z.array(z.object({ variant: z.string(), sent: z.number(), replies: z.number(), replyRate: z.number() }).passthrough()),
+      comparison: z
+        .object({ test: z.string(), pValue: z.number().nullable(), winner: z.enum(['A', 'B']).nullable(), verdict: z.string() })
+        .passthrough(),
+    })
+    .passthrough()
+    .describe('A/B reply rates with confidence intervals and a significance test; a winner is named only when significant'),
 });
 
 export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {

@@ -7,7 +7,6 @@ import type { Store } from '../../lib/store/store';
 import { importRows } from '../../lib/leads/importLeads';
 import { enrichNewLeads } from '../../lib/enrich/stage';
 import { personalizeEnriched } from '../../lib/personalize/stage';
-import { leadsInStatus } from '../../lib/store/leads';
 import { enqueue } from '../../lib/outreach/ledger';
 
 export const LIVE_TEST_DOMAIN = 'inbox.leadflow-test.net';
@@ -30,9 +29,11 @@ export function queueLiveLeads(store: Store, n: number, prefix = 'p'): number[] 
   personalizeEnriched(store, { channels: ['email'] });
   const now = new Date().toISOString();
   store.tx(() => {
-    for (const lead of leadsInStatus(store, 'MESSAGED', 0, n)) {
-      const m = store.stmt("SELECT id FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(lead.id, lead.variant);
-      enqueue(store, { leadId: lead.id, channel: 'email', step: 1, dryRun: false }, m!.id as number, now);
+    for (const id of report.ids) {
+      const m = store
+        .stmt("SELECT m.id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant")
+        .get(id);
+      enqueue(store, { leadId: id, channel: 'email', step: 1, dryRun: false }, m!.id as number, now);
     }
   });
   return report.ids;
