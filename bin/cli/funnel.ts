@@ -24,6 +24,11 @@ export function formatFunnel(m: Metrics, storePath: string): string {
     lines.push('Variants: ' + m.variants.map((v) => `${v.variant}: ${v.leads} leads, ${v.sent} sent, ${v.replied} replied`).join(' | '));
   }
   if (m.abTest.basis !== 'none') lines.push(...formatAbTest(m.abTest));
+  if (m.llm.requests > 0) {
+    lines.push(
+      `AI: ${m.llm.requests} request(s), ${m.llm.promptTokens + m.llm.completionTokens} tokens, ${m.llm.callsSavedByCache} call(s) saved by the cache`,
+    );
+  }
   lines.push(`Health: ${m.health.status}` + (m.health.notes.length ? '\n  - ' + m.health.notes.join('\n  - ') : ''));
   return lines.join('\n');
 }

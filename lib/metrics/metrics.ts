@@ -9,6 +9,7 @@ import { countLeadsByStatus } from '../store/leads';
 import { countSendsByState, SEND_STATES } from '../outreach/ledger';
 import { countSuppressions } from '../store/suppressions';
 import { latestRun } from '../store/runs';
+import { llmUsage, type LlmUsage } from '../llm/usage';
 import { abTestReport, type AbTestReport } from './abTest';
 
 export interface FunnelStep {
@@ -35,6 +36,8 @@ export interface Metrics {
   suppressions: number;
   lastRun: { id: number; status: string; startedAt: string; finishedAt: string | null } | null;
   health: { status: 'ok' | 'attention'; notes: string[] };
+  /** AI mode: requests, tokens and the calls the enrichment cache saved. */
+  llm: LlmUsage;
 }
 
 function pct(part: number, whole: number): number {
@@ -116,5 +119,6 @@ export function getMetrics(store: Store): Metrics {
     suppressions: countSuppressions(store),
     lastRun: run ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt } : null,
     health: { status: notes.length ? 'attention' : 'ok', notes },
+    llm: llmUsage(store),
   };
 }
