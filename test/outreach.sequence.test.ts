@@ -10,6 +10,9 @@ import { checkCopy } from '../lib/personalize/copyContract';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
 import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
+import { startGroqServer, answer } from './support/groqServer';
+import { dataOf } from './support/groqFakeModel';
+import { createGroqClient } from '../lib/llm/client';
 
 const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
 
@@ -49,19 +52,19 @@ test('a three-step sequence goes out on its business days, threaded on what the 
   await send();
   assert.equal(smtp.received.length, 1);
 
-  const s2 = schedule();
+  const s2 = await schedule();
   assert.deepEqual(s2.scheduled.map((x) => [x.step, x.dueAt]), [[2, '2026-12-04T10:00:00.000Z']]);
   assert.equal((await send()).sent, 0, 'step 2 is not due on day 0');
   clock.now = new Date('2026-12-04T10:00:01Z');
   await send();
   assert.equal(smtp.received.length, 2);
 
-  const s3 = schedule();
+  const s3 = await schedule();
   assert.deepEqual(s3.scheduled.map((x) => [x.step, x.dueAt]), [[3, '2026-12-11T10:00:01.000Z']]);
   clock.now = new Date('2026-12-11T10:00:02Z');
   await send();
   assert.equal(smtp.received.length, 3);
-  assert.equal(schedule().scheduled.length, 0, 'the sequence has three steps');
+  assert.equal((await schedule()).scheduled.length, 0, 'the sequence has three steps');
 
   const [one, two, three] = smtp.received.map((m) => m.raw);
   const id1 = header(one, 'Message-ID')!;
@@ -84,7 +87,7 @@ test('a reply matched by In-Reply-To stops every later step; a colleague at the 
   const { store, smtp, clock, send, schedule } = await setup(t);
   queueLiveLeads(store, 3);
   await send();
-  schedule();
+  await schedule();
   const reply = mime(
     [`From: Someone Else <assistant@${LIVE_TEST_DOMAIN}>`, `To: ${SENDER.email}`, 'Subject: Re: hello', `In-Reply-To: ${header(smtp.received[0].raw, 'Message-ID')}`, 'Message-ID: <r1@x.test>'],
     'Thanks, let us talk next week.',
@@ -103,7 +106,7 @@ test('an out-of-office reply does not stop the sequence and moves the next step 
   const { store, smtp, clock, send, schedule } = await setup(t);
   queueLiveLeads(store, 1);
   await send();
-  schedule(); // step 2 due 2026-12-04
+  await schedule(); // step 2 due 2026-12-04
   const ooo = mime(
     [`From: Pat <p0@${LIVE_TEST_DOMAIN}>`, `To: ${SENDER.email}`, 'Subject: Automatic reply: Quick question', 'Auto-Submitted: auto-replied', `In-Reply-To: ${header(smtp.received[0].raw, 'Message-ID')}`, 'Date: Wed, 02 Dec 2026 09:00:00 +0000'],
     'I am out of the office with limited access to email. I will be back on 14 December 2026.',
@@ -156,5 +159,35 @@ test('a bounce DSN parsed as hard suppresses the address; a soft one does not', 
   assert.equal(statuses[`p0@${LIVE_TEST_DOMAIN}`], 'BOUNCED');
   assert.equal(statuses[`p1@${LIVE_TEST_DOMAIN}`], 'SENT');
   assert.equal(store.stmt("SELECT count(*) AS n FROM suppressions WHERE value = ?").get(`p0@${LIVE_TEST_DOMAIN}`)?.n, 1);
+  assert.equal(smtp.received.length, 2);
+});
+
+test('AI follow-ups are written by the model with the previous email as context, and fall back to the template', async (t) => {
+  const { store, smtp, send } = await setup(t);
+  const ids = queueLiveLeads(store, 2);
+  await send();
+  const server = await startGroqServer({
+    chat: (body, n) => {
+      const d = dataOf(body) as { recipient: { firstName: string }; earlierEmail?: { subject: string } };
+      // The first lead gets a good follow-up; the second an answer that is not JSON, twice.
+      if (n >= 1) return answer('not json at all');
+      return answer({ body: `Hi ${d.recipient.firstName},\n\nFollowing up on my note about ${d.earlierEmail?.subject}. One more thought on slow approvals.\n\nOpen to a 15-minute call next week?` });
+    },
+  });
+  t.after(() => server.close());
+  const client = createGroqClient({ apiKey: 'k', baseURL: server.baseURL, rpm: 10_000, tpm: 100_000_000 }, store);
+  const report = await scheduleFollowUps(store, { delaysBusinessDays: [3], dryRun: false, ai: client, now: new Date('2026-12-01T10:00:00Z') });
+  assert.equal(report.scheduled.length, 2);
+  // The model saw the earlier email inside the data block.
+  const sent = server.chatRequests()[0].body;
+  const earlier = (dataOf(sent) as { earlierEmail: { body: string } }).earlierEmail.body;
+  assert.equal(earlier, store.stmt("SELECT body FROM messages WHERE lead_id = ? AND step = 1 AND channel = 'email' AND variant = (SELECT variant FROM leads WHERE id = ?)").get(ids[0], ids[0])?.body);
+  const step2 = (id: number) => store.stmt("SELECT m.source, m.subject, m.body FROM sends s JOIN messages m ON m.id = s.message_id WHERE s.lead_id = ? AND s.step = 2").get(id)!;
+  assert.equal(step2(ids[0]).source, 'groq:openai/gpt-oss-120b');
+  assert.match(String(step2(ids[0]).body), /Following up on my note[\s\S]*Best,\nAlex from Leadflow/);
+  assert.match(String(step2(ids[0]).subject), /^Re: /);
+  assert.equal(step2(ids[1]).source, 'follow-up-v1');
+  assert.equal(report.fallbacks.length, 1);
+  assert.match(report.fallbacks[0].reason, /invalid answer|not valid JSON/i);
   assert.equal(smtp.received.length, 2);
 });

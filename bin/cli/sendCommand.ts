@@ -63,7 +63,7 @@ export function registerSendCommands(program: Command): void {
       const transport = config?.ready ? createSmtpTransport(config.settings) : undefined;
       try {
         const queued = queueEligible(store, { channels: o.channels, dryRun: !live, limit: o.limit });
-        const followUps = o.sequence ? scheduleFollowUps(store, { delaysBusinessDays: o.sequence, dryRun: !live }).scheduled.length : 0;
+        const followUps = o.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: o.sequence, dryRun: !live })).scheduled.length : 0;
         const tally = await sendQueued(store, {
           dryRun: !live,
           channels: o.channels,

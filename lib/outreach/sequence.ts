@@ -12,6 +12,9 @@ import { saveMessage } from '../store/messages';
 import { draftFollowUps, FOLLOW_UP_SOURCE } from '../personalize/followUp';
 import { checkCopy, countWords } from '../personalize/copyContract';
 import { enqueue } from './ledger';
+import type { MessageDraft } from '../types';
+import type { GroqClient } from '../llm/client';
+import { draftFollowUpWithAi } from '../personalize/aiFollowUp';
 
 export interface SequenceOptions {
   /** Business days to wait before each later step: [3, 5] means step 2 three business days after step 1, step 3
@@ -21,6 +24,8 @@ export interface SequenceOptions {
   now?: Date;
   senderName?: string;
   optOutLine?: string;
+  /** Write the follow-ups with this model (falling back to the template per lead); template when absent. */
+  ai?: GroqClient;
 }
 
 export const DEFAULT_SEQUENCE = [3, 5];
@@ -28,6 +33,8 @@ export const DEFAULT_SEQUENCE = [3, 5];
 export interface ScheduleReport {
   scheduled: { leadId: number; step: number; dueAt: string }[];
   rejected: { leadId: number; step: number; reason: string }[];
+  /** AI mode: leads whose follow-up the template wrote, and why. */
+  fallbacks: { leadId: number; step: number; reason: string }[];
 }
 
 /** `from` plus `days` business days (Monday–Friday, UTC calendar), keeping the time of day. */
@@ -50,15 +57,15 @@ function returnDateOf(store: Store, leadId: number): Date | null {
   return row?.d ? new Date(row.d as string) : null;
 }
 
-export function scheduleFollowUps(store: Store, o: SequenceOptions): ScheduleReport {
+export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promise<ScheduleReport> {
   const now = o.now ?? new Date();
-  const report: ScheduleReport = { scheduled: [], rejected: [] };
+  const report: ScheduleReport = { scheduled: [], rejected: [], fallbacks: [] };
   const mode = o.dryRun ? 1 : 0;
-  o.delaysBusinessDays.forEach((delay, i) => {
+  for (const [i, delay] of o.delaysBusinessDays.entries()) {
     const step = i + 2;
     const due = store
       .stmt(
-        `SELECT s.lead_id, s.sent_at FROM sends s JOIN leads l ON l.id = s.lead_id
+        `SELECT s.lead_id, s.sent_at, m.body FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
          WHERE s.channel = 'email' AND s.step = ? AND s.dry_run = ? AND s.state = 'SENT'
            AND l.status NOT IN ('REPLIED', 'BOUNCED', 'SUPPRESSED', 'FAILED')
            AND NOT EXISTS (SELECT 1 FROM sends n WHERE n.lead_id = s.lead_id AND n.channel = 'email' AND n.step = ? AND n.dry_run = ?)
@@ -66,36 +73,46 @@ export function scheduleFollowUps(store: Store, o: SequenceOptions): ScheduleRep
       )
       .all(step - 1, mode, step, mode);
     const stamp = now.toISOString();
-    store.tx(() => {
-      for (const row of due) {
-        const leadId = row.lead_id as number;
-        const lead = getLead(store, leadId)!;
-        const enrichment = getEnrichment(store, leadId);
-        const opener = store.stmt("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
-        if (!enrichment || !opener) {
-          report.rejected.push({ leadId, step, reason: 'no enrichment or first message to follow up on' });
-          continue;
-        }
+    for (const row of due) {
+      const leadId = row.lead_id as number;
+      const lead = getLead(store, leadId)!;
+      const enrichment = getEnrichment(store, leadId);
+      const opener = store.stmt("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
+      if (!enrichment || !opener) {
+        report.rejected.push({ leadId, step, reason: 'no enrichment or first message to follow up on' });
+        continue;
+      }
+      const previous = { subject: String(opener.subject ?? ''), step: step - 1 };
+      // Template: both voices, like step 1. AI: the lead's own voice, written with the previous email as context.
+      let drafts: { draft: MessageDraft; source: string }[];
+      if (o.ai) {
+        const d = await draftFollowUpWithAi(o.ai, lead, enrichment, { ...previous, body: String(row.body) }, o);
+        if (d.fallbackReason) report.fallbacks.push({ leadId, step, reason: d.fallbackReason });
+        drafts = [{ draft: d, source: d.source }];
+      } else {
+        drafts = draftFollowUps(lead, enrichment, previous, o).map((draft) => ({ draft, source: FOLLOW_UP_SOURCE }));
+      }
+      store.tx(() => {
         let messageId: number | null = null;
-        for (const draft of draftFollowUps(lead, enrichment, { subject: String(opener.subject ?? ''), step: step - 1 }, o)) {
+        for (const { draft, source } of drafts) {
           const violations = checkCopy(draft);
           if (violations.length) {
             if (draft.variant === lead.variant) report.rejected.push({ leadId, step, reason: 'copy contract: ' + violations.map((v) => v.detail).join('; ') });
             continue;
           }
-          const id = saveMessage(store, leadId, draft, countWords(draft.body), FOLLOW_UP_SOURCE, stamp);
+          const id = saveMessage(store, leadId, draft, countWords(draft.body), source, stamp);
           if (draft.variant === lead.variant) messageId = id;
         }
-        if (messageId === null) continue;
+        if (messageId === null) return;
         let dueAt = addBusinessDays(new Date(row.sent_at as string), delay);
         const back = returnDateOf(store, leadId);
         if (back && back > dueAt) dueAt = addBusinessDays(back, 1);
         if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString())) {
           report.scheduled.push({ leadId, step, dueAt: dueAt.toISOString() });
         }
-      }
-    });
-  });
+      });
+    }
+  }
   return report;
 }
 
