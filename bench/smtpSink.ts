@@ -14,6 +14,7 @@ const server = new SMTPServer({
     });
   },
 });
+server.on('error', () => {}); // a client resetting its connection is not the sink's concern
 server.listen(0, '127.0.0.1', () => {
   const { port } = (server as unknown as { server: { address(): { port: number } } }).server.address();
   process.send!({ port });

@@ -62,7 +62,8 @@ export async function sendMessaged(
       sender: o.sender,
       transport: o.transport,
       worker: o.worker,
-      batchSize: Math.max(1, batch.length * o.channels.length),
+      // Drained in slices of at most 1,000 rows: the batch's objects stay small enough for a 1M-lead run's memory.
+      batchSize: Math.max(1, Math.min(1000, batch.length * o.channels.length)),
     });
     for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += drained[k];
     if (c.inBatch) store.tx(() => c.inBatch!(tally));

@@ -100,13 +100,18 @@ function subjectViolations(draft: MessageDraft, violations: CopyViolation[]): vo
 }
 
 export function checkCopy(draft: MessageDraft): CopyViolation[] {
+  return checkCopyCounted(draft).violations;
+}
+
+/** `checkCopy`, also giving the body's word count (which a stored message records), so it is counted once. */
+export function checkCopyCounted(draft: MessageDraft): { violations: CopyViolation[]; words: number } {
   const violations: CopyViolation[] = [];
   const body = draft.body ?? '';
   subjectViolations(draft, violations);
 
   if (body.trim() === '') {
     violations.push({ rule: 'empty', detail: `${draft.channel} body is empty` });
-    return violations;
+    return { violations, words: 0 };
   }
 
   const budget = WORD_BUDGET[draft.channel];
@@ -133,5 +138,5 @@ export function checkCopy(draft: MessageDraft): CopyViolation[] {
   if (draft.channel === 'email' && !body.includes('unsubscribe') && !OPT_OUT.test(body)) {
     violations.push({ rule: 'opt_out', detail: 'no opt-out line: mention "unsubscribe", "opt out" or "won\'t write again"' });
   }
-  return violations;
+  return { violations, words };
 }

@@ -5,11 +5,11 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { leadsInStatus, advanceLeadStatus, setLeadStatus } from '../store/leads';
-import { enrichmentsFor } from '../store/enrichments';
-import { saveMessage } from '../store/messages';
+import { stageLeadsInStatus, advanceLeadStatuses, setLeadStatus } from '../store/leads';
+import { talkingPointFieldsFor } from '../store/enrichments';
+import { saveMessages, type MessageRow } from '../store/messages';
 import { draftMessages, TEMPLATE_SOURCE } from './templates';
-import { checkCopy, countWords } from './copyContract';
+import { checkCopyCounted } from './copyContract';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
 export interface PersonalizeTally {
@@ -34,11 +34,15 @@ export function personalizeEnriched(
   for (;;) {
     const room = batchRoom(c, tally.messaged + tally.failedLeads);
     if (room <= 0 || c.shouldStop?.()) break;
-    const batch = leadsInStatus(store, 'ENRICHED', afterId, room);
+    const batch = stageLeadsInStatus(store, 'ENRICHED', afterId, room);
     if (batch.length === 0) break;
-    const enrichments = enrichmentsFor(store, batch[0].id, batch[batch.length - 1].id);
+    const enrichments = talkingPointFieldsFor(store, batch[0].id, batch[batch.length - 1].id);
     const now = new Date().toISOString();
     store.tx(() => {
+      // Messages and status moves are collected and written a batch at a time: a few statements instead of five
+      // per lead, the same rows in the same order.
+      const messages: MessageRow[] = [];
+      const messaged: number[] = [];
       for (const lead of batch) {
         const enrichment = enrichments.get(lead.id);
         if (!enrichment) {
@@ -49,7 +53,7 @@ export function personalizeEnriched(
         const sendable = new Set<Channel>();
         const problems: string[] = [];
         for (const draft of draftMessages(lead, enrichment, { channels: o.channels, senderName: o.senderName })) {
-          const violations = checkCopy(draft);
+          const { violations, words } = checkCopyCounted(draft);
           if (violations.length) {
             tally.rejected++;
             if (draft.variant === lead.variant) {
@@ -57,17 +61,19 @@ export function personalizeEnriched(
             }
             continue;
           }
-          saveMessage(store, lead.id, draft, countWords(draft.body), TEMPLATE_SOURCE, now);
+          messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
           tally.messages++;
           if (draft.variant === lead.variant) sendable.add(draft.channel);
         }
         if (sendable.size > 0) {
-          if (advanceLeadStatus(store, lead.id, 'ENRICHED', 'MESSAGED', now)) tally.messaged++;
+          messaged.push(lead.id);
         } else {
           setLeadStatus(store, lead.id, 'FAILED', now, 'copy contract: ' + problems.join(' | '));
           tally.failedLeads++;
         }
       }
+      saveMessages(store, messages, now);
+      tally.messaged += advanceLeadStatuses(store, messaged, 'ENRICHED', 'MESSAGED', now);
       c.inBatch?.(tally);
     });
     afterId = batch[batch.length - 1].id;

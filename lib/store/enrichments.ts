@@ -1,6 +1,7 @@
 /** The enrichments table: one enrichment per lead, with per-field provenance, stored as JSON where it is a list. */
-import type { Enrichment } from '../types';
-import type { Store } from './store';
+import type { Enrichment, EnrichmentFields } from '../types';
+import type { Store, SqlValue } from './store';
+import { insertRows, type MultiRowInsert } from './multiRow';
 
 export function saveEnrichment(store: Store, leadId: number, e: Enrichment, now: string): void {
   store
@@ -27,6 +28,37 @@ export function saveEnrichment(store: Store, leadId: number, e: Enrichment, now:
     );
 }
 
+const ENRICHMENT_ROWS: MultiRowInsert = {
+  head: `INSERT INTO enrichments (lead_id, company_size, persona, seniority, pain_points, buying_triggers, confidence,
+         provenance, source, created_at)`,
+  row: '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  tail: `ON CONFLICT (lead_id) DO UPDATE SET company_size = excluded.company_size, persona = excluded.persona,
+         seniority = excluded.seniority, pain_points = excluded.pain_points, buying_triggers = excluded.buying_triggers,
+         confidence = excluded.confidence, provenance = excluded.provenance, source = excluded.source,
+         created_at = excluded.created_at`,
+  width: 10,
+};
+
+/** `saveEnrichment` for a batch, a few statements in all: the rows stored are the same. Call inside `store.tx`. */
+export function saveEnrichments(store: Store, items: readonly { leadId: number; enrichment: Enrichment }[], now: string): void {
+  const params: SqlValue[] = [];
+  for (const { leadId, enrichment: e } of items) {
+    params.push(
+      leadId,
+      e.companySize,
+      e.persona,
+      e.seniority,
+      JSON.stringify(e.painPoints),
+      JSON.stringify(e.buyingTriggers),
+      e.confidence,
+      JSON.stringify(e.provenance),
+      e.source,
+      now,
+    );
+  }
+  insertRows(store, ENRICHMENT_ROWS, params);
+}
+
 export function enrichmentFromRow(r: Record<string, unknown>): Enrichment {
   return {
     companySize: r.company_size as Enrichment['companySize'],
@@ -50,6 +82,26 @@ export function enrichmentsFor(store: Store, firstId: number, lastId: number): M
   const out = new Map<number, Enrichment>();
   for (const r of store.stmt('SELECT * FROM enrichments WHERE lead_id BETWEEN ? AND ?').all(firstId, lastId)) {
     out.set(r.lead_id as number, enrichmentFromRow(r));
+  }
+  return out;
+}
+
+export type TalkingPointFields = Pick<EnrichmentFields, 'painPoints' | 'buyingTriggers'>;
+
+/**
+ * The two lists a message is written from, for a keyset page of lead ids: `enrichmentsFor` without reading and
+ * parsing what template copy never uses (provenance, scores).
+ */
+export function talkingPointFieldsFor(store: Store, firstId: number, lastId: number): Map<number, TalkingPointFields> {
+  const out = new Map<number, TalkingPointFields>();
+  const rows = store
+    .stmt('SELECT lead_id, pain_points, buying_triggers FROM enrichments WHERE lead_id BETWEEN ? AND ?')
+    .all(firstId, lastId);
+  for (const r of rows) {
+    out.set(r.lead_id as number, {
+      painPoints: JSON.parse(r.pain_points as string) as string[],
+      buyingTriggers: JSON.parse(r.buying_triggers as string) as string[],
+    });
   }
   return out;
 }

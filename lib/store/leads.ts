@@ -90,6 +90,31 @@ export function leadsInStatus(store: Store, status: LeadStatus, afterId: number,
     .map(leadFromRow);
 }
 
+/** What the offline enrich and template personalize stages read of a lead: only the fields their rules and copy use. */
+export interface StageLead {
+  id: number;
+  email: string;
+  firstName: string;
+  title: string;
+  company: string;
+  industry: string;
+  website: string;
+  variant: Variant;
+}
+
+/**
+ * `leadsInStatus` reading only a `StageLead`'s columns, named as its fields: a third of the per-row cost of the full
+ * read, which the batch stages pay on every lead.
+ */
+export function stageLeadsInStatus(store: Store, status: LeadStatus, afterId: number, limit: number): StageLead[] {
+  return store
+    .stmt(
+      `SELECT id, email, first_name AS firstName, title, company, industry, website, variant
+       FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`,
+    )
+    .all(status, afterId, limit) as unknown as StageLead[];
+}
+
 export function setLeadStatus(store: Store, id: number, status: LeadStatus, now: string, reason: string | null = null) {
   store.stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?').run(status, reason, now, id);
 }
@@ -100,6 +125,20 @@ export function advanceLeadStatus(store: Store, id: number, from: LeadStatus, to
     .stmt('UPDATE leads SET status = ?, status_reason = NULL, updated_at = ? WHERE id = ? AND status = ?')
     .run(to, now, id, from);
   return Number(r.changes) === 1;
+}
+
+/**
+ * `advanceLeadStatus` for a whole batch in one statement: each lead moves only if it is still in `from`. Returns how
+ * many moved. The ids travel as one JSON array, so the statement is prepared once whatever the batch size.
+ */
+export function advanceLeadStatuses(store: Store, ids: readonly number[], from: LeadStatus, to: LeadStatus, now: string): number {
+  if (ids.length === 0) return 0;
+  const r = store
+    .stmt(
+      'UPDATE leads SET status = ?, status_reason = NULL, updated_at = ? WHERE status = ? AND id IN (SELECT value FROM json_each(?))',
+    )
+    .run(to, now, from, JSON.stringify(ids));
+  return Number(r.changes);
 }
 
 export interface LeadQuery {

@@ -1,6 +1,7 @@
 /** The messages table: drafts that passed the copy contract, one per lead x channel x step x variant. */
 import type { Channel, MessageDraft, Variant } from '../types';
-import type { Store } from './store';
+import type { Store, SqlValue } from './store';
+import { insertRows, type MultiRowInsert } from './multiRow';
 
 export interface StoredMessage extends MessageDraft {
   id: number;
@@ -29,6 +30,33 @@ export function saveMessage(
     )
     .get(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now);
   return row!.id as number;
+}
+
+const MESSAGE_ROWS: MultiRowInsert = {
+  head: 'INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at)',
+  row: '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  tail: `ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at`,
+  width: 9,
+};
+
+export interface MessageRow {
+  leadId: number;
+  draft: MessageDraft;
+  wordCount: number;
+  source: string;
+}
+
+/**
+ * `saveMessage` for a batch, in a few multi-row statements, when the caller needs no ids back: the rows stored
+ * (and their ids, assigned in the order given) are the same as one `saveMessage` per row. Call inside `store.tx`.
+ */
+export function saveMessages(store: Store, rows: readonly MessageRow[], now: string): void {
+  const params: SqlValue[] = [];
+  for (const { leadId, draft: d, wordCount, source } of rows) {
+    params.push(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now);
+  }
+  insertRows(store, MESSAGE_ROWS, params);
 }
 
 export function messageFromRow(r: Record<string, unknown>): StoredMessage {
