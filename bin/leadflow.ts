@@ -24,7 +24,9 @@ import { addAiOptions, aiSettingsFrom, type AiFlags } from './cli/aiFlags';
 import { createGroqClient } from '../lib/llm/client';
 import { llmUsage } from '../lib/llm/usage';
 import { registerEraseCommand } from './cli/eraseCommand';
-import { registerSendCommands } from './cli/sendCommand';
+import { registerSendCommands, describeRun } from './cli/sendCommand';
+import { sendReady } from '../lib/outreach/sendNow';
+import { liveConfigFromEnv } from '../lib/outreach/liveConfig';
 import { registerVerifyCommand } from './cli/verifyCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
 
@@ -68,10 +70,13 @@ addAiOptions(program
   .option('--industries <list>', 'restrict generated leads to these industries', industryList)
   .option('--batch-size <n>', 'leads per transaction', wholeNumber(1, 100_000), 1000)
   .option('--resume', 'resume the last stopped or crashed run with its own options')
+  .option('--live', 'then send real email to what is ready, as `leadflow send --live --tick` (synthetic leads never are)')
   .option('--json', 'print one JSON document (metrics + run) instead of progress and a funnel')
-  .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; json?: boolean }) => {
-    // Fails fast (before the store is opened) when AI mode has no key.
+  .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; live?: boolean; json?: boolean }) => {
+    // Fails fast (before the store is opened) when AI mode has no key, or live sending has no settings.
     const ai = aiSettingsFrom(o);
+    const liveConfig = o.live ? liveConfigFromEnv() : null;
+    if (liveConfig && !liveConfig.ready) throw new Error(liveConfig.reason);
     const s = store();
     const view = progressView(process.stderr, !!o.json);
     const abort = new AbortController();
@@ -92,10 +97,11 @@ addAiOptions(program
       view.stop();
       process.off('SIGINT', onSignal);
     }
+    const liveSend = liveConfig?.ready && result.status === 'DONE' ? await sendReady(s, { live: liveConfig, channels: ['email'] }) : undefined;
     const metrics = getMetrics(s);
     const usage = result.ai ? llmUsage(s) : undefined;
     if (o.json) {
-      printJson({ ...metrics, run: result, ...(usage ? { llm: usage } : {}) });
+      printJson({ ...metrics, run: result, ...(usage ? { llm: usage } : {}), ...(liveSend ? { liveSend } : {}) });
     } else {
       const p = result.progress;
       const secs = Object.values(result.timings).reduce((a, b) => a + b, 0) / 1000;
@@ -118,6 +124,7 @@ addAiOptions(program
             '.\n',
         );
       }
+      if (liveSend) process.stdout.write(describeRun(liveSend, false) + '\n');
       process.stdout.write('\n' + formatFunnel(metrics, s.path) + '\n');
     }
     s.close();

@@ -6,7 +6,9 @@ import { openStore, type Store } from '../lib/store/store';
 import { leadflowAsync, leadflowAwait } from './support/cli';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
 import { queueLiveLeads, COMPLIANCE } from './support/liveLeads';
-import { tempStorePath } from './support/tmp';
+import { tempDir, tempStorePath } from './support/tmp';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function liveEnv(smtp: TestSmtp, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -132,4 +134,26 @@ test('SIGKILL at random points (50 kills) leaves no duplicate and no lost lead; 
   }
   t.diagnostic(`kills: ${kills}, ledger: ${JSON.stringify(states)}, delivered: ${counts.size}`);
   assert.ok(kills >= 50 || Number(states.SENT) + Number(states.UNKNOWN ?? 0) === LEADS);
+});
+
+test('`run --live` runs the pipeline over imported leads, then sends them for real; generated leads are never mailed', async (t) => {
+  const db = tempStorePath(t);
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const csv = join(tempDir(t), 'prospects.csv');
+  writeFileSync(csv, 'email,first_name,last_name,title,company,website,industry,country\n' +
+    Array.from({ length: 4 }, (_, i) => `r${i}@inbox.leadflow-test.net,Rae,Doe${i},CTO,Test Co,https://inbox.leadflow-test.net,Technology,Germany`).join('\n') + '\n');
+  const imported = await leadflowAwait(['--db', db, 'import', csv]);
+  assert.equal(imported.code, 0, imported.stderr);
+  const env = liveEnv(smtp, { RATE_LIMIT_PER_MINUTE: '0', DAILY_SEND_CAP: '0' });
+  const r = await leadflowAwait(['--db', db, 'run', '--leads', '3', '--channels', 'email', '--live', '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.liveSend.sent, 4);
+  assert.equal(doc.sends.live, 4);
+  assert.deepEqual(smtp.received.map((m) => m.to[0]).sort(), [0, 1, 2, 3].map((i) => `r${i}@inbox.leadflow-test.net`));
+  // Without the settings, --live refuses before touching anything.
+  const refused = await leadflowAwait(['--db', db, 'run', '--leads', '0', '--live'], { SMTP_HOST: '' });
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /SMTP_HOST is not set/);
 });

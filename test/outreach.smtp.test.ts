@@ -12,6 +12,8 @@ import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLead
 import { tempStorePath } from './support/tmp';
 import { startDnsServer, resolverFor } from './support/dnsServer';
 import { verifyLeads } from '../lib/leads/verifyLeads';
+import { recordEvent } from '../lib/outreach/events';
+import { DEFAULT_LIMITS, resumeMailbox } from '../lib/outreach/limits';
 
 const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
 
@@ -199,4 +201,32 @@ test('with a verification policy, the live sender holds back first emails the ve
   const why = (id: number) => String(store.stmt('SELECT error FROM sends WHERE lead_id = ?').get(id)?.error);
   assert.match(why(ids[1]), /verification: risky .*role/);
   assert.match(why(unverified), /not verified yet/);
+});
+
+test('a CR/LF in a name or subject cannot add a header to the message', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  const [id] = queueLiveLeads(store, 1);
+  store.stmt('UPDATE leads SET first_name = ? WHERE id = ?').run('Pat\r\nBcc: victim@leadflow-test.net', id);
+  store.stmt("UPDATE messages SET subject = ? WHERE lead_id = ? AND channel = 'email'").run('Hello\r\nX-Injected: yes', id);
+  await sendQueued(store, live(transport));
+  const raw = smtp.received[0].raw.toString('utf8');
+  const headers = raw.slice(0, raw.indexOf('\r\n\r\n'));
+  assert.doesNotMatch(headers, /^Bcc:/im);
+  assert.doesNotMatch(headers, /^X-Injected:/im);
+  assert.deepEqual(smtp.received[0].to, [`p0@${LIVE_TEST_DOMAIN}`], 'the envelope has the one recipient');
+});
+
+test('when the hard-bounce rate of recent live sends passes the threshold, sending pauses and says why', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  queueLiveLeads(store, 30);
+  await sendQueued(store, { ...live(transport), limits: { ...DEFAULT_LIMITS, ratePerMinute: 0, dailyCap: 0 }, limit: 20 });
+  assert.equal(smtp.received.length, 20);
+  for (const i of [0, 1]) await recordEvent(store, { type: 'bounce', email: `p${i}@${LIVE_TEST_DOMAIN}`, detail: { kind: 'hard' } });
+  const r = await sendQueued(store, { ...live(transport), limits: { ...DEFAULT_LIMITS, ratePerMinute: 0, dailyCap: 0 } });
+  assert.equal(r.sent, 0);
+  assert.match(String(r.limitedBy), /paused: 2 of the last 20 live sends hard-bounced \(10\.0%/);
+  assert.match(String(r.limitedBy), /leadflow sends resume/);
+  assert.equal(smtp.received.length, 20);
+  resumeMailbox(store);
+  assert.equal((await sendQueued(store, { ...live(transport), limits: { ...DEFAULT_LIMITS, ratePerMinute: 0, dailyCap: 0, bounceThreshold: 0 } })).sent, 10);
 });

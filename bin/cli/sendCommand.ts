@@ -7,12 +7,10 @@
 import { Option, type Command } from 'commander';
 import { openStore } from '../../lib/store/store';
 import { defaultStorePath } from '../../lib/store/location';
-import { sendQueued, type SendTally } from '../../lib/outreach/send';
-import { queueEligible } from '../../lib/outreach/queueDue';
-import { scheduleFollowUps } from '../../lib/outreach/sequence';
+import type { SendTally } from '../../lib/outreach/send';
+import { sendReady, type SendReadyResult } from '../../lib/outreach/sendNow';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../lib/leads/verify';
 import { liveConfigFromEnv } from '../../lib/outreach/liveConfig';
-import { createSmtpTransport } from '../../lib/outreach/smtp';
 import { resumeMailbox } from '../../lib/outreach/limits';
 import { SEND_STATES } from '../../lib/outreach/ledger';
 import type { Channel } from '../../lib/types';
@@ -20,6 +18,11 @@ import { channelList, wholeNumber, oneOf } from './args';
 
 function print(json: boolean | undefined, value: unknown, text: string): void {
   process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text + '\n');
+}
+
+/** One paragraph for people: what was queued and sent, and what is still waiting and why. */
+export function describeRun(r: SendReadyResult, sequence: boolean): string {
+  return `${r.live ? 'Live' : 'Dry run'}: ${r.queued} newly queued${sequence ? `, ${r.followUps} follow-up(s) scheduled` : ''}. ` + describe(r, r.live);
 }
 
 function describe(t: SendTally, live: boolean): string {
@@ -60,29 +63,17 @@ export function registerSendCommands(program: Command): void {
       const config = live ? liveConfigFromEnv() : null;
       if (config && !config.ready) throw new Error(config.reason);
       const store = storeOf();
-      const transport = config?.ready ? createSmtpTransport(config.settings) : undefined;
       try {
-        const queued = queueEligible(store, { channels: o.channels, dryRun: !live, limit: o.limit });
-        const followUps = o.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: o.sequence, dryRun: !live })).scheduled.length : 0;
-        const tally = await sendQueued(store, {
-          dryRun: !live,
+        const r = await sendReady(store, {
+          live: config?.ready ? config : null,
           channels: o.channels,
           limit: o.limit,
-          transport,
-          sender: config?.ready ? config.settings.from : undefined,
-          compliance: config?.ready ? config.compliance : undefined,
-          limits: config?.ready ? config.limits : undefined,
-          maxRetries: config?.ready ? config.maxRetries : undefined,
           maxWaitMs: o.wait ? o.wait * 1000 : 0,
+          sequence: o.sequence,
           verificationPolicy: o.verify,
         });
-        print(
-          o.json,
-          { live, queued, followUps, ...tally },
-          `${live ? 'Live' : 'Dry run'}: ${queued} newly queued${o.sequence ? `, ${followUps} follow-up(s) scheduled` : ''}. ` + describe(tally, live),
-        );
+        print(o.json, r, describeRun(r, !!o.sequence));
       } finally {
-        transport?.close();
         store.close();
       }
     });
