@@ -70,24 +70,25 @@ export interface N8nRun {
   stderr: string;
 }
 
+/** The environment every n8n command of these tests runs with: its own user folder and key, nothing phoning home. */
+export function n8nEnv(inst: N8nInstall, userFolder: string, env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${dirname(inst.node)}:${process.env.PATH}`,
+    N8N_USER_FOLDER: userFolder,
+    N8N_ENCRYPTION_KEY: 'leadflow-e2e-key',
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    N8N_EXPRESSION_ENGINE: 'legacy',
+    N8N_RUNNERS_ENABLED: 'false',
+    LEADFLOW_SQLITE_DRIVER: '',
+    ...env,
+  };
+}
+
 export function n8n(inst: N8nInstall, userFolder: string, args: string[], env: Record<string, string> = {}): N8nRun {
-  const r = spawnSync(inst.node, [inst.bin, ...args], {
-    encoding: 'utf8',
-    timeout: 180_000,
-    env: {
-      ...process.env,
-      PATH: `${dirname(inst.node)}:${process.env.PATH}`,
-      N8N_USER_FOLDER: userFolder,
-      N8N_ENCRYPTION_KEY: 'leadflow-e2e-key',
-      N8N_DIAGNOSTICS_ENABLED: 'false',
-      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-      N8N_EXPRESSION_ENGINE: 'legacy',
-      N8N_RUNNERS_ENABLED: 'false',
-      LEADFLOW_SQLITE_DRIVER: '',
-      ...env,
-    },
-  });
+  const r = spawnSync(inst.node, [inst.bin, ...args], { encoding: 'utf8', timeout: 180_000, env: n8nEnv(inst, userFolder, env) });
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 

@@ -1,0 +1,92 @@
+/**
+ * A real `n8n start` for tests that need n8n's HTTP side (production webhooks): started in its own process group on
+ * a free local port with the same user folder and environment as the CLI helpers, ready once /healthz answers and its
+ * active workflows are registered, and stopped by signalling the whole group, so no n8n process outlives the test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { n8nEnv, type N8nInstall } from './n8nCli';
+
+export interface N8nServer {
+  /** e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** Everything n8n printed so far: for assertion messages when something goes wrong. */
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Signal the whole group (n8n may fork), then wait; SIGKILL the group if it has not gone within `graceMs`. */
+async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) signalGroup('SIGTERM');
+  const done = exited(child);
+  let timer: NodeJS.Timeout | undefined;
+  const late = await Promise.race([done.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
+  clearTimeout(timer);
+  if (late) {
+    signalGroup('SIGKILL');
+    await done;
+  }
+  // Children that ignored SIGTERM after the leader exited are still in the group: make sure they are gone too.
+  signalGroup('SIGKILL');
+}
+
+export async function startN8n(inst: N8nInstall, userFolder: string, env: Record<string, string> = {}, readyTimeoutMs = 180_000): Promise<N8nServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(inst.node, [inst.bin, 'start'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: n8nEnv(inst, userFolder, {
+      N8N_PORT: String(port),
+      N8N_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_HOST: '127.0.0.1',
+      N8N_SECURE_COOKIE: 'false',
+      N8N_PERSONALIZATION_ENABLED: 'false',
+      WEBHOOK_URL: `${url}/`,
+      ...env,
+    }),
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const server: N8nServer = { url, log: () => output, stop: () => stopGroup(child, 15_000) };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`n8n start exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output.slice(-3000)}`);
+    }
+    try {
+      // /healthz answers before active workflows are registered; n8n prints the editor URL only after that.
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok && output.includes('Editor is now accessible')) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await server.stop();
+  throw new Error(`n8n did not answer ${url}/healthz within ${readyTimeoutMs / 1000} s:\n${output.slice(-3000)}`);
+}
