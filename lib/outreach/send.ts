@@ -7,7 +7,7 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { leadFromRow, advanceLeadStatus, setLeadStatus, type StoredLead } from '../store/leads';
+import { leadFromRow, advanceLeadStatus, advanceLeadStatuses, setLeadStatus, type StoredLead } from '../store/leads';
 import { messageFromRow, type StoredMessage } from '../store/messages';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
 import { claim, settle, reapDeadClaims, type ClaimedSend, type Settlement } from './ledger';
@@ -158,11 +158,13 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     const loaded = loadBatch(store, batch, worker);
     if (dryRun) {
       store.tx(() => {
+        // Leads move to SENT once per batch, in one statement (the settle itself stays per row).
         const sentLeads = new Set<number>();
         for (const row of batch) {
           const outcome = recordDry(store, load(loaded, row), row, sender, now, checkSuppression, o.compliance);
           count(tally, settleRow(store, row, worker, outcome, now, sentLeads));
         }
+        advanceLeadStatuses(store, [...sentLeads], 'MESSAGED', 'SENT', now.toISOString());
       });
     } else {
       // Several messages in flight (one per SMTP session); each is settled the moment its answer comes back.
@@ -351,9 +353,9 @@ function settleRow(store: Store, row: ClaimedSend, worker: string, s: Settlement
   const at = now.toISOString();
   if (!settle(store, row.id, worker, s, at)) return s.state;
   if (s.state === 'SENT') {
-    // A lead sent on two channels in one batch moves once.
-    if (!sentLeads?.has(row.leadId)) advanceLeadStatus(store, row.leadId, 'MESSAGED', 'SENT', at);
-    sentLeads?.add(row.leadId);
+    // Batched callers collect the leads and move them together; a single live settle moves its lead now.
+    if (sentLeads) sentLeads.add(row.leadId);
+    else advanceLeadStatus(store, row.leadId, 'MESSAGED', 'SENT', at);
   } else if (s.state === 'SKIPPED' && s.error.includes('suppressed')) {
     setLeadStatus(store, row.leadId, 'SUPPRESSED', at, s.error);
   } else if (s.state === 'FAILED') {

@@ -5,7 +5,16 @@
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { leadsInStatus } from '../store/leads';
-import { enqueue } from './ledger';
+import { insertRows, type MultiRowInsert } from '../store/multiRow';
+import type { SqlValue } from '../store/store';
+
+/** The ledger's enqueue (ledger.ts), for a whole batch: step 1, QUEUED, and the UNIQUE key absorbs repeats. */
+const QUEUE_ROWS: MultiRowInsert = {
+  head: 'INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, created_at, updated_at)',
+  row: "(?, ?, 1, ?, ?, 'QUEUED', ?, ?)",
+  tail: 'ON CONFLICT DO NOTHING',
+  width: 6,
+};
 import { sendQueued, type SendTally, type EmailTransport } from './send';
 import type { Sender } from './outgoing';
 import { batchRoom, type StageControl } from '../pipeline/control';
@@ -46,14 +55,16 @@ export async function sendMessaged(
         .all(first, last)) {
         ids.set(`${m.lead_id}|${m.channel}|${m.variant}`, m.id as number);
       }
+      const rows: SqlValue[] = [];
       for (const lead of batch) {
         for (const channel of o.channels) {
           const messageId = ids.get(`${lead.id}|${channel}|${lead.variant}`);
-          if (messageId !== undefined && enqueue(store, { leadId: lead.id, channel, step: 1, dryRun }, messageId, now)) {
-            tally.queued++;
-          }
+          if (messageId !== undefined) rows.push(lead.id, channel, dryRun ? 1 : 0, messageId, now, now);
         }
       }
+      const before = store.stmt('SELECT total_changes() AS n').get()!.n as number;
+      insertRows(store, QUEUE_ROWS, rows);
+      tally.queued += (store.stmt('SELECT total_changes() AS n').get()!.n as number) - before;
       tally.leads += batch.length;
     });
     const drained = await sendQueued(store, {
