@@ -4,7 +4,7 @@
  * Recipe and pitfalls: ../shared/N8N-NOTES.md. n8n-core writes `.n8n/config` under N8N_USER_FOLDER, so that is
  * pointed at a temp folder before n8n-core loads.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -12,7 +12,12 @@ import type {
   INodeTypes, IRun, IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'leadflow-n8n-engine-'));
+if (!process.env.N8N_USER_FOLDER) {
+  const folder = mkdtempSync(join(tmpdir(), 'leadflow-n8n-engine-'));
+  process.env.N8N_USER_FOLDER = folder;
+  // The folder lives as long as this test process; leave no litter in /tmp behind it.
+  process.on('exit', () => rmSync(folder, { recursive: true, force: true }));
+}
 process.env.N8N_ENCRYPTION_KEY ??= 'leadflow-test-key';
 process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -13,6 +13,8 @@ export interface N8nServer {
   /** Everything n8n printed so far: for assertion messages when something goes wrong. */
   log: () => string;
   stop: () => Promise<void>;
+  /** How the n8n process ended (null while it runs): a clean stop is code 0 after SIGTERM, not a SIGKILL. */
+  exit: () => { code: number | null; signal: NodeJS.Signals | null } | null;
 }
 
 async function freePort(): Promise<number> {
@@ -71,7 +73,9 @@ export async function startN8n(inst: N8nInstall, userFolder: string, env: Record
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const server: N8nServer = { url, log: () => output, stop: () => stopGroup(child, 15_000) };
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  child.once('exit', (code, signal) => (exit = { code, signal }));
+  const server: N8nServer = { url, log: () => output, stop: () => stopGroup(child, 15_000), exit: () => exit };
 
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {
