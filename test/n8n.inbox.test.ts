@@ -11,10 +11,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
 import { openStore, importRows, enrichNewLeads, personalizeEnriched, sendMessaged, getLead, suppressionReason } from '../lib';
-import { ensureN8n, packRepo, installLikeN8nUi, importWorkflows, rebuildBetterSqlite3, n8n } from './support/n8nCli';
-import { startN8n, type N8nServer } from './support/n8nServer';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { importWorkflows, n8n } from './support/n8nCli';
+import { n8nWorkspace } from './support/n8nServer';
 
 const secondPass = process.env.LEADFLOW_SQLITE_DRIVER === 'node:sqlite';
 const IMAP_USER = 'inbox@leadflow-sender.example';
@@ -78,18 +76,8 @@ function bounceFor(address: string): string {
 }
 
 test('n8n 1.x inbox-events workflow records a reply and a bounce from a real IMAP inbox', { skip: secondPass && 'ran in the Node 20 pass; n8n runs on its own Node either way', timeout: 20 * 60_000 }, async (t) => {
-  const inst = await ensureN8n(1);
-  // One hook stops n8n and then removes its folder: removing first would pull the ground from under a running n8n.
-  const dir = mkdtempSync(join(tmpdir(), 'leadflow-n8n-inbox-'));
-  let server: N8nServer | undefined;
-  let stopped = false;
-  t.after(async () => {
-    if (server && !stopped) await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const storePath = join(dir, 'leadflow.db');
+  const { inst, dir, storePath, start } = await n8nWorkspace(t, 'leadflow-n8n-inbox-');
   const env = { LEADFLOW_DB: storePath };
-  rebuildBetterSqlite3(installLikeN8nUi(packRepo(dir), dir), inst);
 
   // Two leads taken through lib's own pipeline to a dry-run SENT, so the reply can name a Message-ID we recorded.
   const store = openStore(storePath);
@@ -148,7 +136,7 @@ test('n8n 1.x inbox-events workflow records a reply and a bounce from a real IMA
   const activated = n8n(inst, dir, ['update:workflow', `--id=${workflow.id}`, '--active=true'], env);
   assert.equal(activated.code, 0, activated.stdout + activated.stderr);
 
-  server = await startN8n(inst, dir, env);
+  const server = await start(env);
 
   // The trigger reads the unseen mail as soon as it opens INBOX; poll the store, bounded.
   let replier = null;
@@ -183,7 +171,6 @@ test('n8n 1.x inbox-events workflow records a reply and a bounce from a real IMA
 
   await t.test('n8n stops cleanly when signalled', async () => {
     await server.stop();
-    stopped = true;
     assert.deepEqual(server.exit(), { code: 0, signal: null }, server.log().slice(-2000));
   });
 });

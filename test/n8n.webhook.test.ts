@@ -9,27 +9,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openStore, importRows, getLead, suppressionReason } from '../lib';
 import { unsubscribeToken } from '../lib/outreach/unsubscribe';
-import { ensureN8n, packRepo, installLikeN8nUi, importWorkflows, rebuildBetterSqlite3, n8n } from './support/n8nCli';
-import { startN8n, type N8nServer } from './support/n8nServer';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { importWorkflows, n8n } from './support/n8nCli';
+import { n8nWorkspace } from './support/n8nServer';
 
 const secondPass = process.env.LEADFLOW_SQLITE_DRIVER === 'node:sqlite';
 const SECRET = 'leadflow-webhook-test-secret-0123456789';
 
 test('n8n 1.x one-click unsubscribe webhook', { skip: secondPass && 'ran in the Node 20 pass; n8n runs on its own Node either way', timeout: 20 * 60_000 }, async (t) => {
-  const inst = await ensureN8n(1);
-  // One hook stops n8n and then removes its folder: removing first would pull the ground from under a running n8n.
-  const dir = mkdtempSync(join(tmpdir(), 'leadflow-n8n-webhook-'));
-  let server: N8nServer | undefined;
-  let stopped = false;
-  t.after(async () => {
-    if (server && !stopped) await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const storePath = join(dir, 'leadflow.db');
+  const { inst, dir, storePath, start } = await n8nWorkspace(t, 'leadflow-n8n-webhook-');
   const env = { LEADFLOW_DB: storePath, LEADFLOW_SECRET: SECRET };
-  rebuildBetterSqlite3(installLikeN8nUi(packRepo(dir), dir), inst);
 
   const store = openStore(storePath);
   let leadId: number;
@@ -54,7 +42,7 @@ test('n8n 1.x one-click unsubscribe webhook', { skip: secondPass && 'ran in the 
   const activated = n8n(inst, dir, ['update:workflow', '--id=leadflowUnsub', '--active=true'], env);
   assert.equal(activated.code, 0, activated.stdout + activated.stderr);
 
-  server = await startN8n(inst, dir, env);
+  const server = await start(env);
   const endpoint = `${server.url}/webhook/leadflow-unsubscribe`;
 
   await t.test('a forged link gets the workflow’s 400 answer naming why, and suppresses nobody', async () => {

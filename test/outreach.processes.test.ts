@@ -101,7 +101,7 @@ test('`send --live` without the compliance settings refuses with what to set, an
 });
 
 test('SIGKILL at random points (50 kills) leaves no duplicate and no lost lead; mid-send rows become UNKNOWN', async (t) => {
-  const LEADS = 80;
+  const LEADS = 200; // more than 50 short-lived senders get through, so every one of the 50 kills lands
   const { db, store, smtp } = await fixture(t, LEADS, 40);
   const env = liveEnv(smtp, { RATE_LIMIT_PER_MINUTE: '0', DAILY_SEND_CAP: '0' });
   let kills = 0;
@@ -121,6 +121,7 @@ test('SIGKILL at random points (50 kills) leaves no duplicate and no lost lead; 
     const left = Number(store.stmt("SELECT count(*) AS n FROM sends WHERE state IN ('QUEUED', 'SENDING')").get()?.n);
     if (left === 0) break;
   }
+  assert.equal(kills, 50, 'the queue outlasted 50 killed senders');
   // Finish whatever is still queued, without kills.
   const last = await leadflowAwait(['--db', db, 'send', '--live', '--json'], env);
   assert.equal(last.code, 0, last.stderr);
@@ -133,7 +134,6 @@ test('SIGKILL at random points (50 kills) leaves no duplicate and no lost lead; 
     if (r.state === 'SENT') assert.equal(counts.get(r.email as string), 1, `${r.email} is SENT and arrived once`);
   }
   t.diagnostic(`kills: ${kills}, ledger: ${JSON.stringify(states)}, delivered: ${counts.size}`);
-  assert.ok(kills >= 50 || Number(states.SENT) + Number(states.UNKNOWN ?? 0) === LEADS);
 });
 
 test('`run --live` runs the pipeline over imported leads, then sends them for real; generated leads are never mailed', async (t) => {

@@ -284,14 +284,17 @@ function composeFor(
   return { mail, footer };
 }
 
+/** LinkedIn is simulated in both modes (linkedin.ts); a dry run says so in the recorded response. */
+function linkedinSent(l: Loaded, sender: Sender, prefix: string): Settlement {
+  const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
+  return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: prefix + dm.response };
+}
+
 function recordDry(store: Store, l: Loaded | Settlement, row: ClaimedSend, sender: Sender, now: Date, checkSuppression: boolean, compliance?: Compliance): Settlement {
   if ('state' in l) return l;
   const blocked = gate(store, l, row, checkSuppression);
   if (blocked) return blocked;
-  if (row.channel === 'linkedin') {
-    const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
-    return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: `dry-run: ${dm.response}` };
-  }
+  if (row.channel === 'linkedin') return linkedinSent(l, sender, 'dry-run: ');
   const { mail, footer } = composeFor(store, l, row, sender, now, compliance);
   return {
     state: 'SENT',
@@ -328,10 +331,7 @@ async function deliverLive(
       };
     }
   }
-  if (row.channel === 'linkedin') {
-    const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
-    return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: dm.response };
-  }
+  if (row.channel === 'linkedin') return linkedinSent(l, sender, '');
   const { mail, footer } = composeFor(store, l, row, sender, now, compliance);
   try {
     const { response } = await transport.deliver(mail);

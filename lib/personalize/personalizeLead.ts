@@ -9,8 +9,8 @@ import type { Store } from '../store/store';
 import { getLead, advanceLeadStatus, setLeadStatus, type StoredLead } from '../store/leads';
 import { getEnrichment } from '../store/enrichments';
 import { saveMessage, messagesForLead, type StoredMessage } from '../store/messages';
-import { draftMessages, TEMPLATE_SOURCE } from './templates';
-import { checkCopy, countWords } from './copyContract';
+import { TEMPLATE_SOURCE } from './templates';
+import { acceptedDrafts } from './acceptedDrafts';
 
 export interface PersonalizeLeadOptions {
   channels: Channel[];
@@ -37,23 +37,14 @@ export function personalizeLead(store: Store, leadId: number, o: PersonalizeLead
       setLeadStatus(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
       return { outcome: 'failed', lead: getLead(store, lead.id), reason: 'enrichment missing for an ENRICHED lead' };
     }
-    const sendable = new Set<Channel>();
-    const rejected: string[] = [];
-    for (const draft of draftMessages(lead, enrichment, o)) {
-      const violations = checkCopy(draft);
-      if (violations.length) {
-        rejected.push(`${draft.channel}/${draft.variant}: ${violations.map((v) => v.detail).join('; ')}`);
-        continue;
-      }
-      saveMessage(store, lead.id, draft, countWords(draft.body), TEMPLATE_SOURCE, now);
-      if (draft.variant === lead.variant) sendable.add(draft.channel);
-    }
-    if (sendable.size === 0) {
-      const reason = 'copy contract: ' + rejected.join(' | ');
+    const judged = acceptedDrafts(lead, enrichment, o);
+    for (const { draft, words } of judged.accepted) saveMessage(store, lead.id, draft, words, TEMPLATE_SOURCE, now);
+    if (judged.sendable.size === 0) {
+      const reason = 'copy contract: ' + judged.ownProblems.join(' | ');
       setLeadStatus(store, lead.id, 'FAILED', now, reason);
       return { outcome: 'failed', lead: getLead(store, lead.id), reason };
     }
     advanceLeadStatus(store, lead.id, 'ENRICHED', 'MESSAGED', now);
-    return { outcome: 'messaged', lead: getLead(store, lead.id)!, messages: messagesForLead(store, lead.id), rejected };
+    return { outcome: 'messaged', lead: getLead(store, lead.id)!, messages: messagesForLead(store, lead.id), rejected: judged.rejected };
   });
 }

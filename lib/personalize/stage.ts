@@ -8,8 +8,8 @@ import type { Store } from '../store/store';
 import { stageLeadsInStatus, advanceLeadStatuses, setLeadStatus } from '../store/leads';
 import { talkingPointFieldsFor } from '../store/enrichments';
 import { saveMessages, type MessageRow } from '../store/messages';
-import { draftMessages, TEMPLATE_SOURCE } from './templates';
-import { checkCopyCounted } from './copyContract';
+import { TEMPLATE_SOURCE } from './templates';
+import { acceptedDrafts } from './acceptedDrafts';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
 export interface PersonalizeTally {
@@ -50,25 +50,14 @@ export function personalizeEnriched(
           tally.failedLeads++;
           continue;
         }
-        const sendable = new Set<Channel>();
-        const problems: string[] = [];
-        for (const draft of draftMessages(lead, enrichment, { channels: o.channels, senderName: o.senderName })) {
-          const { violations, words } = checkCopyCounted(draft);
-          if (violations.length) {
-            tally.rejected++;
-            if (draft.variant === lead.variant) {
-              problems.push(`${draft.channel}/${draft.variant}: ${violations.map((v) => v.detail).join('; ')}`);
-            }
-            continue;
-          }
-          messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
-          tally.messages++;
-          if (draft.variant === lead.variant) sendable.add(draft.channel);
-        }
-        if (sendable.size > 0) {
+        const judged = acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName });
+        tally.rejected += judged.rejected.length;
+        for (const { draft, words } of judged.accepted) messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
+        tally.messages += judged.accepted.length;
+        if (judged.sendable.size > 0) {
           messaged.push(lead.id);
         } else {
-          setLeadStatus(store, lead.id, 'FAILED', now, 'copy contract: ' + problems.join(' | '));
+          setLeadStatus(store, lead.id, 'FAILED', now, 'copy contract: ' + judged.ownProblems.join(' | '));
           tally.failedLeads++;
         }
       }

@@ -3,31 +3,6 @@ import type { Enrichment, EnrichmentFields } from '../types';
 import type { Store, SqlValue } from './store';
 import { insertRows, type MultiRowInsert } from './multiRow';
 
-export function saveEnrichment(store: Store, leadId: number, e: Enrichment, now: string): void {
-  store
-    .stmt(
-      `INSERT INTO enrichments (lead_id, company_size, persona, seniority, pain_points, buying_triggers, confidence,
-         provenance, source, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (lead_id) DO UPDATE SET company_size = excluded.company_size, persona = excluded.persona,
-         seniority = excluded.seniority, pain_points = excluded.pain_points, buying_triggers = excluded.buying_triggers,
-         confidence = excluded.confidence, provenance = excluded.provenance, source = excluded.source,
-         created_at = excluded.created_at`,
-    )
-    .run(
-      leadId,
-      e.companySize,
-      e.persona,
-      e.seniority,
-      JSON.stringify(e.painPoints),
-      JSON.stringify(e.buyingTriggers),
-      e.confidence,
-      JSON.stringify(e.provenance),
-      e.source,
-      now,
-    );
-}
-
 const ENRICHMENT_ROWS: MultiRowInsert = {
   head: `INSERT INTO enrichments (lead_id, company_size, persona, seniority, pain_points, buying_triggers, confidence,
          provenance, source, created_at)`,
@@ -39,7 +14,12 @@ const ENRICHMENT_ROWS: MultiRowInsert = {
   width: 10,
 };
 
-/** `saveEnrichment` for a batch, a few statements in all: the rows stored are the same. Call inside `store.tx`. */
+/** Save (or replace) a batch of enrichments in a few multi-row statements. Call inside `store.tx`. */
+/** Save (or replace) one lead's enrichment. Call inside `store.tx`. */
+export function saveEnrichment(store: Store, leadId: number, enrichment: Enrichment, now: string): void {
+  saveEnrichments(store, [{ leadId, enrichment }], now);
+}
+
 export function saveEnrichments(store: Store, items: readonly { leadId: number; enrichment: Enrichment }[], now: string): void {
   const params: SqlValue[] = [];
   for (const { leadId, enrichment: e } of items) {

@@ -5,7 +5,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { n8nEnv, type N8nInstall } from './n8nCli';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { n8nEnv, ensureN8n, packRepo, installLikeN8nUi, rebuildBetterSqlite3, type N8nInstall } from './n8nCli';
 
 export interface N8nServer {
   /** e.g. http://127.0.0.1:40123 */
@@ -93,4 +97,35 @@ export async function startN8n(inst: N8nInstall, userFolder: string, env: Record
   }
   await server.stop();
   throw new Error(`n8n did not answer ${url}/healthz within ${readyTimeoutMs / 1000} s:\n${output.slice(-3000)}`);
+}
+
+export interface N8nWorkspace {
+  inst: N8nInstall;
+  /** n8n's user folder, holding this package installed the way n8n's UI installs it. */
+  dir: string;
+  storePath: string;
+  /** Start `n8n start` in the workspace; the workspace's after-hook stops it. */
+  start(env: Record<string, string>): Promise<N8nServer>;
+}
+
+/**
+ * A throwaway n8n user folder with this package installed as a user would (packed, installed like n8n's UI, the
+ * better-sqlite3 fix applied), for tests that start a real n8n. One after-hook stops the server and only then removes
+ * the folder: removing it first would pull the ground from under a running n8n.
+ */
+export async function n8nWorkspace(t: TestContext, prefix: string): Promise<N8nWorkspace> {
+  const inst = await ensureN8n(1);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let server: N8nServer | undefined;
+  t.after(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  rebuildBetterSqlite3(installLikeN8nUi(packRepo(dir), dir), inst);
+  return {
+    inst,
+    dir,
+    storePath: join(dir, 'leadflow.db'),
+    start: async (env) => (server = await startN8n(inst, dir, env)),
+  };
 }
