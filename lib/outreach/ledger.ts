@@ -5,10 +5,13 @@
  *   claim    → QUEUED → SENDING             (BEGIN IMMEDIATE, so two processes never claim one row)
  *   settle   → SENT | FAILED | SKIPPED | QUEUED (retry later)
  *   recover  → SENDING of a dead worker → UNKNOWN (live: never re-sent on its own) or QUEUED (dry run: nothing left)
+ *   record   → a dry run's enqueue → claim → settle in one insert (see recordDryRun)
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { isOwnerAlive } from '../store/owner';
+import { insertRowsReturning, type MultiRowInsert } from '../store/multiRow';
+import type { SqlValue } from '../store/store';
 
 export type SendState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED' | 'UNKNOWN' | 'SKIPPED';
 export const SEND_STATES: SendState[] = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'UNKNOWN', 'SKIPPED'];
@@ -130,6 +133,52 @@ export function settle(store: Store, id: number, worker: string, s: Settlement, 
       .run(s.state, s.error, s.state === 'QUEUED' ? s.nextAttemptAt : null, now, id, worker);
   }
   return Number(r.changes) === 1;
+}
+
+/** A dry-run row's whole passage, decided before it is written: its key, its message and how it settled. */
+export interface DryRunRecord {
+  leadId: number;
+  channel: Channel;
+  step: number;
+  messageId: number;
+  settlement: Extract<Settlement, { state: 'SENT' | 'SKIPPED' }>;
+}
+
+const RECORD_ROWS: MultiRowInsert = {
+  head: `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, attempts, claimed_at, envelope_from,
+    envelope_to, rfc_message_id, headers, response, footer, error, sent_at, created_at, updated_at)`,
+  row: '(?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  tail: 'ON CONFLICT DO NOTHING RETURNING lead_id, channel, step',
+  width: 16,
+};
+
+/**
+ * A dry run's enqueue → claim → settle, as one insert per row, for records made inside the caller's `BEGIN IMMEDIATE`
+ * transaction. Nothing leaves the process in a dry run, so no other process could ever see such a row QUEUED or
+ * SENDING: it is written once, in the state `settle` would have left it (attempts 1, claimed and settled at `now`).
+ * The UNIQUE key still rules — a (lead, channel, step) already in the dry-run ledger, in any state, is left as it is.
+ * Returns the records that were written.
+ */
+export function recordDryRun(store: Store, records: readonly DryRunRecord[], now: string): DryRunRecord[] {
+  const params: SqlValue[] = [];
+  for (const r of records) {
+    const s = r.settlement;
+    const sent = s.state === 'SENT';
+    params.push(
+      r.leadId, r.channel, r.step, r.messageId, s.state, now,
+      sent ? s.envelopeFrom : null,
+      sent ? s.envelopeTo : null,
+      sent ? s.rfcMessageId : null,
+      sent && s.headers ? JSON.stringify(s.headers) : null,
+      sent ? s.response : null,
+      sent ? (s.footer ?? null) : null,
+      sent ? null : s.error,
+      sent ? now : null,
+      now, now,
+    );
+  }
+  const written = new Set(insertRowsReturning(store, RECORD_ROWS, params).map((w) => `${w.lead_id}|${w.channel}|${w.step}`));
+  return records.filter((r) => written.has(`${r.leadId}|${r.channel}|${r.step}`));
 }
 
 /**

@@ -7,10 +7,10 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { leadFromRow, advanceLeadStatus, advanceLeadStatuses, setLeadStatus, type StoredLead } from '../store/leads';
-import { messageFromRow, type StoredMessage } from '../store/messages';
+import { advanceLeadStatus, advanceLeadStatuses, setLeadStatus, type StoredLead } from '../store/leads';
+import type { StoredMessage } from '../store/messages';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
-import { claim, settle, reapDeadClaims, type ClaimedSend, type Settlement } from './ledger';
+import { claim, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outgoing';
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
@@ -161,7 +161,8 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
         // Leads move to SENT once per batch, in one statement (the settle itself stays per row).
         const sentLeads = new Set<number>();
         for (const row of batch) {
-          const outcome = recordDry(store, load(loaded, row), row, sender, now, checkSuppression, o.compliance);
+          const l = load(loaded, row);
+          const outcome = 'state' in l ? l : recordDry(store, l, row, sender, now, checkSuppression, o.compliance);
           count(tally, settleRow(store, row, worker, outcome, now, sentLeads));
         }
         advanceLeadStatuses(store, [...sentLeads], 'MESSAGED', 'SENT', now.toISOString());
@@ -217,9 +218,13 @@ function count(t: SendTally, s: Settlement['state']): void {
   else t.requeued++;
 }
 
+/** What sending reads of a lead and of its message: only what the gate, the record and the composer use. */
+export type SendLead = Pick<StoredLead, 'id' | 'email' | 'firstName' | 'lastName' | 'linkedinUrl' | 'synthetic'>;
+export type SendMessage = Pick<StoredMessage, 'id' | 'channel' | 'step' | 'subject' | 'body'>;
+
 interface Loaded {
-  lead: StoredLead;
-  message: StoredMessage;
+  lead: SendLead;
+  message: SendMessage;
 }
 
 /** The leads and messages of a claimed batch, in one query rather than two per row. */
@@ -228,20 +233,23 @@ function loadBatch(store: Store, batch: ClaimedSend[], worker: string): Map<numb
   if (batch.length === 0) return out;
   const rows = store
     .stmt(
-      `SELECT s.id AS send_id, m.id AS m_id, m.lead_id AS m_lead_id, m.channel AS m_channel, m.variant AS m_variant,
-              m.step AS m_step, m.subject AS m_subject, m.body AS m_body, m.word_count AS m_word_count,
-              m.source AS m_source, m.created_at AS m_created_at, l.*
+      `SELECT s.id AS send_id, l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
+              m.id AS m_id, m.channel, m.step, m.subject, m.body
        FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
        WHERE s.id BETWEEN ? AND ? AND s.state = 'SENDING' AND s.claimed_by = ?`,
     )
     .all(batch[0].id, batch[batch.length - 1].id, worker);
   for (const r of rows) {
     out.set(r.send_id as number, {
-      lead: leadFromRow(r),
-      message: messageFromRow({
-        id: r.m_id, lead_id: r.m_lead_id, channel: r.m_channel, variant: r.m_variant, step: r.m_step, subject: r.m_subject,
-        body: r.m_body, word_count: r.m_word_count, source: r.m_source, created_at: r.m_created_at,
-      }),
+      lead: {
+        id: r.id as number,
+        email: r.email as string,
+        firstName: r.first_name as string,
+        lastName: r.last_name as string,
+        linkedinUrl: r.linkedin_url as string,
+        synthetic: r.synthetic === 1,
+      },
+      message: { id: r.m_id as number, channel: r.channel as Channel, step: r.step as number, subject: r.subject as string | null, body: r.body as string },
     });
   }
   return out;
@@ -251,7 +259,7 @@ function load(loaded: Map<number, Loaded>, row: ClaimedSend): Loaded | Settlemen
   return loaded.get(row.id) ?? { state: 'FAILED', error: 'the lead or its message is gone from the store' };
 }
 
-function gate(store: Store, l: Loaded, row: ClaimedSend, checkSuppression: boolean): Settlement | null {
+function gate(store: Store, l: Loaded, row: LedgerKey, checkSuppression: boolean): Extract<Settlement, { state: 'SKIPPED' }> | null {
   if (checkSuppression) {
     const why = suppressionReason(store, l.lead.email);
     if (why) return { state: 'SKIPPED', error: why };
@@ -264,7 +272,7 @@ function gate(store: Store, l: Loaded, row: ClaimedSend, checkSuppression: boole
 function composeFor(
   store: Store,
   l: Loaded,
-  row: ClaimedSend,
+  row: LedgerKey,
   sender: Sender,
   now: Date,
   compliance?: Compliance,
@@ -285,13 +293,12 @@ function composeFor(
 }
 
 /** LinkedIn is simulated in both modes (linkedin.ts); a dry run says so in the recorded response. */
-function linkedinSent(l: Loaded, sender: Sender, prefix: string): Settlement {
+function linkedinSent(l: Loaded, sender: Sender, prefix: string): Extract<Settlement, { state: 'SENT' }> {
   const dm = simulateLinkedInDm(l.lead.linkedinUrl, l.message.body);
   return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: prefix + dm.response };
 }
 
-function recordDry(store: Store, l: Loaded | Settlement, row: ClaimedSend, sender: Sender, now: Date, checkSuppression: boolean, compliance?: Compliance): Settlement {
-  if ('state' in l) return l;
+function recordDry(store: Store, l: Loaded, row: LedgerKey, sender: Sender, now: Date, checkSuppression: boolean, compliance?: Compliance): DryRunRecord['settlement'] {
   const blocked = gate(store, l, row, checkSuppression);
   if (blocked) return blocked;
   if (row.channel === 'linkedin') return linkedinSent(l, sender, 'dry-run: ');
@@ -351,16 +358,55 @@ async function deliverLive(
 /** Settle the ledger row and move the lead to match. */
 function settleRow(store: Store, row: ClaimedSend, worker: string, s: Settlement, now: Date, sentLeads?: Set<number>): Settlement['state'] {
   const at = now.toISOString();
-  if (!settle(store, row.id, worker, s, at)) return s.state;
+  if (settle(store, row.id, worker, s, at)) moveLead(store, row.leadId, s, at, sentLeads);
+  return s.state;
+}
+
+/** How a settled send moves its lead: SENT, SUPPRESSED, or FAILED when nothing of it was sent. */
+function moveLead(store: Store, leadId: number, s: Settlement, at: string, sentLeads?: Set<number>): void {
   if (s.state === 'SENT') {
     // Batched callers collect the leads and move them together; a single live settle moves its lead now.
-    if (sentLeads) sentLeads.add(row.leadId);
-    else advanceLeadStatus(store, row.leadId, 'MESSAGED', 'SENT', at);
+    if (sentLeads) sentLeads.add(leadId);
+    else advanceLeadStatus(store, leadId, 'MESSAGED', 'SENT', at);
   } else if (s.state === 'SKIPPED' && s.error.includes('suppressed')) {
-    setLeadStatus(store, row.leadId, 'SUPPRESSED', at, s.error);
+    setLeadStatus(store, leadId, 'SUPPRESSED', at, s.error);
   } else if (s.state === 'FAILED') {
-    const anySent = store.stmt("SELECT 1 FROM sends WHERE lead_id = ? AND state = 'SENT' LIMIT 1").get(row.leadId);
-    if (!anySent) setLeadStatus(store, row.leadId, 'FAILED', at, s.error);
+    const anySent = store.stmt("SELECT 1 FROM sends WHERE lead_id = ? AND state = 'SENT' LIMIT 1").get(leadId);
+    if (!anySent) setLeadStatus(store, leadId, 'FAILED', at, s.error);
   }
-  return s.state;
+}
+
+/** A message in hand, ready for the dry run: the lead, and its assigned variant's message on one channel. */
+export interface DrySend {
+  lead: SendLead;
+  message: SendMessage;
+}
+
+/**
+ * The dry-run path for messages already in memory (the send stage's batches): the same gate, record and lead moves
+ * as `sendQueued`, with the ledger's enqueue → claim → settle written as one row each (`recordDryRun`). A
+ * (lead, channel, step) already in the dry-run ledger is left alone and not counted. Call inside `store.tx`.
+ */
+export function recordDrySends(
+  store: Store,
+  sends: readonly DrySend[],
+  o: { sender?: Sender; compliance?: Compliance; now: Date },
+): SendTally {
+  const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const sender = o.sender ?? DRY_RUN_SENDER;
+  const at = o.now.toISOString();
+  const checkSuppression = hasSuppressions(store);
+  const records = sends.map((l): DryRunRecord => {
+    const key = { leadId: l.lead.id, channel: l.message.channel, step: l.message.step, dryRun: true };
+    const settlement = recordDry(store, l, key, sender, o.now, checkSuppression, o.compliance);
+    return { leadId: key.leadId, channel: key.channel, step: key.step, messageId: l.message.id, settlement };
+  });
+  const sentLeads = new Set<number>();
+  for (const r of recordDryRun(store, records, at)) {
+    tally.claimed++;
+    count(tally, r.settlement.state);
+    moveLead(store, r.leadId, r.settlement, at, sentLeads);
+  }
+  advanceLeadStatuses(store, [...sentLeads], 'MESSAGED', 'SENT', at);
+  return tally;
 }

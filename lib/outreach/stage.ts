@@ -1,34 +1,24 @@
 /**
- * The send stage: MESSAGED → SENT. For each batch of messaged leads, queue the assigned variant's message on each
- * channel in the ledger, then drain those rows through `sendQueued` — the same path every adapter sends through.
+ * The send stage of a dry run: MESSAGED → SENT. Each batch of messaged leads is read with the assigned variant's
+ * step-1 message on each channel and recorded in the ledger (`recordDrySends`: the gate, the record, the settled row)
+ * in one transaction. Live sending has its own job, `sendReady`: limits, compliance and a transport, one row at a time.
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { leadsInStatus } from '../store/leads';
-import { insertRows, type MultiRowInsert } from '../store/multiRow';
-import type { SqlValue } from '../store/store';
-
-/** The ledger's enqueue (ledger.ts), for a whole batch: step 1, QUEUED, and the UNIQUE key absorbs repeats. */
-const QUEUE_ROWS: MultiRowInsert = {
-  head: 'INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, created_at, updated_at)',
-  row: "(?, ?, 1, ?, ?, 'QUEUED', ?, ?)",
-  tail: 'ON CONFLICT DO NOTHING',
-  width: 6,
-};
-import { sendQueued, type SendTally, type EmailTransport } from './send';
+import { sendQueued, recordDrySends, type SendTally, type DrySend } from './send';
 import type { Sender } from './outgoing';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
 export interface SendStageTally extends SendTally {
   leads: number;
+  /** Rows this stage wrote to the ledger (a (lead, channel) already there is not written again). */
   queued: number;
 }
 
 export interface SendStageOptions {
   channels: Channel[];
-  dryRun?: boolean;
   sender?: Sender;
-  transport?: EmailTransport;
+  /** Claim holder id for rows queued earlier by an adapter (drained first); defaults to this process. */
   worker?: string;
 }
 
@@ -37,49 +27,66 @@ export async function sendMessaged(
   o: SendStageOptions,
   c: StageControl<SendStageTally> = {},
 ): Promise<SendStageTally> {
-  const dryRun = o.dryRun ?? true;
   const tally: SendStageTally = { leads: 0, queued: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const add = (t: SendTally) => {
+    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += t[k];
+  };
   let afterId = 0;
   for (;;) {
     const room = batchRoom(c, tally.leads);
     if (room <= 0 || c.shouldStop?.()) break;
-    const batch = leadsInStatus(store, 'MESSAGED', afterId, room);
-    if (batch.length === 0) break;
-    const now = new Date().toISOString();
-    const first = batch[0].id;
-    const last = batch[batch.length - 1].id;
+    const batch = messagedWithSends(store, afterId, room, o.channels);
+    if (batch.leads === 0) break;
+    const now = new Date();
     store.tx(() => {
-      const ids = new Map<string, number>();
-      for (const m of store
-        .stmt("SELECT id, lead_id, channel, variant FROM messages WHERE lead_id BETWEEN ? AND ? AND step = 1")
-        .all(first, last)) {
-        ids.set(`${m.lead_id}|${m.channel}|${m.variant}`, m.id as number);
-      }
-      const rows: SqlValue[] = [];
-      for (const lead of batch) {
-        for (const channel of o.channels) {
-          const messageId = ids.get(`${lead.id}|${channel}|${lead.variant}`);
-          if (messageId !== undefined) rows.push(lead.id, channel, dryRun ? 1 : 0, messageId, now, now);
-        }
-      }
-      const before = store.stmt('SELECT total_changes() AS n').get()!.n as number;
-      insertRows(store, QUEUE_ROWS, rows);
-      tally.queued += (store.stmt('SELECT total_changes() AS n').get()!.n as number) - before;
-      tally.leads += batch.length;
+      const t = recordDrySends(store, batch.sends, { sender: o.sender, now });
+      add(t);
+      tally.queued += t.claimed;
+      tally.leads += batch.leads;
+      c.inBatch?.(tally);
     });
-    const drained = await sendQueued(store, {
-      dryRun,
-      channels: o.channels,
-      sender: o.sender,
-      transport: o.transport,
-      worker: o.worker,
-      // Drained in slices of at most 1,000 rows: the batch's objects stay small enough for a 1M-lead run's memory.
-      batchSize: Math.max(1, Math.min(1000, batch.length * o.channels.length)),
-    });
-    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += drained[k];
-    if (c.inBatch) store.tx(() => c.inBatch!(tally));
-    afterId = last;
+    afterId = batch.lastId;
+    c.onBatch?.(tally);
+  }
+  // Rows an adapter queued earlier (an n8n item, an MCP call) go through the queue they are in; the stage's own
+  // records above left their (lead, channel, step) alone.
+  const drained = await sendQueued(store, { dryRun: true, channels: o.channels, sender: o.sender, worker: o.worker, batchSize: 1000, shouldStop: c.shouldStop });
+  if (drained.claimed > 0) {
+    add(drained);
+    store.tx(() => c.inBatch?.(tally));
     c.onBatch?.(tally);
   }
   return tally;
+}
+
+/**
+ * Up to `limit` MESSAGED leads after `afterId`, each with its assigned variant's step-1 message on the requested
+ * channels: one query for the batch. `leads` counts them all (one may have no message on these channels).
+ */
+function messagedWithSends(store: Store, afterId: number, limit: number, channels: Channel[]): { leads: number; lastId: number; sends: DrySend[] } {
+  const rows = store
+    .stmt(
+      `SELECT l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
+              m.id AS m_id, m.channel, m.step, m.subject, m.body
+       FROM (SELECT id FROM leads WHERE status = 'MESSAGED' AND id > ? ORDER BY id LIMIT ?) b
+       JOIN leads l ON l.id = b.id
+       LEFT JOIN messages m ON m.lead_id = l.id AND m.step = 1 AND m.variant = l.variant
+       ORDER BY l.id`,
+    )
+    .all(afterId, limit);
+  const sends: DrySend[] = [];
+  let leads = 0;
+  let lastId = afterId;
+  for (const r of rows) {
+    if (r.id !== lastId) {
+      leads++;
+      lastId = r.id as number;
+    }
+    if (r.m_id === null || !channels.includes(r.channel as Channel)) continue;
+    sends.push({
+      lead: { id: r.id as number, email: r.email as string, firstName: r.first_name as string, lastName: r.last_name as string, linkedinUrl: r.linkedin_url as string, synthetic: r.synthetic === 1 },
+      message: { id: r.m_id as number, channel: r.channel as Channel, step: 1, subject: r.subject as string | null, body: r.body as string },
+    });
+  }
+  return { leads, lastId, sends };
 }

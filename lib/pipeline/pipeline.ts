@@ -220,7 +220,7 @@ async function execute(
       const base = { done: s.done, queued: s.queued, sent: s.sent, skipped: s.skipped, failed: s.failed };
       s.total = base.done + (countLeadsByStatus(store).MESSAGED ?? 0);
       emit('send');
-      await sendMessaged(store, { channels: options.channels, dryRun: true, worker }, {
+      await sendMessaged(store, { channels: options.channels, worker }, {
         batchSize,
         shouldStop,
         inBatch: (tally) => {

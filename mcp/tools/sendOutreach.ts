@@ -88,7 +88,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         if (a.confirm_token) {
           return toolError('confirm_token only goes with dry_run: false — a dry run needs no confirmation, and a token is never spent by one');
         }
-        const t = await sendMessaged(ctx.store, { channels: [a.channel], dryRun: true }, { limit: a.limit });
+        const t = await sendMessaged(ctx.store, { channels: [a.channel] }, { limit: a.limit });
         const summary =
           `dry run on ${a.channel}: ${t.leads} lead(s), ${t.sent} send(s) recorded` +
           (t.skipped ? `, ${t.skipped} skipped` : '') + (t.failed ? `, ${t.failed} failed` : '') +
