@@ -50,22 +50,25 @@ test('SIGKILL at any stage loses no lead and duplicates no send; resume finishes
   const N = 6_000;
   const watch = openStore(db);
   t.after(() => watch.close());
-  // Kill points: during generation, during enrichment/personalization, during sending.
+  // Kill points, each counted from where that process started, so every kill lands in a run at work: after more
+  // leads, then more messages, then more sends (an offline run streams each batch through every stage, so a kill
+  // can fall anywhere in a batch's transaction).
   const killWhen = [
-    () => count(watch, 'SELECT count(*) AS n FROM leads') >= 1_500,
-    () => count(watch, 'SELECT count(*) AS n FROM messages') >= 1_000,
-    () => count(watch, "SELECT count(*) AS n FROM sends WHERE state = 'SENT'") >= 500,
+    { sql: 'SELECT count(*) AS n FROM leads', more: 1_500 },
+    { sql: 'SELECT count(*) AS n FROM messages', more: 4_000 },
+    { sql: "SELECT count(*) AS n FROM sends WHERE state = 'SENT'", more: 2_000 },
   ];
   let kills = 0;
-  for (const [i, when] of killWhen.entries()) {
+  for (const [i, point] of killWhen.entries()) {
     const args = i === 0
       ? ['--db', db, 'run', '--leads', String(N), '--batch-size', '100', '--channels', 'email,linkedin']
       : ['--db', db, 'run', '--resume', '--batch-size', '100'];
+    const from = count(watch, point.sql);
     const child = leadflowAsync(args);
     const exited = once(child, 'exit');
     let finished = false;
     void exited.then(() => (finished = true));
-    await waitFor(() => finished || when(), `kill point ${i}`);
+    await waitFor(() => finished || count(watch, point.sql) >= from + point.more, `kill point ${i}`);
     if (!finished) {
       child.kill('SIGKILL');
       kills++;

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore } from '../lib/store/store';
+import { openStore, type Store } from '../lib/store/store';
+import { createLeadGenerator } from '../lib/leads/generate';
+import { ingestLeads } from '../lib/leads/ingest';
+import { enrichNewLeads } from '../lib/enrich/stage';
+import { personalizeEnriched } from '../lib/personalize/stage';
+import { sendMessaged } from '../lib/outreach/stage';
 import { runPipeline, resumePipeline, NothingToResumeError } from '../lib/pipeline/pipeline';
 import { requestStop, latestRun } from '../lib/store/runs';
 import { getMetrics } from '../lib/metrics/metrics';
@@ -102,4 +107,35 @@ test('an aborted signal stops the run like a stop request', async (t) => {
   });
   assert.equal(r.status, 'STOPPED');
   assert.equal(r.progress.generate.done, 100);
+});
+
+test('an offline run, streaming each batch through every stage, leaves the store a stage-by-stage run leaves', async (t) => {
+  const streamed = openStore(tempStorePath(t));
+  const staged = openStore(tempStorePath(t));
+  t.after(() => (streamed.close(), staged.close()));
+  const N = 300;
+  const r = await runPipeline(streamed, { leads: N, seed: 21, channels: ['email', 'linkedin'], batchSize: 64 });
+  assert.equal(r.progress.send.sent, N * 2);
+
+  const gen = createLeadGenerator({ seed: 21 });
+  const leads = Array.from({ length: N }, () => gen.next());
+  staged.tx(() => ingestLeads(staged, leads, new Date().toISOString()));
+  enrichNewLeads(staged, { batchSize: 64 });
+  personalizeEnriched(staged, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
+  await sendMessaged(staged, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
+
+  // Everything but the clock: ids, statuses, enrichments, messages and the ledger's records.
+  const snapshot = (s: Store) => ({
+    leads: s.stmt('SELECT id, email, variant, status, status_reason FROM leads ORDER BY id').all(),
+    enrichments: s.stmt('SELECT lead_id, company_size, persona, seniority, pain_points, buying_triggers, confidence, provenance FROM enrichments ORDER BY lead_id').all(),
+    messages: s.stmt('SELECT id, lead_id, channel, variant, step, subject, body, word_count, source FROM messages ORDER BY id').all(),
+    sends: s
+      .stmt('SELECT id, lead_id, channel, step, dry_run, message_id, state, attempts, envelope_to, rfc_message_id, headers, response FROM sends ORDER BY lead_id, channel')
+      .all()
+      .map((row) => ({ ...row, headers: row.headers && JSON.parse(row.headers as string, (k, v) => (k === 'Date' ? 'dated' : v)) })),
+  });
+  const a = snapshot(streamed);
+  assert.equal(a.messages.length, N * 4);
+  assert.equal(a.sends.length, N * 2);
+  assert.deepEqual(a, snapshot(staged));
 });

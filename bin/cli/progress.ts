@@ -2,7 +2,7 @@
  * Run progress for people: a bar per stage on a terminal (cli-progress), a plain line per quarter otherwise, so a
  * CI log or a pipe gets a readable record instead of carriage-return noise.
  */
-import { SingleBar, Presets } from 'cli-progress';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import type { ProgressEvent, Stage } from '../../lib/pipeline/pipeline';
 
 export interface ProgressView {
@@ -15,31 +15,25 @@ export function progressView(stream: NodeJS.WriteStream, quiet: boolean): Progre
   return stream.isTTY ? barView(stream) : lineView(stream);
 }
 
+/** One bar per stage, each added when its stage first reports: an offline run moves all four together. */
 function barView(stream: NodeJS.WriteStream): ProgressView {
-  let stage: Stage | undefined;
-  let bar: SingleBar | undefined;
-  const finish = () => {
-    bar?.stop();
-    bar = undefined;
-  };
+  const bars = new MultiBar(
+    { stream, format: '{stage} [{bar}] {value}/{total} {percentage}% | {speed} leads/s | {duration_formatted}', hideCursor: true },
+    Presets.shades_classic,
+  );
+  const shown = new Map<Stage, { bar: SingleBar; startedAt: number }>();
   return {
     update(e) {
-      if (e.stage !== stage) {
-        finish();
-        stage = e.stage;
-        bar = new SingleBar(
-          { stream, format: `${e.stage.padEnd(11)} [{bar}] {value}/{total} {percentage}% | {speed} leads/s | {duration_formatted}`, hideCursor: true },
-          Presets.shades_classic,
-        );
-        bar.start(Math.max(e.total, 1), 0, { speed: 0 });
-        (bar as unknown as { startedAt: number }).startedAt = Date.now();
+      let s = shown.get(e.stage);
+      if (!s) {
+        s = { bar: bars.create(Math.max(e.total, 1), 0, { stage: e.stage.padEnd(11), speed: 0 }), startedAt: Date.now() };
+        shown.set(e.stage, s);
       }
-      const started = (bar as unknown as { startedAt: number }).startedAt;
-      const secs = Math.max((Date.now() - started) / 1000, 0.001);
-      bar!.setTotal(Math.max(e.total, 1));
-      bar!.update(e.done, { speed: Math.round(e.done / secs) });
+      const secs = Math.max((Date.now() - s.startedAt) / 1000, 0.001);
+      s.bar.setTotal(Math.max(e.total, 1));
+      s.bar.update(e.done, { speed: Math.round(e.done / secs) });
     },
-    stop: finish,
+    stop: () => bars.stop(),
   };
 }
 

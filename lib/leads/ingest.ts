@@ -3,7 +3,7 @@
  * with its reason (already in the store, or erased at the person's request); the rest go in, in the caller's
  * transaction.
  */
-import type { LeadInput } from '../types';
+import type { LeadInput, Variant } from '../types';
 import type { Store } from '../store/store';
 import { insertLead } from '../store/leads';
 import { emailHash, hasSuppressions } from '../store/suppressions';
@@ -11,7 +11,8 @@ import { assignVariant } from '../personalize/variant';
 import { companyDomainOf } from '../enrich/companyDomain';
 
 export interface IngestResult {
-  inserted: { index: number; id: number }[];
+  /** Each lead that went in: its place in the input, its id, and the variant it was assigned. */
+  inserted: { index: number; id: number; variant: Variant }[];
   skipped: { index: number; email: string; reason: string }[];
 }
 
@@ -26,9 +27,10 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string): Inge
       result.skipped.push({ index, email: lead.email, reason: 'erased: this person asked to be forgotten; not re-imported' });
       continue;
     }
-    const id = insertLead(store, { ...lead, variant: assignVariant(lead.email), companyDomain: companyDomainOf(lead.website, lead.email) }, now);
+    const variant = assignVariant(lead.email);
+    const id = insertLead(store, { ...lead, variant, companyDomain: companyDomainOf(lead.website, lead.email) }, now);
     if (id === null) result.skipped.push({ index, email: lead.email, reason: 'duplicate: this email is already in the store' });
-    else result.inserted.push({ index, id });
+    else result.inserted.push({ index, id, variant });
   }
   return result;
 }

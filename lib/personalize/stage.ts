@@ -5,11 +5,13 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { stageLeadsInStatus, advanceLeadStatuses, setLeadStatus } from '../store/leads';
+import { stageLeadsInStatus, advanceLeadStatuses, setLeadStatus, type StageLead } from '../store/leads';
 import { talkingPointFieldsFor } from '../store/enrichments';
 import { saveMessages, type MessageRow } from '../store/messages';
 import { TEMPLATE_SOURCE } from './templates';
 import { acceptedDrafts } from './acceptedDrafts';
+import type { TalkingPointsInput } from './talkingPoints';
+import type { SendMessage } from '../outreach/send';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
 export interface PersonalizeTally {
@@ -39,34 +41,67 @@ export function personalizeEnriched(
     const enrichments = talkingPointFieldsFor(store, batch[0].id, batch[batch.length - 1].id);
     const now = new Date().toISOString();
     store.tx(() => {
-      // Messages and status moves are collected and written a batch at a time: a few statements instead of five
-      // per lead, the same rows in the same order.
-      const messages: MessageRow[] = [];
-      const messaged: number[] = [];
-      for (const lead of batch) {
-        const enrichment = enrichments.get(lead.id);
-        if (!enrichment) {
-          setLeadStatus(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
-          tally.failedLeads++;
-          continue;
-        }
-        const judged = acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName });
-        tally.rejected += judged.rejected.length;
-        for (const { draft, words } of judged.accepted) messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
-        tally.messages += judged.accepted.length;
-        if (judged.sendable.size > 0) {
-          messaged.push(lead.id);
-        } else {
-          setLeadStatus(store, lead.id, 'FAILED', now, 'copy contract: ' + judged.ownProblems.join(' | '));
-          tally.failedLeads++;
-        }
-      }
-      saveMessages(store, messages, now);
-      tally.messaged += advanceLeadStatuses(store, messaged, 'ENRICHED', 'MESSAGED', now);
+      addTally(tally, personalizeBatch(store, batch, enrichments, o, now));
       c.inBatch?.(tally);
     });
     afterId = batch[batch.length - 1].id;
     c.onBatch?.(tally);
   }
   return tally;
+}
+
+export interface PersonalizedBatch extends PersonalizeTally {
+  /** The stored message of each lead's assigned variant that passed, per channel: what the send stage sends. */
+  sendable: { leadId: number; message: SendMessage }[];
+}
+
+/**
+ * Write the messages of a batch of ENRICHED leads in hand and move each lead to MESSAGED — or to FAILED, with the
+ * violations as its reason, when its variant broke the contract on every channel — in the caller's transaction.
+ * Messages and status moves are written a batch at a time: a few statements instead of five per lead.
+ */
+export function personalizeBatch(
+  store: Store,
+  batch: readonly StageLead[],
+  enrichments: ReadonlyMap<number, TalkingPointsInput>,
+  o: PersonalizeOptions,
+  now: string,
+): PersonalizedBatch {
+  const out: PersonalizedBatch = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [] };
+  const messages: MessageRow[] = [];
+  const messaged: number[] = [];
+  for (const lead of batch) {
+    const enrichment = enrichments.get(lead.id);
+    if (!enrichment) {
+      setLeadStatus(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
+      out.failedLeads++;
+      continue;
+    }
+    const judged = acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName });
+    out.rejected += judged.rejected.length;
+    for (const { draft, words } of judged.accepted) messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
+    out.messages += judged.accepted.length;
+    if (judged.sendable.size > 0) {
+      messaged.push(lead.id);
+    } else {
+      setLeadStatus(store, lead.id, 'FAILED', now, 'copy contract: ' + judged.ownProblems.join(' | '));
+      out.failedLeads++;
+    }
+  }
+  const ids = saveMessages(store, messages, now);
+  const variantOf = new Map(batch.map((lead) => [lead.id, lead.variant]));
+  messages.forEach(({ leadId, draft: d }, i) => {
+    if (d.variant === variantOf.get(leadId)) {
+      out.sendable.push({ leadId, message: { id: ids[i], channel: d.channel, step: d.step, subject: d.subject, body: d.body } });
+    }
+  });
+  out.messaged = advanceLeadStatuses(store, messaged, 'ENRICHED', 'MESSAGED', now);
+  return out;
+}
+
+function addTally(t: PersonalizeTally, b: PersonalizeTally): void {
+  t.messaged += b.messaged;
+  t.messages += b.messages;
+  t.rejected += b.rejected;
+  t.failedLeads += b.failedLeads;
 }

@@ -1,6 +1,10 @@
 /**
  * The pipeline: generate → enrich → personalize → send (dry run), over the store, in batches.
  *
+ * An offline run streams: each generated batch goes through enrich, personalize and the dry-run send while it is in
+ * hand, in one transaction, and the stage loops then pick up whatever an earlier run or an import left in their
+ * status. An AI run generates first and then runs each stage over the store (its stages wait on the model).
+ *
  * Promises:
  * - each batch is one transaction, and the run's progress commits inside it, so the store never holds half a batch
  *   and the progress never claims work that did not land;
@@ -9,7 +13,7 @@
  *   sequence after the last committed lead, and each later stage picks up its leads by status;
  * - before starting, runs and send claims left by dead processes are reaped (dry-run claims go back to the queue).
  */
-import type { Channel, Industry } from '../types';
+import type { Channel, Industry, LeadInput, Variant } from '../types';
 import type { Store } from '../store/store';
 import { startRun, saveProgress, stopRequested, finishRun, reapCrashedRuns, latestResumable, type RunStatus } from '../store/runs';
 import { ownerId } from '../store/owner';
@@ -17,9 +21,10 @@ import { countLeadsByStatus } from '../store/leads';
 import { reapDeadClaims } from '../outreach/ledger';
 import { createLeadGenerator } from '../leads/generate';
 import { ingestLeads } from '../leads/ingest';
-import { enrichNewLeads } from '../enrich/stage';
-import { personalizeEnriched } from '../personalize/stage';
+import { enrichNewLeads, enrichBatch } from '../enrich/stage';
+import { personalizeEnriched, personalizeBatch } from '../personalize/stage';
 import { sendMessaged } from '../outreach/stage';
+import { recordDrySends } from '../outreach/send';
 import { DEFAULT_BATCH_SIZE } from './control';
 import { createGroqClient, type GroqClient } from '../llm/client';
 import { resolveGroqSettings, type GroqRunSettings } from '../llm/settings';
@@ -148,33 +153,74 @@ async function execute(
   };
   const record = () => saveProgress(store, runId, progress);
 
+  /**
+   * One generated batch through enrich, personalize and the dry-run send, in its insert's transaction: each stage
+   * does exactly what its own batch loop does (the same functions, the same status moves), on leads in hand instead
+   * of leads read back by status. The batch lands whole, NEW → SENT, or not at all.
+   */
+  const streamBatch = (batch: (LeadInput & { id: number; variant: Variant })[], now: Date, lap: (stage: Stage) => void) => {
+    const iso = now.toISOString();
+    const e = enrichBatch(store, batch, iso);
+    progress.enrich.done += e.enriched;
+    lap('enrich');
+    const p = personalizeBatch(store, batch, e.enrichments, { channels: options.channels }, iso);
+    progress.personalize.done += p.messaged + p.failedLeads;
+    progress.personalize.messages += p.messages;
+    progress.personalize.failed += p.failedLeads;
+    lap('personalize');
+    const byId = new Map(batch.map((lead) => [lead.id, lead]));
+    const s = recordDrySends(store, p.sendable.map(({ leadId, message }) => ({ lead: byId.get(leadId)!, message })), { now });
+    progress.send.done += p.messaged;
+    progress.send.queued += s.claimed;
+    progress.send.sent += s.sent;
+    progress.send.skipped += s.skipped;
+    progress.send.failed += s.failed;
+  };
+
   try {
-    // generate: continue the seeded sequence after the last committed lead.
-    let t = performance.now();
+    // generate: continue the seeded sequence after the last committed lead. An offline run takes each generated
+    // batch through every stage while it is in hand (`streamBatch`); an AI run, whose stages wait on the model,
+    // generates first and lets the stages below pick the leads up by status.
+    const streamed = options.enrichMode !== 'ai' && options.personalizeMode !== 'ai';
     const gen = progress.generate;
     gen.total = options.leads;
     if (gen.done < gen.total) {
       const generator = createLeadGenerator({ seed: options.seed, industries: options.industries, countries: options.countries });
       for (let i = 0; i < gen.done; i++) generator.next();
+      const ahead = () => {
+        // The later stages still have every lead not generated yet ahead of them.
+        if (streamed) for (const stage of ['enrich', 'personalize', 'send'] as const) progress[stage].total = progress[stage].done + gen.total - gen.done;
+      };
+      ahead();
       emit('generate');
       while (gen.done < gen.total && !shouldStop()) {
+        let t = performance.now();
+        const lap = (stage: Stage) => {
+          const at = performance.now();
+          timings[stage] += at - t;
+          t = at;
+        };
         const n = Math.min(batchSize, gen.total - gen.done);
         const leads = Array.from({ length: n }, () => generator.next());
-        const now = new Date().toISOString();
+        const now = new Date();
         store.tx(() => {
-          const r = ingestLeads(store, leads, now);
+          const r = ingestLeads(store, leads, now.toISOString());
           gen.done += n;
           gen.inserted += r.inserted.length;
           gen.duplicates += r.skipped.length;
+          lap('generate');
+          if (streamed) streamBatch(r.inserted.map(({ index, id, variant }) => ({ ...leads[index], id, variant })), now, lap);
+          ahead();
           record();
         });
-        emit('generate');
+        lap(streamed ? 'send' : 'generate');
+        for (const stage of streamed ? STAGES : (['generate'] as const)) emit(stage);
       }
     }
-    timings.generate = performance.now() - t;
 
-    // enrich / personalize / send: each picks its leads by status, so a resumed run simply continues.
-    t = performance.now();
+    // enrich / personalize / send: each picks up the leads left in its status — all of them in an AI run, and in
+    // an offline one those a stopped run or an import left behind — so a resumed run simply continues.
+    let t = performance.now();
     if (!stopped) {
       const base = progress.enrich.done;
       progress.enrich.total = base + (countLeadsByStatus(store).NEW ?? 0);
@@ -191,7 +237,7 @@ async function execute(
       if (llm && options.enrichMode === 'ai') ai.enrich = await enrichNewLeadsWithAi(store, llm, control);
       else enrichNewLeads(store, control);
     }
-    timings.enrich = performance.now() - t;
+    timings.enrich += performance.now() - t;
 
     t = performance.now();
     if (!stopped) {
@@ -212,7 +258,7 @@ async function execute(
       if (llm && options.personalizeMode === 'ai') ai.personalize = await personalizeEnrichedWithAi(store, llm, { channels: options.channels }, control);
       else personalizeEnriched(store, { channels: options.channels }, control);
     }
-    timings.personalize = performance.now() - t;
+    timings.personalize += performance.now() - t;
 
     t = performance.now();
     if (!stopped) {
@@ -234,7 +280,7 @@ async function execute(
         onBatch: () => emit('send'),
       });
     }
-    timings.send = performance.now() - t;
+    timings.send += performance.now() - t;
 
     const status = stopped ? 'STOPPED' : 'DONE';
     store.tx(() => {
