@@ -7,10 +7,10 @@
  *   recover  → SENDING of a dead worker → UNKNOWN (live: never re-sent on its own) or QUEUED (dry run: nothing left)
  *   record   → a dry run's enqueue → claim → settle in one insert (see recordDryRun)
  */
-import type { Channel } from '../types';
+import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { isOwnerAlive } from '../store/owner';
-import { insertRowsReturning, type MultiRowInsert } from '../store/multiRow';
+import { insertRows, type MultiRowInsert } from '../store/multiRow';
 import type { SqlValue } from '../store/store';
 
 export type SendState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED' | 'UNKNOWN' | 'SKIPPED';
@@ -135,21 +135,23 @@ export function settle(store: Store, id: number, worker: string, s: Settlement, 
   return Number(r.changes) === 1;
 }
 
-/** A dry-run row's whole passage, decided before it is written: its key, its message and how it settled. */
+/** A dry-run row's whole passage, decided before it is written: its key, its message's variant and how it settled. */
 export interface DryRunRecord {
   leadId: number;
   channel: Channel;
   step: number;
-  messageId: number;
+  /** The message sent is the lead's stored message of this variant on this channel and step. */
+  variant: Variant;
   settlement: Extract<Settlement, { state: 'SENT' | 'SKIPPED' }>;
 }
 
 const RECORD_ROWS: MultiRowInsert = {
   head: `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, attempts, claimed_at, envelope_from,
     envelope_to, rfc_message_id, headers, response, footer, error, sent_at, created_at, updated_at)`,
-  row: '(?, ?, ?, 1, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  tail: 'ON CONFLICT DO NOTHING RETURNING lead_id, channel, step',
-  width: 16,
+  row: `(?, ?, ?, 1, (SELECT id FROM messages WHERE lead_id = ? AND channel = ? AND step = ? AND variant = ?),
+    ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  tail: 'ON CONFLICT DO NOTHING',
+  width: 19,
 };
 
 /**
@@ -160,12 +162,27 @@ const RECORD_ROWS: MultiRowInsert = {
  * Returns the records that were written.
  */
 export function recordDryRun(store: Store, records: readonly DryRunRecord[], now: string): DryRunRecord[] {
-  const params: SqlValue[] = [];
+  if (records.length === 0) return [];
+  // One range read finds the rows already there (none, for leads that reached the stage just now).
+  const key = (leadId: unknown, channel: unknown, step: unknown) => `${leadId}|${channel}|${step}`;
+  let first = records[0].leadId;
+  let last = first;
   for (const r of records) {
+    if (r.leadId < first) first = r.leadId;
+    if (r.leadId > last) last = r.leadId;
+  }
+  const there = new Set(
+    store.stmt('SELECT lead_id, channel, step FROM sends WHERE lead_id BETWEEN ? AND ? AND dry_run = 1').all(first, last).map((r) => key(r.lead_id, r.channel, r.step)),
+  );
+  const fresh = records.filter((r) => !there.has(key(r.leadId, r.channel, r.step)));
+  const params: SqlValue[] = [];
+  for (const r of fresh) {
     const s = r.settlement;
     const sent = s.state === 'SENT';
     params.push(
-      r.leadId, r.channel, r.step, r.messageId, s.state, now,
+      r.leadId, r.channel, r.step,
+      r.leadId, r.channel, r.step, r.variant,
+      s.state, now,
       sent ? s.envelopeFrom : null,
       sent ? s.envelopeTo : null,
       sent ? s.rfcMessageId : null,
@@ -177,8 +194,8 @@ export function recordDryRun(store: Store, records: readonly DryRunRecord[], now
       now, now,
     );
   }
-  const written = new Set(insertRowsReturning(store, RECORD_ROWS, params).map((w) => `${w.lead_id}|${w.channel}|${w.step}`));
-  return records.filter((r) => written.has(`${r.leadId}|${r.channel}|${r.step}`));
+  insertRows(store, RECORD_ROWS, params);
+  return fresh;
 }
 
 /**

@@ -5,10 +5,9 @@
  * no MIME: it stores the record (envelope, headers) that `composeMime` turns into the exact bytes on demand.
  * Live sends are settled one by one, right after the transport answers; dry-run settlements commit per batch.
  */
-import type { Channel } from '../types';
+import type { Channel, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
 import { advanceLeadStatus, advanceLeadStatuses, setLeadStatus, type StoredLead } from '../store/leads';
-import type { StoredMessage } from '../store/messages';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
 import { claim, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outgoing';
@@ -220,7 +219,7 @@ function count(t: SendTally, s: Settlement['state']): void {
 
 /** What sending reads of a lead and of its message: only what the gate, the record and the composer use. */
 export type SendLead = Pick<StoredLead, 'id' | 'email' | 'firstName' | 'lastName' | 'linkedinUrl' | 'synthetic'>;
-export type SendMessage = Pick<StoredMessage, 'id' | 'channel' | 'step' | 'subject' | 'body'>;
+export type SendMessage = MessageDraft;
 
 interface Loaded {
   lead: SendLead;
@@ -234,7 +233,7 @@ function loadBatch(store: Store, batch: ClaimedSend[], worker: string): Map<numb
   const rows = store
     .stmt(
       `SELECT s.id AS send_id, l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
-              m.id AS m_id, m.channel, m.step, m.subject, m.body
+              m.channel, m.variant, m.step, m.subject, m.body
        FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
        WHERE s.id BETWEEN ? AND ? AND s.state = 'SENDING' AND s.claimed_by = ?`,
     )
@@ -249,7 +248,7 @@ function loadBatch(store: Store, batch: ClaimedSend[], worker: string): Map<numb
         linkedinUrl: r.linkedin_url as string,
         synthetic: r.synthetic === 1,
       },
-      message: { id: r.m_id as number, channel: r.channel as Channel, step: r.step as number, subject: r.subject as string | null, body: r.body as string },
+      message: { channel: r.channel as Channel, variant: r.variant as Variant, step: r.step as number, subject: r.subject as string | null, body: r.body as string },
     });
   }
   return out;
@@ -399,7 +398,7 @@ export function recordDrySends(
   const records = sends.map((l): DryRunRecord => {
     const key = { leadId: l.lead.id, channel: l.message.channel, step: l.message.step, dryRun: true };
     const settlement = recordDry(store, l, key, sender, o.now, checkSuppression, o.compliance);
-    return { leadId: key.leadId, channel: key.channel, step: key.step, messageId: l.message.id, settlement };
+    return { leadId: key.leadId, channel: key.channel, step: key.step, variant: l.message.variant, settlement };
   });
   const sentLeads = new Set<number>();
   for (const r of recordDryRun(store, records, at)) {

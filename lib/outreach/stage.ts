@@ -3,7 +3,7 @@
  * step-1 message on each channel and recorded in the ledger (`recordDrySends`: the gate, the record, the settled row)
  * in one transaction. Live sending has its own job, `sendReady`: limits, compliance and a transport, one row at a time.
  */
-import type { Channel } from '../types';
+import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { sendQueued, recordDrySends, type SendTally, type DrySend } from './send';
 import type { Sender } from './outgoing';
@@ -67,7 +67,7 @@ function messagedWithSends(store: Store, afterId: number, limit: number, channel
   const rows = store
     .stmt(
       `SELECT l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
-              m.id AS m_id, m.channel, m.step, m.subject, m.body
+              m.channel, m.variant, m.step, m.subject, m.body
        FROM (SELECT id FROM leads WHERE status = 'MESSAGED' AND id > ? ORDER BY id LIMIT ?) b
        JOIN leads l ON l.id = b.id
        LEFT JOIN messages m ON m.lead_id = l.id AND m.step = 1 AND m.variant = l.variant
@@ -82,10 +82,10 @@ function messagedWithSends(store: Store, afterId: number, limit: number, channel
       leads++;
       lastId = r.id as number;
     }
-    if (r.m_id === null || !channels.includes(r.channel as Channel)) continue;
+    if (r.channel === null || !channels.includes(r.channel as Channel)) continue;
     sends.push({
       lead: { id: r.id as number, email: r.email as string, firstName: r.first_name as string, lastName: r.last_name as string, linkedinUrl: r.linkedin_url as string, synthetic: r.synthetic === 1 },
-      message: { id: r.m_id as number, channel: r.channel as Channel, step: 1, subject: r.subject as string | null, body: r.body as string },
+      message: { channel: r.channel as Channel, variant: r.variant as Variant, step: 1, subject: r.subject as string | null, body: r.body as string },
     });
   }
   return { leads, lastId, sends };

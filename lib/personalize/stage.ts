@@ -3,7 +3,7 @@
  * assigned variant breaks it on every requested channel becomes FAILED with the violations as its reason, so a
  * message that breaks the contract is never sendable.
  */
-import type { Channel } from '../types';
+import type { Channel, MessageDraft } from '../types';
 import type { Store } from '../store/store';
 import { stageLeadsInStatus, advanceLeadStatuses, setLeadStatus, type StageLead } from '../store/leads';
 import { talkingPointFieldsFor } from '../store/enrichments';
@@ -11,7 +11,6 @@ import { saveMessages, type MessageRow } from '../store/messages';
 import { TEMPLATE_SOURCE } from './templates';
 import { acceptedDrafts } from './acceptedDrafts';
 import type { TalkingPointsInput } from './talkingPoints';
-import type { SendMessage } from '../outreach/send';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
 export interface PersonalizeTally {
@@ -51,8 +50,8 @@ export function personalizeEnriched(
 }
 
 export interface PersonalizedBatch extends PersonalizeTally {
-  /** The stored message of each lead's assigned variant that passed, per channel: what the send stage sends. */
-  sendable: { leadId: number; message: SendMessage }[];
+  /** Each lead's message of its assigned variant that passed, per channel (stored): what the send stage sends. */
+  sendable: { leadId: number; message: MessageDraft }[];
 }
 
 /**
@@ -88,13 +87,9 @@ export function personalizeBatch(
       out.failedLeads++;
     }
   }
-  const ids = saveMessages(store, messages, now);
+  saveMessages(store, messages, now);
   const variantOf = new Map(batch.map((lead) => [lead.id, lead.variant]));
-  messages.forEach(({ leadId, draft: d }, i) => {
-    if (d.variant === variantOf.get(leadId)) {
-      out.sendable.push({ leadId, message: { id: ids[i], channel: d.channel, step: d.step, subject: d.subject, body: d.body } });
-    }
-  });
+  for (const { leadId, draft } of messages) if (draft.variant === variantOf.get(leadId)) out.sendable.push({ leadId, message: draft });
   out.messaged = advanceLeadStatuses(store, messaged, 'ENRICHED', 'MESSAGED', now);
   return out;
 }

@@ -1,7 +1,7 @@
 /** The messages table: drafts that passed the copy contract, one per lead x channel x step x variant. */
 import type { Channel, MessageDraft, Variant } from '../types';
 import type { Store, SqlValue } from './store';
-import { insertRowsReturning, type MultiRowInsert } from './multiRow';
+import { insertRows, type MultiRowInsert } from './multiRow';
 
 export interface StoredMessage extends MessageDraft {
   id: number;
@@ -36,8 +36,7 @@ const MESSAGE_ROWS: MultiRowInsert = {
   head: 'INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at)',
   row: '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
   tail: `ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at
-       RETURNING id, lead_id, channel, variant, step`,
+         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at`,
   width: 9,
 };
 
@@ -49,19 +48,15 @@ export interface MessageRow {
 }
 
 /**
- * `saveMessage` for a batch, in a few multi-row statements: the rows stored (and their ids, assigned in the order
- * given) are the same as one `saveMessage` per row. Returns each row's message id, in the order given. Call inside
- * `store.tx`.
+ * `saveMessage` for a batch, in a few multi-row statements, when the caller needs no ids back: the rows stored
+ * (and their ids, assigned in the order given) are the same as one `saveMessage` per row. Call inside `store.tx`.
  */
-export function saveMessages(store: Store, rows: readonly MessageRow[], now: string): number[] {
+export function saveMessages(store: Store, rows: readonly MessageRow[], now: string): void {
   const params: SqlValue[] = [];
   for (const { leadId, draft: d, wordCount, source } of rows) {
     params.push(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now);
   }
-  // RETURNING names no order, so each id is matched back to its row by the table's key.
-  const ids = new Map<string, number>();
-  for (const r of insertRowsReturning(store, MESSAGE_ROWS, params)) ids.set(`${r.lead_id}|${r.channel}|${r.variant}|${r.step}`, r.id as number);
-  return rows.map(({ leadId, draft: d }) => ids.get(`${leadId}|${d.channel}|${d.variant}|${d.step}`)!);
+  insertRows(store, MESSAGE_ROWS, params);
 }
 
 export function messageFromRow(r: Record<string, unknown>): StoredMessage {

@@ -5,7 +5,7 @@
  */
 import type { Store, SqlValue } from './store';
 
-/** Rows per statement: 64 rows × ≤ 10 columns stays far below SQLite's 32,766 bound parameters. */
+/** Rows per statement: 64 rows × ≤ 19 columns stays far below SQLite's 32,766 bound parameters. */
 export const MULTI_ROW_CHUNK = 64;
 
 export interface MultiRowInsert {
@@ -34,23 +34,11 @@ function sqlFor(shape: MultiRowInsert, rows: number): string {
 
 /** Insert `params` (row after row, `shape.width` values each) in chunks. Call inside `store.tx`. */
 export function insertRows(store: Store, shape: MultiRowInsert, params: SqlValue[]): void {
-  eachChunk(shape, params, (sql, chunk) => store.stmt(sql).run(...chunk));
-}
-
-/** `insertRows` for a shape whose tail ends in RETURNING: the rows it returns, chunk after chunk. */
-export function insertRowsReturning(store: Store, shape: MultiRowInsert, params: SqlValue[]): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  eachChunk(shape, params, (sql, chunk) => {
-    for (const row of store.stmt(sql).all(...chunk)) out.push(row);
-  });
-  return out;
-}
-
-function eachChunk(shape: MultiRowInsert, params: SqlValue[], run: (sql: string, chunk: SqlValue[]) => void): void {
   const total = params.length / shape.width;
   if (!Number.isInteger(total)) throw new Error(`insertRows: ${params.length} values do not make rows of ${shape.width}`);
   for (let first = 0; first < total; first += MULTI_ROW_CHUNK) {
     const rows = Math.min(MULTI_ROW_CHUNK, total - first);
-    run(sqlFor(shape, rows), params.slice(first * shape.width, (first + rows) * shape.width));
+    const chunk = params.slice(first * shape.width, (first + rows) * shape.width);
+    store.stmt(sqlFor(shape, rows)).run(...chunk);
   }
 }
