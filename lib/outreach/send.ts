@@ -226,31 +226,36 @@ interface Loaded {
   message: SendMessage;
 }
 
+/** What a send reads of its lead (`l`) and message (`m`), in a join; `sendingFromRow` turns a row into them. */
+export const SENDING_COLUMNS = `l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
+  m.channel, m.variant, m.step, m.subject, m.body`;
+
+export function sendingFromRow(r: Record<string, unknown>): DrySend {
+  return {
+    lead: {
+      id: r.id as number,
+      email: r.email as string,
+      firstName: r.first_name as string,
+      lastName: r.last_name as string,
+      linkedinUrl: r.linkedin_url as string,
+      synthetic: r.synthetic === 1,
+    },
+    message: { channel: r.channel as Channel, variant: r.variant as Variant, step: r.step as number, subject: r.subject as string | null, body: r.body as string },
+  };
+}
+
 /** The leads and messages of a claimed batch, in one query rather than two per row. */
 function loadBatch(store: Store, batch: ClaimedSend[], worker: string): Map<number, Loaded> {
   const out = new Map<number, Loaded>();
   if (batch.length === 0) return out;
   const rows = store
     .stmt(
-      `SELECT s.id AS send_id, l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
-              m.channel, m.variant, m.step, m.subject, m.body
+      `SELECT s.id AS send_id, ${SENDING_COLUMNS}
        FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
        WHERE s.id BETWEEN ? AND ? AND s.state = 'SENDING' AND s.claimed_by = ?`,
     )
     .all(batch[0].id, batch[batch.length - 1].id, worker);
-  for (const r of rows) {
-    out.set(r.send_id as number, {
-      lead: {
-        id: r.id as number,
-        email: r.email as string,
-        firstName: r.first_name as string,
-        lastName: r.last_name as string,
-        linkedinUrl: r.linkedin_url as string,
-        synthetic: r.synthetic === 1,
-      },
-      message: { channel: r.channel as Channel, variant: r.variant as Variant, step: r.step as number, subject: r.subject as string | null, body: r.body as string },
-    });
-  }
+  for (const r of rows) out.set(r.send_id as number, sendingFromRow(r));
   return out;
 }
 

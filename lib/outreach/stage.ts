@@ -3,9 +3,9 @@
  * step-1 message on each channel and recorded in the ledger (`recordDrySends`: the gate, the record, the settled row)
  * in one transaction. Live sending has its own job, `sendReady`: limits, compliance and a transport, one row at a time.
  */
-import type { Channel, Variant } from '../types';
+import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { sendQueued, recordDrySends, type SendTally, type DrySend } from './send';
+import { sendQueued, recordDrySends, sendingFromRow, SENDING_COLUMNS, type SendTally, type DrySend } from './send';
 import type { Sender } from './outgoing';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
@@ -66,8 +66,7 @@ export async function sendMessaged(
 function messagedWithSends(store: Store, afterId: number, limit: number, channels: Channel[]): { leads: number; lastId: number; sends: DrySend[] } {
   const rows = store
     .stmt(
-      `SELECT l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
-              m.channel, m.variant, m.step, m.subject, m.body
+      `SELECT ${SENDING_COLUMNS}
        FROM (SELECT id FROM leads WHERE status = 'MESSAGED' AND id > ? ORDER BY id LIMIT ?) b
        JOIN leads l ON l.id = b.id
        LEFT JOIN messages m ON m.lead_id = l.id AND m.step = 1 AND m.variant = l.variant
@@ -83,10 +82,7 @@ function messagedWithSends(store: Store, afterId: number, limit: number, channel
       lastId = r.id as number;
     }
     if (r.channel === null || !channels.includes(r.channel as Channel)) continue;
-    sends.push({
-      lead: { id: r.id as number, email: r.email as string, firstName: r.first_name as string, lastName: r.last_name as string, linkedinUrl: r.linkedin_url as string, synthetic: r.synthetic === 1 },
-      message: { channel: r.channel as Channel, variant: r.variant as Variant, step: 1, subject: r.subject as string | null, body: r.body as string },
-    });
+    sends.push(sendingFromRow(r));
   }
   return { leads, lastId, sends };
 }
