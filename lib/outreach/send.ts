@@ -4,6 +4,8 @@
  * Per row: claim (atomic) → re-check suppression → deliver (or record, in a dry run) → settle. A dry run composes
  * no MIME: it stores the record (envelope, headers) that `composeMime` turns into the exact bytes on demand.
  * Live sends are settled one by one, right after the transport answers; dry-run settlements commit per batch.
+ * `recordDrySends` is the dry run for messages already in hand (the send stage): the same gate and record, each
+ * ledger row written once, settled, in the caller's transaction.
  */
 import type { Channel, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
@@ -221,10 +223,7 @@ function count(t: SendTally, s: Settlement['state']): void {
 export type SendLead = Pick<StoredLead, 'id' | 'email' | 'firstName' | 'lastName' | 'linkedinUrl' | 'synthetic'>;
 export type SendMessage = MessageDraft;
 
-interface Loaded {
-  lead: SendLead;
-  message: SendMessage;
-}
+type Loaded = DrySend;
 
 /** What a send reads of its lead (`l`) and message (`m`), in a join; `sendingFromRow` turns a row into them. */
 export const SENDING_COLUMNS = `l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
@@ -380,7 +379,7 @@ function moveLead(store: Store, leadId: number, s: Settlement, at: string, sentL
   }
 }
 
-/** A message in hand, ready for the dry run: the lead, and its assigned variant's message on one channel. */
+/** A lead and one of its messages, as sending reads them: for a dry run in hand, its assigned variant on one channel. */
 export interface DrySend {
   lead: SendLead;
   message: SendMessage;

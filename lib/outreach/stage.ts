@@ -18,7 +18,7 @@ export interface SendStageTally extends SendTally {
 export interface SendStageOptions {
   channels: Channel[];
   sender?: Sender;
-  /** Claim holder id for rows queued earlier by an adapter (drained first); defaults to this process. */
+  /** Claim holder id for rows an adapter queued earlier (drained after the batches); defaults to this process. */
   worker?: string;
 }
 
