@@ -49,9 +49,9 @@ export function personalizeEnriched(
   return tally;
 }
 
-export interface PersonalizedBatch extends PersonalizeTally {
+export interface PersonalizedBatch<L extends StageLead> extends PersonalizeTally {
   /** Each lead's message of its assigned variant that passed, per channel (stored): what the send stage sends. */
-  sendable: { leadId: number; message: MessageDraft }[];
+  sendable: { lead: L; message: MessageDraft }[];
 }
 
 /**
@@ -59,14 +59,14 @@ export interface PersonalizedBatch extends PersonalizeTally {
  * violations as its reason, when its variant broke the contract on every channel — in the caller's transaction.
  * Messages and status moves are written a batch at a time: a few statements instead of five per lead.
  */
-export function personalizeBatch(
+export function personalizeBatch<L extends StageLead>(
   store: Store,
-  batch: readonly StageLead[],
+  batch: readonly L[],
   enrichments: ReadonlyMap<number, TalkingPointsInput>,
   o: PersonalizeOptions,
   now: string,
-): PersonalizedBatch {
-  const out: PersonalizedBatch = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [] };
+): PersonalizedBatch<L> {
+  const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [] };
   const messages: MessageRow[] = [];
   const messaged: number[] = [];
   for (const lead of batch) {
@@ -78,7 +78,10 @@ export function personalizeBatch(
     }
     const judged = acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName });
     out.rejected += judged.rejected.length;
-    for (const { draft, words } of judged.accepted) messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
+    for (const { draft, words } of judged.accepted) {
+      messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
+      if (draft.variant === lead.variant) out.sendable.push({ lead, message: draft });
+    }
     out.messages += judged.accepted.length;
     if (judged.sendable.size > 0) {
       messaged.push(lead.id);
@@ -88,8 +91,6 @@ export function personalizeBatch(
     }
   }
   saveMessages(store, messages, now);
-  const variantOf = new Map(batch.map((lead) => [lead.id, lead.variant]));
-  for (const { leadId, draft } of messages) if (draft.variant === variantOf.get(leadId)) out.sendable.push({ leadId, message: draft });
   out.messaged = advanceLeadStatuses(store, messaged, 'ENRICHED', 'MESSAGED', now);
   return out;
 }

@@ -168,8 +168,7 @@ async function execute(
     progress.personalize.messages += p.messages;
     progress.personalize.failed += p.failedLeads;
     lap('personalize');
-    const byId = new Map(batch.map((lead) => [lead.id, lead]));
-    const s = recordDrySends(store, p.sendable.map(({ leadId, message }) => ({ lead: byId.get(leadId)!, message })), { now });
+    const s = recordDrySends(store, p.sendable, { now });
     progress.send.done += p.messaged;
     progress.send.queued += s.claimed;
     progress.send.sent += s.sent;
