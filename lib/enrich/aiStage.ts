@@ -5,13 +5,12 @@
  * the stage with that error after the leads already answered are saved.
  */
 import type { Store } from '../store/store';
-import { leadsInStatus, advanceLeadStatus } from '../store/leads';
+import { advanceLeadStatus } from '../store/leads';
 import { saveEnrichment } from '../store/enrichments';
 import type { GroqClient } from '../llm/client';
-import { LlmDeferredError } from '../llm/errors';
 import { recordFallback } from '../llm/fallbacks';
-import { mapBounded } from '../llm/semaphore';
-import { batchRoom, type StageControl } from '../pipeline/control';
+import type { StageControl } from '../pipeline/control';
+import { runModelStage } from '../pipeline/modelStage';
 import { createEnrichSession, enrichWithAi, type AiEnrichResult } from './aiEnrich';
 import { RULES_VERSION } from './rules';
 
@@ -37,35 +36,25 @@ export function commitAiEnrichment(store: Store, leadId: number, r: AiEnrichResu
 export async function enrichNewLeadsWithAi(store: Store, client: GroqClient, c: StageControl<AiEnrichTally> = {}): Promise<AiEnrichTally> {
   const tally: AiEnrichTally = { enriched: 0, byModel: 0, fromCache: 0, fellBack: 0, deferred: 0 };
   const session = createEnrichSession();
-  let afterId = 0;
-  let fatal: unknown = null;
-  for (;;) {
-    const room = batchRoom(c, tally.enriched + tally.deferred);
-    if (room <= 0 || fatal || c.shouldStop?.()) break;
-    const batch = leadsInStatus(store, 'NEW', afterId, room);
-    if (batch.length === 0) break;
-    await mapBounded(batch, client.settings.concurrency, async (lead) => {
-      if (fatal || c.shouldStop?.()) return;
-      try {
-        const r = await enrichWithAi(store, client, lead, session);
-        const now = new Date().toISOString();
-        store.tx(() => {
-          if (commitAiEnrichment(store, lead.id, r, now)) {
-            tally.enriched++;
-            if (r.via === 'model') tally.byModel++;
-            else if (r.via === 'cache') tally.fromCache++;
-            else tally.fellBack++;
-          }
-          c.inBatch?.(tally);
-        });
-      } catch (err) {
-        if (err instanceof LlmDeferredError) tally.deferred++;
-        else fatal ??= err;
-      }
-    });
-    afterId = batch[batch.length - 1].id;
-    c.onBatch?.(tally);
-  }
-  if (fatal) throw fatal;
-  return tally;
+  return runModelStage(store, {
+    status: 'NEW',
+    concurrency: client.settings.concurrency,
+    control: c,
+    tally,
+    handled: () => tally.enriched + tally.deferred,
+    onDeferred: () => tally.deferred++,
+    perBatch: () => async (lead) => {
+      const r = await enrichWithAi(store, client, lead, session);
+      const now = new Date().toISOString();
+      store.tx(() => {
+        if (commitAiEnrichment(store, lead.id, r, now)) {
+          tally.enriched++;
+          if (r.via === 'model') tally.byModel++;
+          else if (r.via === 'cache') tally.fromCache++;
+          else tally.fellBack++;
+        }
+        c.inBatch?.(tally);
+      });
+    },
+  });
 }

@@ -7,14 +7,13 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { leadsInStatus, advanceLeadStatus, setLeadStatus } from '../store/leads';
+import { advanceLeadStatus, setLeadStatus } from '../store/leads';
 import { enrichmentsFor } from '../store/enrichments';
 import { saveMessage } from '../store/messages';
 import type { GroqClient } from '../llm/client';
-import { LlmDeferredError } from '../llm/errors';
 import { recordFallback } from '../llm/fallbacks';
-import { mapBounded } from '../llm/semaphore';
-import { batchRoom, type StageControl } from '../pipeline/control';
+import type { StageControl } from '../pipeline/control';
+import { runModelStage } from '../pipeline/modelStage';
 import { checkCopy, countWords } from './copyContract';
 import { draftWithAi, type AiDraft } from './aiDraft';
 import { TEMPLATE_SOURCE } from './templates';
@@ -81,44 +80,35 @@ export async function personalizeEnrichedWithAi(
   c: StageControl<AiPersonalizeTally> = {},
 ): Promise<AiPersonalizeTally> {
   const tally: AiPersonalizeTally = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, byModel: 0, fellBack: 0, deferred: 0 };
-  let afterId = 0;
-  let fatal: unknown = null;
-  for (;;) {
-    const room = batchRoom(c, tally.messaged + tally.failedLeads + tally.deferred);
-    if (room <= 0 || fatal || c.shouldStop?.()) break;
-    const batch = leadsInStatus(store, 'ENRICHED', afterId, room);
-    if (batch.length === 0) break;
-    const enrichments = enrichmentsFor(store, batch[0].id, batch[batch.length - 1].id);
-    await mapBounded(batch, client.settings.concurrency, async (lead) => {
-      if (fatal || c.shouldStop?.()) return;
-      const enrichment = enrichments.get(lead.id);
-      try {
+  return runModelStage(store, {
+    status: 'ENRICHED',
+    concurrency: client.settings.concurrency,
+    control: c,
+    tally,
+    handled: () => tally.messaged + tally.failedLeads + tally.deferred,
+    onDeferred: () => tally.deferred++,
+    perBatch: (batch) => {
+      const enrichments = enrichmentsFor(store, batch[0].id, batch[batch.length - 1].id);
+      return async (lead) => {
+        const enrichment = enrichments.get(lead.id);
         const drafts = enrichment ? await draftWithAi(client, lead, enrichment, { channels: o.channels, senderName: o.senderName }) : [];
         const now = new Date().toISOString();
         store.tx(() => {
           if (!enrichment) {
             setLeadStatus(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
             tally.failedLeads++;
-            c.inBatch?.(tally);
-            return;
+          } else {
+            const r = commitAiDrafts(store, lead.id, drafts, now);
+            tally.messages += r.messages;
+            tally.rejected += r.rejected;
+            tally.byModel += r.byModel;
+            tally.fellBack += r.fellBack;
+            if (r.messaged) tally.messaged++;
+            if (r.failure) tally.failedLeads++;
           }
-          const r = commitAiDrafts(store, lead.id, drafts, now);
-          tally.messages += r.messages;
-          tally.rejected += r.rejected;
-          tally.byModel += r.byModel;
-          tally.fellBack += r.fellBack;
-          if (r.messaged) tally.messaged++;
-          if (r.failure) tally.failedLeads++;
           c.inBatch?.(tally);
         });
-      } catch (err) {
-        if (err instanceof LlmDeferredError) tally.deferred++;
-        else fatal ??= err;
-      }
-    });
-    afterId = batch[batch.length - 1].id;
-    c.onBatch?.(tally);
-  }
-  if (fatal) throw fatal;
-  return tally;
+      };
+    },
+  });
 }
