@@ -10,6 +10,7 @@ import { runPipeline, resumePipeline, NothingToResumeError } from '../lib/pipeli
 import { requestStop, latestRun } from '../lib/store/runs';
 import { getMetrics } from '../lib/metrics/metrics';
 import { checkCopy } from '../lib/personalize/copyContract';
+import { suppress } from '../lib/store/suppressions';
 import { tempStorePath } from './support/tmp';
 
 test('200 synthetic leads go NEW → ENRICHED → MESSAGED → SENT (dry run) and the metrics add up', async (t) => {
@@ -114,11 +115,19 @@ test('an offline run, streaming each batch through every stage, leaves the store
   const staged = openStore(tempStorePath(t));
   t.after(() => (streamed.close(), staged.close()));
   const N = 300;
-  const r = await runPipeline(streamed, { leads: N, seed: 21, channels: ['email', 'linkedin'], batchSize: 64 });
-  assert.equal(r.progress.send.sent, N * 2);
-
   const gen = createLeadGenerator({ seed: 21 });
   const leads = Array.from({ length: N }, () => gen.next());
+  // One person and one company opted out beforehand: their leads end SUPPRESSED, in the middle of a batch.
+  const domain = leads[100].email.split('@')[1];
+  const suppressedLeads = leads.filter((l, i) => i === 7 || l.email.endsWith('@' + domain)).length;
+  for (const s of [streamed, staged]) {
+    suppress(s, 'email', leads[7].email, 'unsubscribed', '2026-11-01T00:00:00.000Z');
+    suppress(s, 'domain', domain, 'company asked', '2026-11-01T00:00:00.000Z');
+  }
+  const r = await runPipeline(streamed, { leads: N, seed: 21, channels: ['email', 'linkedin'], batchSize: 64 });
+  assert.equal(r.progress.send.sent, (N - suppressedLeads) * 2);
+  assert.equal(r.progress.send.skipped, suppressedLeads * 2);
+
   staged.tx(() => ingestLeads(staged, leads, new Date().toISOString()));
   enrichNewLeads(staged, { batchSize: 64 });
   personalizeEnriched(staged, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
@@ -137,5 +146,6 @@ test('an offline run, streaming each batch through every stage, leaves the store
   const a = snapshot(streamed);
   assert.equal(a.messages.length, N * 4);
   assert.equal(a.sends.length, N * 2);
+  assert.equal(a.leads.filter((l) => l.status === 'SUPPRESSED').length, suppressedLeads);
   assert.deepEqual(a, snapshot(staged));
 });

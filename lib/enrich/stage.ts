@@ -1,7 +1,8 @@
 /** The enrich stage: NEW → ENRICHED in batches, one transaction each; re-running continues where it stopped. */
 import type { Enrichment } from '../types';
 import type { Store } from '../store/store';
-import { stageLeadsInStatus, advanceLeadStatuses, type StageLead } from '../store/leads';
+import { stageLeadsInStatus, type StageLead } from '../store/leads';
+import { movesNow, type LeadMoves } from '../store/leadMoves';
 import { saveEnrichments } from '../store/enrichments';
 import { enrichByRules } from './rules';
 import { batchRoom, type StageControl } from '../pipeline/control';
@@ -30,12 +31,18 @@ export function enrichNewLeads(store: Store, c: StageControl<EnrichTally> = {}):
 }
 
 /**
- * Enrich a batch of NEW leads in hand by the rules and move them to ENRICHED, in the caller's transaction: a few
- * statements per batch rather than two per lead. Returns how many moved, and each lead's enrichment for the next stage.
+ * Enrich a batch of NEW leads in hand by the rules and move them to ENRICHED (through `moves`), in the caller's
+ * transaction: a few statements per batch rather than two per lead. Returns how many moved, and each lead's
+ * enrichment for the next stage.
  */
-export function enrichBatch(store: Store, batch: readonly StageLead[], now: string): { enriched: number; enrichments: Map<number, Enrichment> } {
+export function enrichBatch(
+  store: Store,
+  batch: readonly StageLead[],
+  now: string,
+  moves: LeadMoves = movesNow(store, now),
+): { enriched: number; enrichments: Map<number, Enrichment> } {
   const items = batch.map((lead) => ({ leadId: lead.id, enrichment: enrichByRules(lead) }));
   saveEnrichments(store, items, now);
-  const enriched = advanceLeadStatuses(store, batch.map((lead) => lead.id), 'NEW', 'ENRICHED', now);
+  const enriched = moves.advance(batch.map((lead) => lead.id), 'NEW', 'ENRICHED');
   return { enriched, enrichments: new Map(items.map((i) => [i.leadId, i.enrichment])) };
 }

@@ -9,7 +9,8 @@
  */
 import type { Channel, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
-import { advanceLeadStatus, advanceLeadStatuses, setLeadStatus, type StoredLead } from '../store/leads';
+import { advanceLeadStatuses, type StoredLead } from '../store/leads';
+import { movesNow, type LeadMoves } from '../store/leadMoves';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
 import { claim, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outgoing';
@@ -361,21 +362,21 @@ async function deliverLive(
 /** Settle the ledger row and move the lead to match. */
 function settleRow(store: Store, row: ClaimedSend, worker: string, s: Settlement, now: Date, sentLeads?: Set<number>): Settlement['state'] {
   const at = now.toISOString();
-  if (settle(store, row.id, worker, s, at)) moveLead(store, row.leadId, s, at, sentLeads);
+  if (settle(store, row.id, worker, s, at)) moveLead(store, movesNow(store, at), row.leadId, s, sentLeads);
   return s.state;
 }
 
 /** How a settled send moves its lead: SENT, SUPPRESSED, or FAILED when nothing of it was sent. */
-function moveLead(store: Store, leadId: number, s: Settlement, at: string, sentLeads?: Set<number>): void {
+function moveLead(store: Store, moves: LeadMoves, leadId: number, s: Settlement, sentLeads?: Set<number>): void {
   if (s.state === 'SENT') {
     // Batched callers collect the leads and move them together; a single live settle moves its lead now.
     if (sentLeads) sentLeads.add(leadId);
-    else advanceLeadStatus(store, leadId, 'MESSAGED', 'SENT', at);
+    else moves.advance([leadId], 'MESSAGED', 'SENT');
   } else if (s.state === 'SKIPPED' && s.error.includes('suppressed')) {
-    setLeadStatus(store, leadId, 'SUPPRESSED', at, s.error);
+    moves.set(leadId, 'SUPPRESSED', s.error);
   } else if (s.state === 'FAILED') {
     const anySent = store.stmt("SELECT 1 FROM sends WHERE lead_id = ? AND state = 'SENT' LIMIT 1").get(leadId);
-    if (!anySent) setLeadStatus(store, leadId, 'FAILED', at, s.error);
+    if (!anySent) moves.set(leadId, 'FAILED', s.error);
   }
 }
 
@@ -388,12 +389,13 @@ export interface DrySend {
 /**
  * The dry-run path for messages already in memory (the send stage's batches): the same gate, record and lead moves
  * as `sendQueued`, with the ledger's enqueue → claim → settle written as one row each (`recordDryRun`). A
- * (lead, channel, step) already in the dry-run ledger is left alone and not counted. Call inside `store.tx`.
+ * (lead, channel, step) already in the dry-run ledger is left alone and not counted. Leads move through `o.moves`
+ * (written now by default). Call inside `store.tx`.
  */
 export function recordDrySends(
   store: Store,
   sends: readonly DrySend[],
-  o: { sender?: Sender; compliance?: Compliance; now: Date },
+  o: { sender?: Sender; compliance?: Compliance; now: Date; moves?: LeadMoves },
 ): SendTally {
   const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   const sender = o.sender ?? DRY_RUN_SENDER;
@@ -404,12 +406,13 @@ export function recordDrySends(
     const settlement = recordDry(store, l, key, sender, o.now, checkSuppression, o.compliance);
     return { leadId: key.leadId, channel: key.channel, step: key.step, variant: l.message.variant, settlement };
   });
+  const moves = o.moves ?? movesNow(store, at);
   const sentLeads = new Set<number>();
   for (const r of recordDryRun(store, records, at)) {
     tally.claimed++;
     count(tally, r.settlement.state);
-    moveLead(store, r.leadId, r.settlement, at, sentLeads);
+    moveLead(store, moves, r.leadId, r.settlement, sentLeads);
   }
-  advanceLeadStatuses(store, [...sentLeads], 'MESSAGED', 'SENT', at);
+  moves.advance([...sentLeads], 'MESSAGED', 'SENT');
   return tally;
 }

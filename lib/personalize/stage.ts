@@ -5,7 +5,8 @@
  */
 import type { Channel, MessageDraft } from '../types';
 import type { Store } from '../store/store';
-import { stageLeadsInStatus, advanceLeadStatuses, setLeadStatus, type StageLead } from '../store/leads';
+import { stageLeadsInStatus, type StageLead } from '../store/leads';
+import { movesNow, type LeadMoves } from '../store/leadMoves';
 import { talkingPointFieldsFor } from '../store/enrichments';
 import { saveMessages, type MessageRow } from '../store/messages';
 import { TEMPLATE_SOURCE } from './templates';
@@ -55,8 +56,9 @@ export interface PersonalizedBatch<L extends StageLead> extends PersonalizeTally
 }
 
 /**
- * Write the messages of a batch of ENRICHED leads in hand and move each lead to MESSAGED — or to FAILED, with the
- * violations as its reason, when its variant broke the contract on every channel — in the caller's transaction.
+ * Write the messages of a batch of ENRICHED leads in hand and move each lead (through `moves`) to MESSAGED — or to
+ * FAILED, with the violations as its reason, when its variant broke the contract on every channel — in the caller's
+ * transaction.
  * Messages and status moves are written a batch at a time: a few statements instead of five per lead.
  */
 export function personalizeBatch<L extends StageLead>(
@@ -65,6 +67,7 @@ export function personalizeBatch<L extends StageLead>(
   enrichments: ReadonlyMap<number, TalkingPointsInput>,
   o: PersonalizeOptions,
   now: string,
+  moves: LeadMoves = movesNow(store, now),
 ): PersonalizedBatch<L> {
   const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [] };
   const messages: MessageRow[] = [];
@@ -72,7 +75,7 @@ export function personalizeBatch<L extends StageLead>(
   for (const lead of batch) {
     const enrichment = enrichments.get(lead.id);
     if (!enrichment) {
-      setLeadStatus(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
+      moves.set(lead.id, 'FAILED', 'enrichment missing for an ENRICHED lead');
       out.failedLeads++;
       continue;
     }
@@ -86,12 +89,12 @@ export function personalizeBatch<L extends StageLead>(
     if (judged.sendable.size > 0) {
       messaged.push(lead.id);
     } else {
-      setLeadStatus(store, lead.id, 'FAILED', now, 'copy contract: ' + judged.ownProblems.join(' | '));
+      moves.set(lead.id, 'FAILED', 'copy contract: ' + judged.ownProblems.join(' | '));
       out.failedLeads++;
     }
   }
   saveMessages(store, messages, now);
-  out.messaged = advanceLeadStatuses(store, messaged, 'ENRICHED', 'MESSAGED', now);
+  out.messaged = moves.advance(messaged, 'ENRICHED', 'MESSAGED');
   return out;
 }
 

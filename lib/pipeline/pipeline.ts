@@ -18,6 +18,7 @@ import type { Store } from '../store/store';
 import { startRun, saveProgress, stopRequested, finishRun, reapCrashedRuns, latestResumable, type RunStatus } from '../store/runs';
 import { ownerId } from '../store/owner';
 import { countLeadsByStatus } from '../store/leads';
+import { movesAtEnd } from '../store/leadMoves';
 import { reapDeadClaims } from '../outreach/ledger';
 import { createLeadGenerator } from '../leads/generate';
 import { ingestLeads } from '../leads/ingest';
@@ -156,19 +157,23 @@ async function execute(
   /**
    * One generated batch through enrich, personalize and the dry-run send, in its insert's transaction: each stage
    * does exactly what its own batch loop does (the same functions, the same status moves), on leads in hand instead
-   * of leads read back by status. The batch lands whole, NEW → SENT, or not at all.
+   * of leads read back by status. Nobody outside the transaction sees a lead between two stages, so the moves are
+   * kept in hand and each lead's row is rewritten once, to where it ended (`movesAtEnd`). The batch lands whole,
+   * NEW → SENT, or not at all.
    */
   const streamBatch = (batch: (LeadInput & { id: number; variant: Variant })[], now: Date, lap: (stage: Stage) => void) => {
     const iso = now.toISOString();
-    const e = enrichBatch(store, batch, iso);
+    const moves = movesAtEnd(store, iso, batch.map((lead) => lead.id));
+    const e = enrichBatch(store, batch, iso, moves);
     progress.enrich.done += e.enriched;
     lap('enrich');
-    const p = personalizeBatch(store, batch, e.enrichments, { channels: options.channels }, iso);
+    const p = personalizeBatch(store, batch, e.enrichments, { channels: options.channels }, iso, moves);
     progress.personalize.done += p.messaged + p.failedLeads;
     progress.personalize.messages += p.messages;
     progress.personalize.failed += p.failedLeads;
     lap('personalize');
-    const s = recordDrySends(store, p.sendable, { now });
+    const s = recordDrySends(store, p.sendable, { now, moves });
+    moves.write();
     progress.send.done += p.messaged;
     progress.send.queued += s.claimed;
     progress.send.sent += s.sent;

@@ -1,0 +1,70 @@
+/**
+ * Where a batch stage puts its leads' status moves. A stage on its own writes each move as it makes it (`movesNow`).
+ * A streamed batch carries fresh leads through every stage inside the one transaction that inserted them
+ * (`movesAtEnd`): nobody outside that transaction can see a lead between two stages, so each lead's row is rewritten
+ * once, NEW → where it ended, instead of once per stage. Each rewrite grows a packed row (NEW → ENRICHED) and moves
+ * its status-index entry; at 100k leads the three moves per lead cost more than all the stages' copy work.
+ */
+import type { LeadStatus } from '../types';
+import type { Store } from './store';
+import { advanceLeadStatuses, setLeadStatus } from './leads';
+
+export interface LeadMoves {
+  /** Move the leads still in `from` to `to`; returns how many moved. */
+  advance(ids: readonly number[], from: LeadStatus, to: LeadStatus): number;
+  /** Put one lead in `status`, with the reason. */
+  set(id: number, status: LeadStatus, reason: string): void;
+}
+
+/** Each move written as it is made, stamped `now`. */
+export function movesNow(store: Store, now: string): LeadMoves {
+  return {
+    advance: (ids, from, to) => advanceLeadStatuses(store, ids, from, to, now),
+    set: (id, status, reason) => setLeadStatus(store, id, status, now, reason),
+  };
+}
+
+/**
+ * The moves of `ids`, leads inserted NEW in the caller's transaction, kept in hand: `advance` and `set` answer as the
+ * store would (a lead moves only from the status it is in now), and `write` — before the transaction commits — puts
+ * each lead in the status and reason it ended with, stamped `now`. The store ends exactly as with `movesNow`.
+ */
+export function movesAtEnd(store: Store, now: string, ids: readonly number[]): LeadMoves & { write(): void } {
+  const where = new Map<number, { status: LeadStatus; reason: string | null }>();
+  for (const id of ids) where.set(id, { status: 'NEW', reason: null });
+  const of = (id: number) => {
+    const at = where.get(id);
+    if (!at) throw new Error(`lead ${id} is not one of this batch's leads`);
+    return at;
+  };
+  return {
+    advance(moving, from, to) {
+      let moved = 0;
+      for (const id of moving) {
+        const at = of(id);
+        if (at.status !== from) continue;
+        at.status = to;
+        at.reason = null;
+        moved++;
+      }
+      return moved;
+    },
+    set(id, status, reason) {
+      const at = of(id);
+      at.status = status;
+      at.reason = reason;
+    },
+    write() {
+      const plain = new Map<LeadStatus, number[]>();
+      for (const [id, at] of where) {
+        if (at.reason !== null) setLeadStatus(store, id, at.status, now, at.reason);
+        else if (at.status !== 'NEW') {
+          const group = plain.get(at.status);
+          if (group) group.push(id);
+          else plain.set(at.status, [id]);
+        }
+      }
+      for (const [status, group] of plain) advanceLeadStatuses(store, group, 'NEW', status, now);
+    },
+  };
+}
