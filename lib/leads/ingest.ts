@@ -5,7 +5,7 @@
  */
 import type { LeadInput, Variant } from '../types';
 import type { Store } from '../store/store';
-import { insertLead } from '../store/leads';
+import { insertLead, leadRow } from '../store/leads';
 import { emailHash, hasSuppressions } from '../store/suppressions';
 import { assignVariant } from '../personalize/variant';
 import { companyDomainOf } from '../enrich/companyDomain';
@@ -28,7 +28,7 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string): Inge
       continue;
     }
     const variant = assignVariant(lead.email);
-    const id = insertLead(store, { ...lead, variant, companyDomain: companyDomainOf(lead.website, lead.email) }, now);
+    const id = insertLead(store, leadRow(lead, variant, companyDomainOf(lead.website, lead.email)), now);
     if (id === null) result.skipped.push({ index, email: lead.email, reason: 'duplicate: this email is already in the store' });
     else result.inserted.push({ index, id, variant });
   }

@@ -17,7 +17,7 @@ import type { Channel, Industry, LeadInput, Variant } from '../types';
 import type { Store } from '../store/store';
 import { startRun, saveProgress, stopRequested, finishRun, reapCrashedRuns, latestResumable, type RunStatus } from '../store/runs';
 import { ownerId } from '../store/owner';
-import { countLeadsByStatus } from '../store/leads';
+import { countLeadsByStatus, type StageLead } from '../store/leads';
 import { movesAtEnd } from '../store/leadMoves';
 import { reapDeadClaims } from '../outreach/ledger';
 import { createLeadGenerator } from '../leads/generate';
@@ -25,7 +25,7 @@ import { ingestLeads } from '../leads/ingest';
 import { enrichNewLeads, enrichBatch } from '../enrich/stage';
 import { personalizeEnriched, personalizeBatch } from '../personalize/stage';
 import { sendMessaged } from '../outreach/stage';
-import { recordDrySends } from '../outreach/send';
+import { recordDrySends, type SendLead } from '../outreach/send';
 import { DEFAULT_BATCH_SIZE } from './control';
 import { createGroqClient, type GroqClient } from '../llm/client';
 import { resolveGroqSettings, type GroqRunSettings } from '../llm/settings';
@@ -89,6 +89,26 @@ export interface RunHooks {
   signal?: AbortSignal;
   /** The Groq client for AI mode; when absent, one is made from `options.llm` and GROQ_API_KEY. */
   llm?: GroqClient;
+}
+
+/** What the stages of a streamed batch read of a lead: enrich and personalize a `StageLead`, the send a `SendLead`. */
+type StreamedLead = StageLead & SendLead;
+
+/** Built field by field: spreading the generated lead into a new object cost ~4 µs per lead. */
+function streamedLead(lead: LeadInput, id: number, variant: Variant): StreamedLead {
+  return {
+    id,
+    variant,
+    email: lead.email,
+    firstName: lead.firstName,
+    lastName: lead.lastName,
+    title: lead.title,
+    company: lead.company,
+    industry: lead.industry,
+    website: lead.website,
+    linkedinUrl: lead.linkedinUrl,
+    synthetic: lead.synthetic,
+  };
 }
 
 export class NothingToResumeError extends Error {
@@ -161,7 +181,7 @@ async function execute(
    * kept in hand and each lead's row is rewritten once, to where it ended (`movesAtEnd`). The batch lands whole,
    * NEW → SENT, or not at all.
    */
-  const streamBatch = (batch: (LeadInput & { id: number; variant: Variant })[], now: Date, lap: (stage: Stage) => void) => {
+  const streamBatch = (batch: StreamedLead[], now: Date, lap: (stage: Stage) => void) => {
     const iso = now.toISOString();
     const moves = movesAtEnd(store, iso, batch.map((lead) => lead.id));
     const e = enrichBatch(store, batch, iso, moves);
@@ -213,7 +233,7 @@ async function execute(
           gen.inserted += r.inserted.length;
           gen.duplicates += r.skipped.length;
           lap('generate');
-          if (streamed) streamBatch(r.inserted.map(({ index, id, variant }) => ({ ...leads[index], id, variant })), now, lap);
+          if (streamed) streamBatch(r.inserted.map(({ index, id, variant }) => streamedLead(leads[index], id, variant)), now, lap);
           ahead();
           record();
         });
