@@ -4,7 +4,7 @@
  * prepared INSERT per row per table (1 lead, 1 enrichment, 4 messages, 2 sends per lead), in large transactions.
  *
  * Each measurement runs in its own child process on a fresh store file, so peak RSS is that measurement's alone; up
- * to 100k leads, raw and pipeline alternate three times and the median run of each is reported.
+ * to 100k leads, raw and pipeline alternate five times and the median run of each is reported.
  * Usage: npm run bench [-- 1000 10000 100000 1000000]
  */
 import { spawnSync } from 'node:child_process';
@@ -120,8 +120,8 @@ function main(): void {
   console.log(`node ${process.version}, ${process.arch}; sizes ${ns.join(', ')}`);
   for (const n of ns) {
     // This machine is shared, and its speed drifts by ±20 % over minutes: up to 100k, raw and pipeline take turns
-    // three times and each reports its median run, so both sides of the ratio see the same conditions.
-    const reps = n <= 100_000 ? 3 : 1;
+    // five times and each reports its median run, so both sides of the ratio see the same conditions.
+    const reps = n <= 100_000 ? 5 : 1;
     const runs = { raw: [] as Measurement[], pipeline: [] as Measurement[] };
     for (let r = 0; r < reps; r++) {
       runs.raw.push(measure('raw', n));

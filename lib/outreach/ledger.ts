@@ -161,7 +161,7 @@ const RECORD_ROWS: MultiRowInsert = {
  * The UNIQUE key still rules — a (lead, channel, step) already in the dry-run ledger, in any state, is left as it is.
  * Returns the records that were written.
  */
-export function recordDryRun(store: Store, records: readonly DryRunRecord[], now: string): DryRunRecord[] {
+export function recordDryRun(store: Store, records: readonly DryRunRecord[], now: string): readonly DryRunRecord[] {
   if (records.length === 0) return [];
   // One range read finds the rows already there (none, for leads that reached the stage just now).
   const key = (leadId: unknown, channel: unknown, step: unknown) => `${leadId}|${channel}|${step}`;
@@ -174,7 +174,8 @@ export function recordDryRun(store: Store, records: readonly DryRunRecord[], now
   const there = new Set(
     store.stmt('SELECT lead_id, channel, step FROM sends WHERE lead_id BETWEEN ? AND ? AND dry_run = 1').all(first, last).map((r) => key(r.lead_id, r.channel, r.step)),
   );
-  const fresh = records.filter((r) => !there.has(key(r.leadId, r.channel, r.step)));
+  // (Nothing to filter out when none is there: no key string per record then.)
+  const fresh = there.size === 0 ? records : records.filter((r) => !there.has(key(r.leadId, r.channel, r.step)));
   const params: SqlValue[] = [];
   for (const r of fresh) {
     const s = r.settlement;
