@@ -33,10 +33,10 @@ import { enrichNewLeadsWithAi, type AiEnrichTally } from '../enrich/aiStage';
 import { personalizeEnrichedWithAi, type AiPersonalizeTally } from '../personalize/aiStage';
 
 export const STAGES = ['generate', 'enrich', 'personalize', 'send'] as const;
+export type Stage = (typeof STAGES)[number];
 
 /** WAL pages between automatic checkpoints while a run generates (SQLite's default is 1,000 pages of 4 KB). */
 const BULK_CHECKPOINT_PAGES = 8_000;
-export type Stage = (typeof STAGES)[number];
 
 export interface PipelineOptions {
   /** How many synthetic leads to generate first (0: work on what the store holds). */
