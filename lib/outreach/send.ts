@@ -9,7 +9,7 @@
  */
 import type { Channel, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
-import { advanceLeadStatuses, type StoredLead } from '../store/leads';
+import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../store/leadMoves';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
 import { claim, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
@@ -161,13 +161,15 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     if (dryRun) {
       store.tx(() => {
         // Leads move to SENT once per batch, in one statement (the settle itself stays per row).
+        const at = now.toISOString();
+        const moves = movesNow(store, at);
         const sentLeads = new Set<number>();
         for (const row of batch) {
           const l = load(loaded, row);
           const outcome = 'state' in l ? l : recordDry(store, l, row, sender, now, checkSuppression, o.compliance);
-          count(tally, settleRow(store, row, worker, outcome, now, sentLeads));
+          count(tally, settleRow(store, row, worker, outcome, at, moves, sentLeads));
         }
-        advanceLeadStatuses(store, [...sentLeads], 'MESSAGED', 'SENT', now.toISOString());
+        moves.advance([...sentLeads], 'MESSAGED', 'SENT');
       });
     } else {
       // Several messages in flight (one per SMTP session); each is settled the moment its answer comes back.
@@ -179,7 +181,8 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
             maxRetries: o.maxRetries ?? 2,
             retryBaseMs: o.retryBaseMs ?? 60_000,
           }, o.verificationPolicy);
-          store.tx(() => count(tally, settleRow(store, row, worker, outcome, clock())));
+          const at = clock().toISOString();
+          store.tx(() => count(tally, settleRow(store, row, worker, outcome, at, movesNow(store, at))));
         }
       };
       await Promise.all(Array.from({ length: Math.min(batch.length, Math.max(1, o.concurrency ?? 3)) }, lane));
@@ -359,10 +362,17 @@ async function deliverLive(
   }
 }
 
-/** Settle the ledger row and move the lead to match. */
-function settleRow(store: Store, row: ClaimedSend, worker: string, s: Settlement, now: Date, sentLeads?: Set<number>): Settlement['state'] {
-  const at = now.toISOString();
-  if (settle(store, row.id, worker, s, at)) moveLead(store, movesNow(store, at), row.leadId, s, sentLeads);
+/** Settle the ledger row, stamped `at`, and move the lead to match through `moves`. */
+function settleRow(
+  store: Store,
+  row: ClaimedSend,
+  worker: string,
+  s: Settlement,
+  at: string,
+  moves: LeadMoves,
+  sentLeads?: Set<number>,
+): Settlement['state'] {
+  if (settle(store, row.id, worker, s, at)) moveLead(store, moves, row.leadId, s, sentLeads);
   return s.state;
 }
 
