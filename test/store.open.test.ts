@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openStore, StoreError } from '../lib/store/store';
@@ -105,4 +105,10 @@ test('with no SQLite driver available the error says how to fix the install', { 
   assert.match(r.stderr, /no SQLite driver loads/);
   assert.match(r.stderr, /npm rebuild better-sqlite3/);
   assert.match(r.stderr, /Node\.js >= 22\.13/);
+});
+
+test('a reader opening a path with no store gets a clear error and nothing is created', (t) => {
+  const path = join(tempDir(t), 'typo', 'leadflow.db');
+  assert.throws(() => openStore(path, { create: false }), (err: Error) => err instanceof StoreError && /there is no leadflow store at/.test(err.message));
+  assert.equal(existsSync(join(path, '..')), false, 'no folder was made');
 });

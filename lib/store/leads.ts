@@ -195,12 +195,25 @@ export function listLeads(store: Store, q: LeadQuery = {}): { total: number; lea
   return { total, leads };
 }
 
-/** Stream every lead (optionally of one status) without holding them in memory. */
+/** Rows per page of `iterateLeads`. */
+const LEAD_PAGE = 1_000;
+
+/**
+ * Stream every lead (optionally of one status) without holding them in memory. Pages by id rather than keeping one
+ * statement open: an open SQLite iterator blocks every other statement on its connection, and the caller (an
+ * export to a slow client) awaits between rows while the same connection serves everything else. A lead added
+ * during the walk is included when its id is past the page being read.
+ */
 export function* iterateLeads(store: Store, status?: LeadStatus): Generator<StoredLead> {
-  const rows = status
-    ? store.stmt(`SELECT ${COLUMNS} FROM leads WHERE status = ? ORDER BY id`).iterate(status)
-    : store.stmt(`SELECT ${COLUMNS} FROM leads ORDER BY id`).iterate();
-  for (const r of rows) yield leadFromRow(r);
+  let after = 0;
+  for (;;) {
+    const rows = status
+      ? store.stmt(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`).all(status, after, LEAD_PAGE)
+      : store.stmt(`SELECT ${COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).all(after, LEAD_PAGE);
+    for (const r of rows) yield leadFromRow(r);
+    if (rows.length < LEAD_PAGE) return;
+    after = Number(rows[rows.length - 1].id);
+  }
 }
 
 export function countLeadsByStatus(store: Store): Record<string, number> {

@@ -4,8 +4,13 @@
  * Promises: WAL journal, a busy timeout so several processes can share the file, foreign keys on, the schema
  * brought up to date by `PRAGMA user_version` inside one transaction, and a clear error (never a half-migrated file)
  * when the path is not a SQLite database or was written by a newer leadflow.
+ *
+ * The file is only ever read or written through SQLite. Closing any descriptor of a file drops every POSIX lock this
+ * process holds on it (sqlite.org/howtocorrupt.html §2.2), so a plain open/close beside a live connection lets
+ * another process delete the WAL under it and lose committed writes. Several connections in one process are safe:
+ * SQLite's own unix VFS shares their locks.
  */
-import { mkdirSync, openSync, readSync, closeSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveDriver, type DriverName, type SqlDatabase, type SqlStatement, type SqlValue } from './driver';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
@@ -32,14 +37,14 @@ export class StoreError extends Error {
 export interface OpenStoreOptions {
   /** How long to wait for another process's write lock before SQLITE_BUSY (ms). */
   busyTimeoutMs?: number;
+  /** false for readers: a missing file is an error, and no folder or file is created. Default true. */
+  create?: boolean;
 }
-
-const SQLITE_HEADER = 'SQLite format 3\0';
 
 export function openStore(path: string = defaultStorePath(), options: OpenStoreOptions = {}): Store {
   const file = path === ':memory:' ? path : resolve(path);
   if (file !== ':memory:') {
-    assertSqliteFileOrAbsent(file);
+    assertFileOrAbsent(file, options.create ?? true);
     mkdirSync(dirname(file), { recursive: true });
   }
   const { name, open } = resolveDriver();
@@ -51,6 +56,7 @@ export function openStore(path: string = defaultStorePath(), options: OpenStoreO
   }
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000))}`);
+    assertSqliteHeader(db, file);
     if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
     db.exec('PRAGMA foreign_keys = ON');
@@ -62,21 +68,28 @@ export function openStore(path: string = defaultStorePath(), options: OpenStoreO
   return makeStore(db, file, name);
 }
 
-/** Read the first 16 bytes ourselves: SQLite would only say "file is not a database" at the first query. */
-function assertSqliteFileOrAbsent(file: string): void {
-  if (!existsSync(file)) return;
-  const stat = statSync(file);
-  if (stat.isDirectory()) throw new StoreError(`${file} is a directory, not a store file: pass a file path`);
-  if (stat.size === 0) return;
-  const fd = openSync(file, 'r');
+/** Only stat the path (no descriptor is opened: see the header comment). */
+function assertFileOrAbsent(file: string, create: boolean): void {
+  if (!existsSync(file)) {
+    if (create) return;
+    throw new StoreError(`there is no leadflow store at ${file} (nothing was created): check the path, or create one by importing or running`);
+  }
+  if (statSync(file).isDirectory()) throw new StoreError(`${file} is a directory, not a store file: pass a file path`);
+}
+
+/**
+ * SQLite reads the header at the first statement that needs the schema; a file that is not a database fails there
+ * with SQLITE_NOTADB, before anything is written (journal_mode = WAL comes after this).
+ */
+function assertSqliteHeader(db: SqlDatabase, file: string): void {
   try {
-    const header = Buffer.alloc(16);
-    readSync(fd, header, 0, 16, 0);
-    if (header.toString('latin1') !== SQLITE_HEADER) {
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    const e = err as { code?: string; errcode?: number; message?: string };
+    if (e.code === 'SQLITE_NOTADB' || e.errcode === 26 || /file is not a database/i.test(e.message ?? '')) {
       throw new StoreError(`${file} is not a SQLite database; leadflow left it untouched. Pass another --db path.`);
     }
-  } finally {
-    closeSync(fd);
+    throw err;
   }
 }
 

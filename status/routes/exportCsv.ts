@@ -1,14 +1,14 @@
 /**
- * `GET /api/export.csv?status=`: every lead (or those in one status) as CSV, streamed row by row on a short-lived
- * connection of its own — an open SQLite iterator blocks other statements on its connection, and the page's other
- * requests must keep working while a large export downloads. A client that goes away ends the export.
+ * `GET /api/export.csv?status=`: every lead (or those in one status) as CSV, streamed page by page on the page's one
+ * connection (`iterateLeads` holds no statement open between pages, so the page's other requests keep working while
+ * a large export downloads; a second connection per export is what once let the WAL be deleted under the server).
+ * A client that goes away ends the export.
  */
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { Router } from 'express';
 import type { Logger } from '../../lib/log/logger';
 import type { Store } from '../../lib/store/store';
-import { openStore } from '../../lib/store/store';
 import { exportLeads } from '../../lib/leads/exportLeads';
 import { exportQuery, parseOr400 } from '../queries';
 
@@ -16,7 +16,6 @@ export function exportCsv(store: Store, log: Logger): Router {
   const r = Router();
   r.get('/export.csv', async (req, res) => {
     const q = parseOr400(exportQuery, req.query, 'query');
-    const source = openStore(store.path);
     const name = `leads${q.status ? '-' + q.status.toLowerCase() : ''}.csv`;
     res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
 
@@ -32,7 +31,7 @@ export function exportCsv(store: Store, log: Logger): Router {
     };
     res.once('close', gone);
     try {
-      const n = await exportLeads(source, sink, { status: q.status, format: 'csv' });
+      const n = await exportLeads(store, sink, { status: q.status, format: 'csv' });
       // The sink may still hold rows waiting for the socket: let them all through before ending the response.
       sink.end();
       await once(sink, 'finish');
@@ -43,7 +42,6 @@ export function exportCsv(store: Store, log: Logger): Router {
       res.destroy();
     } finally {
       res.off('close', gone);
-      source.close();
     }
   });
   return r;
