@@ -7,8 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option, CommanderError } from 'commander';
-import { openStore, type Store } from '../lib/store/store';
-import { defaultStorePath } from '../lib/store/location';
+import type { Store } from '../lib/store/store';
 import { requestStop } from '../lib/store/runs';
 import { getLead, getLeadByEmail, listLeads } from '../lib/store/leads';
 import { getMetrics } from '../lib/metrics/metrics';
@@ -29,6 +28,7 @@ import { sendReady } from '../lib/outreach/sendNow';
 import { liveConfigFromEnv } from '../lib/outreach/liveConfig';
 import { registerVerifyCommand } from './cli/verifyCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
+import { openExistingStore, openOrCreateStore } from './cli/commandStore';
 
 const program = new Command('leadflow')
   .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
@@ -53,8 +53,14 @@ program.command('mcp', 'serve the pipeline as MCP tools for AI agents (stdio, or
   executableFile: join('..', 'mcp', 'main'),
 });
 
+/** For `run` and `import`, which bring leads in: creates the store when there is none (see cli/commandStore.ts). */
 function store(): Store {
-  return openStore(program.opts().db ?? defaultStorePath());
+  return openOrCreateStore(program);
+}
+
+/** For every command that works on what a store already holds: no store at the path is an error. */
+function existingStore(): Store {
+  return openExistingStore(program);
 }
 
 function printJson(value: unknown): void {
@@ -135,7 +141,7 @@ program
   .description('show the funnel, the ledger and what needs attention')
   .option('--json', 'print the metrics as JSON')
   .action((o: { json?: boolean }) => {
-    const s = store();
+    const s = existingStore();
     const m = getMetrics(s);
     if (o.json) printJson(m);
     else process.stdout.write(formatFunnel(m, s.path) + '\n');
@@ -151,7 +157,7 @@ program
   .option('--offset <n>', 'skip this many', wholeNumber(0), 0)
   .option('--json', 'print JSON')
   .action((o: { status?: LeadStatus; search?: string; limit: number; offset: number; json?: boolean }) => {
-    const s = store();
+    const s = existingStore();
     const page = listLeads(s, { status: o.status, search: o.search, limit: o.limit, offset: o.offset });
     if (o.json) printJson(page);
     else {
@@ -170,7 +176,7 @@ program
   .addOption(new Option('--format <f>', 'csv or json (JSON Lines)').argParser(oneOf(['csv', 'json'] as const)).default('csv'))
   .option('--out <file>', 'write to this file instead of standard output')
   .action(async (o: { status?: LeadStatus; format: 'csv' | 'json'; out?: string }) => {
-    const s = store();
+    const s = existingStore();
     const sink = o.out ? createWriteStream(o.out) : process.stdout;
     const n = await exportLeads(s, sink, { status: o.status, format: o.format });
     if (o.out) {
@@ -199,7 +205,7 @@ program
   .command('stop')
   .description('ask running pipelines (in any process) to stop after their current batch')
   .action(() => {
-    const s = store();
+    const s = existingStore();
     const n = requestStop(s);
     process.stdout.write(n ? `asked ${n} running pipeline(s) to stop\n` : 'no pipeline is running\n');
     s.close();
@@ -210,7 +216,7 @@ program
   .description("print a lead's email exactly as it goes on the wire (by id or email)")
   .option('--out <file>', 'write it to an .eml file instead')
   .action(async (ref: string, o: { out?: string }) => {
-    const s = store();
+    const s = existingStore();
     const lead = /^\d+$/.test(ref) ? getLead(s, Number(ref)) : getLeadByEmail(s, ref);
     if (!lead) throw new Error(`no lead "${ref}" in ${s.path}: pass a lead id or email (see \`leadflow leads\`)`);
     const p = await previewEmail(s, lead.id);

@@ -3,8 +3,7 @@
  * only as a one-way hash on the suppression list, so it is never re-imported or mailed.
  */
 import type { Command } from 'commander';
-import { openStore } from '../../lib/store/store';
-import { defaultStorePath } from '../../lib/store/location';
+import { openOrCreateStore } from './commandStore';
 import { eraseEmail } from '../../lib/leads/erase';
 import { createLogger } from '../../lib/log/logger';
 import pino from 'pino';
@@ -16,7 +15,8 @@ export function registerEraseCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action((email: string, o: { json?: boolean }) => {
       const log = createLogger({ name: 'cli', defaultLevel: 'warn', destination: pino.destination({ fd: 2, sync: true }) });
-      const store = openStore(program.opts().db ?? defaultStorePath());
+      // Creates a store when there is none: the suppression must hold before the person is ever imported.
+      const store = openOrCreateStore(program);
       try {
         const r = eraseEmail(store, email);
         // The log keeps the lead id, never the address: the address is what was asked to be forgotten.

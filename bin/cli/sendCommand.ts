@@ -5,8 +5,7 @@
  * `leadflow sends …` looks after the ledger: list rows, retry UNKNOWN ones a person has checked, resume after a pause.
  */
 import { Option, type Command } from 'commander';
-import { openStore } from '../../lib/store/store';
-import { defaultStorePath } from '../../lib/store/location';
+import { openExistingStore } from './commandStore';
 import type { SendTally } from '../../lib/outreach/send';
 import { sendReady, type SendReadyResult } from '../../lib/outreach/sendNow';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../lib/leads/verify';
@@ -37,7 +36,8 @@ function describe(t: SendTally, live: boolean): string {
 }
 
 export function registerSendCommands(program: Command): void {
-  const storeOf = () => openStore(program.opts().db ?? defaultStorePath());
+  // Sending and looking after the ledger work on leads already in a store: none at the path is an error.
+  const storeOf = () => openExistingStore(program);
 
   program
     .command('send')

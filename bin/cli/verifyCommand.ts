@@ -5,8 +5,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { openStore } from '../../lib/store/store';
-import { defaultStorePath } from '../../lib/store/location';
+import { openExistingStore } from './commandStore';
 import { verifyLeads } from '../../lib/leads/verifyLeads';
 import { wholeNumber } from './args';
 
@@ -28,7 +27,7 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (o: { limit: number; recheck?: boolean; dnsServer?: string; json?: boolean }) => {
       const resolver = new Resolver({ timeout: 5_000, tries: 2 });
       if (o.dnsServer) resolver.setServers([o.dnsServer]);
-      const store = openStore(program.opts().db ?? defaultStorePath());
+      const store = openExistingStore(program);
       try {
         const t = await verifyLeads(store, { limit: o.limit, recheck: o.recheck, resolver });
         if (o.json) process.stdout.write(JSON.stringify({ checked: t.checked, byVerdict: t.byVerdict, domainsLookedUp: t.domainsLookedUp }, null, 2) + '\n');

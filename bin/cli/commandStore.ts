@@ -1,0 +1,25 @@
+/**
+ * The store a command works on: --db, else $LEADFLOW_DB (or $DATABASE_PATH), else ~/.leadflow/leadflow.db.
+ *
+ * Only a command that brings something into a store from outside it — `run` (generated leads), `import` (a file),
+ * `erase` (a suppression that must hold before the person is ever imported) — may create one. Every other command
+ * works on what a store already holds, so a path with no store is an error: a typo in --db must not leave folders
+ * and an empty store behind and then answer "0 leads".
+ */
+import type { Command } from 'commander';
+import { openStore, type Store } from '../../lib/store/store';
+import { defaultStorePath } from '../../lib/store/location';
+
+function storePath(program: Command): string {
+  return (program.opts().db as string | undefined) ?? defaultStorePath();
+}
+
+/** For commands that put something new in the store: creates the file (and its folder) when there is none. */
+export function openOrCreateStore(program: Command): Store {
+  return openStore(storePath(program));
+}
+
+/** For commands that work on what is there: no store at the path is a StoreError, and nothing is created. */
+export function openExistingStore(program: Command): Store {
+  return openStore(storePath(program), { create: false });
+}
