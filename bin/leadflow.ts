@@ -30,6 +30,18 @@ import { registerVerifyCommand } from './cli/verifyCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
 import { openExistingStore, openOrCreateStore } from './cli/commandStore';
 
+/**
+ * A reader that goes away (`leadflow export | head -1`) is not a failure: the rest of the output has nowhere to go,
+ * so the command stops there and exits 0, quietly. (`cat` or `git` would die of SIGPIPE; Node ignores that signal and
+ * reports EPIPE as an error event, which unhandled is a stack trace.) Any other output error is still thrown.
+ */
+for (const out of [process.stdout, process.stderr]) {
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 const program = new Command('leadflow')
   .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
   .option('--db <path>', 'the store file (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
