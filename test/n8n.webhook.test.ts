@@ -46,8 +46,8 @@ test('n8n 1.x one-click unsubscribe webhook', { skip: secondPass && 'ran in the 
   const endpoint = `${server.url}/webhook/leadflow-unsubscribe`;
 
   await t.test('a forged link gets the workflow’s 400 answer naming why, and suppresses nobody', async () => {
-    // Lead 1's id with lead 2's signature: well-formed, but not signed for this lead.
-    const forged = `${leadId}.${unsubscribeToken(bystanderId, SECRET).split('.')[1]}`;
+    // Lead 2's signed address and signature under lead 1's id: well-formed, but not signed for this lead.
+    const forged = unsubscribeToken({ id: bystanderId, email: 'sam@contoso-shipping.example' }, SECRET).replace(/^\d+/, String(leadId));
     const res = await fetch(`${endpoint}?token=${encodeURIComponent(forged)}`, { method: 'POST' });
     const body = await res.text();
     assert.equal(res.status, 400, `${body}\n${server.log().slice(-2000)}`);
@@ -65,7 +65,7 @@ test('n8n 1.x one-click unsubscribe webhook', { skip: secondPass && 'ran in the 
     const res = await fetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: unsubscribeToken(leadId, SECRET) }),
+      body: JSON.stringify({ token: unsubscribeToken({ id: leadId, email: 'jane@northwind-traders.example' }, SECRET) }),
     });
     const body = await res.text();
     assert.equal(res.status, 200, `${body}\n${server.log().slice(-2000)}`);

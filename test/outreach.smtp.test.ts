@@ -13,6 +13,7 @@ import { tempStorePath } from './support/tmp';
 import { startDnsServer, resolverFor } from './support/dnsServer';
 import { verifyLeads } from '../lib/leads/verifyLeads';
 import { recordEvent } from '../lib/outreach/events';
+import { emailHash } from '../lib/store/suppressions';
 import { DEFAULT_LIMITS, resumeMailbox } from '../lib/outreach/limits';
 
 const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
@@ -62,7 +63,7 @@ test('every live email carries one-click unsubscribe headers, a signed link and 
   const [id] = queueLiveLeads(store, 1);
   await sendQueued(store, live(transport));
   const raw = smtp.received[0].raw.toString('utf8').replace(/\r\n[ \t]+/g, ' ');
-  const token = unsubscribeToken(id, COMPLIANCE.secret);
+  const token = unsubscribeToken({ id, email: `p0@${LIVE_TEST_DOMAIN}` }, COMPLIANCE.secret);
   assert.match(raw, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r$/m);
   assert.ok(raw.includes(`List-Unsubscribe: <${COMPLIANCE.unsubscribeBaseUrl}?token=${encodeURIComponent(token)}>`), raw);
   assert.ok(raw.replace(/=\r\n/g, '').includes('Teststra'), 'postal address in the footer');
@@ -159,8 +160,8 @@ test('transient faults are retried at most maxRetries times, then FAILED', async
 test('an unsubscribe token cannot be forged, and unsubscribing cancels what was queued', async (t) => {
   const { store, smtp, transport } = await setup(t);
   const [a, b] = queueLiveLeads(store, 2);
-  const token = unsubscribeToken(a, COMPLIANCE.secret);
-  assert.deepEqual(verifyUnsubscribeToken(token, COMPLIANCE.secret), { leadId: a });
+  const token = unsubscribeToken({ id: a, email: `p0@${LIVE_TEST_DOMAIN}` }, COMPLIANCE.secret);
+  assert.deepEqual(verifyUnsubscribeToken(token, COMPLIANCE.secret), { leadId: a, addressHash: emailHash(`p0@${LIVE_TEST_DOMAIN}`) });
   assert.equal(verifyUnsubscribeToken(token.replace(/^\d+/, String(b)), COMPLIANCE.secret), null, 'another lead id with the same signature');
   assert.equal(verifyUnsubscribeToken(token, 'another-secret-0123456789'), null);
   const r = unsubscribeByToken(store, token, COMPLIANCE.secret);

@@ -34,7 +34,7 @@ test('every HTTP request writes one JSON line carrying the request id sent back 
 test('no token ever appears in the log: bearer tokens, wrong tokens, unsubscribe tokens', async (t) => {
   const h = await startTestStatusServer(t, { seed });
   const lead = listLeads(h.store, { limit: 1 }).leads[0];
-  const unsub = unsubscribeToken(lead.id, TEST_SECRET);
+  const unsub = unsubscribeToken(lead, TEST_SECRET);
   const wrong = 'wrong-token-that-must-not-be-logged';
   await (await h.authed('/api/pipeline/stop', { method: 'POST' })).arrayBuffer();
   await (await fetch(h.url + '/api/pipeline/stop', { method: 'POST', headers: { Authorization: `Bearer ${wrong}` } })).arrayBuffer();

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openStore, StoreError } from '../lib/store/store';
-import { SCHEMA_VERSION } from '../lib/store/schema';
+import { MIGRATIONS, SCHEMA_VERSION } from '../lib/store/schema';
+import { resolveDriver } from '../lib/store/driver';
 import { defaultStorePath } from '../lib/store/location';
 import { insertLead, getLeadByEmail } from '../lib/store/leads';
 import { tempDir, tempStorePath } from './support/tmp';
@@ -111,4 +112,30 @@ test('a reader opening a path with no store gets a clear error and nothing is cr
   const path = join(tempDir(t), 'typo', 'leadflow.db');
   assert.throws(() => openStore(path, { create: false }), (err: Error) => err instanceof StoreError && /there is no leadflow store at/.test(err.message));
   assert.equal(existsSync(join(path, '..')), false, 'no folder was made');
+});
+
+test('a store from before ids were kept unique is migrated with its leads, their rows and their references', (t) => {
+  const path = tempStorePath(t);
+  // Build a version-5 file the way the previous leadflow left it, with a lead that has a message and a send.
+  const { open } = resolveDriver();
+  const raw = open(path);
+  for (const sql of MIGRATIONS.slice(0, 5)) raw.exec(sql);
+  raw.exec('PRAGMA user_version = 5');
+  const now = new Date().toISOString();
+  raw.prepare(`INSERT INTO leads (id, email, first_name, last_name, title, company, company_domain, website, industry, country, timezone, source, variant, created_at, updated_at)
+    VALUES (7, 'kept@engines.example', 'Ada', 'L', 'CTO', 'Engines', 'engines.example', 'https://engines.example', 'Technology', 'UK', 'Europe/London', 'test', 'A', ?, ?)`).run(now, now);
+  raw.prepare("INSERT INTO messages (id, lead_id, channel, variant, subject, body, word_count, source, created_at) VALUES (3, 7, 'email', 'A', 's', 'b', 1, 't', ?)").run(now);
+  raw.prepare("INSERT INTO sends (lead_id, channel, dry_run, message_id, created_at, updated_at) VALUES (7, 'email', 1, 3, ?, ?)").run(now, now);
+  raw.close();
+
+  const s = openStore(path);
+  t.after(() => s.close());
+  assert.equal(s.stmt('PRAGMA user_version').get()?.user_version, SCHEMA_VERSION);
+  assert.equal(s.stmt('PRAGMA foreign_keys').get()?.foreign_keys, 1);
+  assert.equal(getLeadByEmail(s, 'kept@engines.example')?.id, 7);
+  assert.deepEqual(s.stmt('PRAGMA foreign_key_check').all(), []);
+  s.tx(() => s.stmt('DELETE FROM leads WHERE id = 7').run());
+  assert.equal(s.stmt('SELECT count(*) AS n FROM sends').get()?.n, 0, 'the send still cascades with its lead');
+  const next = s.tx(() => insertLead(s, lead('next@engines.example'), now));
+  assert.equal(next, 8, 'the erased id 7 is not handed out again');
 });

@@ -287,7 +287,7 @@ function composeFor(
   // A later step of a sequence answers the thread: In-Reply-To/References name the earlier steps' Message-IDs.
   const thread = threadHeaders(store, row.leadId, row.step, row.dryRun);
   if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now, extraHeaders: thread }), footer: null };
-  const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead.id, compliance.secret));
+  const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead, compliance.secret));
   const footer = `\n\n--\n${sender.name} · ${compliance.postalAddress.replace(/[\r\n]+/g, ', ')}\nUnsubscribe with one click: ${url}`;
   const mail = outgoingEmail({
     lead: l.lead,

@@ -1,15 +1,21 @@
 /**
- * One-click unsubscribe (RFC 8058). A token names a lead and is signed with HMAC-SHA256 under `LEADFLOW_SECRET`,
- * so it cannot be forged or pointed at someone else. `unsubscribeByToken` suppresses the address and cancels every
- * queued send for the lead in one transaction: after it returns, no further message goes to that person.
+ * One-click unsubscribe (RFC 8058). A token names the lead id and a hash of the address it was mailed to, signed with
+ * HMAC-SHA256 under `LEADFLOW_SECRET`, so it cannot be forged and can only ever unsubscribe that address:
+ * - the lead is still there under that address → its address is suppressed and every queued send for it cancelled,
+ *   in one transaction (after `unsubscribeByToken` returns, no further message goes to that person);
+ * - the lead is gone (erased, cleared) or its id now belongs to someone else → nobody in the store changes; the
+ *   address's hash goes on the suppression list, so the person who asked is never mailed again if they come back.
+ * Tokens of the first format (the id alone, before ids were made never to repeat) are honoured only for the lead a
+ * live email carried that very link to.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
-import { suppress, suppressionReason } from '../store/suppressions';
+import { emailHash, suppress, suppressionReason } from '../store/suppressions';
 import { cancelQueuedSends } from './ledger';
 
-const PURPOSE = 'leadflow-unsubscribe-v1';
+const PURPOSE_V1 = 'leadflow-unsubscribe-v1';
+const PURPOSE = 'leadflow-unsubscribe-v2';
 
 export class UnsubscribeConfigError extends Error {
   constructor(message: string) {
@@ -27,21 +33,47 @@ export function unsubscribeSecret(env: NodeJS.ProcessEnv = process.env): string 
   return secret;
 }
 
-function signature(leadId: number, secret: string): string {
-  return createHmac('sha256', secret).update(`${PURPOSE}:${leadId}`).digest('base64url');
+function sign(text: string, secret: string): string {
+  return createHmac('sha256', secret).update(text).digest('base64url');
 }
 
-export function unsubscribeToken(leadId: number, secret: string): string {
-  return `${leadId}.${signature(leadId, secret)}`;
+/** The address as the token carries it: SHA-256 of the normalised address, base64url (43 characters). */
+function addressTag(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
 }
 
-export function verifyUnsubscribeToken(token: string, secret: string): { leadId: number } | null {
-  const m = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(token.trim());
-  if (!m) return null;
-  const leadId = Number(m[1]);
-  const expected = Buffer.from(signature(leadId, secret));
-  const given = Buffer.from(m[2]);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? { leadId } : null;
+export function unsubscribeToken(lead: { id: number; email: string }, secret: string): string {
+  const tag = addressTag(lead.email);
+  return `${lead.id}.${tag}.${sign(`${PURPOSE}:${lead.id}:${tag}`, secret)}`;
+}
+
+export type UnsubscribeClaim =
+  /** The address hash as the suppression list keeps it (hex). */
+  | { leadId: number; addressHash: string }
+  /** A first-format token: it names an id only. */
+  | { leadId: number; addressHash: null };
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** What a token claims, if its signature holds; null for anything altered, truncated or signed with another secret. */
+export function verifyUnsubscribeToken(token: string, secret: string): UnsubscribeClaim | null {
+  const t = token.trim();
+  const v2 = /^(\d{1,15})\.([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(t);
+  if (v2) {
+    const leadId = Number(v2[1]);
+    if (!sameText(sign(`${PURPOSE}:${leadId}:${v2[2]}`, secret), v2[3])) return null;
+    return { leadId, addressHash: Buffer.from(v2[2], 'base64url').toString('hex') };
+  }
+  const v1 = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(t);
+  if (v1) {
+    const leadId = Number(v1[1]);
+    return sameText(sign(`${PURPOSE_V1}:${leadId}`, secret), v1[2]) ? { leadId, addressHash: null } : null;
+  }
+  return null;
 }
 
 /** The URL a recipient clicks: `{token}` in the base is replaced, else `?token=` is appended. */
@@ -61,12 +93,38 @@ export function listUnsubscribeHeaders(url: string, mailto?: string): Record<str
 
 export type UnsubscribeResult =
   | { ok: true; leadId: number; email: string; alreadySuppressed: boolean; cancelledSends: number }
+  /** The link's address is no longer in the store: nobody in it changed; the address hash is suppressed. */
+  | { ok: true; leadId: null; alreadySuppressed: boolean; cancelledSends: 0; message: string }
   | { ok: false; reason: string };
+
+const GONE =
+  'the address this link was sent to is no longer in the store: nobody in it was changed, and the address is on the ' +
+  'suppression list, so it is never mailed again';
 
 export function unsubscribeByToken(store: Store, token: string, secret: string): UnsubscribeResult {
   const claim = verifyUnsubscribeToken(token, secret);
   if (!claim) return { ok: false, reason: 'this unsubscribe link is not valid (it may have been altered)' };
-  return unsubscribeLead(store, claim.leadId, 'unsubscribed (one-click link)');
+  const reason = 'unsubscribed (one-click link)';
+  return store.tx((): UnsubscribeResult => {
+    const lead = getLead(store, claim.leadId);
+    if (claim.addressHash === null) {
+      // A first-format link proves only an id: honour it for the lead some live email carried this very link to.
+      if (lead && wasMailedLink(store, lead.id, token.trim())) return unsubscribeLead(store, lead.id, reason);
+      return { ok: false, reason: 'this unsubscribe link is from an older version and no longer names anyone in the store; reply “unsubscribe” to the email instead' };
+    }
+    if (lead && emailHash(lead.email) === claim.addressHash) return unsubscribeLead(store, lead.id, reason);
+    const alreadySuppressed = !suppress(store, 'email_sha256', claim.addressHash, `${reason}; the address had left the store`, new Date().toISOString());
+    return { ok: true, leadId: null, alreadySuppressed, cancelledSends: 0, message: GONE };
+  });
+}
+
+/** Whether a live send to this lead carried `token` (in its List-Unsubscribe header or its footer). */
+function wasMailedLink(store: Store, leadId: number, token: string): boolean {
+  return (
+    store
+      .stmt('SELECT 1 FROM sends WHERE lead_id = ? AND dry_run = 0 AND (instr(headers, ?) > 0 OR instr(footer, ?) > 0) LIMIT 1')
+      .get(leadId, token, token) !== undefined
+  );
 }
 
 /** Suppress a lead's address, mark it SUPPRESSED and cancel its queued sends, atomically. */

@@ -200,6 +200,39 @@ export const MIGRATIONS: string[] = [
     checked_at TEXT    NOT NULL
   );
   `,
+  // v6: lead ids are never reused (AUTOINCREMENT). Without it the next lead after an erase of the newest one, or a
+  // clear, took the old id, and anything that named the old id — an unsubscribe link in someone's inbox — named the
+  // new person. SQLite cannot add AUTOINCREMENT in place: the table is rebuilt with the same columns and indexes
+  // (openStore runs migrations with foreign keys off and checks them before committing).
+  `
+  CREATE TABLE leads_v6 (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    email          TEXT    NOT NULL COLLATE NOCASE UNIQUE,
+    first_name     TEXT    NOT NULL,
+    last_name      TEXT    NOT NULL,
+    title          TEXT    NOT NULL,
+    company        TEXT    NOT NULL,
+    company_domain TEXT    NOT NULL COLLATE NOCASE,
+    website        TEXT    NOT NULL,
+    linkedin_url   TEXT    NOT NULL DEFAULT '',
+    industry       TEXT    NOT NULL,
+    country        TEXT    NOT NULL,
+    timezone       TEXT    NOT NULL,
+    synthetic      INTEGER NOT NULL DEFAULT 0 CHECK (synthetic IN (0, 1)),
+    source         TEXT    NOT NULL,
+    variant        TEXT    NOT NULL CHECK (variant IN ('A', 'B')),
+    status         TEXT    NOT NULL DEFAULT 'NEW'
+                   CHECK (status IN ('NEW','ENRICHED','MESSAGED','SENT','REPLIED','BOUNCED','FAILED','SUPPRESSED')),
+    status_reason  TEXT,
+    created_at     TEXT    NOT NULL,
+    updated_at     TEXT    NOT NULL
+  );
+  INSERT INTO leads_v6 SELECT * FROM leads;
+  DROP TABLE leads;
+  ALTER TABLE leads_v6 RENAME TO leads;
+  CREATE INDEX leads_by_status ON leads (status, id);
+  CREATE INDEX leads_by_domain ON leads (company_domain);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -59,8 +59,11 @@ export function openStore(path: string = defaultStorePath(), options: OpenStoreO
     assertSqliteHeader(db, file);
     if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL');
-    db.exec('PRAGMA foreign_keys = ON');
+    // Off while migrating (a migration may rebuild a table others reference; the pragma is a no-op inside a
+    // transaction), checked before the migration commits, on for everything after.
+    db.exec('PRAGMA foreign_keys = OFF');
     migrate(db, file);
+    db.exec('PRAGMA foreign_keys = ON');
   } catch (err) {
     db.close();
     throw err instanceof StoreError ? err : new StoreError(`cannot open the store at ${file}: ${(err as Error).message}`);
@@ -106,7 +109,10 @@ function migrate(db: SqlDatabase, file: string): void {
   try {
     // Re-read under the write lock: another process may have migrated while we waited.
     const locked = Number(db.prepare('PRAGMA user_version').get()?.user_version ?? 0);
+    const brokenBefore = db.prepare('PRAGMA foreign_key_check').all().length;
     for (let v = locked; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    const broken = db.prepare('PRAGMA foreign_key_check').all().length - brokenBefore;
+    if (broken > 0) throw new StoreError(`migrating the store at ${file} would break ${broken} reference(s); the file was left as it was`);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec('COMMIT');
   } catch (err) {

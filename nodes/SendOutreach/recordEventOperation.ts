@@ -21,6 +21,7 @@ export async function recordEventOperation(fns: IExecuteFunctions): Promise<INod
       if (token) {
         const r = unsubscribeByToken(store, token, unsubscribeSecret());
         if (!r.ok) throw fail(r.reason);
+        if (r.leadId === null) return { outcome: 'unsubscribe', event: { type, effect: r.message, alreadySuppressed: r.alreadySuppressed } };
         const effect = r.alreadySuppressed ? 'already suppressed' : `suppressed ${r.email}; ${r.cancelledSends} queued send(s) cancelled`;
         return leadJson(getLead(store, r.leadId)!, { outcome: 'unsubscribe' }, { event: { type, effect } });
       }
