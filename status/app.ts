@@ -3,8 +3,9 @@
  * page and the one-click unsubscribe endpoint. It reuses lib for every answer; nothing here computes a number.
  *
  * Promises: reads are open to whoever can reach the server (127.0.0.1 by default, and then only under a loopback Host
- * name); every request that changes data needs the bearer token; bad input is a 400 with a reason; every error is
- * JSON with a request id, never a stack; every request is logged once, secrets masked.
+ * name); every request that changes data needs the bearer token; a request body is JSON or refused (415); bad input
+ * is a 400 with a reason; every error is JSON with a request id, never a stack; every request is logged once, secrets
+ * masked.
  */
 import { join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
@@ -13,7 +14,7 @@ import type { Store } from '../lib/store/store';
 import { requestLog } from './requestLog';
 import { requireToken } from './bearerToken';
 import { loopbackHostOnly } from './localHost';
-import { jsonErrors, notFound } from './httpError';
+import { HttpError, jsonErrors, notFound } from './httpError';
 import { PipelineRunner } from './pipelineRunner';
 import { LiveEvents } from './liveEvents';
 import { readApi } from './routes/readApi';
@@ -55,6 +56,19 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * The API takes JSON bodies only: a body of any other type (a text/plain POST from a form on another site, say) is a
+ * 415, never "no options given, so run with the defaults". A request with no body at all needs no type.
+ */
+const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+  if ((hasBody || req.get('content-type') !== undefined) && !req.is('application/json')) {
+    next(new HttpError(415, `send the request body as JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'untyped'}`));
+    return;
+  }
+  next();
+};
+
 export function createStatusApp(o: StatusAppOptions): StatusApp {
   const runner = new PipelineRunner(o.store, o.logger);
   const events = new LiveEvents(o.store, runner);
@@ -80,6 +94,7 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
     next();
   });
   api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : gate(req, res, next)));
+  api.use(jsonBodiesOnly);
   api.use(express.json({ limit: '10kb' }));
   api.use(readApi(o.store));
   api.use(exportCsv(o.store, o.logger));

@@ -6,6 +6,16 @@ import { z } from 'zod';
 import { CHANNELS, LEAD_STATUSES } from '../lib/types';
 import { HttpError, zodReason } from './httpError';
 
+/**
+ * A whole number written the plain way — decimal digits, no sign, no leading zero — so `0x1`, `1e0`, `+1`, `01` or
+ * ` 1` is refused rather than read as 1 (what `Number()` and `z.coerce.number()` would do).
+ */
+const decimal = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)$/, 'must be a whole number written in decimal digits')
+  .transform(Number)
+  .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'is too large'));
+
 /** `?status=` (empty) means "any": a form with nothing chosen sends exactly that. */
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
@@ -15,14 +25,14 @@ export const leadsQuery = z
   .object({
     status,
     q: z.preprocess(blankIsAbsent, z.string().max(200, 'must be at most 200 characters').optional()),
-    page: z.preprocess(blankIsAbsent, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000).default(1)),
-    limit: z.preprocess(blankIsAbsent, z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(200, 'must be at most 200').default(25)),
+    page: z.preprocess(blankIsAbsent, decimal.pipe(z.number().min(1, 'must be 1 or more').max(1_000_000)).default(1)),
+    limit: z.preprocess(blankIsAbsent, decimal.pipe(z.number().min(1, 'must be 1 or more').max(200, 'must be at most 200')).default(25)),
   })
   .strict();
 
 export const exportQuery = z.object({ status }).strict();
 
-export const leadId = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(Number.MAX_SAFE_INTEGER);
+export const leadId = decimal.pipe(z.number().min(1, 'must be 1 or more'));
 
 export const runRequest = z
   .object({

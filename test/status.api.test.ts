@@ -267,6 +267,44 @@ test('a run request with bad options, or asking for live sending, is refused wit
   assert.equal(latestRun(h.store), undefined, 'nothing ran');
 });
 
+test('a run request whose body is not JSON is refused with 415 and starts nothing', async (t) => {
+  const h = await startTestStatusServer(t);
+  for (const [type, body] of [
+    ['text/plain', '{"leads":5}'],
+    ['text/plain', ''],
+    ['application/x-www-form-urlencoded', 'leads=5'],
+    [undefined, '{"leads":5}'],
+  ] as const) {
+    const headers: Record<string, string> = type ? { 'Content-Type': type } : {};
+    // fetch labels a string body text/plain; a Blob without a type goes out with no Content-Type at all.
+    const res = await h.authed('/api/pipeline/run', { method: 'POST', headers, body: type ? body : new Blob([body]) });
+    assert.equal(res.status, 415, `${type}: ${body}`);
+    assert.match((await json(res)).error, /application\/json/);
+  }
+  assert.equal(latestRun(h.store), undefined, 'nothing ran');
+  const stop = await h.authed('/api/pipeline/stop', { method: 'POST' });
+  assert.equal(stop.status, 200, 'a request with no body at all needs no Content-Type');
+});
+
+test('lead ids and page numbers in URLs are plain decimal: 0x1, 1e0, +1, 01 and 1.0 are refused, not read as 1', async (t) => {
+  const h = await startTestStatusServer(t, { seed: seeded(3) });
+  assert.equal(listLeads(h.store, { limit: 1 }).leads[0].id, 1);
+  assert.equal((await fetch(`${h.url}/api/leads/1`)).status, 200);
+  for (const id of ['0x1', '1e0', '+1', '01', '1.0', ' 1', '0b1', '9007199254740993']) {
+    const path = `/api/leads/${encodeURIComponent(id)}`;
+    const read = await fetch(h.url + path);
+    assert.equal(read.status, 400, `GET ${id}`);
+    assert.match((await json(read)).error, /lead id/);
+    const erase = await h.authed(path, { method: 'DELETE' });
+    assert.equal(erase.status, 400, `DELETE ${id}`);
+  }
+  assert.equal(getMetrics(h.store).leads.total, 3, 'nothing was erased');
+  for (const query of ['page=0x1', 'limit=0x10', 'page=1e0', 'limit=+5']) {
+    assert.equal((await fetch(`${h.url}/api/leads?${query}`)).status, 400, query);
+  }
+  assert.equal((await json(await fetch(`${h.url}/api/leads?page=2&limit=1`))).leads[0].id, 2);
+});
+
 test('DELETE /api/leads clears the leads but keeps the suppression list', async (t) => {
   const h = await startTestStatusServer(t, { seed: seeded(30) });
   const id = listLeads(h.store, { limit: 1 }).leads[0].id;

@@ -40,6 +40,51 @@ test('POST /unsubscribe (RFC 8058 one-click) suppresses the address at once, wit
   assert.deepEqual(await again.json(), { unsubscribed: true, alreadySuppressed: true });
 });
 
+test('a POST without the List-Unsubscribe=One-Click body unsubscribes nobody (RFC 8058)', async (t) => {
+  const h = await startTestStatusServer(t, { seed });
+  const lead = listLeads(h.store, { limit: 1, offset: 2 }).leads[0];
+  const url = `${h.url}/unsubscribe?token=${unsubscribeToken(lead.id, TEST_SECRET)}`;
+  for (const [headers, body] of [
+    [{}, undefined],
+    [oneClick, ''],
+    [oneClick, 'List-Unsubscribe=Yes'],
+    [oneClick, 'Unsubscribe=One-Click'],
+    [{ 'Content-Type': 'text/plain' }, 'List-Unsubscribe=One-Click'],
+  ] as const) {
+    const res = await fetch(url, { method: 'POST', headers, body });
+    assert.equal(res.status, 400, `${JSON.stringify(headers)} ${body}`);
+    const html = await res.text();
+    assert.match(html, /name="List-Unsubscribe" value="One-Click"/, 'a person who lands here can still confirm');
+  }
+  const json = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+  assert.equal(json.status, 400);
+  assert.match((await json.json()).error, /List-Unsubscribe=One-Click/);
+  assert.equal(suppressionReason(h.store, lead.email), null);
+  assert.equal(getLead(h.store, lead.id)?.status, lead.status);
+});
+
+test("the confirmation page's own form, submitted as a browser does, unsubscribes", async (t) => {
+  const h = await startTestStatusServer(t, { seed });
+  const lead = listLeads(h.store, { limit: 1, offset: 3 }).leads[0];
+  const html = await (await fetch(`${h.url}/unsubscribe?token=${unsubscribeToken(lead.id, TEST_SECRET)}`)).text();
+  const action = /<form method="post" action="([^"]+)"/.exec(html)![1].replaceAll('&amp;', '&');
+  const fields = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]]));
+  const res = await fetch(new URL(action, h.url), { method: 'POST', body: fields });
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /You are unsubscribed/);
+  assert.match(suppressionReason(h.store, lead.email) ?? '', /unsubscribed/);
+});
+
+test('a one-click POST sent as multipart/form-data (as some mailbox providers do) unsubscribes', async (t) => {
+  const h = await startTestStatusServer(t, { seed });
+  const lead = listLeads(h.store, { limit: 1, offset: 5 }).leads[0];
+  const form = new FormData();
+  form.set('List-Unsubscribe', 'One-Click');
+  const res = await fetch(`${h.url}/unsubscribe?token=${unsubscribeToken(lead.id, TEST_SECRET)}`, { method: 'POST', body: form });
+  assert.equal(res.status, 200);
+  assert.match(suppressionReason(h.store, lead.email) ?? '', /unsubscribed/);
+});
+
 test('an altered unsubscribe link is refused and changes nothing', async (t) => {
   const h = await startTestStatusServer(t, { seed });
   const [a, b] = listLeads(h.store, { limit: 2 }).leads;

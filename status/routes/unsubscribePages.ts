@@ -2,12 +2,14 @@
  * The one-click unsubscribe endpoint every live email links to (RFC 8058). `GET /unsubscribe?token=` only shows a
  * confirmation page — mail scanners fetch links, and a fetch must not unsubscribe anyone — and its button POSTs
  * back. `POST /unsubscribe?token=` (what mailbox providers send, body `List-Unsubscribe=One-Click`) unsubscribes at
- * once. The signed token is the authority: no bearer token is needed, and the pages show nothing about the person.
+ * once; a POST without that body unsubscribes nobody and shows the confirmation page instead. The signed token is the
+ * authority: no bearer token is needed, and the pages show nothing about the person.
  */
-import { Router, type Response } from 'express';
+import express, { Router, type Response } from 'express';
 import type { Logger } from '../../lib/log/logger';
 import type { Store } from '../../lib/store/store';
 import { unsubscribeByToken, unsubscribeSecret, verifyUnsubscribeToken, UnsubscribeConfigError } from '../../lib/outreach/unsubscribe';
+import { isOneClickBody } from '../oneClickBody';
 
 function page(res: Response, status: number, title: string, body: string): void {
   res
@@ -25,6 +27,21 @@ function page(res: Response, status: number, title: string, body: string): void 
 function tokenOf(q: unknown): string | null {
   return typeof q === 'string' && /^[0-9A-Za-z._-]{1,200}$/.test(q) ? q : null;
 }
+
+/** The question and the button; the form posts the RFC 8058 body itself, so a person's click is a one-click POST. */
+function confirmPage(res: Response, status: number, token: string): void {
+  page(
+    res,
+    status,
+    'Unsubscribe',
+    `<p>Stop all further emails to this address?</p>` +
+      `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}">` +
+      `<input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+  );
+}
+
+/** The body is read raw (form fields only, so a few hundred bytes are plenty) and checked by isOneClickBody. */
+const oneClickBody = express.raw({ type: () => true, limit: '4kb' });
 
 export function unsubscribePages(store: Store, log: Logger, rawSecret: string | undefined, changed: () => void): Router {
   const r = Router();
@@ -48,22 +65,21 @@ export function unsubscribePages(store: Store, log: Logger, rawSecret: string | 
       page(res, 400, 'This unsubscribe link is not valid', '<p>It may have been cut short or altered. Please use the link from the email again, or reply with “unsubscribe”.</p>');
       return;
     }
-    page(
-      res,
-      200,
-      'Unsubscribe',
-      `<p>Stop all further emails to this address?</p>` +
-        `<form method="post" action="/unsubscribe?token=${encodeURIComponent(token)}">` +
-        `<input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
-    );
+    confirmPage(res, 200, token);
   });
 
-  r.post('/unsubscribe', (req, res) => {
+  r.post('/unsubscribe', oneClickBody, (req, res) => {
     const secret = secretOr503(res);
     if (secret === null) return;
     const token = tokenOf(req.query.token);
-    const result = token ? unsubscribeByToken(store, token, secret) : ({ ok: false, reason: 'no token' } as const);
     const wantsJson = req.accepts(['html', 'json']) === 'json';
+    if (token && verifyUnsubscribeToken(token, secret) && !isOneClickBody(req.get('content-type'), Buffer.isBuffer(req.body) ? req.body : undefined)) {
+      log.warn({ contentType: req.get('content-type') ?? null }, 'unsubscribe POST without the one-click body: nobody unsubscribed');
+      if (wantsJson) res.status(400).json({ error: 'a one-click unsubscribe POST carries the form body List-Unsubscribe=One-Click (RFC 8058); nobody was unsubscribed' });
+      else confirmPage(res, 400, token);
+      return;
+    }
+    const result = token ? unsubscribeByToken(store, token, secret) : ({ ok: false, reason: 'no token' } as const);
     if (!result.ok) {
       log.warn({ reason: result.reason }, 'unsubscribe refused');
       if (wantsJson) res.status(400).json({ error: result.reason });
