@@ -7,7 +7,7 @@
 
 import { z } from 'zod';
 import type { LeadInput } from '../types';
-import { isEmailAddress, normalizeEmail } from './emailAddress';
+import { emailAddressProblem, normalizeEmail } from './emailAddress';
 import { isReservedDomain } from './reservedDomains';
 import { timezoneForCountry } from './countries';
 import { isTimeZone } from './timezones';
@@ -24,10 +24,22 @@ export interface ValidationSummary {
   byReason: Record<string, number>;
 }
 
-// Carriage returns and line feeds are how a field smuggles extra headers into an email; other control characters
-// have no business in a name either. Tab is harmless and common in pasted spreadsheet cells.
-const LINE_BREAK = /[\r\n]/;
-const CONTROL_CHARACTER = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+// Invisible format characters (Unicode category Cf): zero-width spaces, byte-order marks, soft hyphens, and the bidi
+// marks, overrides and isolates (U+200E/F, U+202A–U+202E, U+2066–U+2069) that make "Acme" display as something it
+// is not. No name needs them, so they are stripped rather than refused. ZWNJ and ZWJ stay: Persian and Indic
+// scripts spell with them, emoji sequences are joined by them, and neither can reorder or hide text.
+const FORMAT_CHARACTERS = /(?![\u200c\u200d])\p{Cf}/gu;
+// Whatever ends a line somewhere is how a field smuggles extra headers into an email or breaks a log line: CR and
+// LF (SMTP), and VT, FF, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9), on which mail clients and editors
+// break too. Tab is harmless and common in pasted spreadsheet cells.
+const LINE_BREAK = /[\n\v\f\r\u0085\u2028\u2029]/;
+// The other C0 and C1 controls (ESC, DEL, CSI …) have no business in a name either.
+const CONTROL_CHARACTER = /[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]/;
+
+/** Text as a lead field keeps it: invisible format characters removed (see FORMAT_CHARACTERS). */
+export function withoutFormatCharacters(value: string): string {
+  return value.replace(FORMAT_CHARACTERS, '');
+}
 
 interface TextRule {
   field: keyof LeadInput;
@@ -44,11 +56,12 @@ function text({ field, max, missing }: TextRule) {
           ? `${missing}: ${field} is required`
           : `not_text: ${field} must be text, got ${describe(issue.input)}`,
     })
+    .overwrite(withoutFormatCharacters)
     .trim()
     .min(missing ? 1 : 0, { error: `${missing}: ${field} is empty` })
     .max(max, { error: (issue) => `too_long: ${field} has ${String(issue.input).length} characters, the limit is ${max}` })
     .refine((value) => !LINE_BREAK.test(value), {
-      error: `line_break: ${field} contains a line break (CR/LF), which could inject email headers; remove it`,
+      error: `line_break: ${field} contains a line break (CR, LF, or a Unicode line or paragraph separator), which could inject email headers; remove it`,
     })
     .refine((value) => !CONTROL_CHARACTER.test(value), {
       error: `control_character: ${field} contains an invisible control character; remove it`,
@@ -65,7 +78,10 @@ const leadSchema = z.object(
     lastName: text({ field: 'lastName', max: 100, missing: 'missing_last_name' }),
     email: text({ field: 'email', max: 254, missing: 'missing_email' })
       .transform(normalizeEmail)
-      .refine(isEmailAddress, { error: (issue) => `invalid_email: ${quote(issue.input)} is not an email address` }),
+      .superRefine((email, ctx) => {
+        const problem = emailAddressProblem(email);
+        if (problem) ctx.addIssue({ code: 'custom', message: `invalid_email: ${quote(email)} ${problem}`, input: email });
+      }),
     title: optionalText({ field: 'title', max: 200 }),
     company: text({ field: 'company', max: 200, missing: 'missing_company' }),
     website: text({ field: 'website', max: 2048, missing: 'missing_website' })
