@@ -2,16 +2,18 @@
  * `createStatusApp`: the status page's Express app over one store — the JSON API, the live event stream, the static
  * page and the one-click unsubscribe endpoint. It reuses lib for every answer; nothing here computes a number.
  *
- * Promises: reads are open to whoever can reach the server (127.0.0.1 by default, and then only under a loopback Host
- * name); every request that changes data needs the bearer token; a request body is JSON or refused (415); bad input
- * is a 400 with a reason; every error is JSON with a request id, never a stack; every request is logged once, secrets
- * masked.
+ * Promises: on a loopback address (the default) only requests under a loopback Host name are served, and reads need
+ * no token; beyond loopback every /api request, read or change, needs the bearer token; every request that changes
+ * data needs it everywhere; a request body is JSON or refused (415); bad input is a 400 with a reason; every error is
+ * JSON with a request id, never a stack; every request is logged once, secrets masked. `unsubscribeApp` serves the
+ * unsubscribe endpoint and nothing else, for a listener of its own that may face the internet.
  */
 import { join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../lib/log/logger';
 import type { Store } from '../lib/store/store';
 import { requestLog } from './requestLog';
+import { bearerTokenOf, tokenMatches } from '../lib/access/accessToken';
 import { requireToken } from './bearerToken';
 import { loopbackHostOnly } from './localHost';
 import { HttpError, jsonErrors, notFound } from './httpError';
@@ -31,12 +33,17 @@ export interface StatusAppOptions {
   logger: Logger;
   /** LEADFLOW_SECRET, which signs unsubscribe links; without it the unsubscribe endpoint says how to set it. */
   unsubscribeSecret?: string;
-  /** Serve only requests addressed to localhost names (true when listening on a loopback address). */
-  loopbackOnly?: boolean;
+  /**
+   * Listening on a loopback address: serve only requests addressed to localhost names, and let reads through without
+   * the token. Otherwise (the default) every /api request needs the token.
+   */
+  loopback?: boolean;
 }
 
 export interface StatusApp {
   app: Express;
+  /** Only `/unsubscribe` (GET and POST) and the stylesheet its pages use: safe to expose where the page is not. */
+  unsubscribeApp: Express;
   runner: PipelineRunner;
   events: LiveEvents;
   /** Stop a run this app started, end the event streams. The store stays open (the caller owns it). */
@@ -76,15 +83,20 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
+  const unsubscribe = unsubscribePages(o.store, o.logger, o.unsubscribeSecret, () => events.metricsNow());
+
   app.use(requestLog(o.logger));
   app.use(securityHeaders);
   // Unsubscribe links are followed from mail clients anywhere (often through a proxy with a public Host name); the
   // signed token is their authority and the pages reveal nothing, so they sit before the loopback Host check.
-  app.use(unsubscribePages(o.store, o.logger, o.unsubscribeSecret, () => events.metricsNow()));
-  if (o.loopbackOnly) app.use(loopbackHostOnly());
+  app.use(unsubscribe);
+  if (o.loopback) app.use(loopbackHostOnly());
 
-  app.get('/health', (_req, res) => {
-    res.json({ ok: true, driver: o.store.driver, running: runner.busy });
+  // Liveness for anyone (a load balancer has no token); beyond loopback, what the server is doing only with the token.
+  app.get('/health', (req, res) => {
+    const given = bearerTokenOf(req.get('authorization'));
+    const trusted = o.loopback || (given !== null && tokenMatches(given, o.token));
+    res.json(trusted ? { ok: true, driver: o.store.driver, running: runner.busy } : { ok: true });
   });
 
   const gate = requireToken(o.token);
@@ -93,7 +105,8 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? next() : gate(req, res, next)));
+  const isRead = (method: string) => method === 'GET' || method === 'HEAD';
+  api.use((req, res, next) => (o.loopback && isRead(req.method) ? next() : gate(req, res, next)));
   api.use(jsonBodiesOnly);
   api.use(express.json({ limit: '10kb' }));
   api.use(readApi(o.store));
@@ -108,8 +121,19 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
   app.use(notFound);
   app.use(jsonErrors);
 
+  const unsubscribeApp = express();
+  unsubscribeApp.disable('x-powered-by');
+  unsubscribeApp.set('query parser', 'simple');
+  unsubscribeApp.use(requestLog(o.logger));
+  unsubscribeApp.use(securityHeaders);
+  unsubscribeApp.use(unsubscribe);
+  unsubscribeApp.get('/style.css', (_req, res) => res.sendFile(join(__dirname, 'public', 'style.css')));
+  unsubscribeApp.use(notFound);
+  unsubscribeApp.use(jsonErrors);
+
   return {
     app,
+    unsubscribeApp,
     runner,
     events,
     async close() {

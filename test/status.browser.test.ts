@@ -221,6 +221,32 @@ test('the run buttons report a refusal from the server in words (live sending is
   assert.ok(problems.every((p) => /status of 400/.test(p)), problems.join('\n'));
 });
 
+test('served beyond loopback, the page asks for the token, then reads, streams and exports with it', async (t) => {
+  const h = await startTestStatusServer(t, { seed, host: '0.0.0.0' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(h.url + '/');
+  await page.waitForSelector('#token-form:not([hidden])');
+  await page.waitForFunction(() => document.getElementById('live')?.textContent === 'needs the token');
+  assert.equal(await rowCount(page), 0, 'no lead is shown without the token');
+  assert.match(await text(page, '#notice'), /LEADFLOW_TOKEN/);
+
+  await page.fill('#token-input', TEST_TOKEN);
+  await page.click('#token-form button');
+  await waitForRows(page, 20);
+  await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
+  await page.waitForFunction((n) => document.querySelector('[data-metric="total"]')?.textContent === n, String(getMetrics(h.store).leads.total));
+
+  await page.selectOption('#status-filter', 'REPLIED');
+  await page.waitForFunction(() => document.getElementById('page-info')?.textContent === '1–12 of 12');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+  assert.equal(download.suggestedFilename(), 'leads-replied.csv');
+  const { readFileSync } = await import('node:fs');
+  const csv = readFileSync((await download.path())!, 'utf8');
+  assert.equal(csv.trimEnd().split('\n').length, 13, 'header + the 12 replied leads');
+});
+
 test('on a phone-sized screen the page fits the width and the table scrolls inside its panel', async (t) => {
   const h = await startTestStatusServer(t, { seed });
   const { page, problems } = await openPage(t, h.url + '/', { width: 390, height: 844 });

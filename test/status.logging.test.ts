@@ -39,11 +39,12 @@ test('no token ever appears in the log: bearer tokens, wrong tokens, unsubscribe
   await (await h.authed('/api/pipeline/stop', { method: 'POST' })).arrayBuffer();
   await (await fetch(h.url + '/api/pipeline/stop', { method: 'POST', headers: { Authorization: `Bearer ${wrong}` } })).arrayBuffer();
   await (await fetch(`${h.url}/unsubscribe?token=${unsub}`)).arrayBuffer();
-  await (await fetch(`${h.url}/unsubscribe?token=${unsub}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).arrayBuffer();
+  await (await fetch(`${h.url}/unsubscribe?token=${unsub}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' })).arrayBuffer();
   await (await fetch(`${h.url}/api/leads?token=${wrong}`)).arrayBuffer();
 
   const log = h.logText();
   assert.ok(log.length > 0);
+  assert.ok(h.logLines().some((l) => l.msg === 'unsubscribed by link'), 'the one-click path ran');
   assert.ok(h.logLines().some((l) => String((l.req as { url?: string } | undefined)?.url).startsWith('/unsubscribe?token=[REDACTED]')));
   for (const secret of [TEST_TOKEN, wrong, unsub, unsub.split('.')[1], TEST_SECRET]) {
     assert.ok(!log.includes(secret), `"${secret}" leaked into the log`);

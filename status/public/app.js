@@ -1,5 +1,6 @@
 // The status page's script: plain browser JavaScript, no build step. It reads the JSON API, listens to the event
-// stream (/api/events) for live counts and run progress, and sends changes with the bearer token.
+// stream (/api/events) for live counts and run progress, and sends the bearer token with every request it has one for:
+// changes always need it, and reads need it too when the page is served beyond loopback.
 // Every value that comes from a lead is put into the page as text (textContent / text nodes), never as HTML.
 'use strict';
 
@@ -38,9 +39,16 @@
     }
   })();
   const token = () => sessionStorage.getItem(TOKEN_KEY) || '';
+  function authHeaders(headers) {
+    if (token()) headers.Authorization = 'Bearer ' + token();
+    return headers;
+  }
   function showTokenForm() {
     $('token-form').hidden = false;
   }
+  /** The event stream waits here when the server asked for a token, until one is entered. */
+  let tokenWaiter = null;
+  const tokenEntered = () => new Promise((resolve) => (tokenWaiter = resolve));
   if (!token()) showTokenForm();
   $('token-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -50,6 +58,9 @@
       $('token-input').value = '';
       $('token-form').hidden = true;
       notice('Token saved for this tab.', true);
+      if (tokenWaiter) tokenWaiter();
+      tokenWaiter = null;
+      loadLeads();
     }
   });
 
@@ -61,8 +72,7 @@
   }
 
   async function api(method, path, body) {
-    const headers = { Accept: 'application/json' };
-    if (method !== 'GET') headers.Authorization = 'Bearer ' + token();
+    const headers = authHeaders({ Accept: 'application/json' });
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const data = await res.json().catch(() => ({}));
@@ -244,6 +254,28 @@
     }
   }
 
+  // A link cannot carry the Authorization header: with a token, the file is fetched with it and saved from memory.
+  $('export').addEventListener('click', async (e) => {
+    if (!token()) return;
+    e.preventDefault();
+    try {
+      const res = await fetch(exportHref(), { headers: authHeaders({}) });
+      if (!res.ok) {
+        if (res.status === 401 || res.status === 403) showTokenForm();
+        throw new Error((await res.json().catch(() => ({}))).error || `export failed (${res.status})`);
+      }
+      const name = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+      const url = URL.createObjectURL(await res.blob());
+      const a = el('a', { href: url, download: name ? name[1] : 'leads.csv', hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      notice(err.message);
+    }
+  });
+
   function scheduleTable(delay) {
     if (state.tableTimer) return;
     state.tableTimer = setTimeout(() => {
@@ -381,23 +413,71 @@
   });
 
   // ---- live updates ----
-  function connect() {
+  // Read with fetch rather than EventSource, which cannot send the Authorization header that every read needs when the
+  // page is served beyond loopback. Reconnects after the server's `retry:` delay, as EventSource would.
+  const streamHandlers = {
+    metrics: (m) => {
+      renderMetrics(m);
+      if (state.running) scheduleTable(1500);
+    },
+    progress: (p) => renderProgress(p),
+    run: (r) => renderRun(r),
+  };
+
+  /** Dispatch one Server-Sent Events block ("event: …", "data: …" lines); returns its `retry:` delay, if it sets one. */
+  function dispatchEvent(block) {
+    let event = 'message';
+    let data = '';
+    let retry = null;
+    for (const line of block.split('\n')) {
+      const colon = line.indexOf(':');
+      if (colon === 0) continue;
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data += (data ? '\n' : '') + value;
+      else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
+    }
+    if (data && streamHandlers[event]) streamHandlers[event](JSON.parse(data));
+    return retry;
+  }
+
+  async function connect() {
     const live = $('live');
-    const source = new EventSource('/api/events');
-    source.onopen = () => {
-      live.dataset.state = 'open';
-      live.textContent = 'live';
-    };
-    source.onerror = () => {
+    let retryMs = 2000;
+    for (;;) {
+      try {
+        const res = await fetch('/api/events', { headers: authHeaders({ Accept: 'text/event-stream' }), cache: 'no-store' });
+        if (res.status === 401 || res.status === 403) {
+          showTokenForm();
+          live.dataset.state = 'closed';
+          live.textContent = 'needs the token';
+          await tokenEntered();
+          continue;
+        }
+        if (!res.ok || !res.body) throw new Error(`GET /api/events failed (${res.status})`);
+        live.dataset.state = 'open';
+        live.textContent = 'live';
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const retry = dispatchEvent(buffer.slice(0, end));
+            if (retry !== null) retryMs = retry;
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch {
+        // the server went away or the connection dropped: wait, then reconnect
+      }
       live.dataset.state = 'closed';
       live.textContent = 'reconnecting…';
-    };
-    source.addEventListener('metrics', (e) => {
-      renderMetrics(JSON.parse(e.data));
-      if (state.running) scheduleTable(1500);
-    });
-    source.addEventListener('progress', (e) => renderProgress(JSON.parse(e.data)));
-    source.addEventListener('run', (e) => renderRun(JSON.parse(e.data)));
+      await new Promise((resolve) => setTimeout(resolve, retryMs));
+    }
   }
 
   setRunning(false);

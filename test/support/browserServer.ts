@@ -1,6 +1,7 @@
 /**
  * A real status server for the API and browser tests: a temp store file, `startStatusServer` on a free port of
- * 127.0.0.1, a known token, and its JSON log lines captured in memory so tests can read what was logged.
+ * 127.0.0.1 (or of every interface, `host: '0.0.0.0'`, reached through 127.0.0.1), a known token, and its JSON log
+ * lines captured in memory so tests can read what was logged.
  */
 import type { TestContext } from 'node:test';
 import { openStore, type Store } from '../../lib/store/store';
@@ -13,7 +14,10 @@ export const TEST_SECRET = 'test-secret-for-unsubscribe-links';
 
 export interface TestStatusServer {
   server: StatusServer;
+  /** Where to connect: the server's URL, with 127.0.0.1 for a wildcard bind. */
   url: string;
+  /** The same for the unsubscribe-only listener (…/unsubscribe), when one was asked for. */
+  unsubscribeUrl?: string;
   storePath: string;
   /** The test's own connection to the same store file, for seeding and for checking what the API did. */
   store: Store;
@@ -27,7 +31,13 @@ export interface TestStatusServer {
 
 export async function startTestStatusServer(
   t: TestContext,
-  o: { seed?: (store: Store) => Promise<void> | void; level?: LogLevel; secret?: string | null } = {},
+  o: {
+    seed?: (store: Store) => Promise<void> | void;
+    level?: LogLevel;
+    secret?: string | null;
+    host?: string;
+    unsubscribeListener?: { port: number; host?: string };
+  } = {},
 ): Promise<TestStatusServer> {
   const storePath = tempStorePath(t);
   const store = openStore(storePath);
@@ -39,20 +49,24 @@ export async function startTestStatusServer(
     token: TEST_TOKEN,
     logger,
     port: 0,
+    host: o.host,
+    unsubscribeListener: o.unsubscribeListener,
     unsubscribeSecret: o.secret === null ? undefined : (o.secret ?? TEST_SECRET),
   });
   t.after(async () => {
     await server.close();
     store.close();
   });
+  const reachable = (url: string) => url.replace('//0.0.0.0:', '//127.0.0.1:');
   return {
     server,
-    url: server.url,
+    url: reachable(server.url),
+    unsubscribeUrl: server.unsubscribeUrl && reachable(server.unsubscribeUrl),
     storePath,
     store,
     logLines: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>),
     logText: () => lines.join(''),
     authed: (path, init = {}) =>
-      fetch(server.url + path, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${TEST_TOKEN}` } }),
+      fetch(reachable(server.url) + path, { ...init, headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${TEST_TOKEN}` } }),
   };
 }
