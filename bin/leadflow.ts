@@ -88,7 +88,7 @@ addAiOptions(program
   .option('--industries <list>', 'restrict generated leads to these industries', industryList)
   .option('--batch-size <n>', 'leads per transaction', wholeNumber(1, 100_000), 1000)
   .option('--resume', 'resume the last stopped or crashed run with its own options')
-  .option('--live', 'then send real email to what is ready, as `leadflow send --live --tick` (synthetic leads never are)')
+  .option('--live', 'send real email instead of the dry run, as `leadflow send --live --tick` (synthetic leads never are)')
   .option('--json', 'print one JSON document (metrics + run) instead of progress and a funnel')
   .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; live?: boolean; json?: boolean }) => {
     // Fails fast (before the store is opened) when AI mode has no key, or live sending has no settings.
@@ -107,7 +107,8 @@ addAiOptions(program
     let result: PipelineResult;
     try {
       const hooks = { onProgress: view.update, signal: abort.signal, llm: ai ? createGroqClient(ai.settings, s) : undefined };
-      const modes = { enrichMode: o.enrich, personalizeMode: o.personalize, llm: ai?.stored };
+      // A live run records no dry run first: the leads' statuses and the funnel then say what the live sends did.
+      const modes = { enrichMode: o.enrich, personalizeMode: o.personalize, llm: ai?.stored, ...(liveConfig ? { drySend: false } : {}) };
       result = o.resume
         ? await resumePipeline(s, hooks)
         : await runPipeline(s, { leads: o.leads, seed: o.seed, channels: o.channels, industries: o.industries, batchSize: o.batchSize, ...modes }, hooks);
@@ -128,7 +129,8 @@ addAiOptions(program
           (result.resumedFrom ? ` (resumed run #${result.resumedFrom})` : '') +
           `: ${p.generate.inserted} new lead(s)` +
           (p.generate.duplicates ? `, ${p.generate.duplicates} already in the store` : '') +
-          `, ${p.enrich.done} enriched, ${p.personalize.done} personalized, ${p.send.sent} send(s) recorded — dry run, nothing was sent.\n`,
+          `, ${p.enrich.done} enriched, ${p.personalize.done} personalized` +
+          (liveConfig ? '; live sending follows.\n' : `, ${p.send.sent} send(s) recorded — dry run, nothing was sent.\n`),
       );
       if (result.status === 'STOPPED') process.stdout.write('Resume it with `leadflow run --resume`.\n');
       if (usage) {

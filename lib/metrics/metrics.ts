@@ -54,7 +54,11 @@ export function getMetrics(store: Store): Metrics {
     generated: total,
     enriched: one('SELECT count(*) AS n FROM enrichments'),
     messaged: one('SELECT count(DISTINCT lead_id) AS n FROM messages'),
-    sent: one("SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT'"),
+    // Once anything was sent live, "sent" means live: a dry run recorded earlier reached nobody.
+    sent: one(
+      `SELECT count(DISTINCT lead_id) AS n FROM sends
+       WHERE state = 'SENT' AND dry_run = (CASE WHEN EXISTS (SELECT 1 FROM sends WHERE dry_run = 0) THEN 0 ELSE 1 END)`,
+    ),
     replied: byStatus.REPLIED,
   };
   const order = ['generated', 'enriched', 'messaged', 'sent', 'replied'] as const;

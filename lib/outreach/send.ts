@@ -7,7 +7,7 @@
  * `recordDrySends` is the dry run for messages already in hand (the send stage): the same gate and record, each
  * ledger row written once, settled, in the caller's transaction.
  */
-import type { Channel, MessageDraft, Variant } from '../types';
+import type { Channel, LeadStatus, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../store/leadMoves';
@@ -372,21 +372,36 @@ function settleRow(
   moves: LeadMoves,
   sentLeads?: Set<number>,
 ): Settlement['state'] {
-  if (settle(store, row.id, worker, s, at)) moveLead(store, moves, row.leadId, s, sentLeads);
+  if (settle(store, row.id, worker, s, at)) moveLead(store, moves, row.leadId, row.dryRun, s, sentLeads);
   return s.state;
 }
 
-/** How a settled send moves its lead: SENT, SUPPRESSED, or FAILED when nothing of it was sent. */
-function moveLead(store: Store, moves: LeadMoves, leadId: number, s: Settlement, sentLeads?: Set<number>): void {
+/** Where a lead may be while its sends are still being decided: a live outcome overrides an earlier dry run's SENT. */
+const UNDECIDED: readonly LeadStatus[] = ['MESSAGED', 'SENT', 'FAILED'];
+
+/**
+ * How a settled send moves its lead, so the lead says what happened in this mode: SENT; SUPPRESSED; FAILED when
+ * nothing of it was sent in this mode; and, live, back to MESSAGED with the reason while a send waits for a retry or
+ * its outcome is UNKNOWN — a dry run recorded earlier is no proof that anything reached anyone.
+ */
+function moveLead(store: Store, moves: LeadMoves, leadId: number, dryRun: boolean, s: Settlement, sentLeads?: Set<number>): void {
   if (s.state === 'SENT') {
     // Batched callers collect the leads and move them together; a single live settle moves its lead now.
     if (sentLeads) sentLeads.add(leadId);
-    else moves.advance([leadId], 'MESSAGED', 'SENT');
-  } else if (s.state === 'SKIPPED' && s.error.includes('suppressed')) {
-    moves.set(leadId, 'SUPPRESSED', s.error);
-  } else if (s.state === 'FAILED') {
-    const anySent = store.stmt("SELECT 1 FROM sends WHERE lead_id = ? AND state = 'SENT' LIMIT 1").get(leadId);
-    if (!anySent) moves.set(leadId, 'FAILED', s.error);
+    else if (dryRun) moves.advance([leadId], 'MESSAGED', 'SENT');
+    else moves.setIf(leadId, UNDECIDED, 'SENT', null);
+    return;
+  }
+  if (s.state === 'SKIPPED') {
+    if (s.error.includes('suppressed')) moves.set(leadId, 'SUPPRESSED', s.error);
+    return;
+  }
+  const sentInMode = store.stmt('SELECT 1 FROM sends WHERE lead_id = ? AND state = ? AND dry_run = ? LIMIT 1').get(leadId, 'SENT', dryRun ? 1 : 0);
+  if (sentInMode) return;
+  if (s.state === 'FAILED') moves.setIf(leadId, UNDECIDED, 'FAILED', s.error);
+  else if (!dryRun && s.state === 'QUEUED') moves.setIf(leadId, UNDECIDED, 'MESSAGED', `live send waiting to retry at ${s.nextAttemptAt}: ${s.error}`);
+  else if (!dryRun && s.state === 'UNKNOWN') {
+    moves.setIf(leadId, UNDECIDED, 'MESSAGED', `live send outcome UNKNOWN (${s.error}): check the mailbox, then \`leadflow sends retry-unknown\``);
   }
 }
 
@@ -421,7 +436,7 @@ export function recordDrySends(
   for (const r of recordDryRun(store, records, at)) {
     tally.claimed++;
     count(tally, r.settlement.state);
-    moveLead(store, moves, r.leadId, r.settlement, sentLeads);
+    moveLead(store, moves, r.leadId, true, r.settlement, sentLeads);
   }
   moves.advance([...sentLeads], 'MESSAGED', 'SENT');
   return tally;

@@ -52,6 +52,11 @@ export interface PipelineOptions {
   personalizeMode?: 'template' | 'ai';
   /** Groq settings for AI mode, without the key: options are stored with the run so a resume can reuse them. */
   llm?: GroqRunSettings;
+  /**
+   * false: the run ends at MESSAGED and records no dry-run sends — a live run sends after it, and a dry run first
+   * would show every lead SENT whatever the live sends then do. Default true.
+   */
+  drySend?: boolean;
 }
 
 export interface StageProgress {
@@ -195,6 +200,10 @@ async function execute(
     progress.personalize.messages += p.messages;
     progress.personalize.failed += p.failedLeads;
     lap('personalize');
+    if (options.drySend === false) {
+      moves.write();
+      return;
+    }
     const s = recordDrySends(store, p.sendable, { now, moves });
     moves.write();
     progress.send.done += p.messaged;
@@ -216,7 +225,8 @@ async function execute(
       for (let i = 0; i < gen.done; i++) generator.next();
       const ahead = () => {
         // The later stages still have every lead not generated yet ahead of them.
-        if (streamed) for (const stage of ['enrich', 'personalize', 'send'] as const) progress[stage].total = progress[stage].done + gen.total - gen.done;
+        const later = options.drySend === false ? (['enrich', 'personalize'] as const) : (['enrich', 'personalize', 'send'] as const);
+        if (streamed) for (const stage of later) progress[stage].total = progress[stage].done + gen.total - gen.done;
       };
       ahead();
       emit('generate');
@@ -297,7 +307,7 @@ async function execute(
     timings.personalize += performance.now() - t;
 
     t = performance.now();
-    if (!stopped) {
+    if (!stopped && options.drySend !== false) {
       const s = progress.send;
       const base = { done: s.done, queued: s.queued, sent: s.sent, skipped: s.skipped, failed: s.failed };
       s.total = base.done + (countLeadsByStatus(store).MESSAGED ?? 0);

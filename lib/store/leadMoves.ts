@@ -7,13 +7,15 @@
  */
 import type { LeadStatus } from '../types';
 import type { Store } from './store';
-import { advanceLeadStatuses, setLeadStatus } from './leads';
+import { advanceLeadStatuses, setLeadStatus, setLeadStatusIf } from './leads';
 
 export interface LeadMoves {
   /** Move the leads still in `from` to `to`; returns how many moved. */
   advance(ids: readonly number[], from: LeadStatus, to: LeadStatus): number;
   /** Put one lead in `status`, with the reason. */
   set(id: number, status: LeadStatus, reason: string): void;
+  /** `set`, only when the lead is in one of `from` now. */
+  setIf(id: number, from: readonly LeadStatus[], status: LeadStatus, reason: string | null): void;
 }
 
 /** Each move written as it is made, stamped `now`. */
@@ -21,6 +23,7 @@ export function movesNow(store: Store, now: string): LeadMoves {
   return {
     advance: (ids, from, to) => advanceLeadStatuses(store, ids, from, to, now),
     set: (id, status, reason) => setLeadStatus(store, id, status, now, reason),
+    setIf: (id, from, status, reason) => void setLeadStatusIf(store, id, from, status, now, reason),
   };
 }
 
@@ -51,6 +54,12 @@ export function movesAtEnd(store: Store, now: string, ids: readonly number[]): L
     },
     set(id, status, reason) {
       const at = of(id);
+      at.status = status;
+      at.reason = reason;
+    },
+    setIf(id, from, status, reason) {
+      const at = of(id);
+      if (!from.includes(at.status)) return;
       at.status = status;
       at.reason = reason;
     },

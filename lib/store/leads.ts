@@ -142,6 +142,14 @@ export function setLeadStatus(store: Store, id: number, status: LeadStatus, now:
   store.stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?').run(status, reason, now, id);
 }
 
+/** Put a lead in `status` only if it is in one of `from` now (a reply or a bounce is never overwritten). */
+export function setLeadStatusIf(store: Store, id: number, from: readonly LeadStatus[], status: LeadStatus, now: string, reason: string | null): boolean {
+  const r = store
+    .stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status IN (SELECT value FROM json_each(?))')
+    .run(status, reason, now, id, JSON.stringify(from));
+  return Number(r.changes) === 1;
+}
+
 /** Move a lead only if it is still in `from`: concurrent stages never step on each other's results. */
 export function advanceLeadStatus(store: Store, id: number, from: LeadStatus, to: LeadStatus, now: string): boolean {
   const r = store
