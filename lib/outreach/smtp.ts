@@ -7,6 +7,7 @@
  * connection dies — the difference between "retry" and UNKNOWN (see faults.ts).
  */
 import { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { composeMime, type OutgoingEmail, type Sender } from './outgoing';
 import { classifySmtpFault, DeliveryError } from './faults';
@@ -61,6 +62,33 @@ export interface SmtpTransport extends EmailTransport {
   close(): void;
 }
 
+/** How long a polite hang-up waits for the server to close its side before the socket is destroyed. */
+const HANG_UP_GRACE_MS = 1_000;
+
+/**
+ * End a session without ever depending on the server. nodemailer's close() only half-closes (FIN) and then waits for
+ * the server's FIN: a server that never sends one kept the socket open for good, and with it the process
+ * (`send --live --tick` was seen alive over ten minutes after its rows were settled) or, in a long-lived server,
+ * one descriptor per session. A healthy idle session says QUIT first and gets a short grace; a broken one (which
+ * might be mid-body, where QUIT would be message text) is destroyed at once. Either way the socket is gone within
+ * HANG_UP_GRACE_MS, whatever the server does.
+ */
+function hangUp(c: SMTPConnection, politely: boolean): void {
+  // After STARTTLS this is the TLS socket; destroying it destroys the TCP socket under it.
+  const socket = (c as unknown as { _socket?: Socket | false })._socket || undefined;
+  if (!politely || !socket || socket.destroyed) {
+    c.close();
+    socket?.destroy();
+    return;
+  }
+  c.quit(); // nodemailer calls close() (a FIN) on the server's reply
+  const deadline = setTimeout(() => {
+    c.close();
+    socket.destroy();
+  }, HANG_UP_GRACE_MS);
+  socket.once('close', () => clearTimeout(deadline));
+}
+
 export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
   const connect = () =>
     new Promise<SMTPConnection>((resolve, reject) => {
@@ -102,7 +130,7 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
         c.login({ user: settings.user, pass: settings.password ?? '' }, (loginErr) => {
           if (loginErr) {
             settled = true;
-            c.close();
+            hangUp(c, false);
             return reject(loginErr);
           }
           ready();
@@ -138,7 +166,7 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
   const release = (c: SMTPConnection, healthy: boolean) => {
     if (healthy && !closed) idle.push(c);
     else {
-      c.close();
+      hangUp(c, healthy);
       opened--;
     }
     waiting.shift()?.();
@@ -181,11 +209,11 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
     },
     async verify() {
       const c = await connect();
-      c.close();
+      hangUp(c, true);
     },
     close() {
       closed = true;
-      for (const c of idle.splice(0)) c.close();
+      for (const c of idle.splice(0)) hangUp(c, true);
       opened = 0;
     },
   };

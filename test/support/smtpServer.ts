@@ -1,7 +1,9 @@
 /**
  * A real SMTP server (the `smtp-server` package) in this process, on 127.0.0.1, that keeps every message it
  * received byte for byte and can be scripted to fail: a reply code at RCPT or at end-of-data, or a dropped
- * connection after the body arrived.
+ * connection after the body arrived. With `neverHangsUp` it behaves like servers seen in the wild that never close
+ * their side of a connection: a client's FIN is ignored (half-open sockets), QUIT is not honoured, and the idle
+ * timeout is longer than any test.
  */
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +32,7 @@ function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
 }
 
-export async function startSmtp(o: { delayMs?: number } = {}): Promise<TestSmtp> {
+export async function startSmtp(o: { delayMs?: number; neverHangsUp?: boolean; startTls?: boolean } = {}): Promise<TestSmtp> {
   const received: Received[] = [];
   const faults = new Map<string, Fault[]>();
   const take = (rcpt: string, at: Fault['at']): Fault | undefined => {
@@ -43,8 +45,11 @@ export async function startSmtp(o: { delayMs?: number } = {}): Promise<TestSmtp>
   };
   const server = new SMTPServer({
     authOptional: true,
-    disabledCommands: ['STARTTLS'],
+    // STARTTLS (when offered) uses smtp-server's built-in self-signed certificate.
+    disabledCommands: [...(o.startTls ? [] : ['STARTTLS']), ...(o.neverHangsUp ? ['QUIT'] : [])],
     logger: false,
+    // Passed through to net.createServer: the client's FIN no longer ends this side of the socket.
+    ...(o.neverHangsUp ? { allowHalfOpen: true, socketTimeout: 30 * 60_000 } : {}),
     onRcptTo(address, _session, callback) {
       const f = take(address.address, 'rcpt');
       if (f && f.at === 'rcpt') return callback(smtpError(f.code, f.message ?? `${f.code} scripted failure at RCPT`));
