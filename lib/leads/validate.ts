@@ -1,13 +1,16 @@
 /**
  * The gate every lead from outside passes before it is stored: CSV rows, n8n items, MCP tool input.
- * A lead either comes out normalized (trimmed, lowercase email, website with a scheme, a timezone filled in) or
- * is refused with every reason at once, each a short code, a colon, and what is wrong:
- * `invalid_email: "bob@" is not an email address`. The codes are what summaries count.
+ * A lead either comes out normalized (trimmed, invisible format characters such as zero-width spaces and bidi
+ * overrides removed, lowercase email, website with a scheme, a timezone filled in) or is refused with every reason
+ * at once, each a short code, a colon, and what is wrong: `invalid_email: "bob@" is not an email address`. A line
+ * break of any kind, or a control character, in any field is refused, never folded. The codes are what summaries
+ * count.
  */
 
 import { z } from 'zod';
 import type { LeadInput } from '../types';
 import { emailAddressProblem, normalizeEmail } from './emailAddress';
+import { CONTROL_CHARACTER, LINE_BREAK, withoutFormatCharacters } from './invisibleCharacters';
 import { isReservedDomain } from './reservedDomains';
 import { timezoneForCountry } from './countries';
 import { isTimeZone } from './timezones';
@@ -22,23 +25,6 @@ export interface ValidationSummary {
   invalid: number;
   /** How often each reason code (the part before the colon) occurred; a lead with two problems counts twice. */
   byReason: Record<string, number>;
-}
-
-// Invisible format characters (Unicode category Cf): zero-width spaces, byte-order marks, soft hyphens, and the bidi
-// marks, overrides and isolates (U+200E/F, U+202A–U+202E, U+2066–U+2069) that make "Acme" display as something it
-// is not. No name needs them, so they are stripped rather than refused. ZWNJ and ZWJ stay: Persian and Indic
-// scripts spell with them, emoji sequences are joined by them, and neither can reorder or hide text.
-const FORMAT_CHARACTERS = /(?![\u200c\u200d])\p{Cf}/gu;
-// Whatever ends a line somewhere is how a field smuggles extra headers into an email or breaks a log line: CR and
-// LF (SMTP), and VT, FF, NEL (U+0085), LINE and PARAGRAPH SEPARATOR (U+2028/9), on which mail clients and editors
-// break too. Tab is harmless and common in pasted spreadsheet cells.
-const LINE_BREAK = /[\n\v\f\r\u0085\u2028\u2029]/;
-// The other C0 and C1 controls (ESC, DEL, CSI …) have no business in a name either.
-const CONTROL_CHARACTER = /[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]/;
-
-/** Text as a lead field keeps it: invisible format characters removed (see FORMAT_CHARACTERS). */
-export function withoutFormatCharacters(value: string): string {
-  return value.replace(FORMAT_CHARACTERS, '');
 }
 
 interface TextRule {
@@ -56,6 +42,7 @@ function text({ field, max, missing }: TextRule) {
           ? `${missing}: ${field} is required`
           : `not_text: ${field} must be text, got ${describe(issue.input)}`,
     })
+    // Stripped rather than refused: pasted from web pages and CRMs, they carry nothing a field needs.
     .overwrite(withoutFormatCharacters)
     .trim()
     .min(missing ? 1 : 0, { error: `${missing}: ${field} is empty` })

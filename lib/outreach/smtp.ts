@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { composeMime, type OutgoingEmail, type Sender } from './outgoing';
+import { composeMime, configuredSender, type OutgoingEmail, type Sender } from './outgoing';
 import { classifySmtpFault, DeliveryError } from './faults';
 import type { EmailTransport } from './send';
 
@@ -52,7 +52,7 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpS
     secure: env.SMTP_SECURE ? env.SMTP_SECURE === 'true' : port === 465,
     user: env.SMTP_USERNAME?.trim() || undefined,
     password: env.SMTP_PASSWORD || undefined,
-    from: { name: env.SMTP_FROM_NAME?.trim() || fromEmail, email: fromEmail },
+    from: configuredSender(fromEmail, env.SMTP_FROM_NAME),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 import { createSmtpTransport, type SmtpSettings } from '../../lib/outreach/smtp';
+import { configuredSender } from '../../lib/outreach/outgoing';
 
 export function smtpSettingsFromCredential(c: ICredentialDataDecryptedObject): SmtpSettings {
   const host = String(c.host ?? '').trim();
@@ -18,7 +19,7 @@ export function smtpSettingsFromCredential(c: ICredentialDataDecryptedObject): S
     secure: c.secure === true,
     user: String(c.user ?? '').trim() || undefined,
     password: String(c.password ?? '') || undefined,
-    from: { name: String(c.fromName ?? '').trim() || fromEmail, email: fromEmail },
+    from: configuredSender(fromEmail, String(c.fromName ?? '')),
     allowSelfSigned: c.allowSelfSigned === true,
     timeoutMs: 15_000,
   };

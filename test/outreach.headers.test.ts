@@ -1,0 +1,218 @@
+/**
+ * What a recipient's mail client shows is what leadflow meant: a subject or name that looks like a MIME
+ * encoded-word (`=?UTF-8?B?…?=`) is itself encoded on the wire, so it decodes to the literal text and never to extra
+ * headers; and a live email is signed, in the From header and in the sign-off, by the sender it is sent as, while a
+ * dry run keeps the demo sender. Checked on a real SMTP server, parsed the way a mail client parses.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { simpleParser, type AddressObject } from 'mailparser';
+import { openStore, type Store } from '../lib/store/store';
+import { importRows } from '../lib/leads/importLeads';
+import { enrichNewLeads } from '../lib/enrich/stage';
+import { personalizeEnriched } from '../lib/personalize/stage';
+import { enqueue } from '../lib/outreach/ledger';
+import { sendQueued } from '../lib/outreach/send';
+import { createSmtpTransport, smtpSettingsFromEnv } from '../lib/outreach/smtp';
+import { composeMime, outgoingEmail, type Sender } from '../lib/outreach/outgoing';
+import { previewEmail } from '../lib/outreach/preview';
+import { smtpSettingsFromCredential } from '../nodes/SendOutreach/smtpCredential';
+import { startSmtp, type TestSmtp } from './support/smtpServer';
+import { COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
+import { mcpOverStdio } from './support/mcpClient';
+import { startSmtpSink } from './support/mcpSmtp';
+import { tempStorePath } from './support/tmp';
+
+/** Decodes to "Acme\r\nBcc: evil@evil.com": what a mail client would show if this went out unencoded. */
+const LOOKALIKE = '=?UTF-8?B?QWNtZQ0KQmNjOiBldmlsQGV2aWwuY29t?=';
+const SENDER: Sender = { name: 'Sam Rivera', email: 'sam@sender.leadflow-test.net' };
+const DEMO_NAME = 'Alex from Leadflow';
+
+async function setup(t: import('node:test').TestContext): Promise<{ store: Store; smtp: TestSmtp; transport: ReturnType<typeof createSmtpTransport> }> {
+  const store = openStore(tempStorePath(t));
+  const smtp = await startSmtp();
+  const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: SENDER, timeoutMs: 2_000 });
+  t.after(async () => {
+    transport.close();
+    await smtp.close();
+    store.close();
+  });
+  return { store, smtp, transport };
+}
+
+/** Import rows, enrich, personalize (with the default sign-off unless told), and queue each step-1 email (live unless told). */
+function queueLive(store: Store, rows: Record<string, string>[], o: { senderName?: string; dryRun?: boolean } = {}): number[] {
+  const report = importRows(store, rows, { source: 'test' });
+  assert.equal(report.inserted, rows.length, JSON.stringify(report.rejected));
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'], senderName: o.senderName });
+  const now = new Date().toISOString();
+  store.tx(() => {
+    for (const id of report.ids) {
+      const m = store
+        .stmt("SELECT m.id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant")
+        .get(id);
+      enqueue(store, { leadId: id, channel: 'email', step: 1, dryRun: o.dryRun ?? false }, m!.id as number, now);
+    }
+  });
+  return report.ids;
+}
+
+const lead = (i: number, over: Record<string, string> = {}) => ({
+  email: `h${i}@${LIVE_TEST_DOMAIN}`,
+  first_name: 'Pat',
+  last_name: `Tester${i}`,
+  title: 'VP Operations',
+  company: 'Leadflow Test Co',
+  website: `https://${LIVE_TEST_DOMAIN}`,
+  industry: 'Logistics',
+  country: 'Germany',
+  ...over,
+});
+
+const storedSubject = (store: Store, id: number) =>
+  store.stmt("SELECT m.subject FROM messages m JOIN leads l ON l.id = m.lead_id WHERE l.id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant").get(id)!.subject as string;
+
+const headerBlock = (raw: Buffer) => raw.toString('utf8').split('\r\n\r\n')[0];
+
+test('a subject that looks like an encoded word reaches the inbox as the literal text, with no Bcc', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  // Enough leads that the drafts' subjects use the company and the first name (the wording varies by lead).
+  const ids = queueLive(store, Array.from({ length: 8 }, (_, i) => lead(i, { company: LOOKALIKE, first_name: i % 2 ? LOOKALIKE : 'Pat' })));
+  const tally = await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
+  assert.equal(tally.sent, ids.length);
+  let lookalikeSubjects = 0;
+  for (const id of ids) {
+    const subject = storedSubject(store, id);
+    if (subject.includes(LOOKALIKE)) lookalikeSubjects++;
+    const p = await previewEmail(store, id);
+    const wire = smtp.received.find((m) => m.to[0] === p.record.envelope.to)!;
+    const parsed = await simpleParser(wire.raw);
+    assert.equal(parsed.subject, subject, 'the client shows the drafted subject, character for character');
+    assert.equal(parsed.headers.has('bcc'), false);
+    assert.doesNotMatch(headerBlock(wire.raw), /^bcc:/im);
+    const to = (parsed.to as AddressObject).value[0];
+    const row = store.stmt('SELECT first_name, last_name FROM leads WHERE id = ?').get(id)!;
+    assert.equal(to.name, `${row.first_name as string} ${row.last_name as string}`, 'the display name decodes to the literal name');
+    assert.equal(wire.raw.toString('utf8').replace(/\r\n$/, ''), p.mime.toString('utf8').replace(/\r\n$/, ''), 'the preview is the wire');
+  }
+  assert.ok(lookalikeSubjects >= 2, `only ${lookalikeSubjects} subject(s) carried the look-alike: the test proves nothing`);
+});
+
+test('the composer encodes an encoded-word look-alike in the subject and in both display names', async () => {
+  const mail = outgoingEmail({
+    lead: { email: 'pat@inbox.leadflow-test.net', firstName: LOOKALIKE, lastName: 'Tester' },
+    message: { channel: 'email', step: 1, subject: `Idea for ${LOOKALIKE}`, body: 'Hi,\n\nHello.\n' },
+    sender: { name: `Sam ${LOOKALIKE}`, email: SENDER.email },
+    date: new Date('2026-03-02T10:00:00Z'),
+  });
+  const mime = await composeMime(mail);
+  assert.ok(!headerBlock(mime).includes(LOOKALIKE), headerBlock(mime));
+  const parsed = await simpleParser(mime);
+  assert.equal(parsed.subject, `Idea for ${LOOKALIKE}`);
+  assert.equal((parsed.to as AddressObject).value[0].name, `${LOOKALIKE} Tester`);
+  assert.equal((parsed.to as AddressObject).value[0].address, 'pat@inbox.leadflow-test.net');
+  assert.equal((parsed.from as AddressObject).value[0].name, `Sam ${LOOKALIKE}`);
+  assert.equal((parsed.from as AddressObject).value[0].address, SENDER.email);
+  assert.equal(parsed.headers.has('bcc'), false);
+});
+
+test('an ordinary subject and names are composed exactly as before: nothing is encoded that need not be', async () => {
+  const mail = outgoingEmail({
+    lead: { email: 'pat@inbox.leadflow-test.net', firstName: 'Pat', lastName: 'Tester' },
+    message: { channel: 'email', step: 1, subject: 'Quick question about Acme = ?', body: 'Hi,\n\nHello.\n' },
+    sender: SENDER,
+    date: new Date('2026-03-02T10:00:00Z'),
+  });
+  const head = headerBlock(await composeMime(mail));
+  assert.match(head, /^Subject: Quick question about Acme = \?$/m);
+  assert.match(head, /^From: Sam Rivera <sam@sender\.leadflow-test\.net>$/m);
+  assert.match(head, /^To: Pat Tester <pat@inbox\.leadflow-test\.net>$/m);
+});
+
+test('line and paragraph separators and invisible format characters never reach a header', async () => {
+  const mail = outgoingEmail({
+    lead: { email: 'pat@inbox.leadflow-test.net', firstName: 'Pat\u2028Bcc: evil@evil.example', lastName: '\u202eTester' },
+    message: { channel: 'email', step: 1, subject: 'Idea\u0085for\u2029Acme\u200b', body: 'Hi,\n\nHello.\n' },
+    sender: { name: 'Sam\u2028Rivera', email: SENDER.email },
+    date: new Date('2026-03-02T10:00:00Z'),
+  });
+  const parsed = await simpleParser(await composeMime(mail));
+  assert.equal(parsed.subject, 'Idea for Acme');
+  assert.equal((parsed.to as AddressObject).value[0].name, 'Pat Bcc: evil@evil.example Tester');
+  assert.equal((parsed.from as AddressObject).value[0].name, 'Sam Rivera');
+});
+
+test('a live email is signed by the sender it is sent as, in the From header and the sign-off', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  const [id] = queueLive(store, [lead(1)]);
+  await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
+  const parsed = await simpleParser(smtp.received[0].raw);
+  assert.equal((parsed.from as AddressObject).value[0].name, SENDER.name);
+  assert.match(parsed.text ?? '', /\n\nBest,\nSam Rivera\n\n/);
+  assert.ok(!(parsed.text ?? '').includes(DEMO_NAME), parsed.text);
+  const p = await previewEmail(store, id);
+  assert.equal(smtp.received[0].raw.toString('utf8').replace(/\r\n$/, ''), p.mime.toString('utf8').replace(/\r\n$/, ''), 'the preview is the wire');
+});
+
+test('a dry run keeps the demo sender in the From header and the sign-off', async (t) => {
+  const store = openStore(tempStorePath(t));
+  t.after(() => store.close());
+  const [id] = queueLive(store, [lead(1)], { dryRun: true });
+  assert.equal((await sendQueued(store, { dryRun: true })).sent, 1);
+  const parsed = await simpleParser((await previewEmail(store, id)).mime);
+  assert.equal((parsed.from as AddressObject).value[0].name, DEMO_NAME);
+  assert.match(parsed.text ?? '', new RegExp(`\\n\\nBest,\\n${DEMO_NAME}\\n\\n`));
+});
+
+test('a draft preview for a live sender shows the live sign-off', async (t) => {
+  const store = openStore(tempStorePath(t));
+  t.after(() => store.close());
+  const [id] = queueLive(store, [lead(1)]);
+  const parsed = await simpleParser((await previewEmail(store, id, { sender: SENDER })).mime);
+  assert.equal((parsed.from as AddressObject).value[0].name, SENDER.name);
+  assert.match(parsed.text ?? '', /\n\nBest,\nSam Rivera\n\n/);
+});
+
+test('copy signed with a chosen name keeps that name when it goes out live', async (t) => {
+  const { store, smtp, transport } = await setup(t);
+  queueLive(store, [lead(1)], { senderName: 'Jordan Lee' });
+  await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
+  const parsed = await simpleParser(smtp.received[0].raw);
+  assert.match(parsed.text ?? '', /\n\nBest,\nJordan Lee\n\n/);
+});
+
+test('without a from name, the sender is named by the from address, in the environment and the n8n credential', () => {
+  const env = smtpSettingsFromEnv({ SMTP_HOST: '127.0.0.1', SMTP_FROM_EMAIL: 'sam.rivera@acme.io' })!;
+  assert.deepEqual(env.from, { name: 'sam.rivera', email: 'sam.rivera@acme.io' });
+  const named = smtpSettingsFromEnv({ SMTP_HOST: '127.0.0.1', SMTP_FROM_EMAIL: 'sam@acme.io', SMTP_FROM_NAME: ' Sam\u200b Rivera ' })!;
+  assert.deepEqual(named.from, { name: 'Sam Rivera', email: 'sam@acme.io' });
+  const credential = smtpSettingsFromCredential({ host: 'smtp.acme.io', fromEmail: 'sam.rivera@acme.io', fromName: '' });
+  assert.deepEqual(credential.from, { name: 'sam.rivera', email: 'sam.rivera@acme.io' });
+});
+
+test('through MCP: a hostile company goes out as literal text, signed by SMTP_FROM_NAME', async (t) => {
+  const smtp = await startSmtpSink(t);
+  const mcp = await mcpOverStdio(t, tempStorePath(t), smtp.env);
+  const rows = Array.from({ length: 4 }, (_, i) => ({
+    email: `lee${i}@brightforge.io`, firstName: 'Lee', lastName: `Park${i}`, title: 'CTO', company: LOOKALIKE, website: 'https://brightforge.io', country: 'Germany',
+  }));
+  assert.equal((await mcp.ok<{ inserted: number }>('import_leads', { rows })).inserted, 4);
+  await mcp.ok('enrich_leads', {});
+  await mcp.ok('generate_messages', { channels: ['email'] });
+  const preview = await mcp.ok<{ confirm_token: string; preview: { leads: { email: string; subject: string }[] } }>('send_outreach', { dry_run: false, limit: 4 });
+  await mcp.ok('send_outreach', { dry_run: false, limit: 4, confirm_token: preview.confirm_token });
+  assert.equal(smtp.received.length, 4);
+  let lookalikes = 0;
+  for (const mail of smtp.received) {
+    const parsed = await simpleParser(mail.data);
+    const planned = preview.preview.leads.find((l) => l.email === mail.to[0])!;
+    assert.equal(parsed.subject, planned.subject);
+    if (planned.subject.includes(LOOKALIKE)) lookalikes++;
+    assert.equal(parsed.headers.has('bcc'), false);
+    assert.equal((parsed.from as AddressObject).value[0].name, 'Alex Smith');
+    assert.match(parsed.text ?? '', /\n\nBest,\nAlex Smith\n\n/);
+    assert.ok(!(parsed.text ?? '').includes(DEMO_NAME));
+  }
+  assert.ok(lookalikes >= 1, 'no subject carried the look-alike: the test proves nothing');
+});
