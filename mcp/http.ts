@@ -3,21 +3,29 @@
  * server over the one shared store, so nothing is lost between requests (live-send tokens live in the store) and
  * any number of clients can call at once.
  *
- * Bound to 127.0.0.1 by default, with the SDK's Host-header check against DNS rebinding: a web page in the user's
- * browser cannot reach it through a hostile DNS name. Binding elsewhere is the operator's explicit choice.
+ * Bound to 127.0.0.1 by default. Whatever the bind address, every request must carry the LEADFLOW_TOKEN as a bearer
+ * token and be addressed to a Host this server answers to (and, from a browser, come from an allowed Origin): see
+ * httpAccess.ts. Binding beyond loopback is the operator's explicit choice, and still lets nobody in without the token.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
-import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
+import express from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Store } from '../lib/store/store';
 import { createLeadflowServer } from './server';
 import { PipelineProcesses } from './pipelineProcess';
+import { requireAccess } from './httpAccess';
 
 export interface HttpOptions {
   host?: string;
   port: number;
+  /** The LEADFLOW_TOKEN every request must carry as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Host names clients may use besides loopback names and the bind address (--allowed-host). */
+  allowedHosts?: string[];
+  /** Browser origins allowed besides the server's own (--allowed-origin). */
+  allowedOrigins?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -30,7 +38,11 @@ export async function serveHttp(store: Store, o: HttpOptions): Promise<RunningHt
   const host = o.host ?? '127.0.0.1';
   const pipelines = new PipelineProcesses();
   const ctx = { store, env: o.env ?? process.env, pipelines };
-  const app = createMcpExpressApp({ host });
+  const app = express();
+  app.disable('x-powered-by');
+  // Host, Origin and token are checked before the body is read: a refused request costs nothing.
+  app.use(requireAccess({ bindHost: host, allowedHosts: o.allowedHosts, allowedOrigins: o.allowedOrigins, token: o.token }));
+  app.use(express.json());
 
   app.post('/mcp', async (req: Request, res: Response) => {
     const server = createLeadflowServer(ctx);

@@ -269,6 +269,9 @@ test('a lead is readable as a resource, and the metrics snapshot too', async (t)
   assert.equal(doc.lead.email, s.stmt('SELECT email FROM leads WHERE id = 2').get()?.email);
   const listed = await mcp.client.listResources();
   assert.ok(listed.resources.some((r) => r.uri === 'leadflow://leads/1'));
+  for (const id of ['0x1', '1e0', '01', '+1']) {
+    await assert.rejects(mcp.client.readResource({ uri: `leadflow://leads/${id}` }), /there is no lead/, `${id} is not read as lead 1`);
+  }
   const metrics = JSON.parse(((await mcp.client.readResource({ uri: 'leadflow://metrics' })).contents[0] as { text: string }).text);
   assert.equal(metrics.leads.total, 2);
 });

@@ -1,6 +1,7 @@
 /**
  * A real MCP client on a real `leadflow mcp` child process: over stdio (the way Claude Desktop or Cursor start it)
- * or over Streamable HTTP (`leadflow mcp --http --port 0`, whose URL the child prints on stdout).
+ * or over Streamable HTTP (`leadflow mcp --http --port 0`, whose URL the child prints on stdout), sending the
+ * LEADFLOW_TOKEN as `Authorization: Bearer` the way n8n's MCP Client Tool does.
  */
 import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -61,9 +62,20 @@ export async function mcpOverStdio(t: Cleanup, db: string, env: Record<string, s
   return session(client, () => stderr);
 }
 
-export async function mcpOverHttp(t: Cleanup, db: string, env: Record<string, string> = {}): Promise<McpSession & { url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--db', db, 'mcp', '--http', '--port', '0'], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
+/** The LEADFLOW_TOKEN the HTTP server is started with unless a test's env says otherwise. */
+export const MCP_TEST_TOKEN = 'mcp-test-token-0123456789abcdef';
+
+export interface HttpServerOptions {
+  /** More `leadflow mcp` flags, e.g. ['--host', '0.0.0.0', '--allowed-host', 'x']. */
+  args?: string[];
+  /** The token the client sends (default: the server's LEADFLOW_TOKEN); null sends none. Connecting then fails. */
+  clientToken?: string | null;
+}
+
+/** `leadflow mcp --http` as a child process: the URL it printed (127.0.0.1 for a wildcard bind), its output so far. */
+export async function startMcpHttp(t: Cleanup, db: string, env: Record<string, string> = {}, args: string[] = []) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--db', db, 'mcp', '--http', '--port', '0', ...args], {
+    env: { ...process.env, NO_COLOR: '1', LEADFLOW_TOKEN: MCP_TEST_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -73,17 +85,24 @@ export async function mcpOverHttp(t: Cleanup, db: string, env: Record<string, st
     child.kill('SIGTERM');
     await exited;
   });
+  let stdout = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      const line = /^(http:\/\/\S+)\n/m.exec(out);
-      if (line) resolve(line[1]);
+      stdout += d.toString('utf8');
+      const line = /^(http:\/\/\S+)\n/m.exec(stdout);
+      if (line) resolve(line[1].replace('//0.0.0.0:', '//127.0.0.1:'));
     });
     child.once('exit', (code) => reject(new Error(`leadflow mcp --http exited (${code}) before listening:\n${stderr}`)));
   });
+  return { url, stdout: () => stdout, stderr: () => stderr };
+}
+
+export async function mcpOverHttp(t: Cleanup, db: string, env: Record<string, string> = {}, o: HttpServerOptions = {}): Promise<McpSession & { url: string }> {
+  const server = await startMcpHttp(t, db, env, o.args);
+  const token = o.clientToken === undefined ? (env.LEADFLOW_TOKEN ?? MCP_TEST_TOKEN) : o.clientToken;
   const client = new Client({ name: 'leadflow-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  const headers: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
+  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers } }));
   onCleanup(t, () => client.close());
-  return Object.assign(session(client, () => stderr), { url });
+  return Object.assign(session(client, server.stderr), { url: server.url });
 }
