@@ -31,7 +31,14 @@ export class LeadflowSmtp implements ICredentialType {
     },
     { displayName: 'User', name: 'user', type: 'string', default: '' },
     { displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
-    { displayName: 'From Name', name: 'fromName', type: 'string', default: '', placeholder: 'Alex Smith' },
+    {
+      displayName: 'From Name',
+      name: 'fromName',
+      type: 'string',
+      default: '',
+      placeholder: 'Alex Smith',
+      description: "Shown as the sender, and signs live emails drafted with the default sender name. Empty: the From Email's local part.",
+    },
     {
       displayName: 'From Email',
       name: 'fromEmail',

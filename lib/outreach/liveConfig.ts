@@ -1,7 +1,8 @@
 /**
  * Live sending settings from the environment, for the CLI, the MCP server and the status page (n8n takes them from
  * its credential and node parameters instead). The original design's names are honoured so an old `.env` works:
- * SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM_EMAIL, RATE_LIMIT_PER_MINUTE (0 turns it off),
+ * SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM_EMAIL, SMTP_FROM_NAME (who sends and signs; the
+ * address's local part without it), RATE_LIMIT_PER_MINUTE (0 turns it off),
  * MAX_RETRIES; plus what every live email must carry: LEADFLOW_UNSUBSCRIBE_URL, LEADFLOW_SECRET,
  * SENDER_POSTAL_ADDRESS. Never reports a secret.
  */

@@ -73,7 +73,7 @@ export class PersonalizeMessages implements INodeType {
         name: 'senderName',
         type: 'string',
         default: DEFAULT_SENDER_NAME,
-        description: 'Signs each email',
+        description: "Signs each email. Left as the default, a live send signs with the SMTP credential's From Name instead.",
       },
       {
         displayName: 'Opt-Out Line',
