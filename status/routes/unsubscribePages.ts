@@ -86,10 +86,13 @@ export function unsubscribePages(store: Store, log: Logger, rawSecret: string | 
       else page(res, 400, 'This unsubscribe link is not valid', '<p>It may have been cut short or altered. Please reply to the email with “unsubscribe” instead.</p>');
       return;
     }
-    log.info({ leadId: result.leadId, alreadySuppressed: result.alreadySuppressed }, 'unsubscribed by link');
+    log.info({ leadId: result.leadId, alreadySuppressed: result.alreadySuppressed }, result.leadId === null ? 'unsubscribed by link (the address had left the store)' : 'unsubscribed by link');
     changed();
-    if (wantsJson) res.json({ unsubscribed: true, alreadySuppressed: result.alreadySuppressed });
-    else page(res, 200, 'You are unsubscribed', '<p>No further emails will be sent to this address.</p>');
+    if (wantsJson) {
+      res.json({ unsubscribed: true, alreadySuppressed: result.alreadySuppressed, ...(result.leadId === null ? { inStore: false, message: result.message } : {}) });
+    } else {
+      page(res, 200, 'You are unsubscribed', '<p>No further emails will be sent to this address.</p>');
+    }
   });
 
   return r;
