@@ -204,9 +204,9 @@ program
   .command('import <file>')
   .description('import leads from a CSV file: bad rows are reported with their reason, good rows go in')
   .option('--json', 'print the report as JSON')
-  .action((file: string, o: { json?: boolean }) => {
+  .action(async (file: string, o: { json?: boolean }) => {
     const s = store();
-    const report = importCsvFile(s, file);
+    const report = await importCsvFile(s, file);
     if (o.json) printJson(report);
     else {
       process.stdout.write(`${report.inserted} of ${report.rows} row(s) imported into ${s.path}\n`);

@@ -13,7 +13,7 @@ import { companyDomainOf } from '../enrich/companyDomain';
 export interface IngestResult {
   /** Each lead that went in: its place in the input, its id, and the variant it was assigned. */
   inserted: { index: number; id: number; variant: Variant }[];
-  skipped: { index: number; email: string; reason: string }[];
+  skipped: { index: number; email: string; kind: 'duplicate' | 'erased'; reason: string }[];
 }
 
 export function ingestLeads(store: Store, leads: LeadInput[], now: string): IngestResult {
@@ -24,12 +24,12 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string): Inge
   for (let index = 0; index < leads.length; index++) {
     const lead = leads[index];
     if (erasedCheck?.get(emailHash(lead.email))) {
-      result.skipped.push({ index, email: lead.email, reason: 'erased: this person asked to be forgotten; not re-imported' });
+      result.skipped.push({ index, email: lead.email, kind: 'erased', reason: 'erased: this person asked to be forgotten; not re-imported' });
       continue;
     }
     const variant = assignVariant(lead.email);
     const id = insertLead(store, leadRow(lead, variant, companyDomainOf(lead.website, lead.email)), now);
-    if (id === null) result.skipped.push({ index, email: lead.email, reason: 'duplicate: this email is already in the store' });
+    if (id === null) result.skipped.push({ index, email: lead.email, kind: 'duplicate', reason: 'duplicate: this email is already in the store' });
     else result.inserted.push({ index, id, variant });
   }
   return result;

@@ -25,10 +25,12 @@ export interface MapRowsOptions {
   mapping?: FieldMapping;
   /** Written into each lead's `source`: "csv:leads.csv", "n8n", … */
   source?: string;
+  /** The number of the first row given (default 1): an input mapped in batches numbers each batch on. */
+  firstRowNumber?: number;
 }
 
 export interface MappedRows {
-  /** rowNumber is 1-based and counts data rows only: the first row after a CSV header is row 1. */
+  /** rowNumber is 1-based and counts data rows only: the first row after a CSV header is row 1 (see firstRowNumber). */
   leads: { rowNumber: number; lead: LeadInput }[];
   rejected: { rowNumber: number; reason: string; row: Record<string, unknown> }[];
 }
@@ -46,12 +48,13 @@ export function mapRows(rows: readonly Record<string, unknown>[], options: MapRo
   const result: MappedRows = { leads: [], rejected: [] };
   const source = options.source || DEFAULT_SOURCE;
   const firstRowOfEmail = new Map<string, number>();
+  const firstRowNumber = options.firstRowNumber ?? 1;
   // Rows from one file share their columns; plan once per distinct header, not once per row.
   let plannedFor = '';
   let plan: ColumnPlan | undefined;
 
   rows.forEach((row, index) => {
-    const rowNumber = index + 1;
+    const rowNumber = firstRowNumber + index;
     const columns = Object.keys(row);
     const signature = columns.join('\u0000');
     if (!plan || signature !== plannedFor) {

@@ -100,6 +100,12 @@ export function getLead(store: Store, id: number): StoredLead | undefined {
   return row && leadFromRow(row);
 }
 
+/** Just the id of the lead with this email (case-insensitively), without reading the row. */
+export function leadIdByEmail(store: Store, email: string): number | undefined {
+  const row = store.stmt('SELECT id FROM leads WHERE email = ?').get(email);
+  return row ? Number(row.id) : undefined;
+}
+
 export function getLeadByEmail(store: Store, email: string): StoredLead | undefined {
   const row = store.stmt(`SELECT ${COLUMNS} FROM leads WHERE email = ?`).get(email);
   return row && leadFromRow(row);
