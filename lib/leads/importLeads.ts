@@ -96,11 +96,7 @@ function batchImport(store: Store, o: ImportOptions): BatchImport {
   };
 }
 
-/**
- * Where `id` is in this import's ids, or -1. They ascend — each new lead gets the table's largest id plus one — so a
- * binary search; were one of them erased meanwhile and its id reused, a miss only words the reason as "already in
- * the store" instead of naming the earlier row.
- */
+/** Where `id` is in this import's ids, or -1: they ascend (lead ids are AUTOINCREMENT, never reused), so a binary search. */
 function indexOfId(ids: readonly number[], id: number): number {
   let lo = 0;
   let hi = ids.length - 1;
