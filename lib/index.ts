@@ -3,6 +3,7 @@
  * from here (or from the module itself); lib imports no n8n, Express or MCP module.
  */
 export * from './types';
+export { LeadflowError, errorKind, errorMessage, type ErrorKind, type LeadflowErrorOptions, type Upstream } from './errors';
 export { openStore, StoreError, type Store, type OpenStoreOptions } from './store/store';
 export { defaultStorePath } from './store/location';
 export { NoSqliteDriverError, type DriverName } from './store/driver';

@@ -4,6 +4,7 @@
  * both, DMARC at least p=none with the From: domain aligned, one-click unsubscribe, and a spam rate under 0.3%.
  * Every finding carries a severity and a fix in plain words. It only reads DNS: nothing is sent.
  */
+import { LeadflowError } from '../errors';
 import { Resolver } from 'node:dns/promises';
 import { lookupMailHost } from '../leads/verifyMailHost';
 import type { Finding, Severity } from './doctorFinding';
@@ -34,9 +35,9 @@ export interface DoctorReport {
   records: { spf: string[]; dmarc: string[]; dkim: DkimKey[]; mx: string[] };
 }
 
-export class DoctorInputError extends Error {
+export class DoctorInputError extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'DoctorInputError';
   }
 }

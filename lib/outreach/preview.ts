@@ -3,6 +3,7 @@
  * send), the bytes are composed from that record — identical to what the live sender transmits for it. Before
  * any send, the preview is composed as a send right now would be.
  */
+import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { getMessage } from '../store/messages';
@@ -17,9 +18,9 @@ export interface EmailPreview {
   mime: Buffer;
 }
 
-export class PreviewError extends Error {
+export class PreviewError extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'PreviewError';
   }
 }

@@ -6,6 +6,7 @@
  * every message is one attempt on one of a few pooled sessions, and we know whether the body was handed over when a
  * connection dies — the difference between "retry" and UNKNOWN (see faults.ts).
  */
+import { LeadflowError } from '../errors';
 import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
@@ -29,9 +30,9 @@ export interface SmtpSettings {
   maxConnections?: number;
 }
 
-export class SmtpSettingsError extends Error {
+export class SmtpSettingsError extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'SmtpSettingsError';
   }
 }

@@ -8,6 +8,7 @@
  * Tokens of the first format (the id alone, before ids were made never to repeat) are honoured only for the lead a
  * live email carried that very link to.
  */
+import { LeadflowError } from '../errors';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
@@ -17,9 +18,9 @@ import { cancelQueuedSends } from './ledger';
 const PURPOSE_V1 = 'leadflow-unsubscribe-v1';
 const PURPOSE = 'leadflow-unsubscribe-v2';
 
-export class UnsubscribeConfigError extends Error {
+export class UnsubscribeConfigError extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'UnsubscribeConfigError';
   }
 }

@@ -13,6 +13,7 @@
  *   sequence after the last committed lead, and each later stage picks up its leads by status;
  * - before starting, runs and send claims left by dead processes are reaped (dry-run claims go back to the queue).
  */
+import { LeadflowError } from '../errors';
 import type { Channel, Industry, LeadInput, Variant } from '../types';
 import type { Store } from '../store/store';
 import { startRun, saveProgress, stopRequested, finishRun, reapCrashedRuns, latestResumable, type RunStatus } from '../store/runs';
@@ -119,9 +120,9 @@ function streamedLead(lead: LeadInput, id: number, variant: Variant): StreamedLe
   };
 }
 
-export class NothingToResumeError extends Error {
+export class NothingToResumeError extends LeadflowError {
   constructor() {
-    super('there is no stopped or crashed run to resume in this store; start one with `leadflow run`');
+    super('conflict', 'there is no stopped or crashed run to resume in this store; start one with `leadflow run`');
     this.name = 'NothingToResumeError';
   }
 }
