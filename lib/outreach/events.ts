@@ -7,6 +7,7 @@
  * A raw RFC 822 message (the reply or the bounce as received, e.g. from n8n's Email Trigger) is matched to its lead
  * by In-Reply-To/References against our Message-IDs first, then by address.
  */
+import { LeadflowError } from '../errors';
 import { simpleParser, type ParsedMail, type AddressObject } from 'mailparser';
 import type { Store } from '../store/store';
 import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
@@ -37,9 +38,9 @@ export interface EventResult {
   bounce?: { kind: 'hard' | 'soft'; status: string | null; recipient: string | null };
 }
 
-export class EventError extends Error {
+export class EventError extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('input', message);
     this.name = 'EventError';
   }
 }

@@ -14,6 +14,7 @@
  * suppressed addresses (listed as excluded). Live rows already queued (e.g. by an n8n workflow) come first, in the
  * order the sender claims them, so the preview names exactly the rows a confirm will send.
  */
+import { LeadflowError } from '../errors';
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { suppressionReason } from '../store/suppressions';
@@ -133,9 +134,9 @@ export function previewLiveSend(
   return { plan, allowedNow, limitedBy, token, expiresAt };
 }
 
-export class LiveConfirmRefused extends Error {
+export class LiveConfirmRefused extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('refused', message);
     this.name = 'LiveConfirmRefused';
   }
 }

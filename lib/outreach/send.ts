@@ -7,6 +7,7 @@
  * `recordDrySends` is the dry run for messages already in hand (the send stage): the same gate and record, each
  * ledger row written once, settled, in the caller's transaction.
  */
+import { LeadflowError } from '../errors';
 import type { Channel, LeadStatus, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
@@ -42,9 +43,9 @@ export interface EmailTransport {
   deliver(mail: OutgoingEmail): Promise<{ response: string }>;
 }
 
-export class LiveSendRefused extends Error {
+export class LiveSendRefused extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('refused', message);
     this.name = 'LiveSendRefused';
   }
 }
