@@ -4,6 +4,7 @@
  * refused with the line and a hint, rather than imported with rows shifted into the wrong columns.
  */
 
+import { LeadflowError } from '../errors';
 import type { Readable } from 'node:stream';
 import { CsvError, parse as parseStream, type Options } from 'csv-parse';
 // The sync entry is a bundle of its own, with its own CsvError class.
@@ -17,9 +18,9 @@ const HINTS: Record<string, string> = {
 };
 
 /** The input is not well-formed CSV; the message names the line and what to fix. */
-export class CsvFormatError extends Error {
+export class CsvFormatError extends LeadflowError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super('input', message, options);
     this.name = 'CsvFormatError';
   }
 }

@@ -12,6 +12,7 @@
  * - clearing removes every lead and what hangs off it, and finished run records, but keeps the suppression list:
  *   an unsubscribe or an erasure must survive a reset.
  */
+import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { emailHash, suppress } from '../store/suppressions';
@@ -28,9 +29,10 @@ export interface Erasure {
   hash: string;
 }
 
-export class EraseError extends Error {
-  constructor(message: string) {
-    super(message);
+/** A bad address is the caller's input; a run still going is a conflict with the store's state. */
+export class EraseError extends LeadflowError {
+  constructor(message: string, kind: 'input' | 'conflict' = 'input') {
+    super(kind, message);
     this.name = 'EraseError';
   }
 }
@@ -96,7 +98,7 @@ export function clearLeads(store: Store): number {
   return store.tx(() => {
     const running = store.stmt("SELECT id FROM runs WHERE status = 'RUNNING' LIMIT 1").get();
     if (running) {
-      throw new EraseError(`run #${running.id} is still going: stop it first (leadflow stop, or the Stop button), then clear`);
+      throw new EraseError(`run #${running.id} is still going: stop it first (leadflow stop, or the Stop button), then clear`, 'conflict');
     }
     for (const table of ['events', 'sends', 'messages', 'enrichments'] as const) store.exec(`DELETE FROM ${table}`);
     const n = Number(store.stmt('DELETE FROM leads').run().changes);

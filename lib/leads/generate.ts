@@ -6,6 +6,7 @@
  * Per lead the generator keeps O(1) memory; per company it keeps one domain (see DomainRegistry).
  */
 
+import { LeadflowError } from '../errors';
 import { Faker, base, en } from '@faker-js/faker';
 import { INDUSTRIES, type Industry, type LeadInput } from '../types';
 import { drawCompanyName } from './companyName';
@@ -42,7 +43,7 @@ interface CompanyDraft {
 
 export function createLeadGenerator(options: LeadGeneratorOptions): LeadGenerator {
   if (!Number.isSafeInteger(options.seed)) {
-    throw new Error(`seed must be an integer, got ${String(options.seed)}: pass a whole number such as 42`);
+    throw new LeadflowError('input', `seed must be an integer, got ${String(options.seed)}: pass a whole number such as 42`);
   }
   const industries = chooseIndustries(options.industries);
   const countries = chooseCountries(options.countries);
@@ -127,7 +128,7 @@ export function createLeadGenerator(options: LeadGeneratorOptions): LeadGenerato
 /** `count` leads from a fresh generator: the first `count` that createLeadGenerator(options) would give. */
 export function generateLeads(options: LeadGeneratorOptions & { count: number }): LeadInput[] {
   if (!Number.isSafeInteger(options.count) || options.count < 0) {
-    throw new Error(`count must be a whole number ≥ 0, got ${String(options.count)}`);
+    throw new LeadflowError('input', `count must be a whole number ≥ 0, got ${String(options.count)}`);
   }
   const generator = createLeadGenerator(options);
   const leads: LeadInput[] = new Array(options.count);
@@ -172,12 +173,12 @@ function shortProfileId(index: number, salt: number): string {
 function chooseIndustries(names: readonly string[] | undefined): Industry[] {
   if (names === undefined) return [...INDUSTRIES];
   if (names.length === 0) {
-    throw new Error(`industries is empty: leave it out for all industries, or pick from ${INDUSTRIES.join(', ')}`);
+    throw new LeadflowError('input', `industries is empty: leave it out for all industries, or pick from ${INDUSTRIES.join(', ')}`);
   }
   return unique(
     names.map((name) => {
       const industry = findIndustry(name);
-      if (!industry) throw new Error(`Unknown industry "${name}": choose from ${INDUSTRIES.join(', ')}`);
+      if (!industry) throw new LeadflowError('input', `Unknown industry "${name}": choose from ${INDUSTRIES.join(', ')}`);
       return industry;
     }),
   );
@@ -187,12 +188,12 @@ function chooseCountries(names: readonly string[] | undefined): Country[] {
   const known = COUNTRIES.map((country) => country.name).join(', ');
   if (names === undefined) return [...COUNTRIES];
   if (names.length === 0) {
-    throw new Error(`countries is empty: leave it out for all countries, or pick from ${known}`);
+    throw new LeadflowError('input', `countries is empty: leave it out for all countries, or pick from ${known}`);
   }
   return unique(
     names.map((name) => {
       const country = findCountry(name);
-      if (!country) throw new Error(`Unknown country "${name}": choose from ${known}`);
+      if (!country) throw new LeadflowError('input', `Unknown country "${name}": choose from ${known}`);
       return country;
     }),
   );

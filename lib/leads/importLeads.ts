@@ -8,6 +8,7 @@
  * written IMPORT_BATCH_ROWS rows per transaction — other processes sharing the store wait for one batch at most,
  * never for the whole file. Row numbers and duplicates within the file carry across batches.
  */
+import { errorKind, LeadflowError } from '../errors';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -40,9 +41,9 @@ export interface ImportReport {
   rejected: { rowNumber: number; reason: string }[];
 }
 
-export class ImportError extends Error {
+export class ImportError extends LeadflowError {
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super('input', message, options);
     this.name = 'ImportError';
   }
 }
@@ -174,7 +175,8 @@ async function importStreamedFile(store: Store, file: string, shownAs: string, o
     const message =
       `the import stopped after row ${rows}: ${what}. Rows 1-${rows} were imported (${inserted} new lead(s)), nothing after ` +
       'them; importing the file again reports those rows as already in the store.';
-    throw err instanceof ImportError || err instanceof CsvFormatError ? new ImportError(message, { cause: err }) : new Error(message, { cause: err });
+    // A store failure keeps its own kind (a locked file, a full disk): only a bad file makes this the user's input.
+    throw err instanceof ImportError || err instanceof CsvFormatError ? new ImportError(message, { cause: err }) : new LeadflowError(errorKind(err), message, { cause: err });
   }
   return run.report;
 }

@@ -3,6 +3,7 @@
  * spelling worked out once at load, so the per-lead path only picks and concatenates.
  */
 
+import { LeadflowError } from '../errors';
 import { en } from '@faker-js/faker';
 import { asciiLetters, asciiSlug } from './asciiSlug';
 
@@ -17,7 +18,7 @@ export interface PooledName {
 
 function pool(names: readonly string[] | undefined, which: string): PooledName[] {
   if (!names || names.length === 0) {
-    throw new Error(`faker's English locale has no ${which} list: check that @faker-js/faker 9.x is installed`);
+    throw new LeadflowError('config', `faker's English locale has no ${which} list: check that @faker-js/faker 9.x is installed`);
   }
   return names
     .map((display) => ({ display, letters: asciiLetters(display), slug: asciiSlug(display) }))

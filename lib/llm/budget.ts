@@ -10,6 +10,7 @@
  * reservation time alone is not enough: a request reserved early but delivered late can share a server window with
  * one reserved a full window later — the real-clock bench caught exactly that under load.)
  */
+import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 
 export interface BudgetLimits {
@@ -42,9 +43,9 @@ export interface Settlement {
 export const PENDING_CAP_MS = 180_000;
 const HOLD = 'groq';
 
-export class BudgetTooSmallError extends Error {
+export class BudgetTooSmallError extends LeadflowError {
   constructor(tokens: number, tpm: number) {
-    super(`one request needs about ${tokens} tokens but the budget is ${tpm} tokens per minute: raise --groq-tpm (GROQ_TPM)`);
+    super('config', `one request needs about ${tokens} tokens but the budget is ${tpm} tokens per minute: raise --groq-tpm (GROQ_TPM)`);
     this.name = 'BudgetTooSmallError';
   }
 }

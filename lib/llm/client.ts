@@ -179,14 +179,14 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
           err instanceof Groq.APIConnectionError || // includes timeouts
           err.status === 408 ||
           err.status === 409;
-        if (!transient) throw new LlmRequestFailedError(`Groq answered ${err.status ?? 'no status'}: ${message}`);
+        if (!transient) throw new LlmRequestFailedError(`Groq answered ${err.status ?? 'no status'}: ${message}`, { service: 'Groq', status: err.status });
         lastFault = err instanceof Groq.APIConnectionTimeoutError ? `timed out after ${settings.timeoutMs} ms` : `${err.status ?? 'connection'}: ${message}`;
         const hinted = retryAfterMs(err.headers);
         if (err instanceof Groq.RateLimitError) {
           const wait = hinted ?? BACKOFF_BASE_MS * 2 ** attempt;
           // Every process holds back, not just this one; the budget turns a long hold into a deferral.
           holdRequests(budgetStore, Date.now() + wait);
-          if (wait > settings.maxWaitMs) throw new LlmDeferredError(wait, "Groq's retry-after");
+          if (wait > settings.maxWaitMs) throw new LlmDeferredError(wait, "Groq's retry-after", { service: 'Groq', status: err.status });
           continue; // reserve() waits out the hold
         }
         if (attempt < settings.maxAttempts) {

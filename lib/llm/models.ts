@@ -4,6 +4,8 @@
  * way, so the error names the model and what to pick instead.
  */
 
+import { LeadflowError } from '../errors';
+
 /** Groq's named replacement for llama-3.3-70b-versatile; a reasoning model with strict JSON-schema output. */
 export const DEFAULT_GROQ_MODEL = 'openai/gpt-oss-120b';
 
@@ -17,7 +19,7 @@ export const MODEL_REPLACEMENTS: Readonly<Record<string, string>> = Object.freez
   'gemma2-9b-it': 'openai/gpt-oss-20b',
 });
 
-export class ModelUnavailableError extends Error {
+export class ModelUnavailableError extends LeadflowError {
   readonly model: string;
   readonly code: string;
   readonly replacement: string;
@@ -25,8 +27,10 @@ export class ModelUnavailableError extends Error {
     const replacement = MODEL_REPLACEMENTS[model] ?? DEFAULT_GROQ_MODEL;
     const what = code === 'model_decommissioned' ? 'has been decommissioned by Groq' : 'is not available to this API key';
     super(
+      'config',
       `the model "${model}" ${what} (${code}: ${serverMessage}). Pick "${replacement}" instead: pass ` +
         `--groq-model ${replacement} or set GROQ_MODEL=${replacement} (in n8n, choose it in the node's Model list).`,
+      { upstream: { service: 'Groq' } },
     );
     this.name = 'ModelUnavailableError';
     this.model = model;

@@ -3,6 +3,7 @@
  * free tier. `resolveGroqSettings` is the one place an environment is read, so every adapter names the same
  * variables and fails with the same sentence when the key is missing.
  */
+import { LeadflowError } from '../errors';
 import { z } from 'zod';
 import { DEFAULT_GROQ_MODEL } from './models';
 
@@ -45,9 +46,10 @@ export type GroqSettings = z.output<typeof groqSettingsSchema>;
 /** Everything but the key: what a run may store in its options and resume with. */
 export type GroqRunSettings = Partial<Omit<GroqSettingsInput, 'apiKey'>>;
 
-export class MissingGroqKeyError extends Error {
+export class MissingGroqKeyError extends LeadflowError {
   constructor() {
     super(
+      'config',
       'GROQ_API_KEY is not set: AI mode needs a Groq API key. Create one at https://console.groq.com/keys and ' +
         'export GROQ_API_KEY=…, or run without AI (--enrich offline --personalize template).',
     );
@@ -55,9 +57,9 @@ export class MissingGroqKeyError extends Error {
   }
 }
 
-export class GroqSettingsError extends Error {
+export class GroqSettingsError extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'GroqSettingsError';
   }
 }

@@ -6,6 +6,7 @@
  * an error that names the valid ones; authorization/cookie headers and secret-looking fields are written as
  * "[REDACTED]", and `redactUrl` masks secret query parameters (token, secret, key, …) in URLs before they are logged.
  */
+import { LeadflowError } from '../errors';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -43,9 +44,9 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-export class LogLevelError extends Error {
+export class LogLevelError extends LeadflowError {
   constructor(level: string) {
-    super(`"${level}" is not a log level: use one of ${LOG_LEVELS.join(', ')} (--log-level or LEADFLOW_LOG_LEVEL)`);
+    super('input', `"${level}" is not a log level: use one of ${LOG_LEVELS.join(', ')} (--log-level or LEADFLOW_LOG_LEVEL)`);
     this.name = 'LogLevelError';
   }
 }

@@ -6,6 +6,8 @@
  * neither loads, one error says how to fix the install. Everything above this file sees only `SqlDatabase`.
  */
 
+import { LeadflowError } from '../errors';
+
 export type SqlValue = string | number | bigint | null | Uint8Array;
 
 export interface RunResult {
@@ -30,9 +32,10 @@ export interface SqlDatabase {
 }
 
 /** Thrown when no SQLite engine can be loaded in this process; its message is the fix. */
-export class NoSqliteDriverError extends Error {
+export class NoSqliteDriverError extends LeadflowError {
   constructor(details: string[]) {
     super(
+      'config',
       [
         'leadflow cannot open its SQLite store: no SQLite driver loads in this Node.js ' + process.version + '.',
         ...details.map((d) => '  - ' + d),
@@ -107,7 +110,7 @@ export function resolveDriver(): { name: DriverName; open: Opener } {
   if (chosen) return chosen;
   const forced = process.env.LEADFLOW_SQLITE_DRIVER as DriverName | undefined;
   if (forced && !(forced in loaders)) {
-    throw new Error(`LEADFLOW_SQLITE_DRIVER=${forced} is not a driver: use better-sqlite3 or node:sqlite`);
+    throw new LeadflowError('config', `LEADFLOW_SQLITE_DRIVER=${forced} is not a driver: use better-sqlite3 or node:sqlite`);
   }
   const order: DriverName[] = forced ? [forced] : ['better-sqlite3', 'node:sqlite'];
   const failures: string[] = [];

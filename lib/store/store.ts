@@ -10,6 +10,7 @@
  * another process delete the WAL under it and lose committed writes. Several connections in one process are safe:
  * SQLite's own unix VFS shares their locks.
  */
+import { LeadflowError } from '../errors';
 import { mkdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveDriver, type DriverName, type SqlDatabase, type SqlStatement, type SqlValue } from './driver';
@@ -27,9 +28,9 @@ export interface Store {
   close(): void;
 }
 
-export class StoreError extends Error {
+export class StoreError extends LeadflowError {
   constructor(message: string) {
-    super(message);
+    super('config', message);
     this.name = 'StoreError';
   }
 }
