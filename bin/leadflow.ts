@@ -25,7 +25,7 @@ import { llmUsage } from '../lib/llm/usage';
 import { registerEraseCommand } from './cli/eraseCommand';
 import { registerSendCommands, describeRun } from './cli/sendCommand';
 import { sendReady } from '../lib/outreach/sendNow';
-import { liveConfigFromEnv } from '../lib/outreach/liveConfig';
+import { sendingConfigFromEnv } from '../lib/outreach/sendingConfig';
 import { registerVerifyCommand } from './cli/verifyCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
 import { openExistingStore, openOrCreateStore } from './cli/commandStore';
@@ -93,8 +93,7 @@ addAiOptions(program
   .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; live?: boolean; json?: boolean }) => {
     // Fails fast (before the store is opened) when AI mode has no key, or live sending has no settings.
     const ai = aiSettingsFrom(o);
-    const liveConfig = o.live ? liveConfigFromEnv() : null;
-    if (liveConfig && !liveConfig.ready) throw new Error(liveConfig.reason);
+    const liveConfig = o.live ? sendingConfigFromEnv(process.env, { live: true }) : null;
     const s = store();
     const view = progressView(process.stderr, !!o.json);
     const abort = new AbortController();
@@ -116,7 +115,7 @@ addAiOptions(program
       view.stop();
       process.off('SIGINT', onSignal);
     }
-    const liveSend = liveConfig?.ready && result.status === 'DONE' ? await sendReady(s, { live: liveConfig, channels: ['email'] }) : undefined;
+    const liveSend = liveConfig && result.status === 'DONE' ? await sendReady(s, { channels: ['email'] }, liveConfig) : undefined;
     const metrics = getMetrics(s);
     const usage = result.ai ? llmUsage(s) : undefined;
     if (o.json) {

@@ -1,5 +1,7 @@
 /**
- * Leadflow SMTP: the mailbox live outreach is sent from. Tested by a real connection (connect, TLS, log in, hang
+ * Leadflow SMTP: the mailbox live outreach is sent from, and what every live email from it must carry (the signed
+ * one-click unsubscribe link and the postal address) — kept here, with the secrets, as n8n keeps account settings in
+ * credentials. Tested by a real connection (connect, TLS, log in, hang
  * up; nothing is sent) through the Send Outreach node's `leadflowSmtpConnectionTest`, as n8n's Send Email node does.
  */
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
@@ -47,6 +49,38 @@ export class LeadflowSmtp implements ICredentialType {
       default: '',
       placeholder: 'alex@yourcompany.com',
       description: 'The mailbox outreach is sent from; replies come back here',
+    },
+    {
+      displayName: 'Unsubscribe URL',
+      name: 'unsubscribeUrl',
+      type: 'string',
+      default: '',
+      placeholder: 'https://n8n.yourcompany.com/webhook/leadflow-unsubscribe',
+      description: 'Public URL of the one-click unsubscribe endpoint every live email links to (the bundled unsubscribe webhook, or the status page\'s /unsubscribe). Empty: the node\'s Unsubscribe Base URL, else $LEADFLOW_UNSUBSCRIBE_URL.',
+    },
+    {
+      displayName: 'Unsubscribe Secret',
+      name: 'unsubscribeSecret',
+      type: 'string',
+      typeOptions: { password: true },
+      default: '',
+      description: 'Signs the unsubscribe links (at least 16 characters, e.g. `openssl rand -hex 32`); the endpoint that receives them needs the same secret. Empty: $LEADFLOW_SECRET.',
+    },
+    {
+      displayName: 'Postal Address',
+      name: 'postalAddress',
+      type: 'string',
+      default: '',
+      placeholder: 'Your Co, 1 Main St, Springfield',
+      description: "The sender's postal address, required in every commercial email's footer (CAN-SPAM). Empty: the node's Postal Address, else $SENDER_POSTAL_ADDRESS.",
+    },
+    {
+      displayName: 'Unsubscribe Mailbox',
+      name: 'unsubscribeMailto',
+      type: 'string',
+      default: '',
+      placeholder: 'unsubscribe@yourcompany.com',
+      description: 'Optional: also offer unsubscribing by email (a mailto: in List-Unsubscribe)',
     },
     {
       displayName: 'Allow Self-Signed Certificates',

@@ -10,8 +10,10 @@ import { ingestLeads } from '../lib/leads/ingest';
 import { enrichNewLeads } from '../lib/enrich/stage';
 import { personalizeEnriched } from '../lib/personalize/stage';
 import { suppress } from '../lib/store/suppressions';
-import { queueLead } from '../lib/outreach/queueLead';
-import { sendQueued } from '../lib/outreach/send';
+import { sendReady } from '../lib/outreach/sendNow';
+import { sendingConfigFromEnv } from '../lib/outreach/sendingConfig';
+import { planSend } from '../lib/outreach/eligibility';
+import { enqueue } from '../lib/outreach/ledger';
 import { sendMessaged } from '../lib/outreach/stage';
 import { tempStorePath } from './support/tmp';
 
@@ -49,8 +51,7 @@ const statuses = (s: Store) => s.stmt('SELECT id, status, status_reason FROM lea
 test('the send stage leaves the ledger and the leads exactly as queue → claim → settle does', async (t) => {
   const viaQueue = messagedStore(t);
   const viaStage = messagedStore(t);
-  for (let id = 1; id <= N; id++) queueLead(viaQueue, id, { channels: ['email', 'linkedin'], dryRun: true });
-  const queued = await sendQueued(viaQueue, { dryRun: true, channels: ['email', 'linkedin'] });
+  const queued = await sendReady(viaQueue, { channels: ['email', 'linkedin'] }, sendingConfigFromEnv({}, { live: false }));
   const staged = await sendMessaged(viaStage, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
 
   const rows = ledger(viaStage);
@@ -72,7 +73,9 @@ test('the send stage leaves the ledger and the leads exactly as queue → claim 
 
 test('a send an adapter queued earlier goes through its queue once, and the stage records the rest once', async (t) => {
   const s = messagedStore(t);
-  queueLead(s, 3, { channels: ['email'], dryRun: true });
+  // What an adapter does when it names one lead: plan it, put its row in the queue, leave the drain for later.
+  const item = planSend(s, { channel: 'email', dryRun: true, leadIds: [3] }).items[0];
+  s.tx(() => enqueue(s, { leadId: 3, channel: 'email', step: 1, dryRun: true }, item.messageId, new Date().toISOString()));
   const first = await sendMessaged(s, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
   const again = await sendMessaged(s, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
 

@@ -5,13 +5,14 @@
  * `leadflow sends …` looks after the ledger: list rows, retry UNKNOWN ones a person has checked, resume after a pause.
  */
 import { Option, type Command } from 'commander';
+import { LeadflowError } from '../../lib/errors';
 import { openExistingStore } from './commandStore';
 import type { SendTally } from '../../lib/outreach/send';
 import { sendReady, type SendReadyResult } from '../../lib/outreach/sendNow';
+import { sendingConfigFromEnv } from '../../lib/outreach/sendingConfig';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../lib/leads/verify';
-import { liveConfigFromEnv } from '../../lib/outreach/liveConfig';
 import { resumeMailbox } from '../../lib/outreach/limits';
-import { SEND_STATES } from '../../lib/outreach/ledger';
+import { SEND_STATES, listSendsInState, retryUnknownSends, type SendState } from '../../lib/outreach/ledger';
 import type { Channel } from '../../lib/types';
 import { channelList, wholeNumber, oneOf } from './args';
 
@@ -58,20 +59,16 @@ export function registerSendCommands(program: Command): void {
     )
     .option('--json', 'print the tally as JSON')
     .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; sequence?: number[]; verify?: VerificationPolicy; json?: boolean }) => {
-      if (o.live && o.dryRun) throw new Error('--live and --dry-run contradict each other: pick one');
-      const live = o.live === true || (!o.dryRun && process.env.DRY_RUN_MODE?.trim().toLowerCase() === 'false');
-      const config = live ? liveConfigFromEnv() : null;
-      if (config && !config.ready) throw new Error(config.reason);
+      if (o.live && o.dryRun) throw new LeadflowError('input', '--live and --dry-run contradict each other: pick one');
+      // Flags on top of the environment (DRY_RUN_MODE=false is the original design's switch to live).
+      const config = sendingConfigFromEnv(process.env, { live: o.live ? true : o.dryRun ? false : undefined, verificationPolicy: o.verify });
       const store = storeOf();
       try {
-        const r = await sendReady(store, {
-          live: config?.ready ? config : null,
-          channels: o.channels,
-          limit: o.limit,
-          maxWaitMs: o.wait ? o.wait * 1000 : 0,
-          sequence: o.sequence,
-          verificationPolicy: o.verify,
-        });
+        const r = await sendReady(
+          store,
+          { channels: o.channels, limit: o.limit, maxWaitMs: o.wait ? o.wait * 1000 : 0, sequence: o.sequence },
+          config,
+        );
         print(o.json, r, describeRun(r, !!o.sequence));
       } finally {
         store.close();
@@ -87,12 +84,7 @@ export function registerSendCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((o: { state: string; json?: boolean }) => {
       const store = storeOf();
-      const rows = store
-        .stmt(
-          `SELECT s.id, s.lead_id AS leadId, l.email, s.channel, s.step, s.dry_run AS dryRun, s.state, s.attempts, s.error, s.updated_at AS updatedAt
-           FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.state = ? ORDER BY s.id LIMIT 1000`,
-        )
-        .all(o.state.toUpperCase());
+      const rows = listSendsInState(store, o.state.toUpperCase() as SendState);
       print(o.json, rows, rows.map((r) => `#${r.id} lead ${r.leadId} ${r.email} ${r.channel}/${r.step} ${r.state} — ${r.error ?? ''}`).join('\n') || 'none');
       store.close();
     });
@@ -104,15 +96,9 @@ export function registerSendCommands(program: Command): void {
     .option('--all', 'every UNKNOWN row')
     .option('--json', 'print JSON')
     .action((o: { id?: number[]; all?: boolean; json?: boolean }) => {
-      if (!o.id && !o.all) throw new Error('say which rows: --id 12,13 or --all (see `leadflow sends list --state unknown`)');
+      if (!o.id && !o.all) throw new LeadflowError('input', 'say which rows: --id 12,13 or --all (see `leadflow sends list --state unknown`)');
       const store = storeOf();
-      const now = new Date().toISOString();
-      const change = store.stmt(
-        "UPDATE sends SET state = 'QUEUED', next_attempt_at = NULL, error = 'retried by hand after UNKNOWN', updated_at = ? WHERE state = 'UNKNOWN' AND (? = 1 OR id = ?)",
-      );
-      const n = store.tx(() =>
-        o.all ? Number(change.run(now, 1, 0).changes) : o.id!.reduce((sum, id) => sum + Number(change.run(now, 0, id).changes), 0),
-      );
+      const n = retryUnknownSends(store, o.all ? 'all' : o.id!, new Date().toISOString());
       print(o.json, { requeued: n }, `${n} UNKNOWN row(s) queued again`);
       store.close();
     });

@@ -12,9 +12,8 @@ import { simpleParser, type ParsedMail, type AddressObject } from 'mailparser';
 import type { Store } from '../store/store';
 import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
 import { suppress } from '../store/suppressions';
-import { cancelQueuedSends } from './ledger';
+import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from './ledger';
 import { unsubscribeLead } from './unsubscribe';
-import { checkBounceRate, DEFAULT_LIMITS } from './limits';
 import { isAutoReply, returnDate } from './autoReply';
 
 export type EventType = 'reply' | 'bounce' | 'unsubscribe';
@@ -74,11 +73,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       let moved = 0;
       if (back) {
         const after = new Date(back.getTime() + 86_400_000).toISOString();
-        moved = Number(
-          store
-            .stmt("UPDATE sends SET next_attempt_at = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED' AND (next_attempt_at IS NULL OR next_attempt_at < ?)")
-            .run(after, now, lead.id, after).changes,
-        );
+        moved = postponeQueuedSends(store, lead.id, after, now);
       }
       return {
         leadId: lead.id,
@@ -92,14 +87,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       const cancelled = cancelQueuedSends(store, lead.id, 'the lead replied', now);
       let colleagues = 0;
       if (input.stopCompany) {
-        colleagues = Number(
-          store
-            .stmt(
-              `UPDATE sends SET state = 'SKIPPED', error = 'a colleague at the same company replied', updated_at = ?
-               WHERE state = 'QUEUED' AND lead_id IN (SELECT id FROM leads WHERE company_domain = ? AND id != ?)`,
-            )
-            .run(now, lead.companyDomain, lead.id).changes,
-        );
+        colleagues = cancelCompanySends(store, lead.companyDomain, lead.id, 'a colleague at the same company replied', now);
       }
       return {
         leadId: lead.id,
@@ -113,8 +101,8 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       suppress(store, 'email', lead.email, `hard bounce${dsn?.status ? ` (${dsn.status})` : ''}`, now);
       store.stmt("UPDATE leads SET status = 'BOUNCED', status_reason = ?, updated_at = ? WHERE id = ?").run(dsn?.status ?? 'hard bounce', now, lead.id);
       const cancelled = cancelQueuedSends(store, lead.id, 'the address bounced', now);
-      const paused = checkBounceRate(store, DEFAULT_LIMITS);
-      return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled` + (paused ? `; sending paused: ${paused}` : ''), bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
+      // Whether the list now bounces too much is decided before the next live drain, at the sender's own threshold.
+      return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled`, bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
     }
     return { leadId: lead.id, type: 'bounce' as const, effect: 'soft bounce recorded; the address stays active', bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
   });

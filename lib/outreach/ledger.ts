@@ -6,6 +6,10 @@
  *   settle   → SENT | FAILED | SKIPPED | QUEUED (retry later)
  *   recover  → SENDING of a dead worker → UNKNOWN (live: never re-sent on its own) or QUEUED (dry run: nothing left)
  *   record   → a dry run's enqueue → claim → settle in one insert (see recordDryRun)
+ *   postpone → QUEUED rows of a lead wait until a date (an out-of-office reply)
+ *   cancel   → QUEUED → SKIPPED for a lead, or for everyone else at its company (a reply, a bounce, an unsubscribe)
+ *   retry    → UNKNOWN → QUEUED, only when a person has checked the message did not arrive
+ * No other module writes the `sends` table.
  */
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
@@ -258,6 +262,73 @@ export function cancelQueuedSends(store: Store, leadId: number, reason: string, 
       .stmt("UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED'")
       .run(reason, now, leadId).changes,
   );
+}
+
+/** Cancel the queued sends of everyone else at `companyDomain` (a colleague replied). Returns how many. */
+export function cancelCompanySends(store: Store, companyDomain: string, exceptLeadId: number, reason: string, now: string): number {
+  return Number(
+    store
+      .stmt(
+        `UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ?
+         WHERE state = 'QUEUED' AND lead_id IN (SELECT id FROM leads WHERE company_domain = ? AND id != ?)`,
+      )
+      .run(reason, now, companyDomain, exceptLeadId).changes,
+  );
+}
+
+/** Hold a lead's queued sends until `until` (ISO) — an out-of-office reply. Rows already due later stay. */
+export function postponeQueuedSends(store: Store, leadId: number, until: string, now: string): number {
+  return Number(
+    store
+      .stmt("UPDATE sends SET next_attempt_at = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED' AND (next_attempt_at IS NULL OR next_attempt_at < ?)")
+      .run(until, now, leadId, until).changes,
+  );
+}
+
+/**
+ * Put UNKNOWN rows back in the queue — `ids`, or every one with 'all' — after a person checked that the message did
+ * not arrive (a double send is worse than a missed one). Returns how many went back.
+ */
+export function retryUnknownSends(store: Store, which: readonly number[] | 'all', now: string): number {
+  const change = store.stmt(
+    "UPDATE sends SET state = 'QUEUED', next_attempt_at = NULL, error = 'retried by hand after UNKNOWN', updated_at = ? WHERE state = 'UNKNOWN' AND (? = 1 OR id = ?)",
+  );
+  return store.tx(() => (which === 'all' ? Number(change.run(now, 1, 0).changes) : which.reduce((sum, id) => sum + Number(change.run(now, 0, id).changes), 0)));
+}
+
+export interface LedgerRow {
+  id: number;
+  leadId: number;
+  email: string;
+  channel: Channel;
+  step: number;
+  dryRun: boolean;
+  state: SendState;
+  attempts: number;
+  error: string | null;
+  updatedAt: string;
+}
+
+/** Ledger rows in one state, oldest first (at most `limit`). */
+export function listSendsInState(store: Store, state: SendState, limit = 1000): LedgerRow[] {
+  return store
+    .stmt(
+      `SELECT s.id, s.lead_id, l.email, s.channel, s.step, s.dry_run, s.state, s.attempts, s.error, s.updated_at
+       FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.state = ? ORDER BY s.id LIMIT ?`,
+    )
+    .all(state, limit)
+    .map((r) => ({
+      id: r.id as number,
+      leadId: r.lead_id as number,
+      email: r.email as string,
+      channel: r.channel as Channel,
+      step: r.step as number,
+      dryRun: r.dry_run === 1,
+      state: r.state as SendState,
+      attempts: r.attempts as number,
+      error: (r.error as string | null) ?? null,
+      updatedAt: r.updated_at as string,
+    }));
 }
 
 /** Find claims held by processes that are gone and recover them (see recoverAbandoned). */

@@ -108,7 +108,7 @@ export interface Budget {
 
 /** Read the budget for `mailbox` at `nowMs`. Call inside `store.tx` together with `spend`. */
 export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs: number): Budget {
-  const pause = store.stmt('SELECT reason FROM send_pauses WHERE mailbox = ?').get(mailbox);
+  const pause = store.stmt('SELECT reason FROM send_pauses WHERE mailbox = ? AND resumed_at IS NULL').get(mailbox);
   if (pause) return { allowed: 0, limitedBy: `sending from ${mailbox} is paused: ${pause.reason}. Resume with \`leadflow sends resume\`.`, nextAt: null };
   if (!windowOpen(limits.window, nowMs)) {
     return { allowed: 0, limitedBy: 'outside the send window', nextAt: nextWindowOpening(limits.window!, nowMs) };
@@ -147,29 +147,46 @@ export function spend(store: Store, mailbox: string, sendIds: number[], nowMs: n
 }
 
 export function pauseMailbox(store: Store, mailbox: string, reason: string): void {
+  const now = new Date().toISOString();
   store
-    .stmt('INSERT INTO send_pauses (mailbox, reason, paused_at) VALUES (?, ?, ?) ON CONFLICT (mailbox) DO UPDATE SET reason = excluded.reason')
-    .run(mailbox, reason, new Date().toISOString());
+    .stmt(
+      `INSERT INTO send_pauses (mailbox, reason, paused_at) VALUES (?, ?, ?)
+       ON CONFLICT (mailbox) DO UPDATE SET reason = excluded.reason,
+         paused_at = CASE WHEN resumed_at IS NULL THEN paused_at ELSE excluded.paused_at END, resumed_at = NULL`,
+    )
+    .run(mailbox, reason, now);
 }
 
+/** Lift the pause of one mailbox (or all). The pause is kept as resumed, so sends before it no longer count. */
 export function resumeMailbox(store: Store, mailbox?: string): number {
-  return Number((mailbox ? store.stmt('DELETE FROM send_pauses WHERE mailbox = ?').run(mailbox) : store.stmt('DELETE FROM send_pauses').run()).changes);
+  const now = new Date().toISOString();
+  const r = mailbox
+    ? store.stmt('UPDATE send_pauses SET resumed_at = ? WHERE mailbox = ? AND resumed_at IS NULL').run(now, mailbox)
+    : store.stmt('UPDATE send_pauses SET resumed_at = ? WHERE resumed_at IS NULL').run(now);
+  return Number(r.changes);
 }
 
 export function pauses(store: Store): { mailbox: string; reason: string; pausedAt: string }[] {
-  return store.stmt('SELECT mailbox, reason, paused_at FROM send_pauses ORDER BY mailbox').all().map((r) => ({ mailbox: r.mailbox as string, reason: r.reason as string, pausedAt: r.paused_at as string }));
+  return store
+    .stmt('SELECT mailbox, reason, paused_at FROM send_pauses WHERE resumed_at IS NULL ORDER BY mailbox')
+    .all()
+    .map((r) => ({ mailbox: r.mailbox as string, reason: r.reason as string, pausedAt: r.paused_at as string }));
 }
 
 /**
- * Pause every mailbox when the share of hard bounces among the last `sample` live sends passes the threshold:
- * a list that bounces that much is hurting the sender's reputation. Returns the pause reason, or null.
+ * Pause every mailbox when the share of hard bounces among the last `sample` live sends since the last resume passes
+ * the threshold: a list that bounces that much is hurting the sender's reputation. Checked before every live drain
+ * with the sender's own configured threshold (SendingConfig), so every adapter pauses at the same figure. Returns
+ * the pause reason, or null.
  */
 export function checkBounceRate(store: Store, limits: Pick<SendLimits, 'bounceThreshold' | 'bounceSample'>): string | null {
   if (limits.bounceThreshold <= 0) return null;
   const r = store
     .stmt(
       `SELECT count(*) AS sent, sum(l.status = 'BOUNCED') AS bounced FROM (
-         SELECT lead_id, envelope_from FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email' ORDER BY id DESC LIMIT ?
+         SELECT lead_id FROM sends
+         WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email' AND sent_at > coalesce((SELECT max(resumed_at) FROM send_pauses), '')
+         ORDER BY id DESC LIMIT ?
        ) s JOIN leads l ON l.id = s.lead_id`,
     )
     .get(limits.bounceSample);
@@ -179,6 +196,7 @@ export function checkBounceRate(store: Store, limits: Pick<SendLimits, 'bounceTh
   if (sent < Math.min(20, limits.bounceSample) || bounced / sent <= limits.bounceThreshold) return null;
   const reason = `${bounced} of the last ${sent} live sends hard-bounced (${((bounced / sent) * 100).toFixed(1)}%, threshold ${(limits.bounceThreshold * 100).toFixed(1)}%): clean the list before sending more`;
   const mailboxes = store.stmt("SELECT DISTINCT envelope_from AS m FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email'").all();
-  for (const m of mailboxes) pauseMailbox(store, m.m as string, reason);
+  const active = new Set(pauses(store).map((p) => p.mailbox.toLowerCase()));
+  for (const m of mailboxes) if (!active.has(String(m.m).toLowerCase())) pauseMailbox(store, m.m as string, reason);
   return reason;
 }

@@ -18,7 +18,7 @@ import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from '
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
-import { budget, spend, type SendLimits } from './limits';
+import { budget, checkBounceRate, spend, type SendLimits } from './limits';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
 import { threadHeaders } from './sequence';
 import { getVerification } from '../leads/verifyLeads';
@@ -121,6 +121,8 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const batchSize = Math.max(1, o.batchSize ?? 500);
   const limits = dryRun ? undefined : o.limits;
+  // Before any live claim: a list that bounced past the configured threshold pauses every mailbox (limits.ts).
+  if (limits) store.tx(() => checkBounceRate(store, limits));
   const deadline = clock().getTime() + Math.max(0, o.maxWaitMs ?? 0);
   const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0, limitedBy: null };
   // Rows a killed sender left mid-send: live ones become UNKNOWN (never re-sent on their own), dry ones go back.

@@ -1,55 +1,94 @@
 /**
- * `sendReady`: the whole "send what is ready" job that the CLI's `send` and `run --live` share — queue every lead
- * that is ready (and, with a sequence, the follow-ups that are due), then drain the ledger through the one sending
- * path, within the limits. Live only with a ready live configuration (liveConfig.ts); a dry run otherwise.
+ * `sendReady`: THE entry every adapter sends through — the n8n node, a scheduled tick, the CLI (`send`, `run --live`),
+ * the MCP server (dry run, and the confirmed live send behind its preview guard). One request (what to send), one
+ * `SendingConfig` (how: dry run or live, sender, compliance, limits, retries, verification), one path:
+ *
+ *   plan (eligibility.ts: who is ready) → enqueue in the ledger → schedule due follow-ups → drain (`sendQueued`:
+ *   claim, re-check, send, settle, within the limits) → hang up.
+ *
+ * New capability lands here once, not once per adapter.
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { queueEligible } from './queueDue';
+import { planSend, type SendPlan, type Unplanned } from './eligibility';
+import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
-import { sendQueued, type SendTally } from './send';
+import { sendQueued, type EmailTransport, type SendTally } from './send';
 import { createSmtpTransport } from './smtp';
-import type { LiveConfig } from './liveConfig';
-import type { VerificationPolicy } from '../leads/verify';
+import type { SendingConfig } from './sendingConfig';
 
-export interface SendReadyOptions {
-  /** A ready live configuration sends real email; null records a dry run. */
-  live: Extract<LiveConfig, { ready: true }> | null;
+export interface SendRequest {
   channels: Channel[];
+  /** Only these leads (an n8n item's, a confirmed preview's); otherwise every lead that is ready. */
+  leadIds?: readonly number[];
+  /** At most this many sends in this call. */
   limit?: number;
-  /** 0: tick (what the limits allow now); more: keep going up to this long. */
+  /** 0 (default): a tick — what the limits allow now; more: keep going up to this long. */
   maxWaitMs?: number;
   /** Follow-up delays in business days (email), e.g. [3, 5]. */
   sequence?: number[];
-  verificationPolicy?: VerificationPolicy;
+}
+
+export interface SendHooks {
+  /** Tests and benchmarks hand in their own transport; otherwise one is made from the config and closed after. */
+  transport?: EmailTransport;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  retryBaseMs?: number;
+  /** Asked between batches; true stops the drain. */
+  shouldStop?: () => boolean;
 }
 
 export interface SendReadyResult extends SendTally {
   live: boolean;
+  /** Rows this call put in the ledger. */
   queued: number;
   followUps: number;
+  /** What was planned per channel (the preview shows the same plan). */
+  plans: SendPlan[];
+  /** Named leads that were not ready, and why. */
+  unplanned: Unplanned[];
 }
 
-export async function sendReady(store: Store, o: SendReadyOptions): Promise<SendReadyResult> {
-  const live = o.live;
-  const transport = live ? createSmtpTransport(live.settings) : undefined;
+export async function sendReady(store: Store, request: SendRequest, config: SendingConfig, hooks: SendHooks = {}): Promise<SendReadyResult> {
+  const dryRun = !config.live;
+  const now = hooks.now ?? (() => new Date());
+  // Named leads are all queued (the drain's limit decides how many go now, the rest wait their turn in the ledger);
+  // otherwise no more are queued than this call may send.
+  const planLimit = request.leadIds ? undefined : request.limit;
+  const plans = request.channels.map((channel) => planSend(store, { channel, dryRun, leadIds: request.leadIds, limit: planLimit, now: now() }));
+  const at = now().toISOString();
+  const queued = store.tx(() => {
+    let n = 0;
+    for (const plan of plans) {
+      for (const item of plan.items) {
+        if (!item.alreadyQueued && enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at)) n++;
+      }
+    }
+    return n;
+  });
+  const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun })).scheduled.length : 0;
+  const own = !hooks.transport && config.live ? createSmtpTransport(config.smtp) : undefined;
   try {
-    const queued = queueEligible(store, { channels: o.channels, dryRun: !live, limit: o.limit });
-    const followUps = o.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: o.sequence, dryRun: !live })).scheduled.length : 0;
     const tally = await sendQueued(store, {
-      dryRun: !live,
-      channels: o.channels,
-      limit: o.limit,
-      transport,
-      sender: live?.settings.from,
-      compliance: live?.compliance,
-      limits: live?.limits,
-      maxRetries: live?.maxRetries,
-      maxWaitMs: o.maxWaitMs ?? 0,
-      verificationPolicy: o.verificationPolicy,
+      dryRun,
+      channels: request.channels,
+      limit: request.limit,
+      transport: hooks.transport ?? own,
+      sender: config.sender,
+      compliance: config.compliance,
+      limits: config.live ? config.limits : undefined,
+      maxRetries: config.maxRetries,
+      verificationPolicy: config.verificationPolicy,
+      maxWaitMs: request.maxWaitMs ?? 0,
+      now: hooks.now,
+      sleep: hooks.sleep,
+      retryBaseMs: hooks.retryBaseMs,
+      shouldStop: hooks.shouldStop,
     });
-    return { live: !!live, queued, followUps, ...tally };
+    const unplanned = request.leadIds ? plans.flatMap((p) => p.unplanned) : [];
+    return { live: config.live, queued, followUps, plans, unplanned, ...tally };
   } finally {
-    transport?.close();
+    own?.close();
   }
 }

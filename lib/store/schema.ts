@@ -233,6 +233,13 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX leads_by_status ON leads (status, id);
   CREATE INDEX leads_by_domain ON leads (company_domain);
   `,
+  // v7: a resumed pause is kept (resumed_at) rather than deleted, so the bounce rate that pauses sending counts only
+  // the live sends made since the last resume — it is checked before every live drain, with the sender's configured
+  // threshold — and the live, delivered emails it reads have an index of their own.
+  `
+  ALTER TABLE send_pauses ADD COLUMN resumed_at TEXT;
+  CREATE INDEX sends_live_email_sent ON sends (id) WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email';
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,9 +9,9 @@
  */
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { sendMessaged } from '../../lib/outreach/stage';
+import { sendReady } from '../../lib/outreach/sendNow';
+import { sendingConfigFromEnv } from '../../lib/outreach/sendingConfig';
 import { previewLiveSend, confirmLiveSend, LIVE_CONFIRM_TTL_MS } from '../../lib/outreach/liveSend';
-import { createSmtpTransport } from '../../lib/outreach/smtp';
 import { CHANNELS, VARIANTS } from '../../lib/types';
 import type { ToolContext } from '../context';
 import { guarded, toolError, toolResult } from '../result';
@@ -88,12 +88,13 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         if (a.confirm_token) {
           return toolError('confirm_token only goes with dry_run: false — a dry run needs no confirmation, and a token is never spent by one');
         }
-        const t = await sendMessaged(ctx.store, { channels: [a.channel] }, { limit: a.limit });
+        const t = await sendReady(ctx.store, { channels: [a.channel], limit: a.limit }, sendingConfigFromEnv(ctx.env, { live: false }));
         const summary =
-          `dry run on ${a.channel}: ${t.leads} lead(s), ${t.sent} send(s) recorded` +
+          `dry run on ${a.channel}: ${t.claimed} lead(s), ${t.sent} send(s) recorded` +
           (t.skipped ? `, ${t.skipped} skipped` : '') + (t.failed ? `, ${t.failed} failed` : '') +
           ' — nothing was sent. For real email: dry_run false (returns a preview to confirm)';
-        return toolResult(summary, { dryRun: true, step: 'dry_run' as const, channel: a.channel, tally: { ...t } });
+        const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued };
+        return toolResult(summary, { dryRun: true, step: 'dry_run' as const, channel: a.channel, tally });
       }
 
       if (a.channel !== 'email') {
@@ -104,24 +105,22 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         return toolError(`limit: a live send takes at most ${MAX_LIVE_PER_CONFIRM} leads per confirmation, got ${limit}; send in several rounds`);
       }
       const live = liveReadiness(ctx.env);
-      if (!live.ready) return toolError(`nothing was sent: ${live.reason}`);
+      if (!live.ready) return toolError(live.reason);
+      const config = live.config;
       const request = { channel: a.channel, limit };
 
       if (!a.confirm_token) {
-        const { plan, token, expiresAt, allowedNow, limitedBy } = previewLiveSend(ctx.store, request, {
-          sender: live.settings.from,
-          limits: live.limits,
-        });
+        const { plan, token, expiresAt, allowedNow, limitedBy } = previewLiveSend(ctx.store, request, config);
         const preview = {
-          from: `${live.settings.from.name} <${live.settings.from.email}>`,
-          smtp: `${live.settings.host}:${live.settings.port}`,
+          from: `${config.sender.name} <${config.sender.email}>`,
+          smtp: `${config.smtp.host}:${config.smtp.port}`,
           count: plan.items.length,
           remaining: plan.remaining,
           excluded: plan.excluded,
           allowedNow,
           limitedBy,
           limits:
-            `rate ${live.limits.ratePerMinute}/min and ${live.limits.dailyCap}/day for ${live.settings.from.email}, shared with every process on the store; ` +
+            `rate ${config.limits.ratePerMinute}/min and ${config.limits.dailyCap}/day for ${config.sender.email}, shared with every process on the store; ` +
             `at most ${MAX_LIVE_PER_CONFIRM} per confirmation; each lead, channel and step is sent at most once`,
           leads: plan.items.map(({ leadId, email, name, company, variant, subject, alreadyQueued }) => ({
             leadId, email, name, company, variant, subject, alreadyQueued,
@@ -155,25 +154,16 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         });
       }
 
-      const transport = createSmtpTransport(live.settings);
-      try {
-        const r = await confirmLiveSend(ctx.store, a.confirm_token, request, {
-          transport,
-          sender: live.settings.from,
-          compliance: live.compliance,
-          limits: live.limits,
-        });
-        const t = r.tally;
-        const summary =
-          `sent ${t.sent} of ${r.plan.items.length} email(s) live` +
-          (t.failed ? `, ${t.failed} failed` : '') + (t.skipped ? `, ${t.skipped} skipped` : '') +
-          (t.requeued ? `, ${t.requeued} will be retried` : '') +
-          (t.unknown ? `, ${t.unknown} UNKNOWN (connection lost after the message was handed over: check before resending)` : '') +
-          (t.limitedBy ? `; held back by the ${t.limitedBy}: the rest stays queued` : '');
-        return toolResult(summary, { dryRun: false, step: 'sent' as const, channel: a.channel, tally: { ...t }, outcomes: r.outcomes });
-      } finally {
-        transport.close();
-      }
+      const r = await confirmLiveSend(ctx.store, a.confirm_token, request, config);
+      const t = r.sent;
+      const summary =
+        `sent ${t.sent} of ${r.plan.items.length} email(s) live` +
+        (t.failed ? `, ${t.failed} failed` : '') + (t.skipped ? `, ${t.skipped} skipped` : '') +
+        (t.requeued ? `, ${t.requeued} will be retried` : '') +
+        (t.unknown ? `, ${t.unknown} UNKNOWN (connection lost after the message was handed over: check before resending)` : '') +
+        (t.limitedBy ? `; held back by the ${t.limitedBy}: the rest stays queued` : '');
+      const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued, unknown: t.unknown, limitedBy: t.limitedBy ?? null };
+      return toolResult(summary, { dryRun: false, step: 'sent' as const, channel: a.channel, tally, outcomes: r.outcomes });
     }),
   );
 }

@@ -133,6 +133,28 @@ export class SendOutreach implements INodeType {
         displayOptions: onLiveSend,
       },
       {
+        displayName: 'Bounce Pause Threshold (%)',
+        name: 'bouncePausePercent',
+        type: 'number',
+        typeOptions: { minValue: 0, maxValue: 100 },
+        default: 5,
+        description: 'Sending pauses when more than this share of the last 100 live emails since the last resume hard-bounced (0: never pause)',
+        displayOptions: onLiveSend,
+      },
+      {
+        displayName: 'Recipient Verification',
+        name: 'verificationPolicy',
+        type: 'options',
+        default: 'off',
+        options: [
+          { name: 'Off', value: 'off', description: 'Send whether or not the address was verified' },
+          { name: 'Deliverable Only', value: 'deliverable-only', description: 'Hold back a first email until `leadflow verify` found the address deliverable' },
+          { name: 'Allow Risky', value: 'allow-risky', description: 'Hold back a first email the verification found undeliverable, or never verified' },
+        ],
+        description: 'Whether a first email waits for recipient verification (MX, disposable and role checks)',
+        displayOptions: onLiveSend,
+      },
+      {
         displayName: 'Unsubscribe Base URL',
         name: 'unsubscribeBaseUrl',
         type: 'string',

@@ -7,15 +7,13 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { DRY_RUN_SENDER, getLead, getLeadDetail, sendQueued, type Channel, type EmailTransport, type Sender } from '../../lib';
-import { queueLead } from '../../lib/outreach/queueLead';
-import { createSmtpTransport } from '../../lib/outreach/smtp';
-import { DEFAULT_LIMITS, parseSendWindow, type SendLimits } from '../../lib/outreach/limits';
+import { getLead, getLeadDetail, type Channel } from '../../lib';
+import { sendReady } from '../../lib/outreach/sendNow';
+import { sendingConfigFromN8n, SendingConfigError, type SendingConfig } from '../../lib/outreach/sendingConfig';
 import { withNodeStore } from '../shared/openNodeStore';
 import { chooseTargets } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
 import { perItem } from '../shared/perItem';
-import { smtpSettingsFromCredential } from './smtpCredential';
 
 export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const channels = fns.getNodeParameter('channels', 0, ['email']) as Channel[];
@@ -23,88 +21,83 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
   const mode = fns.getNodeParameter('mode', 0, 'tick') as 'tick' | 'sendAll';
   const perTick = fns.getNodeParameter('maxPerTick', 0, 50) as number;
   const maxWaitSeconds = fns.getNodeParameter('maxWaitSeconds', 0, 60) as number;
-  const maxRetries = Math.max(0, Math.floor(fns.getNodeParameter('maxRetries', 0, 2) as number));
   if (channels.length === 0) throw new NodeOperationError(fns.getNode(), 'no channel chosen: pick Email, LinkedIn or both under Channels');
-  const limits = dryRun ? undefined : sendLimitsFromParameters(fns);
+  const config = await sendingConfigOf(fns, dryRun);
 
-  let sender: Sender = DRY_RUN_SENDER;
-  let transport: (EmailTransport & { close(): void }) | undefined;
-  if (!dryRun) {
-    const credential = await fns.getCredentials('leadflowSmtp').catch(() => null);
-    if (!credential) {
-      throw new NodeOperationError(fns.getNode(), 'live sending needs a Leadflow SMTP credential: add one, or turn Dry Run back on');
-    }
-    const settings = smtpSettingsFromCredential(credential);
-    sender = settings.from;
-    transport = createSmtpTransport(settings);
-  }
-  // CAN-SPAM / RFC 8058: lib refuses live email without these, with a message naming what to set.
-  const unsubscribeBaseUrl = String(fns.getNodeParameter('unsubscribeBaseUrl', 0, '') || process.env.LEADFLOW_UNSUBSCRIBE_URL || '').trim();
-  const postalAddress = String(fns.getNodeParameter('postalAddress', 0, '') || process.env.SENDER_POSTAL_ADDRESS || '').trim();
-  const secret = process.env.LEADFLOW_SECRET ?? '';
-  const compliance = unsubscribeBaseUrl && postalAddress && secret ? { unsubscribeBaseUrl, postalAddress, secret } : undefined;
-
-  try {
-    return await withNodeStore(fns, async (store) => {
-      const targets = chooseTargets(fns, store);
-      const queued = new Map<number, string>();
-      for (const t of targets) {
-        if (t.leadId === null) continue;
-        const r = queueLead(store, t.leadId, { channels, dryRun });
-        if (r.outcome !== 'queued') queued.set(t.leadId, r.reason);
-      }
-      const tally = await sendQueued(store, {
-        dryRun,
+  return withNodeStore(fns, async (store) => {
+    const targets = chooseTargets(fns, store);
+    const leadIds = targets.flatMap((t) => (t.leadId === null ? [] : [t.leadId]));
+    const r = await sendReady(
+      store,
+      {
         channels,
-        sender,
-        transport,
-        compliance: dryRun ? undefined : compliance,
-        limits,
-        maxRetries,
+        leadIds,
         limit: mode === 'tick' ? Math.max(1, perTick) : undefined,
         // 0 is lib's "tick": send what the budget allows now. Send All may wait, in all, up to Max Wait.
         maxWaitMs: mode === 'sendAll' ? Math.max(0, maxWaitSeconds) * 1000 : 0,
-      });
-      return perItem(fns, targets, (t, fail): IDataObject => {
-        if (t.leadId === null) {
-          throw fail(
-            t.named ? `no lead with ${t.named} in the store: run Generate Leads on it first` : 'this item names no lead: give it a leadId, id or email field',
-          );
-        }
-        const detail = getLeadDetail(store, t.leadId)!;
-        const sends = detail.sends.filter((s) => s.dryRun === dryRun && channels.includes(s.channel as Channel));
-        const notQueued = queued.get(t.leadId);
-        if (notQueued && sends.length === 0) return leadJson(getLead(store, t.leadId)!, { outcome: 'skipped', reason: notQueued });
-        const states = [...new Set(sends.map((s) => s.state))];
-        // A send a limit held back is still QUEUED: say which limit, so the item does not read as forgotten.
-        const heldBack = states.includes('QUEUED') && tally.limitedBy ? `still queued: ${tally.limitedBy}` : undefined;
-        const problem = sends.find((s) => s.error)?.error ?? heldBack;
-        return leadJson(
-          detail.lead,
-          { outcome: states.map((s) => s.toLowerCase()).join('+'), ...(problem ? { reason: problem } : {}) },
-          { dryRun, sends: sends as unknown as IDataObject[], tick: { ...tally } },
+      },
+      config,
+    );
+    const notReady = new Map(r.unplanned.map((u) => [u.leadId, u.reason]));
+    const tick = {
+      claimed: r.claimed,
+      sent: r.sent,
+      failed: r.failed,
+      skipped: r.skipped,
+      requeued: r.requeued,
+      unknown: r.unknown,
+      limitedBy: r.limitedBy ?? null,
+      stillQueued: r.stillQueued ?? 0,
+      nextSendAt: r.nextSendAt ?? null,
+    };
+    return perItem(fns, targets, (t, fail): IDataObject => {
+      if (t.leadId === null) {
+        throw fail(
+          t.named ? `no lead with ${t.named} in the store: run Generate Leads on it first` : 'this item names no lead: give it a leadId, id or email field',
         );
-      });
+      }
+      const detail = getLeadDetail(store, t.leadId)!;
+      const sends = detail.sends.filter((s) => s.dryRun === dryRun && channels.includes(s.channel as Channel));
+      const why = notReady.get(t.leadId);
+      if (why && sends.length === 0) return leadJson(getLead(store, t.leadId)!, { outcome: 'skipped', reason: why });
+      const states = [...new Set(sends.map((s) => s.state))];
+      // A send a limit held back is still QUEUED: say which limit, so the item does not read as forgotten.
+      const heldBack = states.includes('QUEUED') && r.limitedBy ? `still queued: ${r.limitedBy}` : undefined;
+      const problem = sends.find((s) => s.error)?.error ?? heldBack;
+      return leadJson(
+        detail.lead,
+        { outcome: states.map((s) => s.toLowerCase()).join('+'), ...(problem ? { reason: problem } : {}) },
+        { dryRun, sends: sends as unknown as IDataObject[], tick },
+      );
     });
-  } finally {
-    transport?.close();
-  }
+  });
 }
 
-/** The Sending Limits parameters as lib's SendLimits; a send window lib cannot read fails the node with its example. */
-function sendLimitsFromParameters(fns: IExecuteFunctions): SendLimits {
+/**
+ * The node's SendingConfig: the SMTP credential (the mailbox and the compliance settings) and the Sending Limits
+ * parameters, validated by lib exactly as the CLI and the MCP server validate theirs.
+ */
+async function sendingConfigOf(fns: IExecuteFunctions, dryRun: boolean): Promise<SendingConfig> {
+  const credential = await fns.getCredentials('leadflowSmtp').catch(() => null);
   const whole = (name: string, fallback: number) => Math.max(0, Math.floor(Number(fns.getNodeParameter(name, 0, fallback)) || 0));
-  const windowText = String(fns.getNodeParameter('sendWindow', 0, '') ?? '').trim();
-  let window: SendLimits['window'];
+  const policy = String(fns.getNodeParameter('verificationPolicy', 0, 'off') ?? 'off');
   try {
-    window = windowText ? parseSendWindow(windowText) : undefined;
+    return sendingConfigFromN8n({
+      live: !dryRun,
+      credential: credential as Record<string, unknown> | null,
+      parameters: {
+        ratePerMinute: whole('ratePerMinute', 10),
+        dailyCap: whole('dailyCap', 200),
+        sendWindow: String(fns.getNodeParameter('sendWindow', 0, '') ?? ''),
+        maxRetries: whole('maxRetries', 2),
+        bounceThreshold: Number(fns.getNodeParameter('bouncePausePercent', 0, 5)) / 100,
+        verificationPolicy: policy === 'off' ? undefined : policy,
+        unsubscribeBaseUrl: String(fns.getNodeParameter('unsubscribeBaseUrl', 0, '') ?? ''),
+        postalAddress: String(fns.getNodeParameter('postalAddress', 0, '') ?? ''),
+      },
+    });
   } catch (err) {
-    throw new NodeOperationError(fns.getNode(), `Send Window: ${(err as Error).message}`);
+    if (err instanceof SendingConfigError) throw new NodeOperationError(fns.getNode(), err.message);
+    throw err;
   }
-  return {
-    ...DEFAULT_LIMITS,
-    ratePerMinute: whole('ratePerMinute', DEFAULT_LIMITS.ratePerMinute),
-    dailyCap: whole('dailyCap', DEFAULT_LIMITS.dailyCap),
-    ...(window ? { window } : {}),
-  };
 }

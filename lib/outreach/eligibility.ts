@@ -1,0 +1,131 @@
+/**
+ * Who is ready for a first email, in one query: the one place that decides it, for every adapter and for the live
+ * preview alike (so a preview names exactly what a send then takes).
+ *
+ * Ready, on a channel and in a mode: a lead with a drafted step-1 message in its assigned variant and no ledger row
+ * of that mode for it yet — MESSAGED leads, and for a live send also SENT ones whose only send so far was a dry run.
+ * Live rows already queued (by an n8n workflow, an earlier tick) and due come first, in the order the sender claims
+ * them. A live plan leaves out synthetic leads (never mailed live) and suppressed addresses, and says how many; a
+ * dry run plans them too and records them SKIPPED with the reason, as a dry run shows what would happen.
+ */
+import type { Channel, Variant } from '../types';
+import type { Store } from '../store/store';
+import { suppressionReason } from '../store/suppressions';
+
+export interface PlanItem {
+  leadId: number;
+  email: string;
+  name: string;
+  company: string;
+  variant: Variant;
+  messageId: number;
+  subject: string | null;
+  /** True when the row was already in the ledger's queue. */
+  alreadyQueued: boolean;
+}
+
+/** A named lead that is not in the plan, and why, for the adapter that named it (an n8n item). */
+export interface Unplanned {
+  leadId: number;
+  reason: string;
+}
+
+export interface SendPlan {
+  channel: Channel;
+  dryRun: boolean;
+  items: PlanItem[];
+  /** Ready leads beyond the limit, left for a later send. */
+  remaining: number;
+  excluded: { synthetic: number; suppressed: number };
+  /** Only when leads were named: those not planned, with the reason. */
+  unplanned: Unplanned[];
+}
+
+export interface PlanRequest {
+  channel: Channel;
+  dryRun: boolean;
+  /** Only these leads (an n8n item's, a confirmed preview's); otherwise every ready lead. */
+  leadIds?: readonly number[];
+  limit?: number;
+  now?: Date;
+}
+
+const PLAN_COLUMNS = 'l.id, l.email, l.first_name, l.last_name, l.company, l.variant, l.synthetic, l.status, m.id AS message_id, m.subject';
+
+function planItem(row: Record<string, unknown>, alreadyQueued: boolean): PlanItem {
+  return {
+    leadId: row.id as number,
+    email: row.email as string,
+    name: `${row.first_name as string} ${row.last_name as string}`.trim(),
+    company: row.company as string,
+    variant: row.variant as Variant,
+    messageId: row.message_id as number,
+    subject: (row.subject as string | null) ?? null,
+    alreadyQueued,
+  };
+}
+
+export function planSend(store: Store, r: PlanRequest): SendPlan {
+  const limit = r.limit ?? Number.MAX_SAFE_INTEGER;
+  const plan: SendPlan = { channel: r.channel, dryRun: r.dryRun, items: [], remaining: 0, excluded: { synthetic: 0, suppressed: 0 }, unplanned: [] };
+  const named = r.leadIds ? JSON.stringify(r.leadIds) : null;
+  const only = named ? 'AND l.id IN (SELECT value FROM json_each(?))' : '';
+  const mode = r.dryRun ? 1 : 0;
+  const now = (r.now ?? new Date()).toISOString();
+  const queued = store
+    .stmt(
+      `SELECT ${PLAN_COLUMNS} FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
+       WHERE s.state = 'QUEUED' AND s.dry_run = ? AND s.channel = ? AND s.step = 1
+         AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?) ${only}
+       ORDER BY s.id`,
+    )
+    .all(mode, r.channel, now, ...(named ? [named] : []));
+  const ready = store
+    .stmt(
+      `SELECT ${PLAN_COLUMNS} FROM leads l
+       JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
+       WHERE (l.status = 'MESSAGED' OR (? = 0 AND l.status = 'SENT'))
+         AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?) ${only}
+       ORDER BY l.id`,
+    )
+    .all(r.channel, mode, r.channel, mode, ...(named ? [named] : []));
+  const take = (row: Record<string, unknown>, alreadyQueued: boolean) => {
+    if (plan.items.length < limit) plan.items.push(planItem(row, alreadyQueued));
+    else plan.remaining++;
+  };
+  const planned = new Set<number>();
+  for (const row of queued) {
+    take(row, true);
+    planned.add(row.id as number);
+  }
+  for (const row of ready) {
+    planned.add(row.id as number);
+    if (!r.dryRun && row.synthetic === 1) {
+      plan.excluded.synthetic++;
+      if (named) plan.unplanned.push({ leadId: row.id as number, reason: 'synthetic lead on a reserved domain: the live sender never mails it' });
+      continue;
+    }
+    const suppressed = r.dryRun ? null : suppressionReason(store, row.email as string);
+    if (suppressed) {
+      plan.excluded.suppressed++;
+      if (named) plan.unplanned.push({ leadId: row.id as number, reason: suppressed });
+      continue;
+    }
+    take(row, false);
+  }
+  if (r.leadIds) {
+    for (const id of r.leadIds) if (!planned.has(id)) plan.unplanned.push({ leadId: id, reason: notReadyReason(store, id, r) });
+  }
+  return plan;
+}
+
+/** Why a named lead is not ready, in words a user can act on. */
+function notReadyReason(store: Store, leadId: number, r: PlanRequest): string {
+  const lead = store.stmt('SELECT status, variant FROM leads WHERE id = ?').get(leadId);
+  if (!lead) return `no lead with id ${leadId} in the store ${store.path}`;
+  const message = store.stmt('SELECT 1 FROM messages WHERE lead_id = ? AND channel = ? AND step = 1 AND variant = ?').get(leadId, r.channel, lead.variant as string);
+  if (!message) return `lead ${leadId} (${lead.status as string}) has no ${r.channel} message yet: personalize it first`;
+  const row = store.stmt('SELECT state FROM sends WHERE lead_id = ? AND channel = ? AND step = 1 AND dry_run = ?').get(leadId, r.channel, r.dryRun ? 1 : 0);
+  if (row) return `its ${r.dryRun ? 'dry-run' : 'live'} ${r.channel} send is already in the ledger (${row.state as string})`;
+  return `lead ${leadId} is ${lead.status as string}: only MESSAGED leads${r.dryRun ? '' : ' (or SENT by a dry run)'} are sent`;
+}
