@@ -12,6 +12,7 @@ import pino from 'pino';
 import { defaultStorePath } from '../lib/store/location';
 import { createLogger, parseLogLevel, LogLevelError, type LogLevel } from '../lib/log/logger';
 import { newToken } from '../lib/access/accessToken';
+import { unsubscribeSecret } from '../lib/outreach/unsubscribe';
 import { isLoopbackAddress } from './localHost';
 import { startStatusServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_UNSUBSCRIBE_HOST } from './server';
 
@@ -44,6 +45,8 @@ const program = new Command('leadflow serve')
         program.error('error: --unsubscribe-host needs --unsubscribe-port (the port of the unsubscribe-only listener)', { exitCode: 2 });
       }
       const logger = createLogger({ name: 'status', level: o.logLevel, destination: pino.destination({ fd: 1, sync: true }) });
+      // A secret that is set but too weak is refused now, in the words every adapter uses, rather than at a click.
+      if (process.env.LEADFLOW_SECRET) unsubscribeSecret(process.env);
       const fromEnv = process.env.LEADFLOW_TOKEN?.trim();
       const token = fromEnv || newToken();
       const server = await startStatusServer({

@@ -14,6 +14,7 @@ import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { emailHash, suppress, suppressionReason } from '../store/suppressions';
 import { cancelQueuedSends } from './ledger';
+import { SENDING_RULES } from './sendingConfig';
 
 const PURPOSE_V1 = 'leadflow-unsubscribe-v1';
 const PURPOSE = 'leadflow-unsubscribe-v2';
@@ -28,9 +29,7 @@ export class UnsubscribeConfigError extends LeadflowError {
 /** The signing secret; refuse short or missing ones rather than sign with something guessable. */
 export function unsubscribeSecret(env: NodeJS.ProcessEnv = process.env): string {
   const secret = env.LEADFLOW_SECRET ?? '';
-  if (secret.length < 16) {
-    throw new UnsubscribeConfigError('LEADFLOW_SECRET must be set to at least 16 characters (e.g. `openssl rand -hex 32`)');
-  }
+  if (secret.length < 16) throw new UnsubscribeConfigError(SENDING_RULES.secret);
   return secret;
 }
 
