@@ -90,6 +90,9 @@ export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
     .sort((a, b) => a.id - b.id);
 }
 
+/** Why a send was skipped — typed, so what follows (a lead SUPPRESSED, a count) never depends on the wording. */
+export type SkipReason = 'suppressed' | 'synthetic' | 'unverified' | 'no_profile';
+
 export type Settlement =
   | {
       state: 'SENT';
@@ -102,7 +105,8 @@ export type Settlement =
       footer?: string | null;
     }
   | { state: 'FAILED'; error: string }
-  | { state: 'SKIPPED'; error: string }
+  /** Not sent, and never will be on its own: `reason` says which rule held it, `error` says it in words. */
+  | { state: 'SKIPPED'; reason: SkipReason; error: string }
   | { state: 'UNKNOWN'; error: string }
   | { state: 'QUEUED'; error: string; nextAttemptAt: string };
 

@@ -272,9 +272,9 @@ function load(loaded: Map<number, Loaded>, row: ClaimedSend): Loaded | Settlemen
 function gate(store: Store, l: Loaded, row: LedgerKey, checkSuppression: boolean): Extract<Settlement, { state: 'SKIPPED' }> | null {
   if (checkSuppression) {
     const why = suppressionReason(store, l.lead.email);
-    if (why) return { state: 'SKIPPED', error: why };
+    if (why) return { state: 'SKIPPED', reason: 'suppressed', error: why };
   }
-  if (row.channel === 'linkedin' && !l.lead.linkedinUrl) return { state: 'SKIPPED', error: 'the lead has no LinkedIn profile URL' };
+  if (row.channel === 'linkedin' && !l.lead.linkedinUrl) return { state: 'SKIPPED', reason: 'no_profile', error: 'the lead has no LinkedIn profile URL' };
   return null;
 }
 
@@ -338,12 +338,13 @@ async function deliverLive(
   if ('state' in l) return l;
   const blocked = gate(store, l, row, true);
   if (blocked) return blocked;
-  if (l.lead.synthetic) return { state: 'SKIPPED', error: 'synthetic lead on a reserved domain: the live sender never mails it' };
+  if (l.lead.synthetic) return { state: 'SKIPPED', reason: 'synthetic', error: 'synthetic lead on a reserved domain: the live sender never mails it' };
   if (policy && row.channel === 'email' && row.step === 1) {
     const v = getVerification(store, l.lead.id);
     if (!verificationPolicyAllows(v?.verdict ?? null, policy)) {
       return {
         state: 'SKIPPED',
+        reason: 'unverified',
         error: v ? `verification: ${v.verdict} (${v.reasons.join('; ')}); policy ${policy}` : `not verified yet (policy ${policy}): run \`leadflow verify\` first`,
       };
     }
@@ -396,7 +397,7 @@ function moveLead(store: Store, moves: LeadMoves, leadId: number, dryRun: boolea
     return;
   }
   if (s.state === 'SKIPPED') {
-    if (s.error.includes('suppressed')) moves.set(leadId, 'SUPPRESSED', s.error);
+    if (s.reason === 'suppressed') moves.set(leadId, 'SUPPRESSED', s.error);
     return;
   }
   const sentInMode = store.stmt('SELECT 1 FROM sends WHERE lead_id = ? AND state = ? AND dry_run = ? LIMIT 1').get(leadId, 'SENT', dryRun ? 1 : 0);
