@@ -14,7 +14,7 @@ import express from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Store } from '../lib/store/store';
 import { createLeadflowServer } from './server';
-import { PipelineProcesses } from './pipelineProcess';
+import { BackgroundRunner } from '../lib/pipeline/backgroundRunner';
 import { requireAccess } from './httpAccess';
 
 export interface HttpOptions {
@@ -36,8 +36,8 @@ export interface RunningHttpServer {
 
 export async function serveHttp(store: Store, o: HttpOptions): Promise<RunningHttpServer> {
   const host = o.host ?? '127.0.0.1';
-  const pipelines = new PipelineProcesses();
-  const ctx = { store, env: o.env ?? process.env, pipelines };
+  const env = o.env ?? process.env;
+  const ctx = { store, env, runner: new BackgroundRunner(store, { env }) };
   const app = express();
   app.disable('x-powered-by');
   // Host, Origin and token are checked before the body is read: a refused request costs nothing.
@@ -77,7 +77,7 @@ export async function serveHttp(store: Store, o: HttpOptions): Promise<RunningHt
   return {
     url: `http://${shownHost}:${address.port}/mcp`,
     async close() {
-      await pipelines.stopAll();
+      await ctx.runner.close();
       listener.closeAllConnections();
       await new Promise<void>((resolve) => listener.close(() => resolve()));
     },

@@ -6,11 +6,11 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Store } from '../lib/store/store';
 import { createLeadflowServer } from './server';
-import { PipelineProcesses } from './pipelineProcess';
+import { BackgroundRunner } from '../lib/pipeline/backgroundRunner';
 
 export async function serveStdio(store: Store, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const pipelines = new PipelineProcesses();
-  const server = createLeadflowServer({ store, env, pipelines });
+  const runner = new BackgroundRunner(store, { env });
+  const server = createLeadflowServer({ store, env, runner });
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
@@ -19,6 +19,6 @@ export async function serveStdio(store: Store, env: NodeJS.ProcessEnv = process.
   await server.connect(transport);
   process.stderr.write(`leadflow mcp: serving ${store.path} on stdio\n`);
   await closed;
-  await pipelines.stopAll();
+  await runner.close();
   await server.close();
 }

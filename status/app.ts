@@ -17,7 +17,7 @@ import { bearerTokenOf, tokenMatches } from '../lib/access/accessToken';
 import { requireToken } from './bearerToken';
 import { loopbackHostOnly } from './localHost';
 import { HttpError, jsonErrors, notFound } from './httpError';
-import { PipelineRunner } from './pipelineRunner';
+import { BackgroundRunner } from '../lib/pipeline/backgroundRunner';
 import { LiveEvents } from './liveEvents';
 import { readApi } from './routes/readApi';
 import { exportCsv } from './routes/exportCsv';
@@ -44,7 +44,8 @@ export interface StatusApp {
   app: Express;
   /** Only `/unsubscribe` (GET and POST) and the stylesheet its pages use: safe to expose where the page is not. */
   unsubscribeApp: Express;
-  runner: PipelineRunner;
+  /** Runs started from the page: the lib's background runner, the same one the MCP server uses. */
+  runner: BackgroundRunner;
   events: LiveEvents;
   /** Stop a run this app started, end the event streams. The store stays open (the caller owns it). */
   close(): Promise<void>;
@@ -77,7 +78,7 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
 };
 
 export function createStatusApp(o: StatusAppOptions): StatusApp {
-  const runner = new PipelineRunner(o.store, o.logger);
+  const runner = new BackgroundRunner(o.store, { log: o.logger });
   const events = new LiveEvents(o.store, runner);
   const app = express();
   app.disable('x-powered-by');

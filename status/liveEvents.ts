@@ -12,7 +12,7 @@ import type { Store } from '../lib/store/store';
 import { getMetrics } from '../lib/metrics/metrics';
 import { latestRun } from '../lib/store/runs';
 import type { PipelineProgress } from '../lib/pipeline/pipeline';
-import type { PipelineRunner, RunState } from './pipelineRunner';
+import type { BackgroundRunner, BackgroundRunState } from '../lib/pipeline/backgroundRunner';
 
 const METRICS_EVERY_MS = 500;
 const WATCH_EVERY_MS = 1000;
@@ -28,13 +28,13 @@ export class LiveEvents {
 
   constructor(
     private readonly store: Store,
-    private readonly runner: PipelineRunner,
+    private readonly runner: BackgroundRunner,
   ) {
     runner.on('progress', (e) => {
       this.broadcast('progress', e);
       this.metricsSoon();
     });
-    runner.on('finished', (state: RunState) => {
+    runner.on('finished', (state) => {
       this.broadcast('run', runSummary(state));
       this.metricsNow();
     });
@@ -109,8 +109,8 @@ function send(res: Response, event: string, data: unknown): void {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-function runSummary(s: RunState) {
-  return { running: s.running, runId: s.runId, status: s.result?.status ?? (s.running ? 'RUNNING' : null), error: s.error };
+function runSummary(s: BackgroundRunState) {
+  return { running: s.running, runId: s.runId, status: s.status ?? (s.running ? 'RUNNING' : null), error: s.error };
 }
 
 function currentStage(p: PipelineProgress): string {

@@ -1,4 +1,4 @@
-/** run_pipeline / stop_pipeline / get_status over MCP: runs in their own process, followed and stopped through the store. */
+/** run_pipeline / stop_pipeline / get_status over MCP: runs in the lib's background runner, followed and stopped through the store. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,6 +40,12 @@ test('stop_pipeline stops a background run after its batch, and resume: true con
   const started = await mcp.ok<Run>('run_pipeline', { leads: 500_000, batch_size: 500, channels: ['email'], wait_seconds: 0 });
   assert.equal(started.status, 'RUNNING');
   assert.match(await mcp.error('run_pipeline', { leads: 10 }), new RegExp(`run #${started.runId} is still running`));
+  // run_pipeline returns as soon as the run exists: let it commit a batch or two, so the stop lands part-way.
+  for (let i = 0; i < 600; i++) {
+    const st = await mcp.ok<{ running: { progress: { generate: { done: number } } }[] }>('get_status');
+    if ((st.running[0]?.progress.generate.done ?? 0) > 0) break;
+    await sleep(50);
+  }
 
   const stop = await mcp.ok<{ asked: number; runIds: number[] }>('stop_pipeline');
   assert.deepEqual(stop.runIds, [started.runId]);

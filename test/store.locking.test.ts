@@ -1,9 +1,8 @@
 /**
  * Closing any descriptor of a file drops every POSIX lock the process holds on it; another process then believes it
  * is the last one on the store, deletes the WAL on close, and writes vanish (sqlite.org/howtocorrupt.html §2.2).
- * These tests open the store several times in one process — as the status page does for its run worker, and as n8n
- * does for concurrent executions — while the sqlite3 shell writes from another process, and count every row
- * afterwards.
+ * These tests open the store several times in one process — as n8n does for concurrent executions — while the
+ * sqlite3 shell writes from another process, and count every row afterwards.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,7 +86,7 @@ test('a store opened in a worker thread while the process holds it loses none of
   assert.deepEqual(countAfterwards(path), { rows: expected, integrity: 'ok' });
 });
 
-test('the status page’s export and run worker leave other processes’ writes in place', async (t) => {
+test('the status page’s export and background run leave other processes’ writes in place', async (t) => {
   const h = await startTestStatusServer(t);
   const exported = await fetch(h.url + '/api/export.csv');
   assert.equal(exported.status, 200);
@@ -101,7 +100,7 @@ test('the status page’s export and run worker leave other processes’ writes 
   while (h.server.status.runner.busy) await new Promise((r) => setTimeout(r, 50));
   const expected = interleave(h.storePath, h.store);
   const metrics = (await (await fetch(h.url + '/api/metrics')).json()) as { leads: { total: number } };
-  assert.equal(metrics.leads.total, 20, 'the run worker’s leads are visible to the page');
+  assert.equal(metrics.leads.total, 20, 'the background run’s leads are visible to the page');
   await h.server.close();
   h.store.close();
   assert.deepEqual(countAfterwards(h.storePath), { rows: expected, integrity: 'ok' });

@@ -93,6 +93,8 @@ export interface PipelineResult {
 }
 
 export interface RunHooks {
+  /** The run has its row in the store (called once, before any batch): from here on it can be followed and stopped. */
+  onStart?: (runId: number) => void;
   onProgress?: (e: ProgressEvent) => void;
   /** Aborting stops the run at the next batch boundary, like `requestStop`. */
   signal?: AbortSignal;
@@ -169,6 +171,7 @@ async function execute(
   const recovered = recoverFromCrashes(store);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const runId = startRun(store, options, progress, resumedFrom);
+  hooks.onStart?.(runId);
   const worker = `${ownerId()}#run${runId}`;
   const timings: Record<Stage, number> = { generate: 0, enrich: 0, personalize: 0, send: 0 };
 

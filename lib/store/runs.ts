@@ -68,7 +68,21 @@ export function finishRun(store: Store, id: number, status: Exclude<RunStatus, '
 
 /** Ask every running pipeline to stop at its next batch boundary. Returns how many were asked. */
 export function requestStop(store: Store): number {
-  return Number(store.stmt("UPDATE runs SET stop_requested = 1 WHERE status = 'RUNNING'").run().changes);
+  return askRunningToStop(store).length;
+}
+
+/** `requestStop`, returning the ids of the runs asked (one statement: no run starts or ends between list and ask). */
+export function askRunningToStop(store: Store): number[] {
+  return store
+    .stmt("UPDATE runs SET stop_requested = 1 WHERE status = 'RUNNING' RETURNING id")
+    .all()
+    .map((r) => r.id as number)
+    .sort((a, b) => a - b);
+}
+
+/** Ask one run to stop at its next batch boundary; false when it is not running. */
+export function requestRunStop(store: Store, id: number): boolean {
+  return Number(store.stmt("UPDATE runs SET stop_requested = 1 WHERE id = ? AND status = 'RUNNING'").run(id).changes) === 1;
 }
 
 export function getRun<O, P>(store: Store, id: number): RunRecord<O, P> | undefined {

@@ -1,12 +1,15 @@
 /**
- * `run_pipeline`: generate → enrich → personalize → send, always as a dry run (nothing leaves the machine), in its
- * own process. The tool waits up to `wait_seconds` for the run to finish and returns where it got; a longer run goes
- * on in the background, watched with `get_status` and stopped with `stop_pipeline`.
+ * `run_pipeline`: generate → enrich → personalize → send, always as a dry run (nothing leaves the machine), through
+ * the lib's background runner (its own process, as for the status page's Run). The tool waits up to `wait_seconds`
+ * for the run to finish and returns where it got; a longer run goes on in the background, watched with `get_status`
+ * and stopped with `stop_pipeline`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { getRun, latestResumable, runningRuns } from '../../lib/store/runs';
+import { getRun } from '../../lib/store/runs';
+import { RunInProgressError, type BackgroundRunRequest } from '../../lib/pipeline/backgroundRunner';
+import { NothingToResumeError } from '../../lib/pipeline/pipeline';
 import type { ToolContext } from '../context';
 import { guarded, toolError, toolResult } from '../result';
 import { channels, industries, wholeNumber, toolInput } from '../shapes';
@@ -51,26 +54,36 @@ export function registerRunPipeline(server: McpServer, ctx: ToolContext): void {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded('run_pipeline', async (a: z.infer<typeof input>) => {
-      const busy = runningRuns(ctx.store);
-      if (busy.length) {
-        return toolError(
-          `run #${busy[0].id} is still running: watch it with get_status, or stop it with stop_pipeline before starting another`,
-        );
-      }
-      let args: string[];
-      if (a.resume) {
-        if (!latestResumable(ctx.store)) {
+      const request: BackgroundRunRequest = a.resume
+        ? { resume: true }
+        : {
+            options: {
+              leads: a.leads ?? 100,
+              seed: a.seed ?? 42,
+              channels: a.channels ?? ['email', 'linkedin'],
+              industries: a.industries,
+              batchSize: a.batch_size ?? 1000,
+              enrichMode: 'offline',
+              personalizeMode: 'template',
+            },
+          };
+      let started;
+      try {
+        started = await ctx.runner.start(request);
+      } catch (err) {
+        if (err instanceof RunInProgressError) {
+          return toolError(
+            `run #${err.runId ?? '?'} is still running: watch it with get_status, or stop it with stop_pipeline before starting another`,
+          );
+        }
+        if (err instanceof NothingToResumeError) {
           return toolError('there is no stopped or crashed run to resume: start one with run_pipeline (without resume)');
         }
-        args = ['--resume'];
-      } else {
-        args = ['--leads', String(a.leads ?? 100), '--seed', String(a.seed ?? 42)];
-        if (a.industries) args.push('--industries', a.industries.join(','));
-        if (a.channels) args.push('--channels', a.channels.join(','));
-        if (a.batch_size) args.push('--batch-size', String(a.batch_size));
+        throw err;
       }
-      const started = await ctx.pipelines.start(ctx.store, args);
-      await Promise.race([started.exited, sleep(a.wait_seconds * 1000)]);
+      const waited = new AbortController();
+      await Promise.race([started.finished, sleep(a.wait_seconds * 1000, undefined, { signal: waited.signal }).catch(() => {})]);
+      waited.abort();
       const run = getRun(ctx.store, started.runId)!;
       const finished = run.status !== 'RUNNING';
       const summary = finished

@@ -1,7 +1,6 @@
-/** `stop_pipeline`: ask every running pipeline — in this process or any other on the store — to stop after its batch. */
+/** `stop_pipeline`: ask every running pipeline on the store — this server's, the page's, the CLI's — to stop after its batch. */
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { requestStop, runningRuns } from '../../lib/store/runs';
 import type { ToolContext } from '../context';
 import { toolInput } from '../shapes';
 import { guarded, toolResult } from '../result';
@@ -24,8 +23,8 @@ export function registerStopPipeline(server: McpServer, ctx: ToolContext): void 
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
     guarded('stop_pipeline', () => {
-      const runIds = runningRuns(ctx.store).map((r) => r.id);
-      const asked = requestStop(ctx.store);
+      const runIds = ctx.runner.stop();
+      const asked = runIds.length;
       const summary = asked
         ? `asked ${asked} running pipeline(s) to stop (run ${runIds.map((i) => '#' + i).join(', ')}); they stop after the current batch — see get_status`
         : 'no pipeline is running';

@@ -1,10 +1,11 @@
 /** `POST /api/pipeline/run` and `POST /api/pipeline/stop`: start a run in the background, or ask runs to stop. */
 import { Router } from 'express';
-import type { PipelineRunner } from '../pipelineRunner';
+import type { BackgroundRunner } from '../../lib/pipeline/backgroundRunner';
+import { LeadflowError } from '../../lib/errors';
 import { HttpError } from '../httpError';
 import { parseOr400, runRequest } from '../queries';
 
-export function pipelineApi(runner: PipelineRunner): Router {
+export function pipelineApi(runner: BackgroundRunner): Router {
   const r = Router();
 
   r.post('/pipeline/run', async (req, res) => {
@@ -12,16 +13,17 @@ export function pipelineApi(runner: PipelineRunner): Router {
     if (!o.dryRun) {
       throw new HttpError(400, 'live sending cannot be started from the status page: runs here are dry runs (keep "Dry run" on); send live from n8n or the CLI');
     }
-    const runId = await runner.start(
-      { leads: o.leads, seed: o.seed, channels: o.channels, batchSize: o.batchSize, enrichMode: o.enrichMode, personalizeMode: o.personalizeMode },
-      o.resume,
-    );
+    const options = { leads: o.leads, seed: o.seed, channels: o.channels, batchSize: o.batchSize, enrichMode: o.enrichMode, personalizeMode: o.personalizeMode };
+    const { runId } = await runner.start(o.resume ? { resume: true } : { options }).catch((err: unknown) => {
+      // A run is going (409), or this one could not start as asked: no Groq key, nothing to resume (400).
+      if (err instanceof LeadflowError && err.kind !== 'internal') throw new HttpError(err.kind === 'conflict' ? 409 : 400, err.message);
+      throw err;
+    });
     res.status(202).json({ runId, running: true, dryRun: true, enrichMode: o.enrichMode, personalizeMode: o.personalizeMode });
   });
 
   r.post('/pipeline/stop', (_req, res) => {
-    const asked = runner.stop();
-    res.json({ asked });
+    res.json({ asked: runner.stop().length });
   });
 
   return r;
