@@ -34,3 +34,8 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string): Inge
   }
   return result;
 }
+
+/** `ingestLeads` in a transaction of its own: for a caller with one batch in hand (a tool call, a node's items). */
+export function ingestLeadBatch(store: Store, leads: LeadInput[], now: string = new Date().toISOString()): IngestResult {
+  return store.tx(() => ingestLeads(store, leads, now));
+}

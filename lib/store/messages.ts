@@ -81,6 +81,39 @@ export function messagesForLead(store: Store, leadId: number): StoredMessage[] {
     .map(messageFromRow);
 }
 
+/** The newest message's id (0 when there is none): drafts stored after this call have larger ids. */
+export function lastMessageId(store: Store): number {
+  return Number(store.stmt('SELECT coalesce(max(id), 0) AS n FROM messages').get()?.n ?? 0);
+}
+
+/** A stored draft in its lead's assigned variant, with the lead's address: what an agent is shown of new drafts. */
+export interface AssignedDraft {
+  leadId: number;
+  email: string;
+  channel: Channel;
+  variant: Variant;
+  subject: string | null;
+  body: string;
+}
+
+/** Up to `limit` drafts stored after message `afterId`, each in its lead's assigned variant, oldest first. */
+export function assignedDraftsAfter(store: Store, afterId: number, limit: number): AssignedDraft[] {
+  return store
+    .stmt(
+      `SELECT m.lead_id, l.email, m.channel, m.variant, m.subject, m.body FROM messages m JOIN leads l ON l.id = m.lead_id
+       WHERE m.id > ? AND m.variant = l.variant ORDER BY m.id LIMIT ?`,
+    )
+    .all(afterId, limit)
+    .map((r) => ({
+      leadId: r.lead_id as number,
+      email: r.email as string,
+      channel: r.channel as Channel,
+      variant: r.variant as Variant,
+      subject: (r.subject as string | null) ?? null,
+      body: r.body as string,
+    }));
+}
+
 export function getMessage(store: Store, id: number): StoredMessage | undefined {
   const row = store.stmt('SELECT * FROM messages WHERE id = ?').get(id);
   return row && messageFromRow(row);

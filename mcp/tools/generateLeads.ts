@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { createLeadGenerator } from '../../lib/leads/generate';
-import { ingestLeads } from '../../lib/leads/ingest';
+import { ingestLeadBatch } from '../../lib/leads/ingest';
 import { getLead } from '../../lib/store/leads';
 import type { ToolContext } from '../context';
 import { guarded, toolResult } from '../result';
@@ -46,7 +46,7 @@ export function registerGenerateLeads(server: McpServer, ctx: ToolContext): void
       const seed = a.seed ?? randomInt(1, 2 ** 31);
       const generator = createLeadGenerator({ seed, industries: a.industries });
       const leads = Array.from({ length: a.count }, () => generator.next());
-      const result = ctx.store.tx(() => ingestLeads(ctx.store, leads, new Date().toISOString()));
+      const result = ingestLeadBatch(ctx.store, leads);
       const ids = result.inserted.map((r) => r.id);
       const sample = ids.slice(0, 3).map((id) => getLead(ctx.store, id)!);
       const structured = {

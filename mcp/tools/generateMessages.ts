@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { personalizeEnriched } from '../../lib/personalize/stage';
 import { countLeadsByStatus } from '../../lib/store/leads';
+import { assignedDraftsAfter, lastMessageId } from '../../lib/store/messages';
 import type { ToolContext } from '../context';
 import { guarded, toolResult } from '../result';
 import { channels, mode, wholeNumber, toolInput } from '../shapes';
@@ -60,7 +61,7 @@ export function registerGenerateMessages(server: McpServer, ctx: ToolContext): v
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     guarded('generate_messages', async (a: z.infer<typeof input>) => {
-      const before = Number(ctx.store.stmt('SELECT coalesce(max(id), 0) AS n FROM messages').get()?.n ?? 0);
+      const before = lastMessageId(ctx.store);
       let ai: { byModel: number; fellBack: number; deferred: number } | undefined;
       let tally;
       if (a.mode === 'ai') {
@@ -70,20 +71,7 @@ export function registerGenerateMessages(server: McpServer, ctx: ToolContext): v
       } else {
         tally = personalizeEnriched(ctx.store, { channels: a.channels }, { limit: a.limit });
       }
-      const drafts = ctx.store
-        .stmt(
-          `SELECT m.lead_id, l.email, m.channel, m.variant, m.subject, m.body FROM messages m JOIN leads l ON l.id = m.lead_id
-           WHERE m.id > ? AND m.variant = l.variant ORDER BY m.id LIMIT ?`,
-        )
-        .all(before, SAMPLE_DRAFTS)
-        .map((r) => ({
-          leadId: r.lead_id as number,
-          email: r.email as string,
-          channel: r.channel as (typeof CHANNELS)[number],
-          variant: r.variant as (typeof VARIANTS)[number],
-          subject: (r.subject as string | null) ?? null,
-          body: r.body as string,
-        }));
+      const drafts = assignedDraftsAfter(ctx.store, before, SAMPLE_DRAFTS);
       const remainingEnriched = countLeadsByStatus(ctx.store).ENRICHED ?? 0;
       const summary =
         `${tally.messaged} lead(s) messaged, ${tally.messages} draft(s) stored` +
