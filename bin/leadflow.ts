@@ -2,11 +2,12 @@
 /**
  * `leadflow`: the same jobs as the n8n nodes, from a terminal. A thin shell: it parses flags, opens the store, calls
  * one lib function and prints the result — for people (bars, a funnel) or, with --json, one document for scripts.
- * Exit codes: 0 done, 1 the job failed, 2 the command line was wrong.
+ * Exit codes: 0 done, 1 the job failed, 2 the command line (or the input it names) was wrong.
  */
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option, CommanderError } from 'commander';
+import { LeadflowError, errorMessage } from '../lib/errors';
 import type { Store } from '../lib/store/store';
 import { requestStop } from '../lib/store/runs';
 import { getLead, getLeadByEmail, listLeads } from '../lib/store/leads';
@@ -231,7 +232,7 @@ program
   .action(async (ref: string, o: { out?: string }) => {
     const s = existingStore();
     const lead = /^\d+$/.test(ref) ? getLead(s, Number(ref)) : getLeadByEmail(s, ref);
-    if (!lead) throw new Error(`no lead "${ref}" in ${s.path}: pass a lead id or email (see \`leadflow leads\`)`);
+    if (!lead) throw new LeadflowError('input', `no lead "${ref}" in ${s.path}: pass a lead id or email (see \`leadflow leads\`)`);
     const p = await previewEmail(s, lead.id);
     if (o.out) {
       const { writeFileSync } = await import('node:fs');
@@ -256,7 +257,13 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`leadflow: ${(err as Error).message}\n`);
+    // The one place the CLI maps lib's errors (lib/errors.ts): input exits 2 like a wrong flag, every other kind 1.
+    // Their messages say what to do; anything else is a bug, so its stack comes too.
+    if (err instanceof LeadflowError) {
+      process.stderr.write(`leadflow: ${err.message}\n`);
+      return err.kind === 'input' ? 2 : 1;
+    }
+    process.stderr.write(`leadflow: internal error: ${errorMessage(err)}\n${err instanceof Error ? err.stack : ''}\n`);
     return 1;
   }
 }

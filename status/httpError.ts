@@ -4,7 +4,23 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodError } from 'zod';
+import { LeadflowError, type ErrorKind } from '../lib/errors';
 
+/**
+ * A LeadflowError's kind as an HTTP status (lib/errors.ts). `refused` is 403, not 400: the request was well formed
+ * and understood, and a safety rule declined it — sending it again unchanged will not help. `config` and `transient`
+ * are 503: this server cannot do it until its settings are fixed, or until the service it waits on lets it.
+ */
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  input: 400,
+  refused: 403,
+  conflict: 409,
+  config: 503,
+  transient: 503,
+  internal: 500,
+};
+
+/** An answer the HTTP layer itself chose, with its exact status (404 for a path, 401 for a missing token, …). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -30,6 +46,10 @@ export const jsonErrors: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpError) {
     status = err.status;
     message = err.message;
+  } else if (err instanceof LeadflowError) {
+    // The one place the page maps lib's errors; `internal` keeps the plain message below and is logged.
+    status = STATUS_BY_KIND[err.kind];
+    if (err.kind !== 'internal') message = err.message;
   } else if (err?.type === 'entity.parse.failed') {
     status = 400;
     message = 'the request body is not valid JSON';

@@ -99,19 +99,19 @@ test('a duplicate in a later batch is reported against the first row that had th
   assert.ok(again.rejected.every((x: { reason: string }) => x.reason === 'duplicate: this email is already in the store'));
 });
 
-test('a file malformed after its first batches imports nothing and says at which line it broke', (t) => {
+test('a file malformed after its first batches imports nothing, exits 2 and says at which line it broke', (t) => {
   const dir = tempDir(t);
   const db = join(dir, 'x.db');
   const n = BATCH * 2 + 500;
   const csv = writeCsv(dir, n, { [BATCH * 2 + 100]: '"unclosed@acme.example,Bad' });
   const r = leadflow(['--db', db, 'import', csv]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /the CSV could not be parsed, nothing was imported: CSV is malformed at line \d+/);
   assert.equal(countLeads(db), 0);
 
   const wide = writeCsv(dir, n, { [BATCH + 50]: goodRow(BATCH + 50) + ',extra' }, 'wide.csv');
   const w = leadflow(['--db', db, 'import', wide]);
-  assert.equal(w.code, 1);
+  assert.equal(w.code, 2);
   assert.match(w.stderr, new RegExp(`nothing was imported: CSV is malformed at line ${BATCH + 51}:.*quote cells that contain commas`));
   assert.equal(countLeads(db), 0);
 });

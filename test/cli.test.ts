@@ -59,19 +59,19 @@ test('a --db that is not a SQLite file exits 1 and leaves the file as it was', (
   assert.equal(readFileSync(path, 'utf8'), 'not a database');
 });
 
-test('importing an unreadable file exits 1 with the reason', (t) => {
+test('importing an unreadable file exits 2 (the input named is wrong) with the reason', (t) => {
   const r = leadflow(['--db', tempStorePath(t), 'import', '/nonexistent/leads.csv']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /cannot read \/nonexistent\/leads\.csv: ENOENT/);
 });
 
-test('a malformed CSV imports nothing and says where it broke', (t) => {
+test('a malformed CSV imports nothing, exits 2 and says where it broke', (t) => {
   const dir = tempDir(t);
   const db = join(dir, 'x.db');
   const csv = join(dir, 'bad.csv');
   writeFileSync(csv, 'email,first_name,last_name\nok@acme.example,Ok,Row\n"broken@acme.example,Bad\n');
   const r = leadflow(['--db', db, 'import', csv]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.stderr, /nothing was imported/);
   const s = openStore(db);
   t.after(() => s.close());

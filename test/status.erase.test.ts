@@ -98,7 +98,7 @@ test('`leadflow erase EMAIL` erases the person and says the address is now suppr
   assert.equal(listLeads(after).total, 19);
 
   const bad = leadflow(['--db', path, 'erase', 'nobody']);
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 2, 'a bad address is input: exit 2');
   assert.match(bad.stderr, /not an email address/);
 });
 

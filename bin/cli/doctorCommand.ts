@@ -5,7 +5,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { doctor, DoctorInputError, type DoctorReport, type Severity } from '../../lib/outreach/doctor';
+import { doctor, type DoctorReport, type Severity } from '../../lib/outreach/doctor';
 
 const MARK: Record<Severity, string> = { ok: 'OK  ', info: 'INFO', warning: 'WARN', error: 'FAIL' };
 
@@ -43,17 +43,8 @@ export function registerDoctorCommand(program: Command): void {
     .action(async (domain: string, o: { json?: boolean; dnsServer?: string; dkimSelector: string[] }) => {
       const resolver = new Resolver({ timeout: 3000, tries: 2 });
       if (o.dnsServer) resolver.setServers([o.dnsServer]);
-      let report: DoctorReport;
-      try {
-        report = await doctor(domain, { resolver, dkimSelectors: o.dkimSelector });
-      } catch (err) {
-        if (err instanceof DoctorInputError) {
-          process.stderr.write(`leadflow doctor: ${err.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw err;
-      }
+      // A domain that is not one is lib's DoctorInputError (kind input): exit 2, from the CLI's one error handler.
+      const report: DoctorReport = await doctor(domain, { resolver, dkimSelectors: o.dkimSelector });
       process.stdout.write((o.json ? JSON.stringify(report, null, 2) : formatDoctor(report)) + '\n');
       if (!report.ok) process.exitCode = 1;
     });

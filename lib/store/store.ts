@@ -28,6 +28,7 @@ export interface Store {
   close(): void;
 }
 
+/** `config`: the store's location comes from settings (--db, LEADFLOW_DB, a node's Store Path), not from a request. */
 export class StoreError extends LeadflowError {
   constructor(message: string) {
     super('config', message);

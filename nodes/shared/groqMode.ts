@@ -11,7 +11,8 @@ import {
   type INodeProperties,
   type INodePropertyOptions,
 } from 'n8n-workflow';
-import { createGroqClient, DEFAULT_GROQ_MODEL, listModels, resolveGroqSettings, type GroqClient, type GroqSettings, type Store } from '../../lib';
+import { createGroqClient, DEFAULT_GROQ_MODEL, LeadflowError, listModels, resolveGroqSettings, type GroqClient, type GroqSettings, type Store } from '../../lib';
+import { nodeError } from './nodeError';
 
 export const GROQ_CREDENTIAL = 'leadflowGroqApi';
 
@@ -37,7 +38,7 @@ export function groqSettingsFromCredential(data: GroqCredentialData, model?: str
   const apiKey = typeof data.apiKey === 'string' ? data.apiKey : '';
   const baseURL = typeof data.baseUrl === 'string' && data.baseUrl.trim() !== '' ? data.baseUrl.trim() : undefined;
   if (!apiKey.trim()) {
-    throw new Error('the Leadflow Groq API credential has no API key: open it and paste a key from https://console.groq.com/keys');
+    throw new LeadflowError('config', 'the Leadflow Groq API credential has no API key: open it and paste a key from https://console.groq.com/keys');
   }
   return resolveGroqSettings({ apiKey, baseURL, model: model?.trim() || undefined }, {});
 }
@@ -61,6 +62,6 @@ export async function groqClientForNode(fns: IExecuteFunctions, store: Store): P
   try {
     return createGroqClient(groqSettingsFromCredential(data, model), store);
   } catch (err) {
-    throw new NodeOperationError(fns.getNode(), err instanceof Error ? err.message : String(err));
+    throw nodeError(fns.getNode(), err);
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Open the store for a node run, turning the lib's errors into NodeOperationErrors whose message says what to do:
- * a missing SQLite driver (n8n 1.x installs community packages without building better-sqlite3) and a file that is
- * not a store are the two a user meets.
+ * Open the store for a node run, and run a node's work on it: whatever either throws leaves as an n8n error
+ * (nodeError.ts), never raw. A missing SQLite driver (n8n 1.x installs community packages without building
+ * better-sqlite3) gets the n8n fix in its headline, the engines' reasons below it.
  */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
-import { openStore, NoSqliteDriverError, StoreError, type Store } from '../../lib';
+import { openStore, NoSqliteDriverError, type Store } from '../../lib';
 import { resolveStorePath } from './storeParameter';
+import { nodeError } from './nodeError';
 
 export function openNodeStore(fns: IExecuteFunctions): Store {
   const path = resolveStorePath(fns.getNodeParameter('storePath', 0, ''));
@@ -18,8 +19,7 @@ export function openNodeStore(fns: IExecuteFunctions): Store {
         description: rest.join('\n'),
       });
     }
-    if (err instanceof StoreError) throw new NodeOperationError(fns.getNode(), err.message);
-    throw err;
+    throw nodeError(fns.getNode(), err);
   }
 }
 
@@ -28,6 +28,8 @@ export async function withNodeStore<T>(fns: IExecuteFunctions, work: (store: Sto
   const store = openNodeStore(fns);
   try {
     return await work(store);
+  } catch (err) {
+    throw nodeError(fns.getNode(), err);
   } finally {
     store.close();
   }

@@ -1,9 +1,10 @@
 /**
  * The item loop every leadflow node shares: one output item per unit of work, paired with the input item it came
- * from. A failure becomes a NodeOperationError naming the item — or, with "Continue On Fail", an `{ error }` item
- * in its place, and the loop goes on.
+ * from. A failure becomes an n8n error naming the item (nodeError.ts) — or, with "Continue On Fail", an `{ error }`
+ * item in its place, and the loop goes on.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { nodeError } from './nodeError';
 
 /** Makes the error for a unit's failure, already naming its item: `throw fail('no lead with id 7…')`. */
 export type Fail = (message: string) => NodeOperationError;
@@ -19,13 +20,12 @@ export async function perItem<T extends { itemIndex: number }>(
     try {
       out.push({ json: await work(unit, fail), pairedItem: { item: unit.itemIndex } });
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const failure = nodeError(fns.getNode(), err, unit.itemIndex);
       if (fns.continueOnFail()) {
-        out.push({ json: { error: message }, pairedItem: { item: unit.itemIndex } });
+        out.push({ json: { error: failure.message }, pairedItem: { item: unit.itemIndex } });
         continue;
       }
-      if (err instanceof NodeOperationError) throw err;
-      throw new NodeOperationError(fns.getNode(), message, { itemIndex: unit.itemIndex });
+      throw failure;
     }
   }
   return out;
