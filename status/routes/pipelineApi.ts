@@ -1,7 +1,6 @@
 /** `POST /api/pipeline/run` and `POST /api/pipeline/stop`: start a run in the background, or ask runs to stop. */
 import { Router } from 'express';
 import type { BackgroundRunner } from '../../lib/pipeline/backgroundRunner';
-import { LeadflowError } from '../../lib/errors';
 import { HttpError } from '../httpError';
 import { parseOr400, runRequest } from '../queries';
 
@@ -14,11 +13,8 @@ export function pipelineApi(runner: BackgroundRunner): Router {
       throw new HttpError(400, 'live sending cannot be started from the status page: runs here are dry runs (keep "Dry run" on); send live from n8n or the CLI');
     }
     const options = { leads: o.leads, seed: o.seed, channels: o.channels, batchSize: o.batchSize, enrichMode: o.enrichMode, personalizeMode: o.personalizeMode };
-    const { runId } = await runner.start(o.resume ? { resume: true } : { options }).catch((err: unknown) => {
-      // A run is going (409), or this one could not start as asked: no Groq key, nothing to resume (400).
-      if (err instanceof LeadflowError && err.kind !== 'internal') throw new HttpError(err.kind === 'conflict' ? 409 : 400, err.message);
-      throw err;
-    });
+    // A run already going, nothing to resume, no Groq key: LeadflowErrors, answered by their kind (jsonErrors).
+    const { runId } = await runner.start(o.resume ? { resume: true } : { options });
     res.status(202).json({ runId, running: true, dryRun: true, enrichMode: o.enrichMode, personalizeMode: o.personalizeMode });
   });
 
