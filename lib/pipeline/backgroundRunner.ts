@@ -88,9 +88,14 @@ export class RunInProgressError extends LeadflowError {
   }
 }
 
-/** The run process ended before its run started; `kind` and `cause` are those of the error it reported. */
+/** The run process failed before its run started (no Groq key, …): the kind and message of the error it reported. */
 export class RunNotStartedError extends LeadflowError {
-  constructor(kind: ErrorKind, message: string, readonly reason: string) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    /** The reported error's class name, e.g. MissingGroqKeyError: for logs and tests, not for deciding. */
+    readonly reason: string,
+  ) {
     super(kind, message);
     this.name = 'RunNotStartedError';
   }
