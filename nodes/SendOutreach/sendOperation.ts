@@ -9,7 +9,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 import { getLead, getLeadDetail, type Channel } from '../../lib';
 import { sendReady } from '../../lib/outreach/sendNow';
-import { sendingConfigFromN8n, SendingConfigError, type SendingConfig } from '../../lib/outreach/sendingConfig';
+import { sendingConfigFromN8n, type SendingConfig } from '../../lib/outreach/sendingConfig';
+import { nodeError } from '../shared/nodeError';
 import { withNodeStore } from '../shared/openNodeStore';
 import { chooseTargets } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
@@ -97,7 +98,6 @@ async function sendingConfigOf(fns: IExecuteFunctions, dryRun: boolean): Promise
       },
     });
   } catch (err) {
-    if (err instanceof SendingConfigError) throw new NodeOperationError(fns.getNode(), err.message);
-    throw err;
+    throw nodeError(fns.getNode(), err);
   }
 }
