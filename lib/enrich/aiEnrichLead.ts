@@ -1,6 +1,6 @@
 /**
  * `enrichLeadWithAi`: AI-mode enrichment for one chosen lead (an n8n item, an MCP argument), the async twin of
- * `enrichLead`. The model is asked outside any transaction; the lead is re-read under the write lock before it is
+ * `enrichChosen`. The model is asked outside any transaction; the lead is re-read under the write lock before it is
  * saved, so a lead another process enriched meanwhile keeps that enrichment.
  */
 import type { Enrichment } from '../types';

@@ -1,5 +1,5 @@
 /**
- * `personalizeLeadWithAi`: AI-mode personalization for one chosen lead, the async twin of `personalizeLead`. The
+ * `personalizeLeadWithAi`: AI-mode personalization for one chosen lead, the async twin of `personalizeChosen`. The
  * model is asked outside any transaction; the lead is re-read under the write lock before its drafts are stored.
  */
 import type { Store } from '../store/store';

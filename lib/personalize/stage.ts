@@ -24,6 +24,8 @@ export interface PersonalizeTally {
 export interface PersonalizeOptions {
   channels: Channel[];
   senderName?: string;
+  /** Closes every email; defaults to DEFAULT_OPT_OUT_LINE. */
+  optOutLine?: string;
 }
 
 export function personalizeEnriched(
@@ -53,6 +55,8 @@ export function personalizeEnriched(
 export interface PersonalizedBatch<L extends StageLead> extends PersonalizeTally {
   /** Each lead's message of its assigned variant that passed, per channel (stored): what the send stage sends. */
   sendable: { lead: L; message: MessageDraft }[];
+  /** The rejected drafts ("channel/variant: violations") of each lead that had any, for a caller that shows them. */
+  rejections: Map<number, string[]>;
 }
 
 /**
@@ -69,7 +73,7 @@ export function personalizeBatch<L extends StageLead>(
   now: string,
   moves: LeadMoves = movesNow(store, now),
 ): PersonalizedBatch<L> {
-  const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [] };
+  const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [], rejections: new Map() };
   const messages: MessageRow[] = [];
   const messaged: number[] = [];
   for (const lead of batch) {
@@ -79,8 +83,9 @@ export function personalizeBatch<L extends StageLead>(
       out.failedLeads++;
       continue;
     }
-    const judged = acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName });
+    const judged = acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName, optOutLine: o.optOutLine });
     out.rejected += judged.rejected.length;
+    if (judged.rejected.length > 0) out.rejections.set(lead.id, judged.rejected);
     for (const { draft, words } of judged.accepted) {
       messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
       if (draft.variant === lead.variant) out.sendable.push({ lead, message: draft });

@@ -66,6 +66,16 @@ export function enrichmentsFor(store: Store, firstId: number, lastId: number): M
   return out;
 }
 
+/** The enrichments of these leads (any ids, not a keyset page), in one statement. */
+export function enrichmentsOf(store: Store, leadIds: readonly number[]): Map<number, Enrichment> {
+  const out = new Map<number, Enrichment>();
+  if (leadIds.length === 0) return out;
+  for (const r of store.stmt('SELECT * FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(leadIds))) {
+    out.set(r.lead_id as number, enrichmentFromRow(r));
+  }
+  return out;
+}
+
 export type TalkingPointFields = Pick<EnrichmentFields, 'painPoints' | 'buyingTriggers'>;
 
 /**
@@ -77,6 +87,22 @@ export function talkingPointFieldsFor(store: Store, firstId: number, lastId: num
   const rows = store
     .stmt('SELECT lead_id, pain_points, buying_triggers FROM enrichments WHERE lead_id BETWEEN ? AND ?')
     .all(firstId, lastId);
+  for (const r of rows) {
+    out.set(r.lead_id as number, {
+      painPoints: JSON.parse(r.pain_points as string) as string[],
+      buyingTriggers: JSON.parse(r.buying_triggers as string) as string[],
+    });
+  }
+  return out;
+}
+
+/** `talkingPointFieldsFor` for these leads (any ids, not a keyset page), in one statement. */
+export function talkingPointFieldsOf(store: Store, leadIds: readonly number[]): Map<number, TalkingPointFields> {
+  const out = new Map<number, TalkingPointFields>();
+  if (leadIds.length === 0) return out;
+  const rows = store
+    .stmt('SELECT lead_id, pain_points, buying_triggers FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(leadIds));
   for (const r of rows) {
     out.set(r.lead_id as number, {
       painPoints: JSON.parse(r.pain_points as string) as string[],

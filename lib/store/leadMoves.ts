@@ -7,7 +7,7 @@
  */
 import type { LeadStatus } from '../types';
 import type { Store } from './store';
-import { advanceLeadStatuses, setLeadStatus, setLeadStatusIf } from './leads';
+import { advanceLeadStatuses, leadsByIds, setLeadStatus, setLeadStatusIf, type StoredLead } from './leads';
 
 export interface LeadMoves {
   /** Move the leads still in `from` to `to`; returns how many moved. */
@@ -25,6 +25,60 @@ export function movesNow(store: Store, now: string): LeadMoves {
     set: (id, status, reason) => setLeadStatus(store, id, status, now, reason),
     setIf: (id, from, status, reason) => void setLeadStatusIf(store, id, from, status, now, reason),
   };
+}
+
+/** Where a lead ended, as a status write leaves it. */
+export interface LeadEnd {
+  status: LeadStatus;
+  reason: string | null;
+}
+
+/**
+ * `movesNow`, also keeping where each moved lead ended, for a caller that hands the leads on (an n8n node's output
+ * items) and would otherwise read each one back. A batch `advance` that moved fewer leads than it was given (another
+ * writer got to some first) cannot say which: its leads go to `unsure`, for the caller to read back.
+ */
+export function movesNowNoted(store: Store, now: string): LeadMoves & { ended: Map<number, LeadEnd>; unsure: Set<number> } {
+  const ended = new Map<number, LeadEnd>();
+  const unsure = new Set<number>();
+  return {
+    ended,
+    unsure,
+    advance(ids, from, to) {
+      const moved = advanceLeadStatuses(store, ids, from, to, now);
+      for (const id of ids) {
+        if (moved === ids.length) ended.set(id, { status: to, reason: null });
+        else unsure.add(id);
+      }
+      return moved;
+    },
+    set(id, status, reason) {
+      setLeadStatus(store, id, status, now, reason);
+      ended.set(id, { status, reason });
+    },
+    setIf(id, from, status, reason) {
+      if (setLeadStatusIf(store, id, from, status, now, reason)) ended.set(id, { status, reason });
+    },
+  };
+}
+
+/**
+ * The moved leads as the moves noted by `movesNowNoted` (stamped `now`) left them, from their rows read `before`:
+ * each status write changed status, reason and updated_at only. The `unsure` ones are read back.
+ */
+export function leadsAfterMoves(
+  store: Store,
+  before: ReadonlyMap<number, StoredLead>,
+  moves: { ended: ReadonlyMap<number, LeadEnd>; unsure: ReadonlySet<number> },
+  now: string,
+): Map<number, StoredLead> {
+  const after = new Map<number, StoredLead>();
+  for (const [id, end] of moves.ended) {
+    const lead = before.get(id);
+    if (lead && !moves.unsure.has(id)) after.set(id, { ...lead, status: end.status, statusReason: end.reason, updatedAt: now });
+  }
+  for (const [id, lead] of leadsByIds(store, [...moves.unsure])) after.set(id, lead);
+  return after;
 }
 
 /**

@@ -111,6 +111,39 @@ export function getLeadByEmail(store: Store, email: string): StoredLead | undefi
   return row && leadFromRow(row);
 }
 
+/**
+ * The leads with these ids, in one statement (an n8n node's items name their leads; reading them one by one cost a
+ * query each). Ids the store does not hold are absent from the map. The ids travel as one JSON array, so the
+ * statement is prepared once whatever their number.
+ */
+export function leadsByIds(store: Store, ids: readonly number[]): Map<number, StoredLead> {
+  const out = new Map<number, StoredLead>();
+  if (ids.length === 0) return out;
+  for (const r of store.stmt(`SELECT ${COLUMNS} FROM leads WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids))) {
+    out.set(r.id as number, leadFromRow(r));
+  }
+  return out;
+}
+
+/** Which of these ids are leads in the store, in one statement, without reading their rows. */
+export function knownLeadIds(store: Store, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = store.stmt('SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids));
+  return new Set(rows.map((r) => r.id as number));
+}
+
+/**
+ * The ids of the leads with these emails, in one statement, keyed by the email in lower case (the column compares
+ * case-insensitively, as SQLite's NOCASE does: ASCII letters only).
+ */
+export function leadIdsByEmails(store: Store, emails: readonly string[]): Map<string, number> {
+  if (emails.length === 0) return new Map();
+  const rows = store
+    .stmt('SELECT id, lower(email) AS email FROM leads WHERE email IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(emails));
+  return new Map(rows.map((r) => [r.email as string, r.id as number]));
+}
+
 /** Keyset page of leads in one status, in id order: the unit of work of every pipeline stage. */
 export function leadsInStatus(store: Store, status: LeadStatus, afterId: number, limit: number): StoredLead[] {
   return store

@@ -81,6 +81,22 @@ export function messagesForLead(store: Store, leadId: number): StoredMessage[] {
     .map(messageFromRow);
 }
 
+/** `messagesForLead` for many leads in one statement: each lead's messages, in the same order. */
+export function messagesForLeads(store: Store, leadIds: readonly number[]): Map<number, StoredMessage[]> {
+  const out = new Map<number, StoredMessage[]>();
+  if (leadIds.length === 0) return out;
+  const rows = store
+    .stmt('SELECT * FROM messages WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, variant')
+    .all(JSON.stringify(leadIds));
+  for (const r of rows) {
+    const message = messageFromRow(r);
+    const list = out.get(message.leadId);
+    if (list) list.push(message);
+    else out.set(message.leadId, [message]);
+  }
+  return out;
+}
+
 /** The newest message's id (0 when there is none): drafts stored after this call have larger ids. */
 export function lastMessageId(store: Store): number {
   return Number(store.stmt('SELECT coalesce(max(id), 0) AS n FROM messages').get()?.n ?? 0);

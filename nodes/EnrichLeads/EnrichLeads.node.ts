@@ -1,19 +1,32 @@
 /**
  * Enrich Leads: company size, persona, seniority, pains and buying triggers for each lead, by lib's offline rules or
  * by a Groq model (AI mode, falling back to the rules per lead with the reason); the lead moves NEW → ENRICHED in
- * the store. One output item per lead, paired with the item that named it.
+ * the store. One output item per lead, paired with the item that named it. Offline, the leads go to lib in batches,
+ * one transaction each, as the pipeline's enrich stage works; in AI mode each lead is committed when its model
+ * answer is in, as the pipeline's AI stage does.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
 import { createEnrichSession, getLead, type GroqClient, type Store } from '../../lib';
-import { enrichLead } from '../../lib/enrich/enrichLead';
+import { enrichChosen, type EnrichLeadResult } from '../../lib/enrich/enrichChosen';
 import { enrichLeadWithAi } from '../../lib/enrich/aiEnrichLead';
-import { groqClientForNode, listGroqModels, modelProperty } from '../shared/groqMode';
+import { groqClientForNode, listGroqModels } from '../shared/groqMode';
+import { isAiMode, methodProperties } from '../shared/methodProperties';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
-import { chooseTargets, sourceProperties } from '../shared/leadSource';
+import { chooseTargets, missingLead, sourceProperties, type LeadTarget } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
+import { perBatch, type UnitFail, type UnitResult } from '../shared/perBatch';
 import { perItem } from '../shared/perItem';
+
+const PRODUCER = 'Generate Leads';
 
 export class EnrichLeads implements INodeType {
   description: INodeTypeDescription = {
@@ -25,26 +38,19 @@ export class EnrichLeads implements INodeType {
     subtitle: '={{($parameter["method"] === "ai" ? "AI · " + $parameter["model"] : "Offline rules") + " · from " + $parameter["source"]}}',
     description: 'Add company size, persona, seniority, pain points and buying triggers to leads',
     defaults: { name: 'Enrich Leads' },
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     credentials: [
-      // The name the issue fixes (`leadflowGroqApi`, after the package), shared by both AI-mode nodes.
+      // The name the issue fixes (`leadflowGroqApi`, after the package), shared by both AI-mode nodes; written out here
+      // for the community lint, which reads the credentials of a node's description as literals.
       { name: 'leadflowGroqApi', required: true, displayOptions: { show: { method: ['ai'] } } },
     ],
     properties: [
-      {
-        displayName: 'Method',
-        name: 'method',
-        type: 'options',
-        noDataExpression: true,
-        default: 'offline',
-        options: [
-          { name: 'Offline Rules', value: 'offline', description: 'Deterministic rules over title, company and industry; no network' },
-          { name: 'AI (Groq)', value: 'ai', description: 'A Groq model profiles each company; a lead it cannot serve gets the offline rules, with the reason' },
-        ],
-      },
-      modelProperty('ai'),
+      ...methodProperties(
+        { name: 'Offline Rules', value: 'offline', description: 'Deterministic rules over title, company and industry; no network' },
+        'A Groq model profiles each company; a lead it cannot serve gets the offline rules, with the reason',
+      ),
       ...sourceProperties('NEW', 'enrich'),
       storePathProperty,
     ],
@@ -53,32 +59,33 @@ export class EnrichLeads implements INodeType {
   methods = { loadOptions: { listGroqModels } };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const ai = this.getNodeParameter('method', 0, 'offline') === 'ai';
+    const ai = isAiMode(this.getNodeParameter('method', 0, 'offline'));
     return [
       await withNodeStore(this, async (store) => {
-        const client = ai ? await groqClientForNode(this, store) : undefined;
+        const targets = chooseTargets(this, store);
+        if (!ai) {
+          return perBatch(this, targets, {
+            refuse: (target) => missingLead(target, PRODUCER),
+            work: (batch, fail) => enrichChosen(store, batch.map((t) => t.leadId!)).map((r) => enrichedItem(r, fail)),
+          });
+        }
+        const client = await groqClientForNode(this, store);
         const session = createEnrichSession();
         const guard = modelCallGuard();
-        return perItem(this, chooseTargets(this, store), async (target, fail): Promise<IDataObject> => {
-          if (target.leadId === null) {
-            throw fail(
-              target.named
-                ? `no lead with ${target.named} in the store: run Generate Leads on it first`
-                : 'this item names no lead: give it a leadId, id or email field (as Generate Leads outputs)',
-            );
-          }
-          const leadId = target.leadId;
-          if (client) return guard(store, leadId, fail, () => enrichOneWithAi(store, client, leadId, session, fail));
-          const r = enrichLead(store, leadId);
-          if (!('enrichment' in r)) {
-            if (!r.lead) throw fail(r.reason);
-            return leadJson(r.lead, { outcome: 'skipped', reason: r.reason });
-          }
-          return leadJson(r.lead, { outcome: r.outcome }, { enrichment: r.enrichment as unknown as IDataObject });
+        return perItem(this, targets, async (target: LeadTarget, fail): Promise<IDataObject> => {
+          const missing = missingLead(target, PRODUCER);
+          if (missing) throw fail(missing);
+          const leadId = target.leadId!;
+          return guard(store, leadId, fail, () => enrichOneWithAi(store, client, leadId, session, fail));
         });
       }),
     ];
   }
+}
+
+function enrichedItem(r: EnrichLeadResult, fail: UnitFail): UnitResult {
+  if ('reason' in r) return r.lead ? leadJson(r.lead, { outcome: 'skipped', reason: r.reason }) : fail(r.reason);
+  return leadJson(r.lead, { outcome: r.outcome }, { enrichment: r.enrichment as unknown as IDataObject });
 }
 
 async function enrichOneWithAi(

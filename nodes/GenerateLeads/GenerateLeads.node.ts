@@ -2,15 +2,25 @@
  * Generate Leads: puts leads into the store and outputs one item per lead — synthetic ones from a seed (on reserved
  * .example domains, never mailed live), or the input items imported as leads (mapped, validated, deduplicated by
  * lib's importRows). A row that cannot be imported comes out as an item with its reason, paired to its input item.
+ * Synthetic leads go in as the pipeline generates them: in batches, each inserted and read back in one transaction.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { generateLeads, getLead, getLeadByEmail, importRows, ingestLeads, INDUSTRIES, type FieldMapping } from '../../lib';
+import {
+  NodeConnectionTypes,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
+import { generateLeads, importRows, ingestLeads, INDUSTRIES, type FieldMapping, type LeadInput, type Store } from '../../lib';
+import { leadIdsByEmails, leadsByIds } from '../../lib/store/leads';
 import { COUNTRIES } from '../../lib/leads/countries';
 import { MAPPABLE_FIELDS } from '../../lib/leads/columns';
 import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
 import { leadJson } from '../shared/leadJson';
+import { nodeError } from '../shared/nodeError';
+import { perBatch } from '../shared/perBatch';
 
 const FIELD_LABELS: Record<string, string> = {
   firstName: 'First Name', lastName: 'Last Name', fullName: 'Full Name', email: 'Email', title: 'Job Title',
@@ -28,8 +38,8 @@ export class GenerateLeads implements INodeType {
     subtitle: '={{$parameter["mode"] === "import" ? "Import from input" : "Synthetic: " + $parameter["count"]}}',
     description: 'Create synthetic B2B leads or import leads from input items into the leadflow store',
     defaults: { name: 'Generate Leads' },
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     properties: [
       {
@@ -143,19 +153,32 @@ async function generateSynthetic(fns: IExecuteFunctions): Promise<INodeExecution
       countries: countries.length ? countries : undefined,
     });
   } catch (err) {
-    throw new NodeOperationError(fns.getNode(), (err as Error).message);
+    throw nodeError(fns.getNode(), err);
   }
-  return withNodeStore(fns, (store) => {
-    const result = store.tx(() => ingestLeads(store, leads, new Date().toISOString()));
-    const skipped = new Map(result.skipped.map((s) => [s.index, s.reason]));
-    // Every generated lead comes out, new or already stored, so a re-run still feeds the next node.
+  // Every generated lead comes out, new or already stored, so a re-run still feeds the next node.
+  return withNodeStore(fns, (store) =>
+    perBatch(fns, leads.map((lead) => ({ itemIndex: 0, lead })), { work: (batch) => storeBatch(store, batch.map((u) => u.lead)) }),
+  );
+}
+
+/** Insert a batch of generated leads and read each back as stored (an earlier run's lead for a duplicate), in one transaction. */
+function storeBatch(store: Store, leads: LeadInput[]): IDataObject[] {
+  return store.tx(() => {
+    const result = ingestLeads(store, leads, new Date().toISOString());
+    const idOf = new Map(result.inserted.map((i) => [i.index, i.id]));
+    const skipped = new Map(result.skipped.map((s) => [s.index, s]));
+    const earlier = leadIdsByEmails(store, result.skipped.filter((s) => s.kind === 'duplicate').map((s) => s.email.toLowerCase()));
+    for (const s of result.skipped) {
+      const id = earlier.get(s.email.toLowerCase());
+      if (id !== undefined) idOf.set(s.index, id);
+    }
+    const stored = leadsByIds(store, [...idOf.values()]);
     return leads.map((lead, index) => {
-      const stored = getLeadByEmail(store, lead.email);
-      const reason = skipped.get(index);
-      const json: IDataObject = stored
-        ? leadJson(stored, reason ? { outcome: 'duplicate', reason } : { outcome: 'inserted' })
+      const found = stored.get(idOf.get(index) ?? 0);
+      const reason = skipped.get(index)?.reason;
+      return found
+        ? leadJson(found, reason ? { outcome: 'duplicate', reason } : { outcome: 'inserted' })
         : { ...(lead as unknown as IDataObject), leadflow: { outcome: 'rejected', reason: reason ?? 'not stored' } };
-      return { json, pairedItem: { item: 0 } };
     });
   });
 }
@@ -168,6 +191,7 @@ async function importFromItems(fns: IExecuteFunctions): Promise<INodeExecutionDa
   return withNodeStore(fns, (store) => {
     const report = importRows(store, items.map((item) => item.json as Record<string, unknown>), { mapping, source });
     const rejected = new Map(report.rejected.map((r) => [r.rowNumber - 1, r.reason]));
+    const stored = leadsByIds(store, report.ids);
     let nextId = 0;
     return items.map((item, index): INodeExecutionData => {
       const reason = rejected.get(index);
@@ -175,7 +199,7 @@ async function importFromItems(fns: IExecuteFunctions): Promise<INodeExecutionDa
         // The row as it came in, with why it was left out: an IF node can route these to a "fix me" sheet.
         return { json: { ...item.json, leadflow: { outcome: 'rejected', reason } }, pairedItem: { item: index } };
       }
-      const full = getLead(store, report.ids[nextId++]);
+      const full = stored.get(report.ids[nextId++]);
       return { json: full ? leadJson(full, { outcome: 'inserted' }) : { ...item.json }, pairedItem: { item: index } };
     });
   });

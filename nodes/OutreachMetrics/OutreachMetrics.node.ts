@@ -3,16 +3,19 @@
  * list of leads (one item each, for Sheets, IF or a CRM node), or every lead as a CSV/JSON Lines file.
  */
 import { Writable } from 'node:stream';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
-import { exportLeads, getMetrics, listLeads, LEAD_STATUSES, type ExportFormat, type LeadStatus } from '../../lib';
+import {
+  NodeConnectionTypes,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
+import { exportLeads, getMetrics, listLeads, type ExportFormat, type LeadStatus } from '../../lib';
 import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
 import { leadJson } from '../shared/leadJson';
-
-const statusOptions = [
-  { name: 'Any', value: '' },
-  ...LEAD_STATUSES.map((s) => ({ name: s.charAt(0) + s.slice(1).toLowerCase(), value: s })),
-];
+import { limitProperty, statusProperty } from '../shared/leadFilterProperties';
 
 export class OutreachMetrics implements INodeType {
   description: INodeTypeDescription = {
@@ -24,8 +27,8 @@ export class OutreachMetrics implements INodeType {
     subtitle: '={{$parameter["operation"]}}',
     description: 'Funnel, A/B variant figures, lead lists and exports from the leadflow store',
     defaults: { name: 'Outreach Metrics' },
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     properties: [
       {
@@ -41,15 +44,7 @@ export class OutreachMetrics implements INodeType {
           { name: 'Export File', value: 'export', action: 'Export leads as a file', description: 'Every lead (of a status) as a CSV or JSON Lines file' },
         ],
       },
-      {
-        displayName: 'Status',
-        name: 'status',
-        type: 'options',
-        default: '',
-        options: statusOptions,
-        description: 'Only leads in this status',
-        displayOptions: { show: { operation: ['leads', 'export'] } },
-      },
+      statusProperty({ any: true, description: 'Only leads in this status', displayOptions: { show: { operation: ['leads', 'export'] } } }),
       {
         displayName: 'Search',
         name: 'search',
@@ -58,15 +53,7 @@ export class OutreachMetrics implements INodeType {
         description: 'Only leads whose name, email, company or title contains this',
         displayOptions: { show: { operation: ['leads'] } },
       },
-      {
-        displayName: 'Limit',
-        name: 'limit',
-        type: 'number',
-        typeOptions: { minValue: 1 },
-        default: 50,
-        description: 'Max number of results to return',
-        displayOptions: { show: { operation: ['leads'] } },
-      },
+      limitProperty({ show: { operation: ['leads'] } }),
       {
         displayName: 'Format',
         name: 'format',

@@ -2,19 +2,35 @@
  * Personalize Messages: drafts each lead's first-touch messages from lib's templates (variants A and B, email and
  * LinkedIn) or, in AI mode, by a Groq model in the lead's own variant (a channel the model cannot write gets the
  * template, with the reason); every draft is checked by the copy contract. The lead moves ENRICHED → MESSAGED, or
- * FAILED with the violations. One output item per lead with its messages, paired with the item that named it.
+ * FAILED with the violations. One output item per lead with its messages, paired with the item that named it. With
+ * templates, the leads go to lib in batches, one transaction each, as the pipeline's personalize stage works; in AI
+ * mode each lead is committed when its drafts are in, as the pipeline's AI stage does.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
 import { DEFAULT_OPT_OUT_LINE, DEFAULT_SENDER_NAME, fallbacksFor, getLead, type Channel, type GroqClient, type StoredLead, type StoredMessage, type Store } from '../../lib';
-import { personalizeLead } from '../../lib/personalize/personalizeLead';
+import { personalizeChosen, type PersonalizeLeadResult } from '../../lib/personalize/personalizeChosen';
 import { personalizeLeadWithAi } from '../../lib/personalize/aiPersonalizeLead';
-import { groqClientForNode, listGroqModels, modelProperty } from '../shared/groqMode';
+import { groqClientForNode, listGroqModels } from '../shared/groqMode';
+import { isAiMode, methodProperties } from '../shared/methodProperties';
+import { channelsProperty, NO_CHANNEL } from '../shared/channelsProperty';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
-import { chooseTargets, sourceProperties } from '../shared/leadSource';
+import { chooseTargets, missingLead, sourceProperties } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
+import { perBatch, type UnitFail, type UnitResult } from '../shared/perBatch';
 import { perItem } from '../shared/perItem';
+
+const PRODUCER = 'Enrich Leads';
+
+type Show = (lead: StoredLead, messages: StoredMessage[]) => IDataObject;
 
 export class PersonalizeMessages implements INodeType {
   description: INodeTypeDescription = {
@@ -26,37 +42,20 @@ export class PersonalizeMessages implements INodeType {
     subtitle: '={{($parameter["method"] === "ai" ? "AI · " + $parameter["model"] : "Template") + " · " + $parameter["channels"].join(", ")}}',
     description: 'Write first-touch email and LinkedIn messages for leads, A/B variants, checked by the copy contract',
     defaults: { name: 'Personalize Messages' },
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     credentials: [
-      // The name the issue fixes (`leadflowGroqApi`, after the package), shared by both AI-mode nodes.
+      // The name the issue fixes (`leadflowGroqApi`, after the package), shared by both AI-mode nodes; written out here
+      // for the community lint, which reads the credentials of a node's description as literals.
       { name: 'leadflowGroqApi', required: true, displayOptions: { show: { method: ['ai'] } } },
     ],
     properties: [
-      {
-        displayName: 'Method',
-        name: 'method',
-        type: 'options',
-        noDataExpression: true,
-        default: 'template',
-        options: [
-          { name: 'Template', value: 'template', description: 'Proven templates filled from the lead and its enrichment; no network' },
-          { name: 'AI (Groq)', value: 'ai', description: "A Groq model writes the lead's own variant; a channel it cannot write well gets the template, with the reason" },
-        ],
-      },
-      modelProperty('ai'),
-      {
-        displayName: 'Channels',
-        name: 'channels',
-        type: 'multiOptions',
-        default: ['email'],
-        options: [
-          { name: 'Email', value: 'email' },
-          { name: 'LinkedIn', value: 'linkedin' },
-        ],
-        description: 'Which channels to write messages for',
-      },
+      ...methodProperties(
+        { name: 'Template', value: 'template', description: 'Proven templates filled from the lead and its enrichment; no network' },
+        "A Groq model writes the lead's own variant; a channel it cannot write well gets the template, with the reason",
+      ),
+      channelsProperty({ description: 'Which channels to write messages for' }),
       {
         displayName: 'Variants in Output',
         name: 'variants',
@@ -90,12 +89,13 @@ export class PersonalizeMessages implements INodeType {
   methods = { loadOptions: { listGroqModels } };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const ai = this.getNodeParameter('method', 0, 'template') === 'ai';
+    const ai = isAiMode(this.getNodeParameter('method', 0, 'template'));
     const channels = this.getNodeParameter('channels', 0, ['email']) as Channel[];
     const showBoth = this.getNodeParameter('variants', 0, 'assigned') === 'both';
     const senderName = (this.getNodeParameter('senderName', 0, DEFAULT_SENDER_NAME) as string) || undefined;
     const optOutLine = (this.getNodeParameter('optOutLine', 0, DEFAULT_OPT_OUT_LINE) as string) || undefined;
-    const show = (lead: StoredLead, messages: StoredMessage[]): IDataObject => {
+    const options = { channels, senderName, optOutLine };
+    const show: Show = (lead, messages) => {
       const shown = messages.filter((m) => channels.includes(m.channel) && (showBoth || m.variant === lead.variant));
       const extra: IDataObject = { messages: shown as unknown as IDataObject[] };
       const first = shown.find((m) => m.variant === lead.variant && m.channel === 'email') ?? shown[0];
@@ -107,31 +107,32 @@ export class PersonalizeMessages implements INodeType {
     };
     return [
       await withNodeStore(this, async (store) => {
-        const client = ai ? await groqClientForNode(this, store) : undefined;
+        const targets = chooseTargets(this, store);
+        if (!ai) {
+          return perBatch(this, targets, {
+            refuse: (target) => (channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER)),
+            work: (batch, fail) => personalizeChosen(store, batch.map((t) => t.leadId!), options).map((r) => personalizedItem(r, fail, show)),
+          });
+        }
+        const client = await groqClientForNode(this, store);
         const guard = modelCallGuard();
-        return perItem(this, chooseTargets(this, store), async (target, fail): Promise<IDataObject> => {
-          if (channels.length === 0) throw fail('no channel chosen: pick Email, LinkedIn or both under Channels');
-          if (target.leadId === null) {
-            throw fail(
-              target.named
-                ? `no lead with ${target.named} in the store: run Generate Leads on it first`
-                : 'this item names no lead: give it a leadId, id or email field (as Enrich Leads outputs)',
-            );
-          }
-          const leadId = target.leadId;
-          if (client) {
-            return guard(store, leadId, fail, () => personalizeOneWithAi(store, client, leadId, { channels, senderName, optOutLine }, fail, show));
-          }
-          const r = personalizeLead(store, leadId, { channels, senderName, optOutLine });
-          if (!('messages' in r)) {
-            if (!r.lead) throw fail(r.reason);
-            return leadJson(r.lead, { outcome: r.outcome === 'failed' ? 'failed' : 'skipped', reason: r.reason });
-          }
-          return leadJson(r.lead, { outcome: r.outcome, ...(r.rejected.length ? { reason: r.rejected.join(' | ') } : {}) }, show(r.lead, r.messages));
+        return perItem(this, targets, async (target, fail): Promise<IDataObject> => {
+          const refusal = channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER);
+          if (refusal) throw fail(refusal);
+          const leadId = target.leadId!;
+          return guard(store, leadId, fail, () => personalizeOneWithAi(store, client, leadId, options, fail, show));
         });
       }),
     ];
   }
+}
+
+function personalizedItem(r: PersonalizeLeadResult, fail: UnitFail, show: Show): UnitResult {
+  if ('reason' in r) {
+    if (!r.lead) return fail(r.reason);
+    return leadJson(r.lead, { outcome: r.outcome === 'failed' ? 'failed' : 'skipped', reason: r.reason });
+  }
+  return leadJson(r.lead, { outcome: r.outcome, ...(r.rejected.length ? { reason: r.rejected.join(' | ') } : {}) }, show(r.lead, r.messages));
 }
 
 async function personalizeOneWithAi(
@@ -140,7 +141,7 @@ async function personalizeOneWithAi(
   leadId: number,
   o: { channels: Channel[]; senderName?: string; optOutLine?: string },
   fail: (message: string) => Error,
-  show: (lead: StoredLead, messages: StoredMessage[]) => IDataObject,
+  show: Show,
 ): Promise<IDataObject> {
   const startedWith = fallbacksFor(store, leadId).length;
   const r = await personalizeLeadWithAi(store, client, leadId, o);

@@ -2,14 +2,18 @@
  * Which leads a stage node works on: the leads named by its input items (by `leadId`, a numeric `id`, or `email`,
  * as Generate Leads and every other leadflow node output them), or a batch from the store by status. In "auto",
  * the default, items that name leads are used, and a run whose items name none (a Manual Trigger, a Schedule
- * Trigger) takes the batch from the store — so a node dropped after a trigger does its job.
+ * Trigger) takes the batch from the store — so a node dropped after a trigger does its job. The items' references
+ * are looked up all at once (two statements, whatever the number of items), not item by item.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { getLeadByEmail, getLead, listLeads, LEAD_STATUSES, type LeadStatus, type Store } from '../../lib';
+import { knownLeadIds, leadIdsByEmails } from '../../lib/store/leads';
+import { listLeads, type LeadStatus, type Store } from '../../lib';
+import { limitProperty, statusProperty } from './leadFilterProperties';
 
 export type SourceMode = 'auto' | 'items' | 'store';
 
 export function sourceProperties(defaultStatus: LeadStatus, what: string): INodeProperties[] {
+  const fromStore = { hide: { source: ['items'] } };
   return [
     {
       displayName: 'Leads From',
@@ -23,24 +27,8 @@ export function sourceProperties(defaultStatus: LeadStatus, what: string): INode
       ],
       description: `Which leads to ${what}`,
     },
-    {
-      displayName: 'Status',
-      name: 'status',
-      type: 'options',
-      default: defaultStatus,
-      options: LEAD_STATUSES.map((s) => ({ name: s.charAt(0) + s.slice(1).toLowerCase(), value: s })),
-      description: 'Status of the leads taken from the store',
-      displayOptions: { hide: { source: ['items'] } },
-    },
-    {
-      displayName: 'Limit',
-      name: 'limit',
-      type: 'number',
-      typeOptions: { minValue: 1 },
-      default: 50,
-      description: 'Max number of results to return',
-      displayOptions: { hide: { source: ['items'] } },
-    },
+    statusProperty({ default: defaultStatus, description: 'Status of the leads taken from the store', displayOptions: fromStore }),
+    limitProperty(fromStore),
   ];
 }
 
@@ -52,30 +40,64 @@ export interface LeadTarget {
   named: string;
 }
 
-export function leadReference(item: INodeExecutionData, store: Store): { leadId: number | null; named: string } {
+/** What one item says about its lead, before the store is asked. */
+interface Reference {
+  /** Candidate ids, in the order they are tried: `leadId`, `lead.id`, `id`. */
+  ids: number[];
+  email?: string;
+  /** What to name when nothing matches. */
+  fallback: string;
+}
+
+function referenceOf(item: INodeExecutionData): Reference {
   const json = item.json ?? {};
   const lead = (json.lead ?? {}) as Record<string, unknown>;
+  const ids: number[] = [];
   for (const candidate of [json.leadId, lead.id, json.id]) {
     const id = typeof candidate === 'string' && /^\d+$/.test(candidate) ? Number(candidate) : candidate;
-    if (typeof id === 'number' && Number.isSafeInteger(id) && getLead(store, id)) return { leadId: id, named: `id ${id}` };
+    if (typeof id === 'number' && Number.isSafeInteger(id)) ids.push(id);
   }
   const email = typeof json.email === 'string' ? json.email : typeof lead.email === 'string' ? lead.email : undefined;
-  if (email) {
-    const found = getLeadByEmail(store, email.trim().toLowerCase());
-    return { leadId: found?.id ?? null, named: `email ${email}` };
-  }
   const id = json.leadId ?? json.id;
-  return { leadId: null, named: id === undefined ? '' : `id ${String(id)}` };
+  return { ids, email, fallback: id === undefined ? '' : `id ${String(id)}` };
+}
+
+/** The lead each item names: its first candidate id the store holds, else its email's lead, else none. */
+export function leadReferences(items: INodeExecutionData[], store: Store): LeadTarget[] {
+  const refs = items.map(referenceOf);
+  const known = knownLeadIds(store, [...new Set(refs.flatMap((r) => r.ids))]);
+  const idOf = refs.map((ref) => ref.ids.find((candidate) => known.has(candidate)));
+  // Emails are looked up only for the items no id of theirs found.
+  const emails = new Set<string>();
+  refs.forEach((ref, at) => idOf[at] === undefined && ref.email && emails.add(ref.email.trim().toLowerCase()));
+  const byEmail = leadIdsByEmails(store, [...emails]);
+  return refs.map((ref, itemIndex): LeadTarget => {
+    const id = idOf[itemIndex];
+    if (id !== undefined) return { itemIndex, leadId: id, named: `id ${id}` };
+    if (ref.email) return { itemIndex, leadId: byEmail.get(ref.email.trim().toLowerCase()) ?? null, named: `email ${ref.email}` };
+    return { itemIndex, leadId: null, named: ref.fallback };
+  });
 }
 
 export function chooseTargets(fns: IExecuteFunctions, store: Store): LeadTarget[] {
   const items = fns.getInputData();
   const mode = fns.getNodeParameter('source', 0, 'auto') as SourceMode;
   if (mode !== 'store') {
-    const fromItems = items.map((item, itemIndex) => ({ itemIndex, ...leadReference(item, store) }));
+    const fromItems = leadReferences(items, store);
     if (mode === 'items' || fromItems.some((t) => t.named !== '')) return fromItems;
   }
   const status = fns.getNodeParameter('status', 0, 'NEW') as LeadStatus;
   const limit = fns.getNodeParameter('limit', 0, 50) as number;
   return listLeads(store, { status, limit }).leads.map((lead) => ({ itemIndex: 0, leadId: lead.id, named: `id ${lead.id}` }));
+}
+
+/**
+ * Why a target cannot be worked on — it names no lead, or one the store does not hold — or undefined when it can.
+ * `producer` is the node whose output names leads, for the hint.
+ */
+export function missingLead(target: LeadTarget, producer: string): string | undefined {
+  if (target.leadId !== null) return undefined;
+  return target.named
+    ? `no lead with ${target.named} in the store: run Generate Leads on it first`
+    : `this item names no lead: give it a leadId, id or email field (as ${producer} outputs)`;
 }
