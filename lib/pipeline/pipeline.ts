@@ -262,6 +262,9 @@ async function execute(
           });
           lap(streamed ? 'send' : 'generate');
           for (const stage of streamed ? STAGES : (['generate'] as const)) emit(stage);
+          // The batch loop is synchronous: without a turn of the event loop between batches a Ctrl-C (the CLI's
+          // AbortSignal) would only be seen when the whole run is over.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
       } finally {
         store.exec(`PRAGMA wal_autocheckpoint = ${checkpointPages}`);
