@@ -2,15 +2,15 @@
  * Send Outreach: sends (or, by default, dry-runs) each lead's messages through the send ledger, and records what
  * happened afterwards (reply, bounce, unsubscribe). The node maps parameters; sending is lib's one send path.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { storePathProperty } from '../shared/storeParameter';
 import { sourceProperties } from '../shared/leadSource';
-import { sendOperation } from './sendOperation';
-import { recordEventOperation } from './recordEventOperation';
+import { channelsProperty } from '../shared/channelsProperty';
+import * as recordEvent from './actions/recordEvent.operation';
+import { router } from './actions/router';
 import { leadflowSmtpConnectionTest } from './smtpCredential';
 
 const onSend = { show: { operation: ['send'] } };
-const onEvent = { show: { operation: ['recordEvent'] } };
 const onLiveSend = { show: { operation: ['send'], dryRun: [false] } };
 
 export class SendOutreach implements INodeType {
@@ -23,8 +23,8 @@ export class SendOutreach implements INodeType {
     subtitle: '={{$parameter["operation"] === "recordEvent" ? "Record " + $parameter["eventType"] : ($parameter["dryRun"] === false ? "Live " : "Dry run ") + $parameter["mode"]}}',
     description: 'Send outreach through the send ledger (dry run by default) and record replies, bounces and unsubscribes',
     defaults: { name: 'Send Outreach' },
-    inputs: ['main'],
-    outputs: ['main'],
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     credentials: [
       {
@@ -56,17 +56,11 @@ export class SendOutreach implements INodeType {
         description: 'Whether to only record what would be sent. Turn off to send live through the SMTP credential (synthetic .example leads are never mailed).',
         displayOptions: onSend,
       },
-      {
-        displayName: 'Channels',
-        name: 'channels',
-        type: 'multiOptions',
-        default: ['email'],
-        options: [
-          { name: 'Email', value: 'email' },
-          { name: 'LinkedIn (Simulated)', value: 'linkedin' },
-        ],
+      channelsProperty({
+        description: 'Which channels to send on (LinkedIn is simulated: recorded in the ledger, nothing leaves)',
+        linkedin: 'LinkedIn (Simulated)',
         displayOptions: onSend,
-      },
+      }),
       {
         displayName: 'Mode',
         name: 'mode',
@@ -172,52 +166,7 @@ export class SendOutreach implements INodeType {
         displayOptions: { show: { operation: ['send'], dryRun: [false] } },
       },
       ...sourceProperties('MESSAGED', 'send to').map((p) => ({ ...p, displayOptions: { ...p.displayOptions, ...onSend } })),
-      {
-        displayName: 'Event',
-        name: 'eventType',
-        type: 'options',
-        default: 'reply',
-        options: [
-          { name: 'Reply', value: 'reply', description: 'The lead answered: it becomes REPLIED and later steps are cancelled' },
-          { name: 'Bounce', value: 'bounce', description: 'A delivery failure: a hard bounce suppresses the address' },
-          { name: 'Unsubscribe', value: 'unsubscribe', description: 'The lead opted out: the address is suppressed' },
-        ],
-        displayOptions: onEvent,
-      },
-      {
-        displayName: 'Unsubscribe Link Code',
-        name: 'unsubscribeCode',
-        type: 'string',
-        default: '',
-        description: 'The token from a one-click unsubscribe link (needs LEADFLOW_SECRET set for n8n); when set, the lead is taken from it',
-        displayOptions: { show: { operation: ['recordEvent'], eventType: ['unsubscribe'] } },
-      },
-      {
-        displayName: 'Raw Message',
-        name: 'raw',
-        type: 'string',
-        typeOptions: { rows: 4 },
-        default: '',
-        description: "The reply or bounce as received (RFC 822 source, e.g. the Email Trigger's raw output); matched to its lead by Message-ID",
-        displayOptions: { show: { operation: ['recordEvent'], eventType: ['reply', 'bounce'] } },
-      },
-      {
-        displayName: 'Lead Email',
-        name: 'email',
-        type: 'string',
-        placeholder: 'name@email.com',
-        default: '',
-        description: 'Which lead the event is about, when there is no raw message or token',
-        displayOptions: onEvent,
-      },
-      {
-        displayName: 'Lead ID',
-        name: 'leadId',
-        type: 'number',
-        default: 0,
-        description: 'Which lead the event is about, by its store ID (0: use the email, token or raw message)',
-        displayOptions: onEvent,
-      },
+      ...recordEvent.description,
       storePathProperty,
     ],
   };
@@ -225,7 +174,6 @@ export class SendOutreach implements INodeType {
   methods = { credentialTest: { leadflowSmtpConnectionTest } };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const operation = this.getNodeParameter('operation', 0, 'send') as string;
-    return [operation === 'recordEvent' ? await recordEventOperation(this) : await sendOperation(this)];
+    return router.call(this);
   }
 }

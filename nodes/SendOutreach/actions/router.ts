@@ -1,0 +1,21 @@
+/**
+ * Send Outreach's router: the Operation parameter picks one operation file, whose `execute` does the work — the
+ * folder reads like the node's menu (send.operation.ts, recordEvent.operation.ts).
+ */
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { sendOperation } from '../sendOperation';
+import * as recordEvent from './recordEvent.operation';
+
+export type SendOutreachOperation = 'send' | 'recordEvent';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+  const operation = this.getNodeParameter('operation', 0, 'send') as SendOutreachOperation;
+  switch (operation) {
+    case 'send':
+      return [await sendOperation(this)];
+    case 'recordEvent':
+      return [await recordEvent.execute.call(this)];
+    default:
+      throw new NodeOperationError(this.getNode(), `The operation "${String(operation)}" is not supported`);
+  }
+}
