@@ -3,8 +3,8 @@
  * folder reads like the node's menu (send.operation.ts, recordEvent.operation.ts).
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
-import { sendOperation } from '../sendOperation';
 import * as recordEvent from './recordEvent.operation';
+import { sendOperation } from './send.operation';
 
 export type SendOutreachOperation = 'send' | 'recordEvent';
 

@@ -7,14 +7,14 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import { getLead, getLeadDetail, type Channel } from '../../lib';
-import { sendReady } from '../../lib/outreach/sendNow';
-import { sendingConfigFromN8n, type SendingConfig } from '../../lib/outreach/sendingConfig';
-import { nodeError } from '../shared/nodeError';
-import { withNodeStore } from '../shared/openNodeStore';
-import { chooseTargets } from '../shared/leadSource';
-import { leadJson } from '../shared/leadJson';
-import { perItem } from '../shared/perItem';
+import { getLead, getLeadDetail, type Channel } from '../../../lib';
+import { sendReady } from '../../../lib/outreach/sendNow';
+import { sendingConfigFromN8n, type SendingConfig } from '../../../lib/outreach/sendingConfig';
+import { nodeError } from '../../shared/nodeError';
+import { withNodeStore } from '../../shared/openNodeStore';
+import { chooseTargets } from '../../shared/leadSource';
+import { leadJson } from '../../shared/leadJson';
+import { perItem } from '../../shared/perItem';
 
 export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const channels = fns.getNodeParameter('channels', 0, ['email']) as Channel[];
