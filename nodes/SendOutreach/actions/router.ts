@@ -4,7 +4,7 @@
  */
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import * as recordEvent from './recordEvent.operation';
-import { sendOperation } from './send.operation';
+import * as send from './send.operation';
 
 export type SendOutreachOperation = 'send' | 'recordEvent';
 
@@ -12,7 +12,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
   const operation = this.getNodeParameter('operation', 0, 'send') as SendOutreachOperation;
   switch (operation) {
     case 'send':
-      return [await sendOperation(this)];
+      return [await send.execute.call(this)];
     case 'recordEvent':
       return [await recordEvent.execute.call(this)];
     default:

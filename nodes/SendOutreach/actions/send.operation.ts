@@ -5,16 +5,143 @@
  * and returns, for a Schedule Trigger to call every minute; "Send All" also waits for budget and due retries, up to
  * Max Wait, spacing live sends by the rate. What a limit held back stays queued, and its item says why.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { getLead, getLeadDetail, type Channel } from '../../../lib';
 import { sendReady } from '../../../lib/outreach/sendNow';
 import { sendingConfigFromN8n, type SendingConfig } from '../../../lib/outreach/sendingConfig';
 import { nodeError } from '../../shared/nodeError';
 import { withNodeStore } from '../../shared/openNodeStore';
-import { chooseTargets } from '../../shared/leadSource';
+import { chooseTargets, sourceProperties } from '../../shared/leadSource';
 import { leadJson } from '../../shared/leadJson';
 import { perItem } from '../../shared/perItem';
+import { channelsProperty } from '../../shared/channelsProperty';
+
+const onLiveSend = { show: { dryRun: [false] } };
+
+const properties: INodeProperties[] = [
+  {
+    displayName: 'Dry Run',
+    name: 'dryRun',
+    type: 'boolean',
+    default: true,
+    description: 'Whether to only record what would be sent. Turn off to send live through the SMTP credential (synthetic .example leads are never mailed).',
+  },
+  channelsProperty({
+    description: 'Which channels to send on (LinkedIn is simulated: recorded in the ledger, nothing leaves)',
+    linkedin: 'LinkedIn (Simulated)',
+  }),
+  {
+    displayName: 'Mode',
+    name: 'mode',
+    type: 'options',
+    default: 'tick',
+    options: [
+      { name: 'Tick', value: 'tick', description: 'Send up to Max per Tick now and return; run it every minute from a Schedule Trigger' },
+      { name: 'Send All', value: 'sendAll', description: 'Send everything due, pacing live sends by the rate and waiting for budget up to Max Wait' },
+    ],
+  },
+  {
+    displayName: 'Max per Tick',
+    name: 'maxPerTick',
+    type: 'number',
+    typeOptions: { minValue: 1 },
+    default: 50,
+    description: 'At most this many messages leave in one tick',
+    displayOptions: { show: { mode: ['tick'] } },
+  },
+  {
+    displayName: 'Max Wait (Seconds)',
+    name: 'maxWaitSeconds',
+    type: 'number',
+    typeOptions: { minValue: 0 },
+    default: 60,
+    description: 'Send All waits for the rate limit or due retries at most this long in all; what is left stays queued for the next run',
+    displayOptions: { show: { mode: ['sendAll'] } },
+  },
+  {
+    displayName: 'Rate per Minute',
+    name: 'ratePerMinute',
+    type: 'number',
+    typeOptions: { minValue: 0 },
+    default: 10, // lib's DEFAULT_LIMITS.ratePerMinute; the lint wants a literal
+    description: 'Live sends per rolling minute from this mailbox, counted across every process sharing the store (0: no limit)',
+    displayOptions: onLiveSend,
+  },
+  {
+    displayName: 'Daily Cap',
+    name: 'dailyCap',
+    type: 'number',
+    typeOptions: { minValue: 0 },
+    default: 200, // lib's DEFAULT_LIMITS.dailyCap
+    description: "Live sends per day from this mailbox, the day counted in the send window's timezone, else UTC (0: no cap)",
+    displayOptions: onLiveSend,
+  },
+  {
+    displayName: 'Send Window',
+    name: 'sendWindow',
+    type: 'string',
+    default: '',
+    placeholder: 'Mon-Fri 09-17 Europe/Berlin',
+    description: 'Days, hours and timezone live sends may leave in; outside it they stay queued. Empty: any time.',
+    displayOptions: onLiveSend,
+  },
+  {
+    displayName: 'Max Retries',
+    name: 'maxRetries',
+    type: 'number',
+    typeOptions: { minValue: 0 },
+    default: 2,
+    description: 'How many times a transient SMTP failure (4xx, dropped connection) is retried, with backoff, before the send is marked failed',
+    displayOptions: onLiveSend,
+  },
+  {
+    displayName: 'Bounce Pause Threshold (%)',
+    name: 'bouncePausePercent',
+    type: 'number',
+    typeOptions: { minValue: 0, maxValue: 100 },
+    default: 5,
+    description: 'Sending pauses when more than this share of the last 100 live emails since the last resume hard-bounced (0: never pause)',
+    displayOptions: onLiveSend,
+  },
+  {
+    displayName: 'Recipient Verification',
+    name: 'verificationPolicy',
+    type: 'options',
+    default: 'off',
+    options: [
+      { name: 'Off', value: 'off', description: 'Send whether or not the address was verified' },
+      { name: 'Deliverable Only', value: 'deliverable-only', description: 'Hold back a first email until `leadflow verify` found the address deliverable' },
+      { name: 'Allow Risky', value: 'allow-risky', description: 'Hold back a first email the verification found undeliverable, or never verified' },
+    ],
+    description: 'Whether a first email waits for recipient verification (MX, disposable and role checks)',
+    displayOptions: onLiveSend,
+  },
+  {
+    displayName: 'Unsubscribe Base URL',
+    name: 'unsubscribeBaseUrl',
+    type: 'string',
+    default: '',
+    placeholder: 'https://n8n.yourcompany.com/webhook/leadflow-unsubscribe',
+    description: 'Live email carries a signed one-click unsubscribe link to this URL (the bundled unsubscribe webhook). Empty: $LEADFLOW_UNSUBSCRIBE_URL. Signing needs LEADFLOW_SECRET set for n8n.',
+    displayOptions: onLiveSend,
+  },
+  {
+    displayName: 'Postal Address',
+    name: 'postalAddress',
+    type: 'string',
+    default: '',
+    description: "The sender's postal address for the email footer (CAN-SPAM). Empty: $SENDER_POSTAL_ADDRESS.",
+    displayOptions: onLiveSend,
+  },
+  ...sourceProperties('MESSAGED', 'send to'),
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['send'] } }, properties);
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+  return sendOperation(this);
+}
 
 export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const channels = fns.getNodeParameter('channels', 0, ['email']) as Channel[];
