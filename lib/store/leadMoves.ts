@@ -63,8 +63,9 @@ export function movesNowNoted(store: Store, now: string): LeadMoves & { ended: M
 }
 
 /**
- * The moved leads as the moves noted by `movesNowNoted` (stamped `now`) left them, from their rows read `before`:
- * each status write changed status, reason and updated_at only. The `unsure` ones are read back.
+ * The moved leads as the moves noted by `movesNowNoted` (stamped `now`) left them: each status write changed status,
+ * reason and updated_at only, so the rows the caller read `before` the moves are brought up to date in place (a
+ * copy per lead cost more than reading it back); the `unsure` ones are read back.
  */
 export function leadsAfterMoves(
   store: Store,
@@ -75,7 +76,11 @@ export function leadsAfterMoves(
   const after = new Map<number, StoredLead>();
   for (const [id, end] of moves.ended) {
     const lead = before.get(id);
-    if (lead && !moves.unsure.has(id)) after.set(id, { ...lead, status: end.status, statusReason: end.reason, updatedAt: now });
+    if (!lead || moves.unsure.has(id)) continue;
+    lead.status = end.status;
+    lead.statusReason = end.reason;
+    lead.updatedAt = now;
+    after.set(id, lead);
   }
   for (const [id, lead] of leadsByIds(store, [...moves.unsure])) after.set(id, lead);
   return after;
