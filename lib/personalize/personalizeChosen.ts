@@ -18,6 +18,11 @@ export interface PersonalizeLeadOptions {
   channels: Channel[];
   senderName?: string;
   optOutLine?: string;
+  /**
+   * The stored messages each result carries, on the requested channels: of the lead's assigned variant only (what
+   * will be sent) or of both. Left out: every message the lead has.
+   */
+  messages?: 'assigned' | 'both';
 }
 
 export type PersonalizeLeadResult =
@@ -33,7 +38,8 @@ export function personalizeChosen(store: Store, leadIds: readonly number[], o: P
     const moves = movesNowNoted(store, now);
     const b = personalizeBatch(store, ready, talkingPointFieldsOf(store, written), o, now, moves);
     const after = leadsAfterMoves(store, before, moves, now);
-    const messages = messagesForLeads(store, [...before.keys()]);
+    const only = o.messages && { channels: o.channels, assignedVariantOnly: o.messages === 'assigned' };
+    const messages = messagesForLeads(store, [...before.keys()], only);
     const told = new Set<number>();
     return leadIds.map((id): PersonalizeLeadResult => {
       const lead = after.get(id) ?? before.get(id);

@@ -81,13 +81,31 @@ export function messagesForLead(store: Store, leadId: number): StoredMessage[] {
     .map(messageFromRow);
 }
 
-/** `messagesForLead` for many leads in one statement: each lead's messages, in the same order. */
-export function messagesForLeads(store: Store, leadIds: readonly number[]): Map<number, StoredMessage[]> {
+/** Which of a lead's messages to read: those on these channels, and of its assigned variant only or of both. */
+export interface MessageChoice {
+  channels: readonly Channel[];
+  assignedVariantOnly: boolean;
+}
+
+/**
+ * `messagesForLead` for many leads in one statement: each lead's messages, in the same order — all of them, or those
+ * `only` picks (a caller that shows the assigned variant reads half the rows).
+ */
+export function messagesForLeads(store: Store, leadIds: readonly number[], only?: MessageChoice): Map<number, StoredMessage[]> {
   const out = new Map<number, StoredMessage[]>();
   if (leadIds.length === 0) return out;
-  const rows = store
-    .stmt('SELECT * FROM messages WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, variant')
-    .all(JSON.stringify(leadIds));
+  const rows = only
+    ? store
+        .stmt(
+          `SELECT m.* FROM messages m JOIN leads l ON l.id = m.lead_id
+           WHERE m.lead_id IN (SELECT value FROM json_each(?)) AND m.channel IN (SELECT value FROM json_each(?))
+             AND (? = 0 OR m.variant = l.variant)
+           ORDER BY m.lead_id, m.step, m.channel, m.variant`,
+        )
+        .all(JSON.stringify(leadIds), JSON.stringify(only.channels), only.assignedVariantOnly ? 1 : 0)
+    : store
+        .stmt('SELECT * FROM messages WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, variant')
+        .all(JSON.stringify(leadIds));
   for (const r of rows) {
     const message = messageFromRow(r);
     const list = out.get(message.leadId);

@@ -94,7 +94,7 @@ export class PersonalizeMessages implements INodeType {
     const showBoth = this.getNodeParameter('variants', 0, 'assigned') === 'both';
     const senderName = (this.getNodeParameter('senderName', 0, DEFAULT_SENDER_NAME) as string) || undefined;
     const optOutLine = (this.getNodeParameter('optOutLine', 0, DEFAULT_OPT_OUT_LINE) as string) || undefined;
-    const options = { channels, senderName, optOutLine };
+    const options = { channels, senderName, optOutLine, messages: showBoth ? ('both' as const) : ('assigned' as const) };
     const show: Show = (lead, messages) => {
       const shown = messages.filter((m) => channels.includes(m.channel) && (showBoth || m.variant === lead.variant));
       const extra: IDataObject = { messages: shown as unknown as IDataObject[] };
