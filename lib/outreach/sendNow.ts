@@ -6,6 +6,9 @@
  *   plan (eligibility.ts: who is ready) → enqueue in the ledger → schedule due follow-ups → drain (`sendQueued`:
  *   claim, re-check, send, settle, within the limits) → hang up.
  *
+ * A dry run sends nothing, so it skips the queue for what it plans: each row is recorded once, already settled, a
+ * batch per transaction (`recordDrySends`, as the pipeline's send stage does); rows queued earlier still drain.
+ *
  * New capability lands here once, not once per adapter.
  */
 import type { Channel } from '../types';
@@ -13,9 +16,12 @@ import type { Store } from '../store/store';
 import { planSend, type SendPlan, type Unplanned } from './eligibility';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
-import { sendQueued, type EmailTransport, type SendTally } from './send';
+import { drySendsOfMessages, recordDrySends, sendQueued, type EmailTransport, type SendTally } from './send';
 import { createSmtpTransport } from './smtp';
 import type { SendingConfig } from './sendingConfig';
+
+/** Dry-run rows recorded per transaction. */
+const DRY_BATCH = 1_000;
 
 export interface SendRequest {
   channels: Channel[];
@@ -58,22 +64,34 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   const planLimit = request.leadIds ? undefined : request.limit;
   const plans = request.channels.map((channel) => planSend(store, { channel, dryRun, leadIds: request.leadIds, limit: planLimit, now: now() }));
   const at = now().toISOString();
+  // A dry run records up to `limit` of its fresh rows at once; the rest (and every live row) go into the queue.
+  let direct = dryRun ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;
+  const recordNow: number[] = [];
   const queued = store.tx(() => {
     let n = 0;
     for (const plan of plans) {
       for (const item of plan.items) {
-        if (!item.alreadyQueued && enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at)) n++;
+        if (item.alreadyQueued) continue;
+        if (direct > 0) {
+          direct--;
+          recordNow.push(item.messageId);
+        } else if (enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at)) n++;
       }
     }
     return n;
   });
+  const recorded: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  for (let i = 0; i < recordNow.length; i += DRY_BATCH) {
+    const t = store.tx(() => recordDrySends(store, drySendsOfMessages(store, recordNow.slice(i, i + DRY_BATCH)), { sender: config.sender, compliance: config.compliance, now: now() }));
+    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) recorded[k] += t[k];
+  }
   const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun })).scheduled.length : 0;
   const own = !hooks.transport && config.live ? createSmtpTransport(config.smtp) : undefined;
   try {
     const tally = await sendQueued(store, {
       dryRun,
       channels: request.channels,
-      limit: request.limit,
+      limit: request.limit === undefined ? undefined : request.limit - recorded.claimed,
       transport: hooks.transport ?? own,
       sender: config.sender,
       compliance: config.compliance,
@@ -87,7 +105,8 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
       shouldStop: hooks.shouldStop,
     });
     const unplanned = request.leadIds ? plans.flatMap((p) => p.unplanned) : [];
-    return { live: config.live, queued, followUps, plans, unplanned, ...tally };
+    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += recorded[k];
+    return { live: config.live, queued: queued + recorded.claimed, followUps, plans, unplanned, ...tally };
   } finally {
     own?.close();
   }

@@ -7,7 +7,9 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
-import { getLead, getLeadDetail, type Channel } from '../../../lib';
+import { type Channel } from '../../../lib';
+import { leadsByIds } from '../../../lib/store/leads';
+import { sendsOfLeads } from '../../../lib/leads/detail';
 import { sendReady } from '../../../lib/outreach/sendNow';
 import { sendingConfigFromN8n, type SendingConfig } from '../../../lib/outreach/sendingConfig';
 import { nodeError } from '../../shared/nodeError';
@@ -167,6 +169,9 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
       config,
     );
     const notReady = new Map(r.unplanned.map((u) => [u.leadId, u.reason]));
+    // What each item shows, read once for all of them rather than once per item.
+    const leads = leadsByIds(store, leadIds);
+    const ledger = sendsOfLeads(store, leadIds);
     const tick = {
       claimed: r.claimed,
       sent: r.sent,
@@ -184,16 +189,16 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
           t.named ? `no lead with ${t.named} in the store: run Generate Leads on it first` : 'this item names no lead: give it a leadId, id or email field',
         );
       }
-      const detail = getLeadDetail(store, t.leadId)!;
-      const sends = detail.sends.filter((s) => s.dryRun === dryRun && channels.includes(s.channel as Channel));
+      const lead = leads.get(t.leadId)!;
+      const sends = (ledger.get(t.leadId) ?? []).filter((s) => s.dryRun === dryRun && channels.includes(s.channel as Channel));
       const why = notReady.get(t.leadId);
-      if (why && sends.length === 0) return leadJson(getLead(store, t.leadId)!, { outcome: 'skipped', reason: why });
+      if (why && sends.length === 0) return leadJson(lead, { outcome: 'skipped', reason: why });
       const states = [...new Set(sends.map((s) => s.state))];
       // A send a limit held back is still QUEUED: say which limit, so the item does not read as forgotten.
       const heldBack = states.includes('QUEUED') && r.limitedBy ? `still queued: ${r.limitedBy}` : undefined;
       const problem = sends.find((s) => s.error)?.error ?? heldBack;
       return leadJson(
-        detail.lead,
+        lead,
         { outcome: states.map((s) => s.toLowerCase()).join('+'), ...(problem ? { reason: problem } : {}) },
         { dryRun, sends: sends as unknown as IDataObject[], tick },
       );
