@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../lib/store/store';
-import { insertLead, advanceLeadStatuses, setLeadStatus } from '../lib/store/leads';
+import { insertLead } from '../lib/store/leads';
+import { advanceLeads, moveLead } from '../lib/leads/lifecycle';
 import { saveEnrichment, saveEnrichments, getEnrichment } from '../lib/store/enrichments';
 import { FingerprintSet } from '../lib/leads/fingerprintSet';
 import { movesNow, movesAtEnd, type LeadMoves } from '../lib/store/leadMoves';
@@ -20,9 +21,9 @@ test('a batch status move changes only the leads still in the starting status', 
   t.after(() => s.close());
   const ids = s.tx(() => Array.from({ length: 200 }, (_, i) => insertLead(s, lead(i), now)!));
   // Another process moved two of them meanwhile.
-  setLeadStatus(s, ids[3], 'SUPPRESSED', now, 'unsubscribed');
-  setLeadStatus(s, ids[150], 'FAILED', now, 'x');
-  const moved = s.tx(() => advanceLeadStatuses(s, ids, 'NEW', 'ENRICHED', now));
+  moveLead(s, ids[3], 'SUPPRESSED', now, 'unsubscribed');
+  moveLead(s, ids[150], 'FAILED', now, 'x');
+  const moved = s.tx(() => advanceLeads(s, ids, 'NEW', 'ENRICHED', now));
   assert.equal(moved, 198);
   const by = Object.fromEntries(s.stmt('SELECT status, count(*) AS n FROM leads GROUP BY status').all().map((r) => [r.status, r.n]));
   assert.deepEqual(by, { ENRICHED: 198, FAILED: 1, SUPPRESSED: 1 });

@@ -5,7 +5,7 @@
  * the stage with that error after the leads already answered are saved.
  */
 import type { Store } from '../store/store';
-import { advanceLeadStatus } from '../store/leads';
+import { advanceLead } from '../leads/lifecycle';
 import { saveEnrichment } from '../store/enrichments';
 import type { GroqClient } from '../llm/client';
 import { recordFallback } from '../llm/fallbacks';
@@ -30,7 +30,7 @@ export interface AiEnrichTally {
 export function commitAiEnrichment(store: Store, leadId: number, r: AiEnrichResult, now: string): boolean {
   saveEnrichment(store, leadId, r.enrichment, now);
   if (r.fallbackReason) recordFallback(store, leadId, { stage: 'enrich', reason: r.fallbackReason, usedInstead: RULES_VERSION }, now);
-  return advanceLeadStatus(store, leadId, 'NEW', 'ENRICHED', now);
+  return advanceLead(store, leadId, 'NEW', 'ENRICHED', now);
 }
 
 export async function enrichNewLeadsWithAi(store: Store, client: GroqClient, c: StageControl<AiEnrichTally> = {}): Promise<AiEnrichTally> {

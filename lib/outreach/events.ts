@@ -13,6 +13,7 @@ import type { Store } from '../store/store';
 import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
 import { suppress } from '../store/suppressions';
 import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from './ledger';
+import { moveLead } from '../leads/lifecycle';
 import { unsubscribeLead } from './unsubscribe';
 import { isAutoReply, returnDate } from './autoReply';
 
@@ -83,7 +84,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
     }
     if (input.type === 'reply') {
       insertEvent();
-      store.stmt("UPDATE leads SET status = 'REPLIED', status_reason = NULL, updated_at = ? WHERE id = ?").run(now, lead.id);
+      moveLead(store, lead.id, 'REPLIED', now);
       const cancelled = cancelQueuedSends(store, lead.id, 'the lead replied', now);
       let colleagues = 0;
       if (input.stopCompany) {
@@ -99,7 +100,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
     insertEvent();
     if (kind === 'hard') {
       suppress(store, 'email', lead.email, `hard bounce${dsn?.status ? ` (${dsn.status})` : ''}`, now);
-      store.stmt("UPDATE leads SET status = 'BOUNCED', status_reason = ?, updated_at = ? WHERE id = ?").run(dsn?.status ?? 'hard bounce', now, lead.id);
+      moveLead(store, lead.id, 'BOUNCED', now, dsn?.status ?? 'hard bounce');
       const cancelled = cancelQueuedSends(store, lead.id, 'the address bounced', now);
       // Whether the list now bounces too much is decided before the next live drain, at the sender's own threshold.
       return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled`, bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };

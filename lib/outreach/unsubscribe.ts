@@ -14,6 +14,7 @@ import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { emailHash, suppress, suppressionReason } from '../store/suppressions';
 import { cancelQueuedSends } from './ledger';
+import { moveLead } from '../leads/lifecycle';
 import { SENDING_RULES } from './sendingConfig';
 
 const PURPOSE_V1 = 'leadflow-unsubscribe-v1';
@@ -135,9 +136,7 @@ export function unsubscribeLead(store: Store, leadId: number, reason: string): U
     const now = new Date().toISOString();
     const alreadySuppressed = suppressionReason(store, lead.email) !== null;
     suppress(store, 'email', lead.email, reason, now);
-    store
-      .stmt("UPDATE leads SET status = 'SUPPRESSED', status_reason = ?, updated_at = ? WHERE id = ? AND status NOT IN ('REPLIED', 'BOUNCED')")
-      .run(reason, now, leadId);
+    moveLead(store, leadId, 'SUPPRESSED', now, reason);
     const cancelledSends = cancelQueuedSends(store, leadId, reason, now);
     if (!alreadySuppressed) {
       store

@@ -7,7 +7,7 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { advanceLeadStatus, setLeadStatus } from '../store/leads';
+import { advanceLead, moveLead } from '../leads/lifecycle';
 import { enrichmentsFor } from '../store/enrichments';
 import { saveMessage } from '../store/messages';
 import type { GroqClient } from '../llm/client';
@@ -65,10 +65,10 @@ export function commitAiDrafts(store: Store, leadId: number, drafts: AiDraft[], 
     } else out.byModel++;
   }
   if (fellBack.length) recordFallback(store, leadId, { stage: 'personalize', reason: reasons.join(' | '), usedInstead: TEMPLATE_SOURCE, channels: fellBack }, now);
-  if (sendable.size > 0) out.messaged = advanceLeadStatus(store, leadId, 'ENRICHED', 'MESSAGED', now);
+  if (sendable.size > 0) out.messaged = advanceLead(store, leadId, 'ENRICHED', 'MESSAGED', now);
   else {
     out.failure = 'copy contract: ' + (problems.join(' | ') || 'no draft for the requested channels');
-    setLeadStatus(store, leadId, 'FAILED', now, out.failure);
+    moveLead(store, leadId, 'FAILED', now, out.failure);
   }
   return out;
 }
@@ -95,7 +95,7 @@ export async function personalizeEnrichedWithAi(
         const now = new Date().toISOString();
         store.tx(() => {
           if (!enrichment) {
-            setLeadStatus(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
+            moveLead(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
             tally.failedLeads++;
           } else {
             const r = commitAiDrafts(store, lead.id, drafts, now);

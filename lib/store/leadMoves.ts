@@ -7,12 +7,13 @@
  */
 import type { LeadStatus } from '../types';
 import type { Store } from './store';
-import { advanceLeadStatuses, leadsByIds, setLeadStatus, setLeadStatusIf, type StoredLead } from './leads';
+import { leadsByIds, type StoredLead } from './leads';
+import { advanceLeads, canMove, landNewLeads, moveLead, moveLeadFrom } from '../leads/lifecycle';
 
 export interface LeadMoves {
   /** Move the leads still in `from` to `to`; returns how many moved. */
   advance(ids: readonly number[], from: LeadStatus, to: LeadStatus): number;
-  /** Put one lead in `status`, with the reason. */
+  /** Put one lead in `status`, with the reason, from wherever the lifecycle allows. */
   set(id: number, status: LeadStatus, reason: string): void;
   /** `set`, only when the lead is in one of `from` now. */
   setIf(id: number, from: readonly LeadStatus[], status: LeadStatus, reason: string | null): void;
@@ -21,9 +22,9 @@ export interface LeadMoves {
 /** Each move written as it is made, stamped `now`. */
 export function movesNow(store: Store, now: string): LeadMoves {
   return {
-    advance: (ids, from, to) => advanceLeadStatuses(store, ids, from, to, now),
-    set: (id, status, reason) => setLeadStatus(store, id, status, now, reason),
-    setIf: (id, from, status, reason) => void setLeadStatusIf(store, id, from, status, now, reason),
+    advance: (ids, from, to) => advanceLeads(store, ids, from, to, now),
+    set: (id, status, reason) => void moveLead(store, id, status, now, reason),
+    setIf: (id, from, status, reason) => void moveLeadFrom(store, id, from, status, now, reason),
   };
 }
 
@@ -45,7 +46,7 @@ export function movesNowNoted(store: Store, now: string): LeadMoves & { ended: M
     ended,
     unsure,
     advance(ids, from, to) {
-      const moved = advanceLeadStatuses(store, ids, from, to, now);
+      const moved = advanceLeads(store, ids, from, to, now);
       for (const id of ids) {
         if (moved === ids.length) ended.set(id, { status: to, reason: null });
         else unsure.add(id);
@@ -53,11 +54,11 @@ export function movesNowNoted(store: Store, now: string): LeadMoves & { ended: M
       return moved;
     },
     set(id, status, reason) {
-      setLeadStatus(store, id, status, now, reason);
-      ended.set(id, { status, reason });
+      if (moveLead(store, id, status, now, reason)) ended.set(id, { status, reason });
+      else unsure.add(id);
     },
     setIf(id, from, status, reason) {
-      if (setLeadStatusIf(store, id, from, status, now, reason)) ended.set(id, { status, reason });
+      if (moveLeadFrom(store, id, from, status, now, reason)) ended.set(id, { status, reason });
     },
   };
 }
@@ -104,7 +105,7 @@ export function movesAtEnd(store: Store, now: string, ids: readonly number[]): L
       let moved = 0;
       for (const id of moving) {
         const at = of(id);
-        if (at.status !== from) continue;
+        if (at.status !== from || !canMove(from, to)) continue;
         at.status = to;
         at.reason = null;
         moved++;
@@ -113,26 +114,16 @@ export function movesAtEnd(store: Store, now: string, ids: readonly number[]): L
     },
     set(id, status, reason) {
       const at = of(id);
+      if (!canMove(at.status, status)) return;
       at.status = status;
       at.reason = reason;
     },
     setIf(id, from, status, reason) {
       const at = of(id);
-      if (!from.includes(at.status)) return;
+      if (!from.includes(at.status) || !canMove(at.status, status)) return;
       at.status = status;
       at.reason = reason;
     },
-    write() {
-      const plain = new Map<LeadStatus, number[]>();
-      for (const [id, at] of where) {
-        if (at.reason !== null) setLeadStatus(store, id, at.status, now, at.reason);
-        else if (at.status !== 'NEW') {
-          const group = plain.get(at.status);
-          if (group) group.push(id);
-          else plain.set(at.status, [id]);
-        }
-      }
-      for (const [status, group] of plain) advanceLeadStatuses(store, group, 'NEW', status, now);
-    },
+    write: () => landNewLeads(store, where, now),
   };
 }

@@ -177,40 +177,6 @@ export function stageLeadsInStatus(store: Store, status: LeadStatus, afterId: nu
     .all(status, afterId, limit) as unknown as StageLead[];
 }
 
-export function setLeadStatus(store: Store, id: number, status: LeadStatus, now: string, reason: string | null = null) {
-  store.stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?').run(status, reason, now, id);
-}
-
-/** Put a lead in `status` only if it is in one of `from` now (a reply or a bounce is never overwritten). */
-export function setLeadStatusIf(store: Store, id: number, from: readonly LeadStatus[], status: LeadStatus, now: string, reason: string | null): boolean {
-  const r = store
-    .stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status IN (SELECT value FROM json_each(?))')
-    .run(status, reason, now, id, JSON.stringify(from));
-  return Number(r.changes) === 1;
-}
-
-/** Move a lead only if it is still in `from`: concurrent stages never step on each other's results. */
-export function advanceLeadStatus(store: Store, id: number, from: LeadStatus, to: LeadStatus, now: string): boolean {
-  const r = store
-    .stmt('UPDATE leads SET status = ?, status_reason = NULL, updated_at = ? WHERE id = ? AND status = ?')
-    .run(to, now, id, from);
-  return Number(r.changes) === 1;
-}
-
-/**
- * `advanceLeadStatus` for a whole batch in one statement: each lead moves only if it is still in `from`. Returns how
- * many moved. The ids travel as one JSON array, so the statement is prepared once whatever the batch size.
- */
-export function advanceLeadStatuses(store: Store, ids: readonly number[], from: LeadStatus, to: LeadStatus, now: string): number {
-  if (ids.length === 0) return 0;
-  const r = store
-    .stmt(
-      'UPDATE leads SET status = ?, status_reason = NULL, updated_at = ? WHERE status = ? AND id IN (SELECT value FROM json_each(?))',
-    )
-    .run(to, now, from, JSON.stringify(ids));
-  return Number(r.changes);
-}
-
 export interface LeadQuery {
   status?: LeadStatus;
   /** Case-insensitive substring of name, email, company or title. */

@@ -12,8 +12,9 @@ import {
   type INodeType,
   type INodeTypeDescription,
 } from 'n8n-workflow';
-import { generateLeads, importRows, ingestLeads, INDUSTRIES, type FieldMapping, type LeadInput, type Store } from '../../lib';
-import { leadIdsByEmails, leadsByIds } from '../../lib/store/leads';
+import { generateLeads, importRows, INDUSTRIES, type FieldMapping, type LeadInput, type Store } from '../../lib';
+import { ingestStored } from '../../lib/leads/ingest';
+import { leadsByIds } from '../../lib/store/leads';
 import { COUNTRIES } from '../../lib/leads/countries';
 import { MAPPABLE_FIELDS } from '../../lib/leads/columns';
 import { storePathProperty } from '../shared/storeParameter';
@@ -161,26 +162,13 @@ async function generateSynthetic(fns: IExecuteFunctions): Promise<INodeExecution
   );
 }
 
-/** Insert a batch of generated leads and read each back as stored (an earlier run's lead for a duplicate), in one transaction. */
+/** Insert a batch of generated leads and read each back as stored (an earlier run's lead for a duplicate). */
 function storeBatch(store: Store, leads: LeadInput[]): IDataObject[] {
-  return store.tx(() => {
-    const result = ingestLeads(store, leads, new Date().toISOString());
-    const idOf = new Map(result.inserted.map((i) => [i.index, i.id]));
-    const skipped = new Map(result.skipped.map((s) => [s.index, s]));
-    const earlier = leadIdsByEmails(store, result.skipped.filter((s) => s.kind === 'duplicate').map((s) => s.email.toLowerCase()));
-    for (const s of result.skipped) {
-      const id = earlier.get(s.email.toLowerCase());
-      if (id !== undefined) idOf.set(s.index, id);
-    }
-    const stored = leadsByIds(store, [...idOf.values()]);
-    return leads.map((lead, index) => {
-      const found = stored.get(idOf.get(index) ?? 0);
-      const reason = skipped.get(index)?.reason;
-      return found
-        ? leadJson(found, reason ? { outcome: 'duplicate', reason } : { outcome: 'inserted' })
-        : { ...(lead as unknown as IDataObject), leadflow: { outcome: 'rejected', reason: reason ?? 'not stored' } };
-    });
-  });
+  return ingestStored(store, leads).map((r, index) =>
+    r.lead
+      ? leadJson(r.lead, r.outcome === 'duplicate' ? { outcome: 'duplicate', reason: r.reason } : { outcome: 'inserted' })
+      : { ...(leads[index] as unknown as IDataObject), leadflow: { outcome: 'rejected', reason: r.reason } },
+  );
 }
 
 async function importFromItems(fns: IExecuteFunctions): Promise<INodeExecutionData[]> {
