@@ -35,6 +35,9 @@ export interface LeadDetail {
   events: LeadEvent[];
 }
 
+/** The columns a lead's detail shows of a ledger row (not the recorded headers, which are most of its bytes). */
+const SEND_COLUMNS = 'id, lead_id, channel, step, dry_run, state, attempts, message_id, rfc_message_id, response, error, sent_at, next_attempt_at';
+
 /** The one row mapper for a ledger row as a lead's detail shows it. */
 function leadSendFromRow(r: Record<string, unknown>): LeadSend {
   return {
@@ -57,7 +60,7 @@ function leadSendFromRow(r: Record<string, unknown>): LeadSend {
 export function sendsOfLeads(store: Store, ids: readonly number[]): Map<number, LeadSend[]> {
   const out = new Map<number, LeadSend[]>(ids.map((id) => [id, []]));
   const rows = store
-    .stmt('SELECT * FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, dry_run')
+    .stmt(`SELECT ${SEND_COLUMNS} FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, dry_run`)
     .all(JSON.stringify(ids));
   for (const r of rows) out.get(r.lead_id as number)?.push(leadSendFromRow(r));
   return out;
@@ -66,7 +69,7 @@ export function sendsOfLeads(store: Store, ids: readonly number[]): Map<number, 
 export function getLeadDetail(store: Store, id: number): LeadDetail | undefined {
   const lead = getLead(store, id);
   if (!lead) return undefined;
-  const sends = store.stmt('SELECT * FROM sends WHERE lead_id = ? ORDER BY step, channel, dry_run').all(id).map(leadSendFromRow);
+  const sends = store.stmt(`SELECT ${SEND_COLUMNS} FROM sends WHERE lead_id = ? ORDER BY step, channel, dry_run`).all(id).map(leadSendFromRow);
   const events = store
     .stmt('SELECT id, type, detail, created_at FROM events WHERE lead_id = ? ORDER BY id')
     .all(id)

@@ -11,6 +11,7 @@
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { suppressionReason } from '../store/suppressions';
+import { SENDING_COLUMNS, sendingFromRow, type DrySend } from './send';
 
 export interface PlanItem {
   leadId: number;
@@ -22,6 +23,8 @@ export interface PlanItem {
   subject: string | null;
   /** True when the row was already in the ledger's queue. */
   alreadyQueued: boolean;
+  /** The lead and message as sending reads them: a dry run records from this without reading them again. */
+  send: DrySend;
 }
 
 /** A named lead that is not in the plan, and why, for the adapter that named it (an n8n item). */
@@ -50,7 +53,7 @@ export interface PlanRequest {
   now?: Date;
 }
 
-const PLAN_COLUMNS = 'l.id, l.email, l.first_name, l.last_name, l.company, l.variant, l.synthetic, l.status, m.id AS message_id, m.subject';
+const PLAN_COLUMNS = `${SENDING_COLUMNS}, l.company, l.status, m.id AS message_id`;
 
 function planItem(row: Record<string, unknown>, alreadyQueued: boolean): PlanItem {
   return {
@@ -62,6 +65,7 @@ function planItem(row: Record<string, unknown>, alreadyQueued: boolean): PlanIte
     messageId: row.message_id as number,
     subject: (row.subject as string | null) ?? null,
     alreadyQueued,
+    send: sendingFromRow(row),
   };
 }
 

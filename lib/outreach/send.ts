@@ -236,17 +236,6 @@ type Loaded = DrySend;
 export const SENDING_COLUMNS = `l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
   m.channel, m.variant, m.step, m.subject, m.body`;
 
-/** What a dry run needs of the given step messages and their leads, in one read. */
-export function drySendsOfMessages(store: Store, messageIds: readonly number[]): DrySend[] {
-  return store
-    .stmt(
-      `SELECT ${SENDING_COLUMNS} FROM messages m JOIN leads l ON l.id = m.lead_id
-       WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY l.id, m.channel`,
-    )
-    .all(JSON.stringify(messageIds))
-    .map(sendingFromRow);
-}
-
 export function sendingFromRow(r: Record<string, unknown>): DrySend {
   return {
     lead: {

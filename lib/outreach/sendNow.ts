@@ -16,7 +16,7 @@ import type { Store } from '../store/store';
 import { planSend, type SendPlan, type Unplanned } from './eligibility';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
-import { drySendsOfMessages, recordDrySends, sendQueued, type EmailTransport, type SendTally } from './send';
+import { recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './send';
 import { createSmtpTransport } from './smtp';
 import type { SendingConfig } from './sendingConfig';
 
@@ -66,7 +66,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   const at = now().toISOString();
   // A dry run records up to `limit` of its fresh rows at once; the rest (and every live row) go into the queue.
   let direct = dryRun ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;
-  const recordNow: number[] = [];
+  const recordNow: DrySend[] = [];
   const queued = store.tx(() => {
     let n = 0;
     for (const plan of plans) {
@@ -74,7 +74,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
         if (item.alreadyQueued) continue;
         if (direct > 0) {
           direct--;
-          recordNow.push(item.messageId);
+          recordNow.push(item.send);
         } else if (enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at)) n++;
       }
     }
@@ -82,7 +82,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   });
   const recorded: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   for (let i = 0; i < recordNow.length; i += DRY_BATCH) {
-    const t = store.tx(() => recordDrySends(store, drySendsOfMessages(store, recordNow.slice(i, i + DRY_BATCH)), { sender: config.sender, compliance: config.compliance, now: now() }));
+    const t = store.tx(() => recordDrySends(store, recordNow.slice(i, i + DRY_BATCH), { sender: config.sender, compliance: config.compliance, now: now() }));
     for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) recorded[k] += t[k];
   }
   const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun })).scheduled.length : 0;
