@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../lib/store/store';
-import { createLeadGenerator } from '../lib/leads/generate';
+import { createLeadGenerator } from '../lib/leads/generate/generate';
 import { runPipeline } from '../lib/pipeline/pipeline';
 
 interface Measurement {

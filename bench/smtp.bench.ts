@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import { openStore } from '../lib/store/store';
-import { sendQueued } from '../lib/outreach/send';
-import { createSmtpTransport } from '../lib/outreach/smtp';
-import { DEFAULT_LIMITS } from '../lib/outreach/limits';
+import { sendQueued } from '../lib/sending/drain';
+import { createSmtpTransport } from '../lib/sending/smtp';
+import { DEFAULT_LIMITS } from '../lib/sending/limits';
 import { queueLiveLeads, COMPLIANCE } from '../test/support/liveLeads';
 
 const SENDER = { name: 'Bench Sender', email: 'bench@sender.leadflow-test.net' };

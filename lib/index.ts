@@ -13,7 +13,7 @@ export { messagesForLead, getMessage, type StoredMessage } from './store/message
 export { suppress, suppressionReason, emailHash, type SuppressionKind } from './store/suppressions';
 export { requestStop, latestRun, runningRuns, getRun, type RunRecord, type RunStatus } from './store/runs';
 
-export { createLeadGenerator, generateLeads, type LeadGeneratorOptions } from './leads/generate';
+export { createLeadGenerator, generateLeads, type LeadGeneratorOptions } from './leads/generate/generate';
 export { validateLead, summarizeValidation, isReservedDomain, type LeadValidation, type ValidationSummary } from './leads/validate';
 export { mapRow, mapRows, parseCsv, type FieldMapping } from './leads/rows';
 export { ingestLeads, type IngestResult } from './leads/ingest';
@@ -29,19 +29,19 @@ export { checkCopy, countWords, WORD_BUDGET } from './personalize/copyContract';
 export { assignVariant } from './personalize/variant';
 export { personalizeEnriched, type PersonalizeTally, type PersonalizeOptions } from './personalize/stage';
 
-export { enqueue, claim, settle, recoverAbandoned, countSendsByState, SEND_STATES, type SendState, type Settlement } from './outreach/ledger';
-export { sendQueued, LiveSendRefused, type EmailTransport, type SendOptions, type SendTally } from './outreach/send';
-export { sendMessaged, type SendStageTally, type SendStageOptions } from './outreach/stage';
-export { outgoingEmail, composeMime, messageIdFor, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outreach/outgoing';
-export { previewEmail, PreviewError, type EmailPreview } from './outreach/preview';
+export { enqueue, claim, settle, recoverAbandoned, countSendsByState, SEND_STATES, type SendState, type Settlement } from './sending/ledger';
+export { sendQueued, LiveSendRefused, type EmailTransport, type SendOptions, type SendTally } from './sending/drain';
+export { sendMessaged, type SendStageTally, type SendStageOptions } from './sending/stage';
+export { outgoingEmail, composeMime, messageIdFor, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './sending/compose';
+export { previewEmail, PreviewError, type EmailPreview } from './sending/preview';
 
 export { getMetrics, type Metrics, type FunnelStep } from './metrics/metrics';
 export { abTestReport, compareVariants, type AbTestReport, type AbComparison, type AbStepReport, type VariantStats, type AbTestOptions } from './metrics/abTest';
 export { wilsonInterval, twoProportionZTest, fisherExactTest, sampleSizePerGroup } from './metrics/abStats';
-export { verifyRecipient, verificationPolicyAllows, VERDICTS, VERIFICATION_POLICIES, RESERVED_REASON, type Verdict, type VerificationPolicy, type RecipientVerification, type VerifyOptions, type MxCheck } from './leads/verify';
-export { verifyLeads, getVerification, type VerifyLeadsOptions, type VerifyLeadsTally, type StoredVerification } from './leads/verifyLeads';
-export { type MailHostResolver } from './leads/verifyMailHost';
-export { doctor, sendingDomain, DoctorInputError, COMMON_DKIM_SELECTORS, type DoctorReport, type DoctorOptions, type DoctorResolver, type Finding, type Severity, type DoctorCheck } from './outreach/doctor';
+export { verifyRecipient, verificationPolicyAllows, VERDICTS, VERIFICATION_POLICIES, RESERVED_REASON, type Verdict, type VerificationPolicy, type RecipientVerification, type VerifyOptions, type MxCheck } from './deliverability/verify';
+export { verifyLeads, getVerification, type VerifyLeadsOptions, type VerifyLeadsTally, type StoredVerification } from './deliverability/verifyLeads';
+export { type MailHostResolver } from './deliverability/verifyMailHost';
+export { doctor, sendingDomain, DoctorInputError, COMMON_DKIM_SELECTORS, type DoctorReport, type DoctorOptions, type DoctorResolver, type Finding, type Severity, type DoctorCheck } from './deliverability/doctor';
 export {
   runPipeline,
   resumePipeline,

@@ -2,7 +2,7 @@
  * Whether live email can go out from this server: lib's one reading of the environment (`sendingConfigFromEnv`: SMTP
  * settings, the unsubscribe URL and secret, the postal address, the limits). Never reports secrets.
  */
-import { sendingConfigFromEnv, SendingConfigError, type SendingConfig } from '../lib/outreach/sendingConfig';
+import { sendingConfigFromEnv, SendingConfigError, type SendingConfig } from '../lib/sending/config';
 
 export type LiveReadiness =
   | { ready: true; config: Extract<SendingConfig, { live: true }>; summary: string }

@@ -12,7 +12,7 @@ import pino from 'pino';
 import { defaultStorePath } from '../lib/store/location';
 import { createLogger, parseLogLevel, LogLevelError, type LogLevel } from '../lib/log/logger';
 import { newToken } from '../lib/access/accessToken';
-import { unsubscribeSecret } from '../lib/outreach/unsubscribe';
+import { unsubscribeSecret } from '../lib/inbound/unsubscribe';
 import { isLoopbackAddress } from './localHost';
 import { startStatusServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_UNSUBSCRIBE_HOST } from './server';
 

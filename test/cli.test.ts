@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { openStore } from '../lib/store/store';
-import { previewEmail } from '../lib/outreach/preview';
+import { previewEmail } from '../lib/sending/preview';
 import { leadflow } from './support/cli';
 import { tempDir, tempStorePath } from './support/tmp';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Resolver } from 'node:dns/promises';
 import { startDnsServer, resolverFor, type DnsServer } from './support/dnsServer';
 import { SENDER_ZONE } from './support/senderZone';
-import { doctor, DoctorInputError, type DoctorReport } from '../lib/outreach/doctor';
+import { doctor, DoctorInputError, type DoctorReport } from '../lib/deliverability/doctor';
 
 let dns: DnsServer;
 let resolver: Resolver;

@@ -10,7 +10,7 @@ import express from 'express';
 import type { IDataObject, IRun } from 'n8n-workflow';
 import { LeadflowError, type ErrorKind } from '../lib/errors';
 import { openStore } from '../lib/store/store';
-import { generateLeads } from '../lib/leads/generate';
+import { generateLeads } from '../lib/leads/generate/generate';
 import { ingestLeads } from '../lib/leads/ingest';
 import { jsonErrors } from '../status/httpError';
 import { SendOutreach } from '../nodes/SendOutreach/SendOutreach.node.ts';

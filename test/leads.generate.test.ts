@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLeadGenerator, generateLeads } from '../lib/leads/generate';
-import { titlesFor } from '../lib/leads/industries';
+import { createLeadGenerator, generateLeads } from '../lib/leads/generate/generate';
+import { titlesFor } from '../lib/leads/generate/industries';
 import { isReservedDomain, validateLead } from '../lib/leads/validate';
 import { INDUSTRIES, type LeadInput } from '../lib/types';
 

@@ -71,7 +71,7 @@ test('only the lifecycle writes a lead’s status, and only the ledger writes th
   const writesStatus = sources('lib').filter((p) => /UPDATE leads SET status/.test(read(p)));
   assert.deepEqual(writesStatus.map((p) => relative('lib', p)), [join('leads', 'lifecycle.ts')]);
   const writesSends = sources('lib').filter((p) => /(UPDATE|INSERT INTO|DELETE FROM) sends\b/.test(read(p)));
-  assert.deepEqual(writesSends.map((p) => relative('lib', p)), [join('outreach', 'ledger.ts')]);
+  assert.deepEqual(writesSends.map((p) => relative('lib', p)), [join('sending', 'ledger.ts')]);
 });
 
 test('the adapters hold no SQL: nodes, the MCP server, the page and the CLI call lib', () => {

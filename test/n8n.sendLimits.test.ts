@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { openStore, countSendsByState } from '../lib';
-import { DEFAULT_LIMITS } from '../lib/outreach/limits';
+import { DEFAULT_LIMITS } from '../lib/sending/limits';
 import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
 import { EnrichLeads } from '../nodes/EnrichLeads/EnrichLeads.node.ts';
 import { PersonalizeMessages } from '../nodes/PersonalizeMessages/PersonalizeMessages.node.ts';

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openStore, importRows, getLead, suppressionReason } from '../lib';
-import { unsubscribeToken } from '../lib/outreach/unsubscribe';
+import { unsubscribeToken } from '../lib/inbound/unsubscribe';
 import { importWorkflows, n8n } from './support/n8nCli';
 import { n8nWorkspace } from './support/n8nServer';
 

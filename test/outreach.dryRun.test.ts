@@ -5,16 +5,16 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../lib/store/store';
-import { createLeadGenerator } from '../lib/leads/generate';
+import { createLeadGenerator } from '../lib/leads/generate/generate';
 import { ingestLeads } from '../lib/leads/ingest';
 import { enrichNewLeads } from '../lib/enrich/stage';
 import { personalizeEnriched } from '../lib/personalize/stage';
 import { suppress } from '../lib/store/suppressions';
-import { sendReady } from '../lib/outreach/sendNow';
-import { sendingConfigFromEnv } from '../lib/outreach/sendingConfig';
-import { planSend } from '../lib/outreach/eligibility';
-import { enqueue } from '../lib/outreach/ledger';
-import { sendMessaged } from '../lib/outreach/stage';
+import { sendReady } from '../lib/sending/sendReady';
+import { sendingConfigFromEnv } from '../lib/sending/config';
+import { planSend } from '../lib/sending/eligibility';
+import { enqueue } from '../lib/sending/ledger';
+import { sendMessaged } from '../lib/sending/stage';
 import { tempStorePath } from './support/tmp';
 
 const N = 150; // more than one multi-row chunk, with a remainder

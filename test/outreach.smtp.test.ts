@@ -1,20 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../lib/store/store';
-import { sendQueued, LiveSendRefused } from '../lib/outreach/send';
-import { createSmtpTransport } from '../lib/outreach/smtp';
-import { previewEmail } from '../lib/outreach/preview';
-import { unsubscribeByToken, unsubscribeToken, verifyUnsubscribeToken } from '../lib/outreach/unsubscribe';
+import { sendQueued, LiveSendRefused } from '../lib/sending/drain';
+import { createSmtpTransport } from '../lib/sending/smtp';
+import { previewEmail } from '../lib/sending/preview';
+import { unsubscribeByToken, unsubscribeToken, verifyUnsubscribeToken } from '../lib/inbound/unsubscribe';
 import { runPipeline } from '../lib/pipeline/pipeline';
-import { enqueue } from '../lib/outreach/ledger';
+import { enqueue } from '../lib/sending/ledger';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
 import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
 import { startDnsServer, resolverFor } from './support/dnsServer';
-import { verifyLeads } from '../lib/leads/verifyLeads';
-import { recordEvent } from '../lib/outreach/events';
+import { verifyLeads } from '../lib/deliverability/verifyLeads';
+import { recordEvent } from '../lib/inbound/events';
 import { emailHash } from '../lib/store/suppressions';
-import { DEFAULT_LIMITS, resumeMailbox } from '../lib/outreach/limits';
+import { DEFAULT_LIMITS, resumeMailbox } from '../lib/sending/limits';
 
 const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
 

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../lib/store/store';
-import { createLeadGenerator } from '../lib/leads/generate';
+import { createLeadGenerator } from '../lib/leads/generate/generate';
 import { ingestLeads } from '../lib/leads/ingest';
 import { enrichNewLeads } from '../lib/enrich/stage';
 import { personalizeEnriched } from '../lib/personalize/stage';
-import { sendMessaged } from '../lib/outreach/stage';
+import { sendMessaged } from '../lib/sending/stage';
 import { runPipeline, resumePipeline, NothingToResumeError } from '../lib/pipeline/pipeline';
 import { requestStop, latestRun } from '../lib/store/runs';
 import { getMetrics } from '../lib/metrics/metrics';

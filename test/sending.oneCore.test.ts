@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../lib/store/store';
-import { SENDING_RULES } from '../lib/outreach/sendingConfig';
-import { recordEvent } from '../lib/outreach/events';
+import { SENDING_RULES } from '../lib/sending/config';
+import { recordEvent } from '../lib/inbound/events';
 import { SendOutreach } from '../nodes/SendOutreach/SendOutreach.node.ts';
 import { leadflowAwait } from './support/cli';
 import { mcpOverStdio } from './support/mcpClient';

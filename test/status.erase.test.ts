@@ -6,7 +6,7 @@ import { runPipeline } from '../lib/pipeline/pipeline';
 import { listLeads, getLeadByEmail } from '../lib/store/leads';
 import { emailHash, suppress, suppressionReason } from '../lib/store/suppressions';
 import { ingestLeads } from '../lib/leads/ingest';
-import { generateLeads } from '../lib/leads/generate';
+import { generateLeads } from '../lib/leads/generate/generate';
 import { eraseEmail, EraseError } from '../lib/leads/erase';
 import { tempStorePath } from './support/tmp';
 import { leadflow } from './support/cli';

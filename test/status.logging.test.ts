@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Store } from '../lib/store/store';
 import { runPipeline } from '../lib/pipeline/pipeline';
 import { listLeads } from '../lib/store/leads';
-import { unsubscribeToken } from '../lib/outreach/unsubscribe';
+import { unsubscribeToken } from '../lib/inbound/unsubscribe';
 import { createLogger, redactUrl, LogLevelError } from '../lib/log/logger';
 import { startTestStatusServer, TEST_SECRET, TEST_TOKEN } from './support/browserServer';
 

@@ -12,7 +12,7 @@ import { getMetrics } from '../lib/metrics/metrics';
 import { listLeads, getLead } from '../lib/store/leads';
 import { latestRun } from '../lib/store/runs';
 import { suppressionReason } from '../lib/store/suppressions';
-import { unsubscribeToken } from '../lib/outreach/unsubscribe';
+import { unsubscribeToken } from '../lib/inbound/unsubscribe';
 import { startTestStatusServer, TEST_SECRET, TEST_TOKEN } from './support/browserServer';
 
 const seed = async (s: Store) => {

@@ -4,7 +4,7 @@ import type { Store } from '../lib/store/store';
 import { runPipeline } from '../lib/pipeline/pipeline';
 import { listLeads, getLead } from '../lib/store/leads';
 import { suppressionReason } from '../lib/store/suppressions';
-import { unsubscribeToken } from '../lib/outreach/unsubscribe';
+import { unsubscribeToken } from '../lib/inbound/unsubscribe';
 import { startTestStatusServer, TEST_SECRET } from './support/browserServer';
 
 const seed = async (s: Store) => {

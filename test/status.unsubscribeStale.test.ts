@@ -10,7 +10,7 @@ import type { Store } from '../lib/store/store';
 import { importRows } from '../lib/leads/importLeads';
 import { getLead, type StoredLead } from '../lib/store/leads';
 import { suppressionReason } from '../lib/store/suppressions';
-import { unsubscribeToken } from '../lib/outreach/unsubscribe';
+import { unsubscribeToken } from '../lib/inbound/unsubscribe';
 import { startTestStatusServer, TEST_SECRET, type TestStatusServer } from './support/browserServer';
 
 const person = (email: string, name: string) => ({ email, name, title: 'COO', company: `${name} Freight`, website: 'https://freight.example', country: 'Germany' });

@@ -4,8 +4,8 @@ import { openStore } from '../lib/store/store';
 import { insertLead } from '../lib/store/leads';
 import { advanceLeads, moveLead } from '../lib/leads/lifecycle';
 import { saveEnrichment, saveEnrichments, getEnrichment } from '../lib/store/enrichments';
-import { FingerprintSet } from '../lib/leads/fingerprintSet';
-import { movesNow, movesAtEnd, type LeadMoves } from '../lib/store/leadMoves';
+import { FingerprintSet } from '../lib/leads/generate/fingerprintSet';
+import { movesNow, movesAtEnd, type LeadMoves } from '../lib/leads/leadMoves';
 import { enrichByRules } from '../lib/enrich/rules';
 import { tempStorePath } from './support/tmp';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { openStore, type Store } from '../lib/store/store';
 import { insertLead } from '../lib/store/leads';
 import { saveMessage } from '../lib/store/messages';
-import { enqueue, claim, settle, recoverAbandoned, countSendsByState } from '../lib/outreach/ledger';
+import { enqueue, claim, settle, recoverAbandoned, countSendsByState } from '../lib/sending/ledger';
 import { tempStorePath } from './support/tmp';
 
 function seeded(t: import('node:test').TestContext, n: number): { s: Store; messages: number[] } {

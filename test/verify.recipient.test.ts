@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDnsServer, resolverFor, type DnsServer } from './support/dnsServer';
-import { verifyRecipient, verificationPolicyAllows, RESERVED_REASON } from '../lib/leads/verify';
+import { verifyRecipient, verificationPolicyAllows, RESERVED_REASON } from '../lib/deliverability/verify';
 import type { Resolver } from 'node:dns/promises';
 
 let dns: DnsServer;

@@ -4,7 +4,7 @@ import { startDnsServer, resolverFor } from './support/dnsServer';
 import { tempStorePath } from './support/tmp';
 import { openStore, type Store } from '../lib/store/store';
 import { ingestLeads } from '../lib/leads/ingest';
-import { verifyLeads, getVerification } from '../lib/leads/verifyLeads';
+import { verifyLeads, getVerification } from '../lib/deliverability/verifyLeads';
 import { eraseEmail } from '../lib/leads/erase';
 import type { LeadInput } from '../lib/types';
 

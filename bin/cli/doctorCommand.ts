@@ -5,7 +5,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { doctor, type DoctorReport, type Severity } from '../../lib/outreach/doctor';
+import { doctor, type DoctorReport, type Severity } from '../../lib/deliverability/doctor';
 
 const MARK: Record<Severity, string> = { ok: 'OK  ', info: 'INFO', warning: 'WARN', error: 'FAIL' };
 

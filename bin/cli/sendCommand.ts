@@ -7,12 +7,12 @@
 import { Option, type Command } from 'commander';
 import { LeadflowError } from '../../lib/errors';
 import { openExistingStore } from './commandStore';
-import type { SendTally } from '../../lib/outreach/send';
-import { sendReady, type SendReadyResult } from '../../lib/outreach/sendNow';
-import { sendingConfigFromEnv } from '../../lib/outreach/sendingConfig';
-import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../lib/leads/verify';
-import { resumeMailbox } from '../../lib/outreach/limits';
-import { SEND_STATES, listSendsInState, retryUnknownSends, type SendState } from '../../lib/outreach/ledger';
+import type { SendTally } from '../../lib/sending/drain';
+import { sendReady, type SendReadyResult } from '../../lib/sending/sendReady';
+import { sendingConfigFromEnv } from '../../lib/sending/config';
+import { VERIFICATION_POLICIES, type VerificationPolicy } from '../../lib/deliverability/verify';
+import { resumeMailbox } from '../../lib/sending/limits';
+import { SEND_STATES, listSendsInState, retryUnknownSends, type SendState } from '../../lib/sending/ledger';
 import type { Channel } from '../../lib/types';
 import { channelList, wholeNumber, oneOf } from './args';
 

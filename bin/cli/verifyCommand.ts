@@ -6,7 +6,7 @@
 import { Resolver } from 'node:dns/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { openExistingStore } from './commandStore';
-import { verifyLeads } from '../../lib/leads/verifyLeads';
+import { verifyLeads } from '../../lib/deliverability/verifyLeads';
 import { wholeNumber } from './args';
 
 function dnsServer(raw: string): string {

@@ -8,7 +8,7 @@ import type { Enrichment } from '../types';
 import type { Store } from '../store/store';
 import { leadsByIds, type StoredLead } from '../store/leads';
 import { enrichmentsOf } from '../store/enrichments';
-import { leadsAfterMoves, movesNowNoted } from '../store/leadMoves';
+import { leadsAfterMoves, movesNowNoted } from '../leads/leadMoves';
 import { enrichBatch } from './stage';
 
 export type EnrichLeadResult =

@@ -2,7 +2,7 @@
 import type { Enrichment } from '../types';
 import type { Store } from '../store/store';
 import { stageLeadsInStatus, type StageLead } from '../store/leads';
-import { movesNow, type LeadMoves } from '../store/leadMoves';
+import { movesNow, type LeadMoves } from '../leads/leadMoves';
 import { saveEnrichments } from '../store/enrichments';
 import { enrichByRules } from './rules';
 import { batchRoom, type StageControl } from '../pipeline/control';

@@ -6,7 +6,7 @@
 import { LEAD_STATUSES, type LeadStatus } from '../types';
 import type { Store } from '../store/store';
 import { countLeadsByStatus } from '../store/leads';
-import { countSendsByState, SEND_STATES } from '../outreach/ledger';
+import { countSendsByState, SEND_STATES } from '../sending/ledger';
 import { countSuppressions } from '../store/suppressions';
 import { latestRun } from '../store/runs';
 import { llmUsage, type LlmUsage } from '../llm/usage';

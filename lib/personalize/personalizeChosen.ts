@@ -11,7 +11,7 @@ import type { Store } from '../store/store';
 import { leadsByIds, type StoredLead } from '../store/leads';
 import { talkingPointFieldsOf } from '../store/enrichments';
 import { messagesForLeads, type StoredMessage } from '../store/messages';
-import { leadsAfterMoves, movesNowNoted } from '../store/leadMoves';
+import { leadsAfterMoves, movesNowNoted } from '../leads/leadMoves';
 import { personalizeBatch } from './stage';
 
 export interface PersonalizeLeadOptions {

@@ -6,7 +6,7 @@
 import type { Channel, MessageDraft } from '../types';
 import type { Store } from '../store/store';
 import { stageLeadsInStatus, type StageLead } from '../store/leads';
-import { movesNow, type LeadMoves } from '../store/leadMoves';
+import { movesNow, type LeadMoves } from '../leads/leadMoves';
 import { talkingPointFieldsFor } from '../store/enrichments';
 import { saveMessages, type MessageRow } from '../store/messages';
 import { TEMPLATE_SOURCE } from './templates';

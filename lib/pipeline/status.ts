@@ -7,7 +7,7 @@ import { LEAD_STATUSES, type LeadStatus } from '../types';
 import type { Store } from '../store/store';
 import { countLeadsByStatus } from '../store/leads';
 import { latestResumable, latestRun, runningRuns, type RunStatus } from '../store/runs';
-import { SEND_STATES, type SendState } from '../outreach/ledger';
+import { SEND_STATES, type SendState } from '../sending/ledger';
 
 export interface RunSummary {
   id: number;

@@ -189,7 +189,7 @@ export const MIGRATIONS: string[] = [
     paused_at TEXT NOT NULL
   );
   `,
-  // v5: recipient verification (lib/leads/verify.ts). The latest verdict per lead, so the sender can hold back a
+  // v5: recipient verification (lib/deliverability/verify.ts). The latest verdict per lead, so the sender can hold back a
   // first email by policy without asking DNS again; it goes with the lead when the lead is erased.
   `
   CREATE TABLE verifications (

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { createLeadGenerator } from '../../lib/leads/generate';
+import { createLeadGenerator } from '../../lib/leads/generate/generate';
 import { ingestLeadBatch } from '../../lib/leads/ingest';
 import { getLead } from '../../lib/store/leads';
 import type { ToolContext } from '../context';

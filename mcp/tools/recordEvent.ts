@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { recordEvent } from '../../lib/outreach/events';
+import { recordEvent } from '../../lib/inbound/events';
 import { getLead } from '../../lib/store/leads';
 import type { ToolContext } from '../context';
 import { guarded, toolResult } from '../result';

@@ -9,9 +9,9 @@
  */
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { sendReady } from '../../lib/outreach/sendNow';
-import { sendingConfigFromEnv } from '../../lib/outreach/sendingConfig';
-import { previewLiveSend, confirmLiveSend, LIVE_CONFIRM_TTL_MS } from '../../lib/outreach/liveSend';
+import { sendReady } from '../../lib/sending/sendReady';
+import { sendingConfigFromEnv } from '../../lib/sending/config';
+import { previewLiveSend, confirmLiveSend, LIVE_CONFIRM_TTL_MS } from '../../lib/sending/confirm';
 import { CHANNELS, VARIANTS } from '../../lib/types';
 import type { ToolContext } from '../context';
 import { guarded, toolError, toolResult } from '../result';

@@ -4,8 +4,8 @@
  * will connect.
  */
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
-import { createSmtpTransport } from '../../lib/outreach/smtp';
-import { smtpSettingsFromCredential } from '../../lib/outreach/sendingConfig';
+import { createSmtpTransport } from '../../lib/sending/smtp';
+import { smtpSettingsFromCredential } from '../../lib/sending/config';
 
 export { smtpSettingsFromCredential };
 

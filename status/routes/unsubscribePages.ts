@@ -8,7 +8,7 @@
 import express, { Router, type Response } from 'express';
 import type { Logger } from '../../lib/log/logger';
 import type { Store } from '../../lib/store/store';
-import { unsubscribeByToken, unsubscribeSecret, verifyUnsubscribeToken, UnsubscribeConfigError } from '../../lib/outreach/unsubscribe';
+import { unsubscribeByToken, unsubscribeSecret, verifyUnsubscribeToken, UnsubscribeConfigError } from '../../lib/inbound/unsubscribe';
 import { isOneClickBody } from '../oneClickBody';
 
 function page(res: Response, status: number, title: string, body: string): void {

@@ -1,5 +1,5 @@
 /** Synthetic leads spread over a fixed number of companies (round robin), for cache and budget tests and the bench. */
-import { createLeadGenerator } from '../../lib/leads/generate';
+import { createLeadGenerator } from '../../lib/leads/generate/generate';
 import type { LeadInput } from '../../lib/types';
 
 export function leadsFromCompanies(n: number, companies: number, seed = 7): LeadInput[] {

@@ -7,7 +7,7 @@ import type { Store } from '../../lib/store/store';
 import { importRows } from '../../lib/leads/importLeads';
 import { enrichNewLeads } from '../../lib/enrich/stage';
 import { personalizeEnriched } from '../../lib/personalize/stage';
-import { enqueue } from '../../lib/outreach/ledger';
+import { enqueue } from '../../lib/sending/ledger';
 
 export const LIVE_TEST_DOMAIN = 'inbox.leadflow-test.net';
 

@@ -6,8 +6,8 @@
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { getLead } from '../../../lib';
-import { recordEvent } from '../../../lib/outreach/events';
-import { unsubscribeByToken, unsubscribeSecret } from '../../../lib/outreach/unsubscribe';
+import { recordEvent } from '../../../lib/inbound/events';
+import { unsubscribeByToken, unsubscribeSecret } from '../../../lib/inbound/unsubscribe';
 import { withNodeStore } from '../../shared/openNodeStore';
 import { leadJson } from '../../shared/leadJson';
 import { perItem } from '../../shared/perItem';

@@ -16,8 +16,8 @@ import type { Store } from '../store/store';
 import { issueConfirmation, useConfirmation } from '../store/confirmations';
 import { getLeadDetail } from '../leads/detail';
 import { planSend, type SendPlan } from './eligibility';
-import { sendReady, type SendHooks, type SendReadyResult } from './sendNow';
-import type { SendingConfig } from './sendingConfig';
+import { sendReady, type SendHooks, type SendReadyResult } from './sendReady';
+import type { SendingConfig } from './config';
 import { budget } from './limits';
 
 export const LIVE_SEND_ACTION = 'live_send';

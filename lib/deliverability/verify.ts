@@ -10,8 +10,8 @@
  *   role       — info@, sales@, noreply@…: risky (a team inbox, often a list, more often reported as spam).
  * No SMTP probe (RCPT TO): providers treat it as abuse and many accept every address anyway.
  */
-import { normalizeEmail, isEmailAddress } from './emailAddress';
-import { isReservedDomain } from './reservedDomains';
+import { normalizeEmail, isEmailAddress } from '../leads/emailAddress';
+import { isReservedDomain } from '../leads/reservedDomains';
 import { isDisposableDomain } from './verifyDisposable';
 import { isRoleAccount } from './verifyRole';
 import { lookupMailHost, defaultMailHostResolver, type MailHost, type MailHostResolver } from './verifyMailHost';

@@ -4,7 +4,7 @@
  * ("VP", "Director", "Head of", "Manager", "Chief"/C-suite acronyms) so enrichment can read it back from the title.
  */
 
-import { INDUSTRIES, type Industry } from '../types';
+import { INDUSTRIES, type Industry } from '../../types';
 
 export type SeniorityTier = 'C-level' | 'VP' | 'Director' | 'Head of' | 'Manager';
 

@@ -11,18 +11,18 @@ import { LeadflowError } from '../errors';
 import type { Channel, LeadStatus, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
-import { movesNow, type LeadMoves } from '../store/leadMoves';
+import { movesNow, type LeadMoves } from '../leads/leadMoves';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
 import { claim, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
-import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outgoing';
+import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
 import { budget, checkBounceRate, spend, type SendLimits } from './limits';
-import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from './unsubscribe';
+import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
 import { threadHeaders } from './sequence';
-import { getVerification } from '../leads/verifyLeads';
-import { verificationPolicyAllows, type VerificationPolicy } from '../leads/verify';
+import { getVerification } from '../deliverability/verifyLeads';
+import { verificationPolicyAllows, type VerificationPolicy } from '../deliverability/verify';
 
 /**
  * What every live email must carry (CAN-SPAM, RFC 8058): a signed one-click unsubscribe link in the headers and the

@@ -5,7 +5,7 @@
  */
 
 import type { Faker } from '@faker-js/faker';
-import type { Industry } from '../types';
+import type { Industry } from '../../types';
 import { INDUSTRY_PROFILES } from './industries';
 import { LAST_NAMES } from './namePools';
 

@@ -13,9 +13,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { emailHash, suppress, suppressionReason } from '../store/suppressions';
-import { cancelQueuedSends } from './ledger';
+import { cancelQueuedSends } from '../sending/ledger';
 import { moveLead } from '../leads/lifecycle';
-import { SENDING_RULES } from './sendingConfig';
+import { SENDING_RULES } from '../sending/config';
 
 const PURPOSE_V1 = 'leadflow-unsubscribe-v1';
 const PURPOSE = 'leadflow-unsubscribe-v2';

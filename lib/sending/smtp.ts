@@ -10,9 +10,9 @@ import { LeadflowError } from '../errors';
 import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import { composeMime, configuredSender, type OutgoingEmail, type Sender } from './outgoing';
+import { composeMime, configuredSender, type OutgoingEmail, type Sender } from './compose';
 import { classifySmtpFault, DeliveryError } from './faults';
-import type { EmailTransport } from './send';
+import type { EmailTransport } from './drain';
 
 export interface SmtpSettings {
   host: string;

@@ -3,7 +3,7 @@
  * spelling worked out once at load, so the per-lead path only picks and concatenates.
  */
 
-import { LeadflowError } from '../errors';
+import { LeadflowError } from '../../errors';
 import { en } from '@faker-js/faker';
 import { asciiLetters, asciiSlug } from './asciiSlug';
 

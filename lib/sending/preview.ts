@@ -7,7 +7,7 @@ import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { getMessage } from '../store/messages';
-import { composeMime, outgoingEmail, outgoingFromLedger, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './outgoing';
+import { composeMime, outgoingEmail, outgoingFromLedger, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 
 export interface EmailPreview {
   leadId: number;

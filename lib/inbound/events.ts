@@ -12,7 +12,7 @@ import { simpleParser, type ParsedMail, type AddressObject } from 'mailparser';
 import type { Store } from '../store/store';
 import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
 import { suppress } from '../store/suppressions';
-import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from './ledger';
+import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from '../sending/ledger';
 import { moveLead } from '../leads/lifecycle';
 import { unsubscribeLead } from './unsubscribe';
 import { isAutoReply, returnDate } from './autoReply';

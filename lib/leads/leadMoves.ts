@@ -6,9 +6,9 @@
  * its status-index entry; at 100k leads the three moves per lead cost more than all the stages' copy work.
  */
 import type { LeadStatus } from '../types';
-import type { Store } from './store';
-import { leadsByIds, type StoredLead } from './leads';
-import { advanceLeads, canMove, landNewLeads, moveLead, moveLeadFrom } from '../leads/lifecycle';
+import type { Store } from '../store/store';
+import { leadsByIds, type StoredLead } from '../store/leads';
+import { advanceLeads, canMove, landNewLeads, moveLead, moveLeadFrom } from './lifecycle';
 
 export interface LeadMoves {
   /** Move the leads still in `from` to `to`; returns how many moved. */

@@ -6,11 +6,11 @@
  * Per lead the generator keeps O(1) memory; per company it keeps one domain (see DomainRegistry).
  */
 
-import { LeadflowError } from '../errors';
+import { LeadflowError } from '../../errors';
 import { Faker, base, en } from '@faker-js/faker';
-import { INDUSTRIES, type Industry, type LeadInput } from '../types';
+import { INDUSTRIES, type Industry, type LeadInput } from '../../types';
 import { drawCompanyName } from './companyName';
-import { COUNTRIES, findCountry, type Country } from './countries';
+import { COUNTRIES, findCountry, type Country } from '../countries';
 import { asciiSlug } from './asciiSlug';
 import { DomainRegistry } from './domainRegistry';
 import { INDUSTRY_PROFILES, SENIORITY_WEIGHTS, findIndustry } from './industries';

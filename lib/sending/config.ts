@@ -11,12 +11,12 @@
  */
 import { LeadflowError } from '../errors';
 import { z } from 'zod';
-import type { Sender } from './outgoing';
-import { DRY_RUN_SENDER, configuredSender } from './outgoing';
+import type { Sender } from './compose';
+import { DRY_RUN_SENDER, configuredSender } from './compose';
 import { DEFAULT_LIMITS, parseSendWindow, type SendLimits } from './limits';
 import { smtpSettingsFromEnv, type SmtpSettings } from './smtp';
-import type { Compliance } from './send';
-import { VERIFICATION_POLICIES, type VerificationPolicy } from '../leads/verify';
+import type { Compliance } from './drain';
+import { VERIFICATION_POLICIES, type VerificationPolicy } from '../deliverability/verify';
 
 /** Transient faults are retried this many times after the first attempt, then FAILED. */
 export const DEFAULT_MAX_RETRIES = 2;

@@ -16,9 +16,9 @@ import type { Store } from '../store/store';
 import { planSend, type SendPlan, type Unplanned } from './eligibility';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
-import { recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './send';
+import { recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './drain';
 import { createSmtpTransport } from './smtp';
-import type { SendingConfig } from './sendingConfig';
+import type { SendingConfig } from './config';
 
 /** Dry-run rows recorded per transaction. */
 const DRY_BATCH = 1_000;

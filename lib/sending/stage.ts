@@ -5,8 +5,8 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { sendQueued, recordDrySends, sendingFromRow, SENDING_COLUMNS, type SendTally, type DrySend } from './send';
-import type { Sender } from './outgoing';
+import { sendQueued, recordDrySends, sendingFromRow, SENDING_COLUMNS, type SendTally, type DrySend } from './drain';
+import type { Sender } from './compose';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
 export interface SendStageTally extends SendTally {

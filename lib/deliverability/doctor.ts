@@ -6,7 +6,7 @@
  */
 import { LeadflowError } from '../errors';
 import { Resolver } from 'node:dns/promises';
-import { lookupMailHost } from '../leads/verifyMailHost';
+import { lookupMailHost } from './verifyMailHost';
 import type { Finding, Severity } from './doctorFinding';
 import type { DoctorResolver } from './doctorTxt';
 import { checkSpf } from './doctorSpf';

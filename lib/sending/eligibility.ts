@@ -11,7 +11,7 @@
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { suppressionReason } from '../store/suppressions';
-import { SENDING_COLUMNS, sendingFromRow, type DrySend } from './send';
+import { SENDING_COLUMNS, sendingFromRow, type DrySend } from './drain';
 
 export interface PlanItem {
   leadId: number;
