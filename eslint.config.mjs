@@ -1,14 +1,28 @@
-// n8n's community-node lint rules (eslint-plugin-n8n-nodes-base) on what n8n loads: the nodes, the credentials and
-// package.json. Not the "strict"/verified profile: leadflow needs runtime dependencies (SQLite, SMTP, files), which
+// Type-aware typescript-eslint over all TypeScript — lib/, the adapters, the tests and the benchmarks — for the
+// promises nobody awaits (the store becomes asynchronous in the queue-mode issue), and n8n's community-node lint
+// rules (eslint-plugin-n8n-nodes-base) on what n8n loads: the nodes, the credentials and package.json. Not the "strict"/verified profile: leadflow needs runtime dependencies (SQLite, SMTP, files), which
 // a verified community package may not have (see ../shared/N8N-NOTES.md). The other faces (mcp/, status/, bin/) and
 // the workflow JSON are not n8n node code, so the node rules do not apply to them.
 import tsParser from '@typescript-eslint/parser';
+import tseslint from 'typescript-eslint';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
 const plugins = { 'n8n-nodes-base': n8nNodesBase };
 
 export default [
-  { ignores: ['dist/**', 'node_modules/**', 'mcp/**', 'status/**', 'bin/**', 'workflows/**', 'lib/**', 'test/**', 'bench/**', 'scripts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'workflows/**', 'scripts/**', 'status/public/**', '*.js', '*.mjs'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tsParser, parserOptions: { project: './tsconfig.lint.json', tsconfigRootDir: import.meta.dirname } },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      // node:test's test() returns a promise the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-require-imports': 'error',
+    },
+  },
   {
     files: ['package.json'],
     languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } },

@@ -35,7 +35,7 @@ const HEADER = ['Email', 'First Name', 'Last Name', 'Job Title', 'Company', 'Web
 
 async function writeCsv(path: string, n: number): Promise<void> {
   // Loaded here, in the parent only: Faker alone would add tens of MB to every child's peak RSS.
-  const { createLeadGenerator } = await import('../lib/leads/generate/generate');
+  const { createLeadGenerator } = await import('../lib/leads/generate/generate.ts');
   const { stringify } = await import('csv-stringify/sync');
   const out = createWriteStream(path);
   const gen = createLeadGenerator({ seed: 7 });

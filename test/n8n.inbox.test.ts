@@ -26,6 +26,7 @@ interface Hoodiecrow {
   close(cb: () => void): void;
 }
 // hoodiecrow-imap ships no types: the two calls used here are typed above.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const hoodiecrow = require('hoodiecrow-imap') as (options: Record<string, unknown>) => Hoodiecrow;
 
 function replyTo(messageId: string): string {

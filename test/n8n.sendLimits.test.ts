@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { openStore, countSendsByState } from '../lib';
 import { DEFAULT_LIMITS } from '../lib/sending/limits';
 import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
@@ -16,7 +16,7 @@ process.env.LEADFLOW_SECRET ??= 'a-test-secret-of-at-least-16-chars';
 const leadflow = (item: INodeExecutionData) => item.json.leadflow as { outcome: string; reason?: string };
 
 /** Five real-looking (not synthetic) leads, messaged and ready to send, in a fresh store. */
-async function fiveMessagedLeads(t: TestContext): Promise<{ storePath: string; smtp: TestSmtp; credential: IDataObject }> {
+async function fiveMessagedLeads(t: TestContext): Promise<{ storePath: string; smtp: TestSmtp; credential: ICredentialDataDecryptedObject }> {
   const smtp = await startSmtp();
   t.after(() => smtp.close());
   const storePath = tempStorePath(t);

@@ -43,7 +43,7 @@ function ledger(s: Store) {
        FROM sends ORDER BY lead_id, channel, step`,
     )
     .all()
-    .map((r) => ({ ...r, headers: r.headers && JSON.parse(r.headers as string, (k, v) => (k === 'Date' ? 'dated' : v)) }));
+    .map((r): Record<string, unknown> => ({ ...r, headers: r.headers && JSON.parse(r.headers as string, (k, v) => (k === 'Date' ? 'dated' : v)) }));
 }
 
 const statuses = (s: Store) => s.stmt('SELECT id, status, status_reason FROM leads ORDER BY id').all();

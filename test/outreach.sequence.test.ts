@@ -93,7 +93,7 @@ test('a reply matched by In-Reply-To stops every later step; a colleague at the 
     'Thanks, let us talk next week.',
   );
   const r = await recordEvent(store, { type: 'reply', raw: reply, stopCompany: true });
-  const first = store.stmt(`SELECT id FROM leads WHERE email = ?`).get(smtp.received[0].to[0])!.id;
+  const first = Number(store.stmt(`SELECT id FROM leads WHERE email = ?`).get(smtp.received[0].to[0])!.id);
   assert.equal(r.leadId, first, 'matched by In-Reply-To although the sender address differs');
   assert.match(r.effect, /1 later send\(s\) cancelled; 2 send\(s\) to colleagues/);
   clock.now = new Date('2026-12-20T10:00:00Z');

@@ -6,6 +6,8 @@
 let listed: Set<string> | null = null;
 
 function disposableDomains(): Set<string> {
+  // Loaded on first use: the list is large, and most runs never verify anyone.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   listed ??= new Set((require('disposable-email-domains') as string[]).map((d) => d.toLowerCase()));
   return listed;
 }

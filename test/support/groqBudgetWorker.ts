@@ -17,7 +17,7 @@ const req = {
   messages: [{ role: 'user' as const, content: 'profile' }],
   maxCompletionTokens: 32,
 };
-Promise.all(Array.from({ length: Number(count) }, () => client.requestJson(req))).then((answers) => {
+void Promise.all(Array.from({ length: Number(count) }, () => client.requestJson(req))).then((answers) => {
   process.stdout.write(String(answers.filter((a) => a.ok).length));
   store.close();
 });

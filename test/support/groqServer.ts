@@ -124,6 +124,8 @@ export async function startGroqServer(o: GroqServerOptions = {}): Promise<GroqSe
     { id: 'llama-3.1-8b-instant', owned_by: 'Meta', active: true, context_window: 131072 },
   ];
   const sockets = new Set<import('node:net').Socket>();
+  // node:http ignores what a handler returns; this one answers (or fails) every request itself.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   const server = createServer(async (req, res) => {
     const at = Date.now();
     const raw = await readBody(req);

@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
 
 const repo = join(__dirname, '..', '..');
 
@@ -128,7 +129,7 @@ export function rebuildBetterSqlite3(nodesDir: string, inst: N8nInstall): 'rebui
   const moduleDir = join(nodesDir, 'node_modules', 'better-sqlite3');
   const version = JSON.parse(readFileSync(join(moduleDir, 'package.json'), 'utf8')).version as string;
   const abi = execFileSync(inst.node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
-  const cacheRoot = process.env.LEADFLOW_CACHE ?? join(require('node:os').homedir(), '.cache', 'leadflow');
+  const cacheRoot = process.env.LEADFLOW_CACHE ?? join(homedir(), '.cache', 'leadflow');
   const cached = join(cacheRoot, `better-sqlite3-${version}-abi${abi}.node`);
   const built = join(moduleDir, 'build', 'Release', 'better_sqlite3.node');
   if (existsSync(cached)) {
