@@ -8,24 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore, type Store } from '../lib/store/store';
 import { leadflowAwait } from './support/cli';
-import { startSmtp, type TestSmtp } from './support/smtpServer';
-import { COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
+import { startSmtp } from './support/smtpServer';
+import { LIVE_TEST_DOMAIN, liveEnv } from './support/liveLeads';
 import { tempDir, tempStorePath } from './support/tmp';
 
 const address = (i: number) => `r${i}@${LIVE_TEST_DOMAIN}`;
 
-function liveEnv(smtp: TestSmtp): Record<string, string> {
-  return {
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtp.port),
-    SMTP_FROM_EMAIL: 'alex@sender.leadflow-test.net',
-    LEADFLOW_UNSUBSCRIBE_URL: COMPLIANCE.unsubscribeBaseUrl,
-    LEADFLOW_SECRET: COMPLIANCE.secret,
-    SENDER_POSTAL_ADDRESS: COMPLIANCE.postalAddress,
-    RATE_LIMIT_PER_MINUTE: '0',
-    DAILY_SEND_CAP: '0',
-  };
-}
 
 /** Each lead's status beside the state of its live email, straight from the file. */
 function leadsAndLedger(store: Store) {
@@ -55,7 +43,7 @@ test('`run --live` with a refused, a deferred and a dropped message ends with st
   smtp.faults.set(address(2), [{ at: 'rcpt', code: 451, message: '451 4.7.1 try again later' }]);
   smtp.faults.set(address(3), [{ at: 'drop-after-data' }]);
 
-  const r = await leadflowAwait(['--db', db, 'run', '--leads', '0', '--channels', 'email', '--live', '--json'], liveEnv(smtp));
+  const r = await leadflowAwait(['--db', db, 'run', '--leads', '0', '--channels', 'email', '--live', '--json'], liveEnv(smtp.port));
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
 
@@ -88,7 +76,7 @@ test('`run --live` says live sending follows, never "dry run, nothing was sent"'
   const csv = join(tempDir(t), 'prospects.csv');
   writeFileSync(csv, `email,first_name,last_name,title,company,website,industry,country\n${address(0)},Rae,Doe,CTO,Test Co,https://${LIVE_TEST_DOMAIN},Technology,Germany\n`);
   assert.equal((await leadflowAwait(['--db', db, 'import', csv])).code, 0);
-  const r = await leadflowAwait(['--db', db, 'run', '--leads', '0', '--channels', 'email', '--live'], liveEnv(smtp));
+  const r = await leadflowAwait(['--db', db, 'run', '--leads', '0', '--channels', 'email', '--live'], liveEnv(smtp.port));
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout, /dry run, nothing was sent/);
   assert.match(r.stdout, /live sending follows/);

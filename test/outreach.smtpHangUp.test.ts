@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { openStore } from '../lib/store/store';
 import { leadflowAsync } from './support/cli';
 import { startSmtp } from './support/smtpServer';
-import { queueLiveLeads, COMPLIANCE } from './support/liveLeads';
+import { queueLiveLeads, liveEnv } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
 
 // The bound is each test's own timeout: before the fix the process stayed alive until the server closed its side,
@@ -20,18 +20,11 @@ for (const startTls of [false, true]) {
       store.close();
     });
     queueLiveLeads(store, 5);
-    const child = leadflowAsync(['--db', db, 'send', '--live', '--tick', '--json'], {
-      SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port),
-      SMTP_FROM_EMAIL: 'alex@sender.leadflow-test.net',
-      LEADFLOW_UNSUBSCRIBE_URL: COMPLIANCE.unsubscribeBaseUrl,
-      LEADFLOW_SECRET: COMPLIANCE.secret,
-      SENDER_POSTAL_ADDRESS: COMPLIANCE.postalAddress,
-      RATE_LIMIT_PER_MINUTE: '0',
-      DAILY_SEND_CAP: '0',
+    const child = leadflowAsync(
+      ['--db', db, 'send', '--live', '--tick', '--json'],
       // The test server's certificate is self-signed; this is set for the child process only.
-      ...(startTls ? { NODE_TLS_REJECT_UNAUTHORIZED: '0' } : {}),
-    });
+      liveEnv(smtp.port, startTls ? { NODE_TLS_REJECT_UNAUTHORIZED: '0' } : {}),
+    );
     t.after(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });

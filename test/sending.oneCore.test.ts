@@ -13,24 +13,12 @@ import { leadflowAwait } from './support/cli';
 import { mcpOverStdio } from './support/mcpClient';
 import { runNode } from './support/n8nEngine';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
-import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
+import { queueLiveLeads, liveEnv, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
 
 const FROM = 'alex@sender.leadflow-test.net';
 
-function env(smtp: TestSmtp, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtp.port),
-    SMTP_FROM_EMAIL: FROM,
-    LEADFLOW_UNSUBSCRIBE_URL: COMPLIANCE.unsubscribeBaseUrl,
-    LEADFLOW_SECRET: COMPLIANCE.secret,
-    SENDER_POSTAL_ADDRESS: COMPLIANCE.postalAddress,
-    RATE_LIMIT_PER_MINUTE: '0',
-    DAILY_SEND_CAP: '0',
-    ...extra,
-  };
-}
+const env = (smtp: TestSmtp, extra: Record<string, string> = {}) => liveEnv(smtp.port, extra);
 
 /** The same settings as the node's SMTP credential (which holds the compliance settings in n8n). */
 function credential(smtp: TestSmtp, extra: Record<string, unknown> = {}) {

@@ -44,3 +44,21 @@ export const COMPLIANCE = {
   secret: 'test-secret-0123456789abcdef',
   postalAddress: 'Leadflow GmbH, Teststraße 1, 10115 Berlin, Germany',
 };
+
+/**
+ * The environment a live CLI or MCP child needs to send to the test SMTP server on `port`: the SMTP settings, the
+ * compliance settings, and no rate or daily limit unless `extra` sets them.
+ */
+export function liveEnv(port: number, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(port),
+    SMTP_FROM_EMAIL: 'alex@sender.leadflow-test.net',
+    LEADFLOW_UNSUBSCRIBE_URL: COMPLIANCE.unsubscribeBaseUrl,
+    LEADFLOW_SECRET: COMPLIANCE.secret,
+    SENDER_POSTAL_ADDRESS: COMPLIANCE.postalAddress,
+    RATE_LIMIT_PER_MINUTE: '0',
+    DAILY_SEND_CAP: '0',
+    ...extra,
+  };
+}
