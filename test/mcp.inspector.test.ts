@@ -27,7 +27,7 @@ async function inspector(url: string, args: string[]): Promise<{ code: number; o
 
 const bearer = (token: string) => ['--header', `Authorization: Bearer ${token}`];
 
-test('with the token the Inspector lists every tool and its calls pass their output schemas', async (t) => {
+test('with the token the Inspector lists every tool, and get_status and get_metrics pass their output schemas', async (t) => {
   const server = await startMcpHttp(t, tempStorePath(t));
   const list = await inspector(server.url, [...bearer(MCP_TEST_TOKEN), '--method', 'tools/list']);
   assert.equal(list.code, 0, list.all);
@@ -39,6 +39,10 @@ test('with the token the Inspector lists every tool and its calls pass their out
   const result = JSON.parse(status.out) as { isError?: boolean; structuredContent: { leads: { total: number } } };
   assert.notEqual(result.isError, true);
   assert.equal(result.structuredContent.leads.total, 0);
+
+  const metrics = await inspector(server.url, [...bearer(MCP_TEST_TOKEN), '--method', 'tools/call', '--tool-name', 'get_metrics']);
+  assert.equal(metrics.code, 0, metrics.all);
+  assert.notEqual((JSON.parse(metrics.out) as { isError?: boolean }).isError, true, metrics.out);
 });
 
 test('without the token, or with a wrong one, the Inspector gets nothing from the server', async (t) => {

@@ -8,6 +8,24 @@ import { counts, toolInput } from '../shapes';
 
 const input = toolInput({});
 
+const interval = z.object({ low: z.number(), high: z.number() });
+const variantStats = z.object({
+  variant: z.string(),
+  sent: z.number(),
+  replies: z.number(),
+  bounces: z.number(),
+  unsubscribes: z.number(),
+  replyRate: z.number(),
+  replyRateInterval: interval,
+});
+const comparison = z.object({
+  test: z.enum(['z-test', 'fisher-exact', 'none']),
+  pValue: z.number().nullable(),
+  winner: z.enum(['A', 'B']).nullable(),
+  moreSendsNeeded: z.number().nullable(),
+  verdict: z.string(),
+});
+
 export const metricsOut = z.object({
   generatedAt: z.string(),
   leads: z.object({ total: z.number(), byStatus: counts, synthetic: z.number() }),
@@ -22,13 +40,23 @@ export const metricsOut = z.object({
     .object({
       basis: z.enum(['live', 'dry-run', 'none']),
       alpha: z.number(),
-      variants: z.array(z.object({ variant: z.string(), sent: z.number(), replies: z.number(), replyRate: z.number() }).passthrough()),
-      comparison: z
-        .object({ test: z.string(), pValue: z.number().nullable(), winner: z.enum(['A', 'B']).nullable(), verdict: z.string() })
-        .passthrough(),
+      confidence: z.number(),
+      variants: z.array(variantStats),
+      comparison,
+      steps: z.array(z.object({ step: z.number(), variants: z.array(variantStats), comparison })).describe('the same, per sequence step'),
     })
-    .passthrough()
     .describe('A/B reply rates with confidence intervals and a significance test; a winner is named only when significant'),
+  llm: z
+    .object({
+      requests: z.number(),
+      promptTokens: z.number(),
+      completionTokens: z.number(),
+      byPurpose: z.record(z.string(), z.object({ requests: z.number(), tokens: z.number() })),
+      byOutcome: counts,
+      callsSavedByCache: z.number(),
+      cachedCompanies: z.number(),
+    })
+    .describe('AI mode: Groq requests, tokens, and the calls the enrichment cache saved'),
 });
 
 export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {

@@ -25,7 +25,7 @@ const input = toolInput({
 
 const output = z.object({
   leadId: z.number(),
-  type: z.enum(['reply', 'bounce', 'unsubscribe']),
+  type: z.enum(['reply', 'bounce', 'unsubscribe', 'auto_reply']).describe('auto_reply: an out-of-office answer to a reply; the sequence goes on'),
   effect: z.string().describe('what the event changed'),
   bounce: z.object({ kind: z.enum(['hard', 'soft']), status: z.string().nullable(), recipient: z.string().nullable() }).optional(),
   lead: z.object({ id: z.number(), email: z.string(), status: leadStatus }),
