@@ -10,7 +10,7 @@ import { Command, Option, CommanderError } from 'commander';
 import { LeadflowError, errorMessage } from '../lib/errors';
 import type { Store } from '../lib/store/store';
 import { requestStop } from '../lib/store/runs';
-import { getLead, getLeadByEmail, listLeads } from '../lib/store/leads';
+import { getLead, getLeadByEmail, hasImportedLeads, listLeads } from '../lib/store/leads';
 import { getMetrics } from '../lib/metrics/metrics';
 import { runPipeline, resumePipeline, type PipelineResult } from '../lib/pipeline/pipeline';
 import { importCsvFile } from '../lib/leads/importLeads';
@@ -83,7 +83,7 @@ function printJson(value: unknown): void {
 addAiOptions(program
   .command('run'))
   .description('run the pipeline: generate → enrich → personalize → send (dry run), with progress and a funnel')
-  .option('--leads <n>', 'synthetic leads to generate first', wholeNumber(0, 10_000_000), 200)
+  .option('--leads <n>', 'synthetic leads to generate first (default 200; 0 when the store holds imported leads; never with --live)', wholeNumber(0, 10_000_000), 200)
   .option('--seed <s>', 'generator seed: the same seed gives the same leads', integer, 42)
   .option('--channels <list>', `channels to write and send on (${CHANNELS.join(',')})`, channelList, ['email', 'linkedin'] as Channel[])
   .option('--industries <list>', 'restrict generated leads to these industries', industryList)
@@ -91,11 +91,25 @@ addAiOptions(program
   .option('--resume', 'resume the last stopped or crashed run with its own options')
   .option('--live', 'send real email instead of the dry run, as `leadflow send --live --tick` (synthetic leads never are)')
   .option('--json', 'print one JSON document (metrics + run) instead of progress and a funnel')
-  .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; live?: boolean; json?: boolean }) => {
+  .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; live?: boolean; json?: boolean }, cmd: Command) => {
+    // Synthetic leads are never mailed: a live run sends to what the store holds and generates none.
+    const leadsAsked = cmd.getOptionValueSource('leads') === 'cli';
+    if (o.live && leadsAsked && o.leads > 0) {
+      throw new LeadflowError(
+        'input',
+        '--live sends to the leads in the store and generates none (generated leads are synthetic and never mailed): import real prospects with `leadflow import`, then run --live without --leads',
+      );
+    }
     // Fails fast (before the store is opened) when AI mode has no key, or live sending has no settings.
     const ai = aiSettingsFrom(o);
     const liveConfig = o.live ? sendingConfigFromEnv(process.env, { live: true }) : null;
     const s = store();
+    if (o.live) o.leads = 0;
+    else if (!leadsAsked && !o.resume && hasImportedLeads(s)) {
+      // A store of real prospects gets no synthetic ones unless asked for them by number.
+      o.leads = 0;
+      process.stderr.write('the store holds imported leads: no synthetic leads were added (pass --leads N to add them anyway)\n');
+    }
     const view = progressView(process.stderr, !!o.json);
     const abort = new AbortController();
     const onSignal = () => {

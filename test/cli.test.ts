@@ -137,3 +137,18 @@ test('`preview` prints the exact MIME the ledger recorded for a lead', async (t)
   assert.match(r.stdout, new RegExp(`^Message-ID: ${recorded['Message-ID'].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\r$`, 'm'));
   assert.match(r.stdout, /^Content-Type: text\/plain; charset=utf-8\r$/m);
 });
+
+test('`run` adds no synthetic leads to a store of imported prospects unless asked by number, and says so', (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'leadflow.db');
+  const csv = join(dir, 'prospects.csv');
+  writeFileSync(csv, 'email,first_name,last_name,title,company,website,country\nrae@inbox.leadflow-test.net,Rae,Doe,CTO,Test Co,https://inbox.leadflow-test.net,Germany\n');
+  assert.equal(leadflow(['--db', db, 'import', csv]).code, 0);
+  const plain = leadflow(['--db', db, 'run', '--channels', 'email', '--json']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.equal(JSON.parse(plain.stdout).leads.total, 1);
+  assert.match(plain.stderr, /no synthetic leads were added \(pass --leads N to add them anyway\)/);
+  const asked = leadflow(['--db', db, 'run', '--leads', '5', '--channels', 'email', '--json']);
+  assert.equal(asked.code, 0, asked.stderr);
+  assert.equal(JSON.parse(asked.stdout).leads.synthetic, 5);
+});

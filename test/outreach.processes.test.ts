@@ -136,7 +136,7 @@ test('SIGKILL at random points (50 kills) leaves no duplicate and no lost lead; 
   t.diagnostic(`kills: ${kills}, ledger: ${JSON.stringify(states)}, delivered: ${counts.size}`);
 });
 
-test('`run --live` runs the pipeline over imported leads, then sends them for real; generated leads are never mailed', async (t) => {
+test('`run --live` runs the pipeline over imported leads, then sends them for real; it generates no synthetic leads', async (t) => {
   const db = tempStorePath(t);
   const smtp = await startSmtp();
   t.after(() => smtp.close());
@@ -146,9 +146,14 @@ test('`run --live` runs the pipeline over imported leads, then sends them for re
   const imported = await leadflowAwait(['--db', db, 'import', csv]);
   assert.equal(imported.code, 0, imported.stderr);
   const env = liveEnv(smtp, { RATE_LIMIT_PER_MINUTE: '0', DAILY_SEND_CAP: '0' });
-  const r = await leadflowAwait(['--db', db, 'run', '--leads', '3', '--channels', 'email', '--live', '--json'], env);
+  const asked = await leadflowAwait(['--db', db, 'run', '--leads', '3', '--channels', 'email', '--live', '--json'], env);
+  assert.equal(asked.code, 2, 'asking a live run to generate is a mistake in the command');
+  assert.match(asked.stderr, /--live sends to the leads in the store and generates none/);
+  const r = await leadflowAwait(['--db', db, 'run', '--channels', 'email', '--live', '--json'], env);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
+  assert.equal(doc.leads.total, 4, 'no synthetic lead joined the real ones');
+  assert.equal(doc.leads.synthetic, 0);
   assert.equal(doc.liveSend.sent, 4);
   assert.equal(doc.sends.live, 4);
   assert.deepEqual(smtp.received.map((m) => m.to[0]).sort(), [0, 1, 2, 3].map((i) => `r${i}@inbox.leadflow-test.net`));

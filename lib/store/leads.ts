@@ -177,6 +177,11 @@ export function stageLeadsInStatus(store: Store, status: LeadStatus, afterId: nu
     .all(status, afterId, limit) as unknown as StageLead[];
 }
 
+/** Whether the store holds any lead that was not generated (imported prospects: a store of real people). */
+export function hasImportedLeads(store: Store): boolean {
+  return store.stmt('SELECT 1 FROM leads WHERE synthetic = 0 LIMIT 1').get() !== undefined;
+}
+
 export interface LeadQuery {
   status?: LeadStatus;
   /** Case-insensitive substring of name, email, company or title. */
