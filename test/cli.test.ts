@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { openStore } from '../lib/store/store';
 import { previewEmail } from '../lib/sending/preview';
+import { importRows } from '../lib/leads/importLeads';
+import { enrichNewLeads } from '../lib/enrich/stage';
+import { personalizeEnriched } from '../lib/personalize/stage';
 import { leadflow } from './support/cli';
 import { tempDir, tempStorePath } from './support/tmp';
 
@@ -151,4 +154,21 @@ test('`run` adds no synthetic leads to a store of imported prospects unless aske
   const asked = leadflow(['--db', db, 'run', '--leads', '5', '--channels', 'email', '--json']);
   assert.equal(asked.code, 0, asked.stderr);
   assert.equal(JSON.parse(asked.stdout).leads.synthetic, 5);
+});
+
+test('`send --json` prints the tally for scripts, never the messages it planned', (t) => {
+  const db = tempStorePath(t);
+  const s = openStore(db);
+  const rows = Array.from({ length: 40 }, (_, i) => ({ email: `p${i}@inbox.leadflow-test.net`, first_name: 'Pat', last_name: `T${i}`, title: 'CTO', company: 'Test Co', website: 'https://inbox.leadflow-test.net', country: 'Germany' }));
+  assert.equal(importRows(s, rows, { source: 'test' }).inserted, 40);
+  enrichNewLeads(s);
+  personalizeEnriched(s, { channels: ['email'] });
+  s.close();
+  const r = leadflow(['--db', db, 'send', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.equal(doc.sent, 40);
+  assert.equal(doc.live, false);
+  assert.deepEqual(Object.keys(doc).filter((k) => !['live', 'queued', 'followUps', 'unplanned', 'claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown', 'limitedBy', 'stillQueued', 'nextSendAt'].includes(k)), []);
+  assert.ok(r.stdout.length < 2_000, `${r.stdout.length} bytes of JSON for a tally`);
 });

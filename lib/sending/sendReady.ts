@@ -13,7 +13,7 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { planSend, type SendPlan, type Unplanned } from './eligibility';
+import { planSend, type Unplanned } from './eligibility';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
 import { recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './drain';
@@ -50,8 +50,6 @@ export interface SendReadyResult extends SendTally {
   /** Rows this call put in the ledger. */
   queued: number;
   followUps: number;
-  /** What was planned per channel (the preview shows the same plan). */
-  plans: SendPlan[];
   /** Named leads that were not ready, and why. */
   unplanned: Unplanned[];
 }
@@ -106,7 +104,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     });
     const unplanned = request.leadIds ? plans.flatMap((p) => p.unplanned) : [];
     for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += recorded[k];
-    return { live: config.live, queued: queued + recorded.claimed, followUps, plans, unplanned, ...tally };
+    return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, ...tally };
   } finally {
     own?.close();
   }
