@@ -9,7 +9,8 @@
  * live email carried that very link to.
  */
 import { LeadflowError } from '../errors';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { tokenMatches } from '../access/accessToken';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { emailHash, suppress, suppressionReason } from '../store/suppressions';
@@ -40,7 +41,7 @@ function sign(text: string, secret: string): string {
 
 /** The address as the token carries it: SHA-256 of the normalised address, base64url (43 characters). */
 function addressTag(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+  return Buffer.from(emailHash(email), 'hex').toString('base64url');
 }
 
 export function unsubscribeToken(lead: { id: number; email: string }, secret: string): string {
@@ -54,25 +55,19 @@ export type UnsubscribeClaim =
   /** A first-format token: it names an id only. */
   | { leadId: number; addressHash: null };
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** What a token claims, if its signature holds; null for anything altered, truncated or signed with another secret. */
 export function verifyUnsubscribeToken(token: string, secret: string): UnsubscribeClaim | null {
   const t = token.trim();
   const v2 = /^(\d{1,15})\.([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(t);
   if (v2) {
     const leadId = Number(v2[1]);
-    if (!sameText(sign(`${PURPOSE}:${leadId}:${v2[2]}`, secret), v2[3])) return null;
+    if (!tokenMatches(v2[3], sign(`${PURPOSE}:${leadId}:${v2[2]}`, secret))) return null;
     return { leadId, addressHash: Buffer.from(v2[2], 'base64url').toString('hex') };
   }
   const v1 = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(t);
   if (v1) {
     const leadId = Number(v1[1]);
-    return sameText(sign(`${PURPOSE_V1}:${leadId}`, secret), v1[2]) ? { leadId, addressHash: null } : null;
+    return tokenMatches(v1[2], sign(`${PURPOSE_V1}:${leadId}`, secret)) ? { leadId, addressHash: null } : null;
   }
   return null;
 }

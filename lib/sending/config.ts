@@ -13,13 +13,10 @@ import { LeadflowError } from '../errors';
 import { z } from 'zod';
 import type { Sender } from './compose';
 import { DRY_RUN_SENDER, configuredSender } from './compose';
-import { DEFAULT_LIMITS, parseSendWindow, type SendLimits } from './limits';
+import { DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, parseSendWindow, type SendLimits } from './limits';
 import { smtpSettingsFromEnv, type SmtpSettings } from './smtp';
 import type { Compliance } from './drain';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../deliverability/verify';
-
-/** Transient faults are retried this many times after the first attempt, then FAILED. */
-export const DEFAULT_MAX_RETRIES = 2;
 
 export class SendingConfigError extends LeadflowError {
   constructor(message: string) {
@@ -47,7 +44,7 @@ export interface LimitNames {
   bounceSample: string;
 }
 
-export const ENV_NAMES: LimitNames = {
+const ENV_NAMES: LimitNames = {
   ratePerMinute: 'RATE_LIMIT_PER_MINUTE',
   dailyCap: 'DAILY_SEND_CAP',
   window: 'SEND_WINDOW',
@@ -56,7 +53,7 @@ export const ENV_NAMES: LimitNames = {
   bounceSample: 'BOUNCE_PAUSE_SAMPLE',
 };
 
-export const N8N_NAMES: LimitNames = {
+const N8N_NAMES: LimitNames = {
   ratePerMinute: 'Rate per Minute',
   dailyCap: 'Daily Cap',
   window: 'Send Window',

@@ -18,7 +18,7 @@ import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from '
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
-import { budget, checkBounceRate, spend, type SendLimits } from './limits';
+import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, spend, type SendLimits } from './limits';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
 import { threadHeaders } from './sequence';
 import { getVerification } from '../deliverability/verifyLeads';
@@ -181,7 +181,7 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
         while (next < batch.length) {
           const row = batch[next++];
           const outcome = await deliverLive(store, load(loaded, row), row, sender, now, o.transport!, o.compliance!, {
-            maxRetries: o.maxRetries ?? 2,
+            maxRetries: o.maxRetries ?? DEFAULT_MAX_RETRIES,
             retryBaseMs: o.retryBaseMs ?? 60_000,
           }, o.verificationPolicy);
           const at = clock().toISOString();
@@ -216,6 +216,11 @@ function nextDue(store: Store, dryRun: boolean, channels?: Channel[]): number | 
     .get(dryRun ? 1 : 0, ...list);
   if (!r || Number(r.n) === 0) return null;
   return r.next ? Date.parse(r.next as string) : Date.now();
+}
+
+/** Add one tally's counts to another (the limit and queue fields stay the target's). */
+export function addTally(into: SendTally, t: SendTally): void {
+  for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) into[k] += t[k];
 }
 
 function count(t: SendTally, s: Settlement['state']): void {

@@ -27,6 +27,9 @@ export interface SendLimits {
   bounceSample: number;
 }
 
+/** Transient faults are retried this many times after the first attempt, then FAILED. */
+export const DEFAULT_MAX_RETRIES = 2;
+
 export const DEFAULT_LIMITS: SendLimits = { ratePerMinute: 10, dailyCap: 200, bounceThreshold: 0.05, bounceSample: 100 };
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];

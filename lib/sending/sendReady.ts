@@ -16,7 +16,7 @@ import type { Store } from '../store/store';
 import { planSend, type Unplanned } from './eligibility';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
-import { recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './drain';
+import { addTally, recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './drain';
 import { createSmtpTransport } from './smtp';
 import type { SendingConfig } from './config';
 
@@ -81,7 +81,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   const recorded: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   for (let i = 0; i < recordNow.length; i += DRY_BATCH) {
     const t = store.tx(() => recordDrySends(store, recordNow.slice(i, i + DRY_BATCH), { sender: config.sender, compliance: config.compliance, now: now() }));
-    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) recorded[k] += t[k];
+    addTally(recorded, t);
   }
   const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun })).scheduled.length : 0;
   const own = !hooks.transport && config.live ? createSmtpTransport(config.smtp) : undefined;
@@ -103,7 +103,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
       shouldStop: hooks.shouldStop,
     });
     const unplanned = request.leadIds ? plans.flatMap((p) => p.unplanned) : [];
-    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += recorded[k];
+    addTally(tally, recorded);
     return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, ...tally };
   } finally {
     own?.close();

@@ -5,7 +5,7 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { sendQueued, recordDrySends, sendingFromRow, SENDING_COLUMNS, type SendTally, type DrySend } from './drain';
+import { addTally, sendQueued, recordDrySends, sendingFromRow, SENDING_COLUMNS, type SendTally, type DrySend } from './drain';
 import type { Sender } from './compose';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
@@ -28,9 +28,6 @@ export async function sendMessaged(
   c: StageControl<SendStageTally> = {},
 ): Promise<SendStageTally> {
   const tally: SendStageTally = { leads: 0, queued: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
-  const add = (t: SendTally) => {
-    for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) tally[k] += t[k];
-  };
   let afterId = 0;
   for (;;) {
     const room = batchRoom(c, tally.leads);
@@ -40,7 +37,7 @@ export async function sendMessaged(
     const now = new Date();
     store.tx(() => {
       const t = recordDrySends(store, batch.sends, { sender: o.sender, now });
-      add(t);
+      addTally(tally, t);
       tally.queued += t.claimed;
       tally.leads += batch.leads;
       c.inBatch?.(tally);
@@ -52,7 +49,7 @@ export async function sendMessaged(
   // records above left their (lead, channel, step) alone.
   const drained = await sendQueued(store, { dryRun: true, channels: o.channels, sender: o.sender, worker: o.worker, batchSize: 1000, shouldStop: c.shouldStop });
   if (drained.claimed > 0) {
-    add(drained);
+    addTally(tally, drained);
     store.tx(() => c.inBatch?.(tally));
     c.onBatch?.(tally);
   }

@@ -1,13 +1,11 @@
 /**
- * The Leadflow SMTP credential as lib's SmtpSettings, and its connection test: lib's SMTP transport connects,
- * negotiates TLS and logs in, then hangs up — the same code path a live send takes, so a passing test means sending
- * will connect.
+ * The Leadflow SMTP credential's connection test: lib reads the credential (`smtpSettingsFromCredential`), and lib's
+ * SMTP transport connects, negotiates TLS and logs in, then hangs up — the same code path a live send takes, so a
+ * passing test means sending will connect.
  */
 import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
 import { createSmtpTransport } from '../../lib/sending/smtp';
 import { smtpSettingsFromCredential } from '../../lib/sending/config';
-
-export { smtpSettingsFromCredential };
 
 export async function leadflowSmtpConnectionTest(
   this: ICredentialTestFunctions,
