@@ -14,26 +14,13 @@ import { isEmailAddress } from '../lib/leads/emailAddress';
 import { openStore } from '../lib/store/store';
 import { getLeadByEmail } from '../lib/store/leads';
 import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
-import type { LeadInput } from '../lib/types';
 import { leadflow } from './support/cli';
 import { mcpOverStdio } from './support/mcpClient';
 import { runNode } from './support/n8nEngine';
 import { tempDir, tempStorePath } from './support/tmp';
+import { GOOD_LEAD } from './support/goodLead';
 
-const good: LeadInput = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  email: 'ada.lovelace@analytical.io',
-  title: 'CTO',
-  company: 'Analytical Engines',
-  website: 'https://analytical.io',
-  linkedinUrl: 'https://www.linkedin.com/in/ada-lovelace',
-  industry: 'Technology',
-  country: 'United Kingdom',
-  timezone: 'Europe/London',
-  synthetic: false,
-  source: 'test',
-};
+const good = GOOD_LEAD;
 
 const codes = (reasons: string[]) => reasons.map((r) => r.slice(0, r.indexOf(':')));
 

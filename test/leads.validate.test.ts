@@ -1,22 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isReservedDomain, summarizeValidation, validateLead } from '../lib/leads/validate';
-import type { LeadInput } from '../lib/types';
+import { GOOD_LEAD } from './support/goodLead';
 
-const good: LeadInput = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  email: 'ada.lovelace@analytical.io',
-  title: 'CTO',
-  company: 'Analytical Engines',
-  website: 'https://analytical.io',
-  linkedinUrl: 'https://www.linkedin.com/in/ada-lovelace',
-  industry: 'Technology',
-  country: 'United Kingdom',
-  timezone: 'Europe/London',
-  synthetic: false,
-  source: 'test',
-};
+const good = GOOD_LEAD;
 
 function reasonsFor(changes: Record<string, unknown>): string[] {
   const result = validateLead({ ...good, ...changes });

@@ -27,17 +27,7 @@ const LOOKALIKE = '=?UTF-8?B?QWNtZQ0KQmNjOiBldmlsQGV2aWwuY29t?=';
 const SENDER: Sender = { name: 'Sam Rivera', email: 'sam@sender.leadflow-test.net' };
 const DEMO_NAME = 'Alex from Leadflow';
 
-async function setup(t: import('node:test').TestContext): Promise<{ store: Store; smtp: TestSmtp; transport: ReturnType<typeof createSmtpTransport> }> {
-  const store = openStore(tempStorePath(t));
-  const smtp = await startSmtp();
-  const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: SENDER, timeoutMs: 2_000 });
-  t.after(async () => {
-    transport.close();
-    await smtp.close();
-    store.close();
-  });
-  return { store, smtp, transport };
-}
+const setup = (t: import('node:test').TestContext) => liveSetup(t, SENDER);
 
 /** Import rows, enrich, personalize (with the default sign-off unless told), and queue each step-1 email (live unless told). */
 function queueLive(store: Store, rows: Record<string, string>[], o: { senderName?: string; dryRun?: boolean } = {}): number[] {

@@ -1,15 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore, type Store } from '../lib/store/store';
+import type { Store } from '../lib/store/store';
 import { sendQueued, LiveSendRefused } from '../lib/sending/drain';
 import { createSmtpTransport } from '../lib/sending/smtp';
 import { previewEmail } from '../lib/sending/preview';
 import { unsubscribeByToken, unsubscribeToken, verifyUnsubscribeToken } from '../lib/inbound/unsubscribe';
 import { runPipeline } from '../lib/pipeline/pipeline';
 import { enqueue } from '../lib/sending/ledger';
-import { startSmtp, type TestSmtp } from './support/smtpServer';
-import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
-import { tempStorePath } from './support/tmp';
+import { queueLiveLeads, liveSetup, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { startDnsServer, resolverFor } from './support/dnsServer';
 import { verifyLeads } from '../lib/deliverability/verifyLeads';
 import { recordEvent } from '../lib/inbound/events';
@@ -18,17 +16,7 @@ import { DEFAULT_LIMITS, resumeMailbox } from '../lib/sending/limits';
 
 const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
 
-async function setup(t: import('node:test').TestContext): Promise<{ store: Store; smtp: TestSmtp; transport: ReturnType<typeof createSmtpTransport> }> {
-  const store = openStore(tempStorePath(t));
-  const smtp = await startSmtp();
-  const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: SENDER, timeoutMs: 2_000 });
-  t.after(async () => {
-    transport.close();
-    await smtp.close();
-    store.close();
-  });
-  return { store, smtp, transport };
-}
+const setup = (t: import('node:test').TestContext) => liveSetup(t, SENDER);
 
 const live = (transport: ReturnType<typeof createSmtpTransport>) => ({
   dryRun: false,

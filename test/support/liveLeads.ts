@@ -3,7 +3,12 @@
  * one in test/support/smtpServer.ts. Nothing here can reach the internet: the transport only ever connects to
  * 127.0.0.1.
  */
-import type { Store } from '../../lib/store/store';
+import type { TestContext } from 'node:test';
+import { openStore, type Store } from '../../lib/store/store';
+import { createSmtpTransport } from '../../lib/sending/smtp';
+import type { Sender } from '../../lib/sending/compose';
+import { startSmtp, type TestSmtp } from './smtpServer';
+import { tempStorePath } from './tmp';
 import { importRows } from '../../lib/leads/importLeads';
 import { enrichNewLeads } from '../../lib/enrich/stage';
 import { personalizeEnriched } from '../../lib/personalize/stage';
@@ -61,4 +66,22 @@ export function liveEnv(port: number, extra: Record<string, string> = {}): Recor
     DAILY_SEND_CAP: '0',
     ...extra,
   };
+}
+
+/**
+ * A store, the SMTP test server and lib's SMTP transport to it, sending as `sender`; all closed when the test ends.
+ */
+export async function liveSetup(
+  t: TestContext,
+  sender: Sender,
+): Promise<{ store: Store; smtp: TestSmtp; transport: ReturnType<typeof createSmtpTransport> }> {
+  const store = openStore(tempStorePath(t));
+  const smtp = await startSmtp();
+  const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: sender, timeoutMs: 2_000 });
+  t.after(async () => {
+    transport.close();
+    await smtp.close();
+    store.close();
+  });
+  return { store, smtp, transport };
 }
