@@ -8,15 +8,13 @@
 import type { LeadStatus } from '../types';
 import type { Store } from '../store/store';
 import { leadsByIds, type StoredLead } from '../store/leads';
-import { advanceLeads, canMove, landNewLeads, moveLead, moveLeadFrom } from './lifecycle';
+import { advanceLeads, canMove, landNewLeads, moveLead } from './lifecycle';
 
 export interface LeadMoves {
   /** Move the leads still in `from` to `to`; returns how many moved. */
   advance(ids: readonly number[], from: LeadStatus, to: LeadStatus): number;
-  /** Put one lead in `status`, with the reason, from wherever the lifecycle allows. */
-  set(id: number, status: LeadStatus, reason: string): void;
-  /** `set`, only when the lead is in one of `from` now. */
-  setIf(id: number, from: readonly LeadStatus[], status: LeadStatus, reason: string | null): void;
+  /** Put one lead in `status`, with the reason (or none), from wherever the lifecycle allows. */
+  set(id: number, status: LeadStatus, reason: string | null): void;
 }
 
 /** Each move written as it is made, stamped `now`. */
@@ -24,7 +22,6 @@ export function movesNow(store: Store, now: string): LeadMoves {
   return {
     advance: (ids, from, to) => advanceLeads(store, ids, from, to, now),
     set: (id, status, reason) => void moveLead(store, id, status, now, reason),
-    setIf: (id, from, status, reason) => void moveLeadFrom(store, id, from, status, now, reason),
   };
 }
 
@@ -56,9 +53,6 @@ export function movesNowNoted(store: Store, now: string): LeadMoves & { ended: M
     set(id, status, reason) {
       if (moveLead(store, id, status, now, reason)) ended.set(id, { status, reason });
       else unsure.add(id);
-    },
-    setIf(id, from, status, reason) {
-      if (moveLeadFrom(store, id, from, status, now, reason)) ended.set(id, { status, reason });
     },
   };
 }
@@ -115,12 +109,6 @@ export function movesAtEnd(store: Store, now: string, ids: readonly number[]): L
     set(id, status, reason) {
       const at = of(id);
       if (!canMove(at.status, status)) return;
-      at.status = status;
-      at.reason = reason;
-    },
-    setIf(id, from, status, reason) {
-      const at = of(id);
-      if (!from.includes(at.status) || !canMove(at.status, status)) return;
       at.status = status;
       at.reason = reason;
     },

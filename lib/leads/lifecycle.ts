@@ -35,16 +35,10 @@ export function canMove(from: LeadStatus, to: LeadStatus): boolean {
 
 /** Move one lead to `to` (with the reason, or none), from wherever the lifecycle allows. */
 export function moveLead(store: Store, id: number, to: LeadStatus, now: string, reason: string | null = null): boolean {
-  return moveLeadFrom(store, id, ALLOWED_FROM[to], to, now, reason);
-}
-
-/** `moveLead`, only from one of `from` (and only where the lifecycle allows it). */
-export function moveLeadFrom(store: Store, id: number, from: readonly LeadStatus[], to: LeadStatus, now: string, reason: string | null = null): boolean {
-  const allowed = from.filter((f) => canMove(f, to));
-  if (allowed.length === 0) return false;
+  if (ALLOWED_FROM[to].length === 0) return false;
   const r = store
     .stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status IN (SELECT value FROM json_each(?))')
-    .run(to, reason, now, id, JSON.stringify(allowed));
+    .run(to, reason, now, id, JSON.stringify(ALLOWED_FROM[to]));
   return Number(r.changes) === 1;
 }
 

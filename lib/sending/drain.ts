@@ -8,7 +8,7 @@
  * ledger row written once, settled, in the caller's transaction.
  */
 import { LeadflowError } from '../errors';
-import type { Channel, LeadStatus, MessageDraft, Variant } from '../types';
+import type { Channel, MessageDraft, Variant } from '../types';
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
@@ -385,20 +385,18 @@ function settleRow(
   return s.state;
 }
 
-/** Where a lead may be while its sends are still being decided: a live outcome overrides an earlier dry run's SENT. */
-const UNDECIDED: readonly LeadStatus[] = ['MESSAGED', 'SENT', 'FAILED'];
-
 /**
  * How a settled send moves its lead, so the lead says what happened in this mode: SENT; SUPPRESSED; FAILED when
  * nothing of it was sent in this mode; and, live, back to MESSAGED with the reason while a send waits for a retry or
- * its outcome is UNKNOWN — a dry run recorded earlier is no proof that anything reached anyone.
+ * its outcome is UNKNOWN — a dry run recorded earlier is no proof that anything reached anyone. The lifecycle decides
+ * from where each move may happen (a reply or a bounce is never overwritten).
  */
 function moveLead(store: Store, moves: LeadMoves, leadId: number, dryRun: boolean, s: Settlement, sentLeads?: Set<number>): void {
   if (s.state === 'SENT') {
     // Batched callers collect the leads and move them together; a single live settle moves its lead now.
     if (sentLeads) sentLeads.add(leadId);
     else if (dryRun) moves.advance([leadId], 'MESSAGED', 'SENT');
-    else moves.setIf(leadId, UNDECIDED, 'SENT', null);
+    else moves.set(leadId, 'SENT', null);
     return;
   }
   if (s.state === 'SKIPPED') {
@@ -407,10 +405,10 @@ function moveLead(store: Store, moves: LeadMoves, leadId: number, dryRun: boolea
   }
   const sentInMode = store.stmt('SELECT 1 FROM sends WHERE lead_id = ? AND state = ? AND dry_run = ? LIMIT 1').get(leadId, 'SENT', dryRun ? 1 : 0);
   if (sentInMode) return;
-  if (s.state === 'FAILED') moves.setIf(leadId, UNDECIDED, 'FAILED', s.error);
-  else if (!dryRun && s.state === 'QUEUED') moves.setIf(leadId, UNDECIDED, 'MESSAGED', `live send waiting to retry at ${s.nextAttemptAt}: ${s.error}`);
+  if (s.state === 'FAILED') moves.set(leadId, 'FAILED', s.error);
+  else if (!dryRun && s.state === 'QUEUED') moves.set(leadId, 'MESSAGED', `live send waiting to retry at ${s.nextAttemptAt}: ${s.error}`);
   else if (!dryRun && s.state === 'UNKNOWN') {
-    moves.setIf(leadId, UNDECIDED, 'MESSAGED', `live send outcome UNKNOWN (${s.error}): check the mailbox, then \`leadflow sends retry-unknown\``);
+    moves.set(leadId, 'MESSAGED', `live send outcome UNKNOWN (${s.error}): check the mailbox, then \`leadflow sends retry-unknown\``);
   }
 }
 
