@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { openStore, type Store } from '../lib/store/store';
 import { SENDING_RULES } from '../lib/sending/config';
 import { recordEvent } from '../lib/inbound/events';
+import { importRows } from '../lib/leads/importLeads';
 import { SendOutreach } from '../nodes/SendOutreach/SendOutreach.node.ts';
 import { leadflowAwait } from './support/cli';
 import { mcpOverStdio } from './support/mcpClient';
@@ -145,4 +146,20 @@ test('a configured bounce threshold pauses sending at that threshold, from the C
   const viaNodeStrict = await bouncedList(t);
   await runNode(new SendOutreach(), { parameters: liveNode(viaNodeStrict.db, { bouncePausePercent: 5 }), credentials: { leadflowSmtp: credential(viaNodeStrict.smtp) } });
   assert.equal(viaNodeStrict.smtp.received.length, 20, 'the node paused at its own 5 %');
+});
+
+test('items naming leads that are not ready say why, in one read for the whole batch', async (t) => {
+  const { db, store, smtp } = await fixture(t, 0);
+  importRows(store, [{ email: `new@${LIVE_TEST_DOMAIN}`, name: 'Nia New', title: 'CTO', company: 'Test Co', website: `https://${LIVE_TEST_DOMAIN}`, country: 'Germany' }], { source: 'test' });
+  const { items, error } = await runNode(new SendOutreach(), {
+    parameters: liveNode(db),
+    credentials: { leadflowSmtp: credential(smtp) },
+    input: [{ email: `new@${LIVE_TEST_DOMAIN}` }, { leadId: 9999 }],
+    continueOnFail: true,
+  });
+  assert.equal(error, undefined);
+  const first = items[0].json.leadflow as { outcome: string; reason: string };
+  assert.deepEqual([first.outcome, first.reason], ['skipped', 'lead 1 (NEW) has no email message yet: personalize it first']);
+  assert.match(String(items[1].json.error), /no lead with leadId 9999|names no lead|no lead/);
+  assert.equal(smtp.received.length, 0);
 });

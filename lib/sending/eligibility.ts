@@ -118,18 +118,34 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
     take(row, false);
   }
   if (r.leadIds) {
-    for (const id of r.leadIds) if (!planned.has(id)) plan.unplanned.push({ leadId: id, reason: notReadyReason(store, id, r) });
+    const rest = r.leadIds.filter((id) => !planned.has(id));
+    if (rest.length) plan.unplanned.push(...notReadyReasons(store, rest, r));
   }
   return plan;
 }
 
-/** Why a named lead is not ready, in words a user can act on. */
-function notReadyReason(store: Store, leadId: number, r: PlanRequest): string {
-  const lead = store.stmt('SELECT status, variant FROM leads WHERE id = ?').get(leadId);
-  if (!lead) return `no lead with id ${leadId} in the store ${store.path}`;
-  const message = store.stmt('SELECT 1 FROM messages WHERE lead_id = ? AND channel = ? AND step = 1 AND variant = ?').get(leadId, r.channel, lead.variant as string);
-  if (!message) return `lead ${leadId} (${lead.status as string}) has no ${r.channel} message yet: personalize it first`;
-  const row = store.stmt('SELECT state FROM sends WHERE lead_id = ? AND channel = ? AND step = 1 AND dry_run = ?').get(leadId, r.channel, r.dryRun ? 1 : 0);
-  if (row) return `its ${r.dryRun ? 'dry-run' : 'live'} ${r.channel} send is already in the ledger (${row.state as string})`;
-  return `lead ${leadId} is ${lead.status as string}: only MESSAGED leads${r.dryRun ? '' : ' (or SENT by a dry run)'} are sent`;
+/**
+ * Why each named lead is not ready, in words a user can act on — one read for all of them (an n8n run over items
+ * already sent names thousands).
+ */
+function notReadyReasons(store: Store, leadIds: readonly number[], r: PlanRequest): Unplanned[] {
+  const rows = store
+    .stmt(
+      `SELECT j.value AS asked, l.status, m.id AS message_id, s.state AS send_state
+       FROM json_each(?) j
+       LEFT JOIN leads l ON l.id = j.value
+       LEFT JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
+       LEFT JOIN sends s ON s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?`,
+    )
+    .all(JSON.stringify(leadIds), r.channel, r.channel, r.dryRun ? 1 : 0);
+  return rows.map((row) => {
+    const leadId = Number(row.asked);
+    const status = row.status as string | null;
+    let reason: string;
+    if (status === null) reason = `no lead with id ${leadId} in the store ${store.path}`;
+    else if (row.message_id === null) reason = `lead ${leadId} (${status}) has no ${r.channel} message yet: personalize it first`;
+    else if (row.send_state !== null) reason = `its ${r.dryRun ? 'dry-run' : 'live'} ${r.channel} send is already in the ledger (${row.send_state as string})`;
+    else reason = `lead ${leadId} is ${status}: only MESSAGED leads${r.dryRun ? '' : ' (or SENT by a dry run)'} are sent`;
+    return { leadId, reason };
+  });
 }
