@@ -240,6 +240,11 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE send_pauses ADD COLUMN resumed_at TEXT;
   CREATE INDEX sends_live_email_sent ON sends (id) WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email';
   `,
+  // v8: custom attributes. Every column of an imported file that feeds no lead field is kept with the lead as a JSON
+  // object of column name → text ("Seniority": "VP"), so an import loses nothing and templates can use them later.
+  `
+  ALTER TABLE leads ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes) AND json_type(attributes) = 'object');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
