@@ -4,6 +4,7 @@ import { getLead, type StoredLead } from '../store/leads';
 import { getEnrichment } from '../store/enrichments';
 import { messagesForLead, type StoredMessage } from '../store/messages';
 import type { Enrichment } from '../types';
+import { flag, int, rowMapper, text, textOrNull } from '../store/rowMapper';
 
 export interface LeadSend {
   id: number;
@@ -35,41 +36,42 @@ export interface LeadDetail {
   events: LeadEvent[];
 }
 
-/** The columns a lead's detail shows of a ledger row (not the recorded headers, which are most of its bytes). */
-const SEND_COLUMNS = 'id, lead_id, channel, step, dry_run, state, attempts, message_id, rfc_message_id, response, error, sent_at, next_attempt_at';
-
-/** The one row mapper for a ledger row as a lead's detail shows it. */
-function leadSendFromRow(r: Record<string, unknown>): LeadSend {
-  return {
-    id: r.id as number,
-    channel: r.channel as string,
-    step: r.step as number,
-    dryRun: r.dry_run === 1,
-    state: r.state as string,
-    attempts: r.attempts as number,
-    messageId: r.message_id as number,
-    rfcMessageId: (r.rfc_message_id as string | null) ?? null,
-    response: (r.response as string | null) ?? null,
-    error: (r.error as string | null) ?? null,
-    sentAt: (r.sent_at as string | null) ?? null,
-    nextAttemptAt: (r.next_attempt_at as string | null) ?? null,
-  };
-}
+/**
+ * The one row mapper for a ledger row as a lead's detail shows it: not the recorded headers, which are most of a
+ * row's bytes.
+ */
+const LEAD_SENDS = rowMapper<LeadSend>({
+  id: ['id', int],
+  channel: ['channel', text],
+  step: ['step', int],
+  dryRun: ['dry_run', flag],
+  state: ['state', text],
+  attempts: ['attempts', int],
+  messageId: ['message_id', int],
+  rfcMessageId: ['rfc_message_id', textOrNull],
+  response: ['response', textOrNull],
+  error: ['error', textOrNull],
+  sentAt: ['sent_at', textOrNull],
+  nextAttemptAt: ['next_attempt_at', textOrNull],
+});
 
 /** The ledger rows of many leads in one read (an n8n node's batch of items), in each lead's detail order. */
 export function sendsOfLeads(store: Store, ids: readonly number[]): Map<number, LeadSend[]> {
   const out = new Map<number, LeadSend[]>(ids.map((id) => [id, []]));
   const rows = store
-    .stmt(`SELECT ${SEND_COLUMNS} FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, dry_run`)
+    .rows(`SELECT lead_id, ${LEAD_SENDS.columns} FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, dry_run`)
     .all(JSON.stringify(ids));
-  for (const r of rows) out.get(r.lead_id as number)?.push(leadSendFromRow(r));
+  for (const r of rows) out.get(int(r[0], 'lead_id'))?.push(LEAD_SENDS.at(r, 1));
   return out;
 }
 
 export function getLeadDetail(store: Store, id: number): LeadDetail | undefined {
   const lead = getLead(store, id);
   if (!lead) return undefined;
-  const sends = store.stmt(`SELECT ${SEND_COLUMNS} FROM sends WHERE lead_id = ? ORDER BY step, channel, dry_run`).all(id).map(leadSendFromRow);
+  const sends = store
+    .rows(`SELECT ${LEAD_SENDS.columns} FROM sends WHERE lead_id = ? ORDER BY step, channel, dry_run`)
+    .all(id)
+    .map((r) => LEAD_SENDS.from(r));
   const events = store
     .stmt('SELECT id, type, detail, created_at FROM events WHERE lead_id = ? ORDER BY id')
     .all(id)

@@ -8,7 +8,8 @@
  * ledger row written once, settled, in the caller's transaction.
  */
 import { LeadflowError } from '../errors';
-import type { Channel, MessageDraft, Variant } from '../types';
+import { CHANNELS, VARIANTS, type Channel, type MessageDraft, type Variant } from '../types';
+import { flag, int, oneOf, rowMapper, text, textOrNull, type Cells } from '../store/rowMapper';
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
@@ -238,21 +239,31 @@ export type SendMessage = MessageDraft;
 type Loaded = DrySend;
 
 /** What a send reads of its lead (`l`) and message (`m`), in a join; `sendingFromRow` turns a row into them. */
-export const SENDING_COLUMNS = `l.id, l.email, l.first_name, l.last_name, l.linkedin_url, l.synthetic,
-  m.channel, m.variant, m.step, m.subject, m.body`;
+/** What sending reads of a lead (`l`) and of its message (`m`): the two row mappers every sending query shares. */
+const SEND_LEADS = rowMapper<SendLead>({
+  id: ['id', int],
+  email: ['email', text],
+  firstName: ['first_name', text],
+  lastName: ['last_name', text],
+  linkedinUrl: ['linkedin_url', text],
+  synthetic: ['synthetic', flag],
+});
+const SEND_MESSAGES = rowMapper<SendMessage>({
+  channel: ['channel', oneOf(CHANNELS)],
+  variant: ['variant', oneOf(VARIANTS)],
+  step: ['step', int],
+  subject: ['subject', textOrNull],
+  body: ['body', text],
+});
 
-export function sendingFromRow(r: Record<string, unknown>): DrySend {
-  return {
-    lead: {
-      id: r.id as number,
-      email: r.email as string,
-      firstName: r.first_name as string,
-      lastName: r.last_name as string,
-      linkedinUrl: r.linkedin_url as string,
-      synthetic: r.synthetic === 1,
-    },
-    message: { channel: r.channel as Channel, variant: r.variant as Variant, step: r.step as number, subject: r.subject as string | null, body: r.body as string },
-  };
+/** The columns `sendingAt` reads, of a query joining leads `l` and messages `m`. */
+export const SENDING_COLUMNS = `${SEND_LEADS.select('l')}, ${SEND_MESSAGES.select('m')}`;
+/** How many cells of a row `SENDING_COLUMNS` takes. */
+export const SENDING_WIDTH = SEND_LEADS.width + SEND_MESSAGES.width;
+
+/** The lead and message of a row that selected `SENDING_COLUMNS` at `offset`. */
+export function sendingAt(cells: Cells, offset: number): DrySend {
+  return { lead: SEND_LEADS.at(cells, offset), message: SEND_MESSAGES.at(cells, offset + SEND_LEADS.width) };
 }
 
 /** The leads and messages of a claimed batch, in one query rather than two per row. */
@@ -260,13 +271,13 @@ function loadBatch(store: Store, batch: ClaimedSend[], worker: string): Map<numb
   const out = new Map<number, Loaded>();
   if (batch.length === 0) return out;
   const rows = store
-    .stmt(
-      `SELECT s.id AS send_id, ${SENDING_COLUMNS}
+    .rows(
+      `SELECT s.id, ${SENDING_COLUMNS}
        FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
        WHERE s.id BETWEEN ? AND ? AND s.state = 'SENDING' AND s.claimed_by = ?`,
     )
     .all(batch[0].id, batch[batch.length - 1].id, worker);
-  for (const r of rows) out.set(r.send_id as number, sendingFromRow(r));
+  for (const r of rows) out.set(int(r[0], 'sends.id'), sendingAt(r, 1));
   return out;
 }
 

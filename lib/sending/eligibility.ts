@@ -11,7 +11,8 @@
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { suppressionReason } from '../store/suppressions';
-import { SENDING_COLUMNS, sendingFromRow, type DrySend } from './drain';
+import { SENDING_COLUMNS, SENDING_WIDTH, sendingAt, type DrySend } from './drain';
+import { int, text, type Cells } from '../store/rowMapper';
 
 export interface PlanItem {
   leadId: number;
@@ -53,19 +54,21 @@ export interface PlanRequest {
   now?: Date;
 }
 
-const PLAN_COLUMNS = `${SENDING_COLUMNS}, l.company, l.status, m.id AS message_id`;
+/** A plan's row: what sending reads (`sendingAt`), then the lead's company and the message's id. */
+const PLAN_COLUMNS = `${SENDING_COLUMNS}, l.company, m.id`;
 
-function planItem(row: Record<string, unknown>, alreadyQueued: boolean): PlanItem {
+function planItem(row: Cells, alreadyQueued: boolean): PlanItem {
+  const send = sendingAt(row, 0);
   return {
-    leadId: row.id as number,
-    email: row.email as string,
-    name: `${row.first_name as string} ${row.last_name as string}`.trim(),
-    company: row.company as string,
-    variant: row.variant as Variant,
-    messageId: row.message_id as number,
-    subject: (row.subject as string | null) ?? null,
+    leadId: send.lead.id,
+    email: send.lead.email,
+    name: `${send.lead.firstName} ${send.lead.lastName}`.trim(),
+    company: text(row[SENDING_WIDTH], 'leads.company'),
+    variant: send.message.variant,
+    messageId: int(row[SENDING_WIDTH + 1], 'messages.id'),
+    subject: send.message.subject,
     alreadyQueued,
-    send: sendingFromRow(row),
+    send,
   };
 }
 
@@ -77,7 +80,7 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
   const mode = r.dryRun ? 1 : 0;
   const now = (r.now ?? new Date()).toISOString();
   const queued = store
-    .stmt(
+    .rows(
       `SELECT ${PLAN_COLUMNS} FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
        WHERE s.state = 'QUEUED' AND s.dry_run = ? AND s.channel = ? AND s.step = 1
          AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?) ${only}
@@ -85,7 +88,7 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
     )
     .all(mode, r.channel, now, ...(named ? [named] : []));
   const ready = store
-    .stmt(
+    .rows(
       `SELECT ${PLAN_COLUMNS} FROM leads l
        JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
        WHERE (l.status = 'MESSAGED' OR (? = 0 AND l.status = 'SENT'))
@@ -93,29 +96,31 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
        ORDER BY l.id`,
     )
     .all(r.channel, mode, r.channel, mode, ...(named ? [named] : []));
-  const take = (row: Record<string, unknown>, alreadyQueued: boolean) => {
-    if (plan.items.length < limit) plan.items.push(planItem(row, alreadyQueued));
+  const take = (item: PlanItem) => {
+    if (plan.items.length < limit) plan.items.push(item);
     else plan.remaining++;
   };
   const planned = new Set<number>();
   for (const row of queued) {
-    take(row, true);
-    planned.add(row.id as number);
+    const item = planItem(row, true);
+    take(item);
+    planned.add(item.leadId);
   }
   for (const row of ready) {
-    planned.add(row.id as number);
-    if (!r.dryRun && row.synthetic === 1) {
+    const item = planItem(row, false);
+    planned.add(item.leadId);
+    if (!r.dryRun && item.send.lead.synthetic) {
       plan.excluded.synthetic++;
-      if (named) plan.unplanned.push({ leadId: row.id as number, reason: 'synthetic lead on a reserved domain: the live sender never mails it' });
+      if (named) plan.unplanned.push({ leadId: item.leadId, reason: 'synthetic lead on a reserved domain: the live sender never mails it' });
       continue;
     }
-    const suppressed = r.dryRun ? null : suppressionReason(store, row.email as string);
+    const suppressed = r.dryRun ? null : suppressionReason(store, item.email);
     if (suppressed) {
       plan.excluded.suppressed++;
-      if (named) plan.unplanned.push({ leadId: row.id as number, reason: suppressed });
+      if (named) plan.unplanned.push({ leadId: item.leadId, reason: suppressed });
       continue;
     }
-    take(row, false);
+    take(item);
   }
   if (r.leadIds) {
     const rest = r.leadIds.filter((id) => !planned.has(id));

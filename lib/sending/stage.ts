@@ -5,7 +5,8 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { addTally, sendQueued, recordDrySends, sendingFromRow, SENDING_COLUMNS, type SendTally, type DrySend } from './drain';
+import { int } from '../store/rowMapper';
+import { addTally, sendQueued, recordDrySends, sendingAt, SENDING_COLUMNS, type SendTally, type DrySend } from './drain';
 import type { Sender } from './compose';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
@@ -62,8 +63,8 @@ export async function sendMessaged(
  */
 function messagedWithSends(store: Store, afterId: number, limit: number, channels: Channel[]): { leads: number; lastId: number; sends: DrySend[] } {
   const rows = store
-    .stmt(
-      `SELECT ${SENDING_COLUMNS}
+    .rows(
+      `SELECT l.id, m.id, ${SENDING_COLUMNS}
        FROM (SELECT id FROM leads WHERE status = 'MESSAGED' AND id > ? ORDER BY id LIMIT ?) b
        JOIN leads l ON l.id = b.id
        LEFT JOIN messages m ON m.lead_id = l.id AND m.step = 1 AND m.variant = l.variant
@@ -74,12 +75,15 @@ function messagedWithSends(store: Store, afterId: number, limit: number, channel
   let leads = 0;
   let lastId = afterId;
   for (const r of rows) {
-    if (r.id !== lastId) {
+    const leadId = int(r[0], 'leads.id');
+    if (leadId !== lastId) {
       leads++;
-      lastId = r.id as number;
+      lastId = leadId;
     }
-    if (r.channel === null || !channels.includes(r.channel as Channel)) continue;
-    sends.push(sendingFromRow(r));
+    // No message on any channel (the LEFT JOIN's NULLs), or not on a requested one.
+    if (r[1] === null) continue;
+    const send = sendingAt(r, 2);
+    if (channels.includes(send.message.channel)) sends.push(send);
   }
   return { leads, lastId, sends };
 }

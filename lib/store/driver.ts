@@ -22,12 +22,19 @@ export interface SqlStatement {
   iterate(...params: SqlValue[]): IterableIterator<Record<string, unknown>>;
 }
 
+/** A statement whose rows come back as arrays of cells, in the SELECT's column order (see rowMapper.ts). */
+export interface SqlArrayStatement {
+  get(...params: SqlValue[]): SqlValue[] | undefined;
+  all(...params: SqlValue[]): SqlValue[][];
+}
+
 export type DriverName = 'better-sqlite3' | 'node:sqlite';
 
 export interface SqlDatabase {
   readonly driver: DriverName;
   exec(sql: string): void;
   prepare(sql: string): SqlStatement;
+  prepareArrays(sql: string): SqlArrayStatement;
   close(): void;
 }
 
@@ -62,6 +69,7 @@ function loadBetterSqlite3(): Opener {
       driver: 'better-sqlite3',
       exec: (sql) => void db.exec(sql),
       prepare: (sql) => db.prepare(sql) as unknown as SqlStatement,
+      prepareArrays: (sql) => db.prepare(sql).raw(true) as unknown as SqlArrayStatement,
       close: () => db.close(),
     };
   };
@@ -70,8 +78,27 @@ function loadBetterSqlite3(): Opener {
 interface NodeSqliteModule {
   DatabaseSync: new (path: string) => {
     exec(sql: string): void;
-    prepare(sql: string): SqlStatement;
+    prepare(sql: string): NodeSqliteStatement;
     close(): void;
+  };
+}
+
+interface NodeSqliteStatement extends SqlStatement {
+  /** Node >= 22.16 / 24: rows as arrays. Older node:sqlite returns objects, whose values keep the column order. */
+  setReturnArrays?(enabled: boolean): void;
+}
+
+function arraysOf(statement: NodeSqliteStatement): SqlArrayStatement {
+  if (statement.setReturnArrays) {
+    statement.setReturnArrays(true);
+    return statement as unknown as SqlArrayStatement;
+  }
+  return {
+    get: (...params) => {
+      const row = statement.get(...params);
+      return row && (Object.values(row) as SqlValue[]);
+    },
+    all: (...params) => statement.all(...params).map((row) => Object.values(row) as SqlValue[]),
   };
 }
 
@@ -90,6 +117,7 @@ function loadNodeSqlite(): Opener {
       driver: 'node:sqlite',
       exec: (sql) => db.exec(sql),
       prepare: (sql) => db.prepare(sql),
+      prepareArrays: (sql) => arraysOf(db.prepare(sql)),
       close: () => db.close(),
     };
   };

@@ -2,6 +2,7 @@
 import type { Enrichment, EnrichmentFields } from '../types';
 import type { Store, SqlValue } from './store';
 import { insertRows, type MultiRowInsert } from './multiRow';
+import { int, text } from './rowMapper';
 
 const ENRICHMENT_ROWS: MultiRowInsert = {
   head: `INSERT INTO enrichments (lead_id, company_size, persona, seniority, pain_points, buying_triggers, confidence,
@@ -101,12 +102,12 @@ export function talkingPointFieldsOf(store: Store, leadIds: readonly number[]): 
   const out = new Map<number, TalkingPointFields>();
   if (leadIds.length === 0) return out;
   const rows = store
-    .stmt('SELECT lead_id, pain_points, buying_triggers FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))')
+    .rows('SELECT lead_id, pain_points, buying_triggers FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(leadIds));
   for (const r of rows) {
-    out.set(r.lead_id as number, {
-      painPoints: JSON.parse(r.pain_points as string) as string[],
-      buyingTriggers: JSON.parse(r.buying_triggers as string) as string[],
+    out.set(int(r[0], 'enrichments.lead_id'), {
+      painPoints: JSON.parse(text(r[1], 'enrichments.pain_points')) as string[],
+      buyingTriggers: JSON.parse(text(r[2], 'enrichments.buying_triggers')) as string[],
     });
   }
   return out;

@@ -2,7 +2,8 @@
  * The leads table: insert with dedup (email is unique, case-insensitively), read back as `Lead`, move statuses.
  * SQL for leads lives here and nowhere else.
  */
-import type { Lead, LeadInput, LeadStatus, Variant } from '../types';
+import { LEAD_STATUSES, VARIANTS, type Lead, type LeadInput, type LeadStatus, type Variant } from '../types';
+import { flag, int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
 import type { Store } from './store';
 
 export interface LeadRow extends LeadInput {
@@ -63,41 +64,39 @@ export function insertLead(store: Store, lead: LeadRow, now: string): number | n
   return Number(result.changes) === 1 ? Number(result.lastInsertRowid) : null;
 }
 
-const COLUMNS = `id, email, first_name, last_name, title, company, company_domain, website, linkedin_url, industry,
-  country, timezone, synthetic, source, variant, status, status_reason, created_at, updated_at`;
-
 export interface StoredLead extends Lead {
   companyDomain: string;
   statusReason: string | null;
 }
 
-export function leadFromRow(r: Record<string, unknown>): StoredLead {
-  return {
-    id: r.id as number,
-    email: r.email as string,
-    firstName: r.first_name as string,
-    lastName: r.last_name as string,
-    title: r.title as string,
-    company: r.company as string,
-    companyDomain: r.company_domain as string,
-    website: r.website as string,
-    linkedinUrl: r.linkedin_url as string,
-    industry: r.industry as string,
-    country: r.country as string,
-    timezone: r.timezone as string,
-    synthetic: r.synthetic === 1,
-    source: r.source as string,
-    variant: r.variant as Variant,
-    status: r.status as LeadStatus,
-    statusReason: (r.status_reason as string | null) ?? null,
-    createdAt: r.created_at as string,
-    updatedAt: r.updated_at as string,
-  };
-}
+/** The leads table's one row mapper. */
+export const LEADS = rowMapper<StoredLead>({
+  id: ['id', int],
+  email: ['email', text],
+  firstName: ['first_name', text],
+  lastName: ['last_name', text],
+  title: ['title', text],
+  company: ['company', text],
+  companyDomain: ['company_domain', text],
+  website: ['website', text],
+  linkedinUrl: ['linkedin_url', text],
+  industry: ['industry', text],
+  country: ['country', text],
+  timezone: ['timezone', text],
+  synthetic: ['synthetic', flag],
+  source: ['source', text],
+  variant: ['variant', oneOf(VARIANTS)],
+  status: ['status', oneOf(LEAD_STATUSES)],
+  statusReason: ['status_reason', textOrNull],
+  createdAt: ['created_at', text],
+  updatedAt: ['updated_at', text],
+});
+
+const COLUMNS = LEADS.columns;
 
 export function getLead(store: Store, id: number): StoredLead | undefined {
-  const row = store.stmt(`SELECT ${COLUMNS} FROM leads WHERE id = ?`).get(id);
-  return row && leadFromRow(row);
+  const row = store.rows(`SELECT ${COLUMNS} FROM leads WHERE id = ?`).get(id);
+  return row && LEADS.from(row);
 }
 
 /** Just the id of the lead with this email (case-insensitively), without reading the row. */
@@ -107,8 +106,8 @@ export function leadIdByEmail(store: Store, email: string): number | undefined {
 }
 
 export function getLeadByEmail(store: Store, email: string): StoredLead | undefined {
-  const row = store.stmt(`SELECT ${COLUMNS} FROM leads WHERE email = ?`).get(email);
-  return row && leadFromRow(row);
+  const row = store.rows(`SELECT ${COLUMNS} FROM leads WHERE email = ?`).get(email);
+  return row && LEADS.from(row);
 }
 
 /**
@@ -119,8 +118,9 @@ export function getLeadByEmail(store: Store, email: string): StoredLead | undefi
 export function leadsByIds(store: Store, ids: readonly number[]): Map<number, StoredLead> {
   const out = new Map<number, StoredLead>();
   if (ids.length === 0) return out;
-  for (const r of store.stmt(`SELECT ${COLUMNS} FROM leads WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids))) {
-    out.set(r.id as number, leadFromRow(r));
+  for (const r of store.rows(`SELECT ${COLUMNS} FROM leads WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids))) {
+    const lead = LEADS.from(r);
+    out.set(lead.id, lead);
   }
   return out;
 }
@@ -147,9 +147,9 @@ export function leadIdsByEmails(store: Store, emails: readonly string[]): Map<st
 /** Keyset page of leads in one status, in id order: the unit of work of every pipeline stage. */
 export function leadsInStatus(store: Store, status: LeadStatus, afterId: number, limit: number): StoredLead[] {
   return store
-    .stmt(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`)
+    .rows(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`)
     .all(status, afterId, limit)
-    .map(leadFromRow);
+    .map((r) => LEADS.from(r));
 }
 
 /** What the offline enrich and template personalize stages read of a lead: only the fields their rules and copy use. */
@@ -207,9 +207,9 @@ export function listLeads(store: Store, q: LeadQuery = {}): { total: number; lea
   const clause = where.length ? 'WHERE ' + where.join(' AND ') : '';
   const total = Number(store.stmt(`SELECT count(*) AS n FROM leads ${clause}`).get(...params)?.n ?? 0);
   const leads = store
-    .stmt(`SELECT ${COLUMNS} FROM leads ${clause} ORDER BY id LIMIT ? OFFSET ?`)
+    .rows(`SELECT ${COLUMNS} FROM leads ${clause} ORDER BY id LIMIT ? OFFSET ?`)
     .all(...params, q.limit ?? 50, q.offset ?? 0)
-    .map(leadFromRow);
+    .map((r) => LEADS.from(r));
   return { total, leads };
 }
 
@@ -226,11 +226,12 @@ export function* iterateLeads(store: Store, status?: LeadStatus): Generator<Stor
   let after = 0;
   for (;;) {
     const rows = status
-      ? store.stmt(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`).all(status, after, LEAD_PAGE)
-      : store.stmt(`SELECT ${COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).all(after, LEAD_PAGE);
-    for (const r of rows) yield leadFromRow(r);
-    if (rows.length < LEAD_PAGE) return;
-    after = Number(rows[rows.length - 1].id);
+      ? store.rows(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`).all(status, after, LEAD_PAGE)
+      : store.rows(`SELECT ${COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).all(after, LEAD_PAGE);
+    let last: StoredLead | undefined;
+    for (const r of rows) yield (last = LEADS.from(r));
+    if (rows.length < LEAD_PAGE || !last) return;
+    after = last.id;
   }
 }
 

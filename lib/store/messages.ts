@@ -1,5 +1,6 @@
 /** The messages table: drafts that passed the copy contract, one per lead x channel x step x variant. */
-import type { Channel, MessageDraft, Variant } from '../types';
+import { CHANNELS, VARIANTS, type Channel, type MessageDraft, type Variant } from '../types';
+import { int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
 import type { Store, SqlValue } from './store';
 import { insertRows, type MultiRowInsert } from './multiRow';
 
@@ -59,26 +60,25 @@ export function saveMessages(store: Store, rows: readonly MessageRow[], now: str
   insertRows(store, MESSAGE_ROWS, params);
 }
 
-export function messageFromRow(r: Record<string, unknown>): StoredMessage {
-  return {
-    id: r.id as number,
-    leadId: r.lead_id as number,
-    channel: r.channel as Channel,
-    variant: r.variant as Variant,
-    step: r.step as number,
-    subject: (r.subject as string | null) ?? null,
-    body: r.body as string,
-    wordCount: r.word_count as number,
-    source: r.source as string,
-    createdAt: r.created_at as string,
-  };
-}
+/** The messages table's one row mapper. */
+export const MESSAGES = rowMapper<StoredMessage>({
+  id: ['id', int],
+  leadId: ['lead_id', int],
+  channel: ['channel', oneOf(CHANNELS)],
+  variant: ['variant', oneOf(VARIANTS)],
+  step: ['step', int],
+  subject: ['subject', textOrNull],
+  body: ['body', text],
+  wordCount: ['word_count', int],
+  source: ['source', text],
+  createdAt: ['created_at', text],
+});
 
 export function messagesForLead(store: Store, leadId: number): StoredMessage[] {
   return store
-    .stmt('SELECT * FROM messages WHERE lead_id = ? ORDER BY step, channel, variant')
+    .rows(`SELECT ${MESSAGES.columns} FROM messages WHERE lead_id = ? ORDER BY step, channel, variant`)
     .all(leadId)
-    .map(messageFromRow);
+    .map((r) => MESSAGES.from(r));
 }
 
 /** Which of a lead's messages to read: those on these channels, and of its assigned variant only or of both. */
@@ -96,18 +96,18 @@ export function messagesForLeads(store: Store, leadIds: readonly number[], only?
   if (leadIds.length === 0) return out;
   const rows = only
     ? store
-        .stmt(
-          `SELECT m.* FROM messages m JOIN leads l ON l.id = m.lead_id
+        .rows(
+          `SELECT ${MESSAGES.select('m')} FROM messages m JOIN leads l ON l.id = m.lead_id
            WHERE m.lead_id IN (SELECT value FROM json_each(?)) AND m.channel IN (SELECT value FROM json_each(?))
              AND (? = 0 OR m.variant = l.variant)
            ORDER BY m.lead_id, m.step, m.channel, m.variant`,
         )
         .all(JSON.stringify(leadIds), JSON.stringify(only.channels), only.assignedVariantOnly ? 1 : 0)
     : store
-        .stmt('SELECT * FROM messages WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, variant')
+        .rows(`SELECT ${MESSAGES.columns} FROM messages WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, variant`)
         .all(JSON.stringify(leadIds));
   for (const r of rows) {
-    const message = messageFromRow(r);
+    const message = MESSAGES.from(r);
     const list = out.get(message.leadId);
     if (list) list.push(message);
     else out.set(message.leadId, [message]);
@@ -149,6 +149,6 @@ export function assignedDraftsAfter(store: Store, afterId: number, limit: number
 }
 
 export function getMessage(store: Store, id: number): StoredMessage | undefined {
-  const row = store.stmt('SELECT * FROM messages WHERE id = ?').get(id);
-  return row && messageFromRow(row);
+  const row = store.rows(`SELECT ${MESSAGES.columns} FROM messages WHERE id = ?`).get(id);
+  return row && MESSAGES.from(row);
 }

@@ -13,7 +13,7 @@
 import { LeadflowError } from '../errors';
 import { mkdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { resolveDriver, type DriverName, type SqlDatabase, type SqlStatement, type SqlValue } from './driver';
+import { resolveDriver, type DriverName, type SqlArrayStatement, type SqlDatabase, type SqlStatement, type SqlValue } from './driver';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { defaultStorePath } from './location';
 
@@ -22,6 +22,8 @@ export interface Store {
   readonly driver: DriverName;
   /** A prepared statement, made once per store and reused. */
   stmt(sql: string): SqlStatement;
+  /** The same, with rows as arrays of cells in column order: what the typed row mappers read (rowMapper.ts). */
+  rows(sql: string): SqlArrayStatement;
   /** Run `fn` in a `BEGIN IMMEDIATE` transaction (nested calls become savepoints). Rolls back on throw. */
   tx<T>(fn: () => T): T;
   exec(sql: string): void;
@@ -125,6 +127,7 @@ function migrate(db: SqlDatabase, file: string): void {
 
 function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
   const statements = new Map<string, SqlStatement>();
+  const arrayStatements = new Map<string, SqlArrayStatement>();
   let depth = 0;
   let closed = false;
   return {
@@ -135,6 +138,14 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
       if (!s) {
         s = db.prepare(sql);
         statements.set(sql, s);
+      }
+      return s;
+    },
+    rows(sql) {
+      let s = arrayStatements.get(sql);
+      if (!s) {
+        s = db.prepareArrays(sql);
+        arrayStatements.set(sql, s);
       }
       return s;
     },
@@ -158,6 +169,7 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
       if (closed) return;
       closed = true;
       statements.clear();
+      arrayStatements.clear();
       // Keeps the planner's statistics fresh for the next opener; cheap when nothing changed.
       try {
         db.exec('PRAGMA optimize');
