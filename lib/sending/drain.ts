@@ -21,7 +21,7 @@ import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
 import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, spend, type SendLimits } from './limits';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
-import { threadHeaders } from './sequence';
+import { threadHeaders } from './thread';
 import { getVerification } from '../deliverability/verifyLeads';
 import { verificationPolicyAllows, type VerificationPolicy } from '../deliverability/verify';
 

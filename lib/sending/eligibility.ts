@@ -1,6 +1,6 @@
 /**
- * Who is ready for a first email, in one query: the one place that decides it, for every adapter and for the live
- * preview alike (so a preview names exactly what a send then takes).
+ * Who is ready for which step: the one place that decides it, for every adapter and for the live preview alike (so
+ * a preview names exactly what a send then takes). `planSend` decides step 1, `dueForStep` every later step.
  *
  * Ready, on a channel and in a mode: a lead with a drafted step-1 message in its assigned variant and no ledger row
  * of that mode for it yet — MESSAGED leads, and for a live send also SENT ones whose only send so far was a dry run.
@@ -153,4 +153,33 @@ function notReadyReasons(store: Store, leadIds: readonly number[], r: PlanReques
     else reason = `lead ${leadId} is ${status}: only MESSAGED leads${r.dryRun ? '' : ' (or SENT by a dry run)'} are sent`;
     return { leadId, reason };
   });
+}
+
+/** A lead whose previous step went out, ready for step N: what the follow-up is written from and timed by. */
+export interface StepCandidate {
+  leadId: number;
+  /** When step N-1 was sent: step N is due a delay after it. */
+  previousSentAt: string;
+  /** Step N-1's body, the context a follow-up is written with. */
+  previousBody: string;
+}
+
+/**
+ * Who is ready for step N (N >= 2) of an email sequence, in one query: step N-1 was SENT in this mode, the lead has
+ * not replied, bounced, been suppressed or failed since, and step N is not in the ledger yet. When it is due is the
+ * sequence's business (its delay after `previousSentAt`).
+ */
+export function dueForStep(store: Store, r: { step: number; dryRun: boolean }): StepCandidate[] {
+  if (!Number.isInteger(r.step) || r.step < 2) throw new RangeError(`dueForStep decides steps 2 and later, not ${r.step}: planSend decides step 1`);
+  const mode = r.dryRun ? 1 : 0;
+  return store
+    .rows(
+      `SELECT s.lead_id, s.sent_at, m.body FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
+       WHERE s.channel = 'email' AND s.step = ? AND s.dry_run = ? AND s.state = 'SENT'
+         AND l.status NOT IN ('REPLIED', 'BOUNCED', 'SUPPRESSED', 'FAILED')
+         AND NOT EXISTS (SELECT 1 FROM sends n WHERE n.lead_id = s.lead_id AND n.channel = 'email' AND n.step = ? AND n.dry_run = ?)
+       ORDER BY s.id`,
+    )
+    .all(r.step - 1, mode, r.step, mode)
+    .map((row) => ({ leadId: int(row[0], 'sends.lead_id'), previousSentAt: text(row[1], 'sends.sent_at'), previousBody: text(row[2], 'messages.body') }));
 }

@@ -12,6 +12,8 @@ import { saveMessage } from '../store/messages';
 import { draftFollowUps, FOLLOW_UP_SOURCE } from '../personalize/followUp';
 import { checkCopy, countWords } from '../personalize/copyContract';
 import { enqueue } from './ledger';
+import { dueForStep } from './eligibility';
+import { text, textOrNull } from '../store/rowMapper';
 import type { MessageDraft } from '../types';
 import type { GroqClient } from '../llm/client';
 import { draftFollowUpWithAi } from '../personalize/aiFollowUp';
@@ -52,41 +54,30 @@ export function addBusinessDays(from: Date, days: number): Date {
 /** The latest return date an out-of-office reply gave for this lead, if any. */
 function returnDateOf(store: Store, leadId: number): Date | null {
   const row = store
-    .stmt("SELECT json_extract(detail, '$.returnDate') AS d FROM events WHERE lead_id = ? AND type = 'auto_reply' AND json_extract(detail, '$.returnDate') IS NOT NULL ORDER BY id DESC LIMIT 1")
+    .rows("SELECT json_extract(detail, '$.returnDate') FROM events WHERE lead_id = ? AND type = 'auto_reply' AND json_extract(detail, '$.returnDate') IS NOT NULL ORDER BY id DESC LIMIT 1")
     .get(leadId);
-  return row?.d ? new Date(row.d as string) : null;
+  return row ? new Date(text(row[0], 'events.detail.returnDate')) : null;
 }
 
 export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promise<ScheduleReport> {
   const now = o.now ?? new Date();
   const report: ScheduleReport = { scheduled: [], rejected: [], fallbacks: [] };
-  const mode = o.dryRun ? 1 : 0;
   for (const [i, delay] of o.delaysBusinessDays.entries()) {
     const step = i + 2;
-    const due = store
-      .stmt(
-        `SELECT s.lead_id, s.sent_at, m.body FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
-         WHERE s.channel = 'email' AND s.step = ? AND s.dry_run = ? AND s.state = 'SENT'
-           AND l.status NOT IN ('REPLIED', 'BOUNCED', 'SUPPRESSED', 'FAILED')
-           AND NOT EXISTS (SELECT 1 FROM sends n WHERE n.lead_id = s.lead_id AND n.channel = 'email' AND n.step = ? AND n.dry_run = ?)
-         ORDER BY s.id`,
-      )
-      .all(step - 1, mode, step, mode);
     const stamp = now.toISOString();
-    for (const row of due) {
-      const leadId = row.lead_id as number;
+    for (const { leadId, previousSentAt, previousBody } of dueForStep(store, { step, dryRun: o.dryRun })) {
       const lead = getLead(store, leadId)!;
       const enrichment = getEnrichment(store, leadId);
-      const opener = store.stmt("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
+      const opener = store.rows("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
       if (!enrichment || !opener) {
         report.rejected.push({ leadId, step, reason: 'no enrichment or first message to follow up on' });
         continue;
       }
-      const previous = { subject: String(opener.subject ?? ''), step: step - 1 };
+      const previous = { subject: textOrNull(opener[0], 'messages.subject') ?? '', step: step - 1 };
       // Template: both voices, like step 1. AI: the lead's own voice, written with the previous email as context.
       let drafts: { draft: MessageDraft; source: string }[];
       if (o.ai) {
-        const d = await draftFollowUpWithAi(o.ai, lead, enrichment, { ...previous, body: String(row.body) }, o);
+        const d = await draftFollowUpWithAi(o.ai, lead, enrichment, { ...previous, body: previousBody }, o);
         if (d.fallbackReason) report.fallbacks.push({ leadId, step, reason: d.fallbackReason });
         drafts = [{ draft: d, source: d.source }];
       } else {
@@ -104,7 +95,7 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
           if (draft.variant === lead.variant) messageId = id;
         }
         if (messageId === null) return;
-        let dueAt = addBusinessDays(new Date(row.sent_at as string), delay);
+        let dueAt = addBusinessDays(new Date(previousSentAt), delay);
         const back = returnDateOf(store, leadId);
         if (back && back > dueAt) dueAt = addBusinessDays(back, 1);
         if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString())) {
@@ -114,18 +105,4 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
     }
   }
   return report;
-}
-
-/** In-Reply-To and References for a later step: the previous steps' Message-IDs in this thread, oldest first. */
-export function threadHeaders(store: Store, leadId: number, step: number, dryRun: boolean): Record<string, string> {
-  if (step <= 1) return {};
-  const ids = store
-    .stmt(
-      `SELECT rfc_message_id FROM sends WHERE lead_id = ? AND channel = 'email' AND dry_run = ? AND step < ?
-         AND rfc_message_id IS NOT NULL ORDER BY step`,
-    )
-    .all(leadId, dryRun ? 1 : 0, step)
-    .map((r) => r.rfc_message_id as string);
-  if (ids.length === 0) return {};
-  return { 'In-Reply-To': ids[ids.length - 1], References: ids.join(' ') };
 }
