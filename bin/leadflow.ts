@@ -13,7 +13,6 @@ import { requestStop } from '../lib/store/runs';
 import { getLead, getLeadByEmail, hasImportedLeads, listLeads } from '../lib/store/leads';
 import { getMetrics } from '../lib/metrics/metrics';
 import { runPipeline, resumePipeline, type PipelineResult } from '../lib/pipeline/pipeline';
-import { importCsvFile } from '../lib/leads/importLeads';
 import { exportLeads } from '../lib/leads/exportLeads';
 import { previewEmail } from '../lib/sending/preview';
 import { CHANNELS, LEAD_STATUSES, type Channel, type Industry, type LeadStatus } from '../lib/types';
@@ -24,6 +23,7 @@ import { addAiOptions, aiSettingsFrom, type AiFlags } from './cli/aiFlags';
 import { createGroqClient } from '../lib/llm/client';
 import { llmUsage } from '../lib/llm/usage';
 import { registerEraseCommand } from './cli/eraseCommand';
+import { registerImportCommand } from './cli/importCommand';
 import { registerSendCommands, describeRun } from './cli/sendCommand';
 import { sendReady } from '../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../lib/sending/config';
@@ -215,21 +215,6 @@ program
   });
 
 program
-  .command('import <file>')
-  .description('import leads from a CSV file: bad rows are reported with their reason, good rows go in')
-  .option('--json', 'print the report as JSON')
-  .action(async (file: string, o: { json?: boolean }) => {
-    const s = store();
-    const report = await importCsvFile(s, file);
-    if (o.json) printJson(report);
-    else {
-      process.stdout.write(`${report.inserted} of ${report.rows} row(s) imported into ${s.path}\n`);
-      for (const r of report.rejected) process.stdout.write(`  row ${r.rowNumber}: ${r.reason}\n`);
-    }
-    s.close();
-  });
-
-program
   .command('stop')
   .description('ask running pipelines (in any process) to stop after their current batch')
   .action(() => {
@@ -256,6 +241,7 @@ program
     s.close();
   });
 
+registerImportCommand(program);
 registerEraseCommand(program);
 registerSendCommands(program);
 registerVerifyCommand(program);

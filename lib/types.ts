@@ -46,10 +46,15 @@ export interface LeadInput {
   synthetic: boolean;
   /** Where the lead came from: "generator:<seed>", "csv:<file>", "n8n", … */
   source: string;
+  /**
+   * Custom attributes: the imported columns no field reads, by column name ("Seniority": "VP"), for templates to
+   * use. Absent when there are none.
+   */
+  attributes?: Record<string, string>;
 }
 
-/** A lead as stored. */
-export interface Lead extends LeadInput {
+/** A lead as stored. Its attributes are read on their own (leadAttributes), by what shows a whole lead. */
+export interface Lead extends Omit<LeadInput, 'attributes'> {
   id: number;
   status: LeadStatus;
   variant: Variant;

@@ -65,8 +65,10 @@ test('invisible format characters are stripped from every text field, and the le
   }
 });
 
-test('a name made of nothing but invisible characters is missing, not stored blank', () => {
-  assert.deepEqual(codes(refused({ firstName: '\u200b\ufeff', company: '\u202e' })), ['missing_first_name', 'missing_company']);
+test('a name made of nothing but invisible characters is stored as no name, never as the invisible characters', () => {
+  const result = validateLead({ ...good, firstName: '\u200b\ufeff', company: '\u202e' });
+  assert.ok(result.ok, result.ok ? '' : result.reasons.join('; '));
+  assert.deepEqual([result.lead.firstName, result.lead.company], ['', '']);
 });
 
 test('the joiners that Persian, Indic scripts and emoji spell with are kept', () => {

@@ -80,8 +80,21 @@ test('an unknown timezone is refused and a missing one comes from the country', 
 });
 
 test('required fields that are missing or blank are each named', () => {
-  const reasons = reasonsFor({ firstName: '  ', lastName: undefined, company: null, industry: '' });
-  assert.deepEqual(codes(reasons), ['missing_first_name', 'missing_last_name', 'missing_company', 'missing_industry']);
+  const reasons = reasonsFor({ email: '  ', website: undefined, industry: '' });
+  assert.deepEqual(codes(reasons), ['missing_email', 'missing_website', 'missing_industry']);
+});
+
+test('a person with one name, or none, and no company is a lead: the names and the company may be blank', () => {
+  const mononym = validateLead({ ...good, firstName: 'Suharto', lastName: undefined, company: null });
+  assert.ok(mononym.ok, mononym.ok ? '' : mononym.reasons.join('; '));
+  assert.deepEqual([mononym.lead.firstName, mononym.lead.lastName, mononym.lead.company], ['Suharto', '', '']);
+  const nameless = validateLead({ ...good, firstName: '  ', lastName: '' });
+  assert.ok(nameless.ok);
+  assert.deepEqual([nameless.lead.firstName, nameless.lead.lastName], ['', '']);
+});
+
+test('text holding U+FFFD, the mark of a wrong decoding, is refused rather than stored', () => {
+  assert.match(reasonsFor({ firstName: 'Jos\uFFFD' })[0], /^replacement_character: firstName holds U\+FFFD.*UTF-8/);
 });
 
 test('a field that is not text is refused with its type, and overlong values with the limit', () => {

@@ -1,6 +1,6 @@
 /** Everything the store knows about one lead, in one shape: what the MCP `get_lead` tool and the status page show. */
 import type { Store } from '../store/store';
-import { getLead, type StoredLead } from '../store/leads';
+import { getLead, leadAttributes, type StoredLead } from '../store/leads';
 import { getEnrichment } from '../store/enrichments';
 import { messagesForLead, type StoredMessage } from '../store/messages';
 import type { Enrichment } from '../types';
@@ -30,6 +30,8 @@ export interface LeadEvent {
 
 export interface LeadDetail {
   lead: StoredLead;
+  /** The columns of its import no field read, by column name: custom attributes. */
+  attributes: Record<string, string>;
   enrichment: Enrichment | null;
   messages: StoredMessage[];
   sends: LeadSend[];
@@ -76,5 +78,5 @@ export function getLeadDetail(store: Store, id: number): LeadDetail | undefined 
     .stmt('SELECT id, type, detail, created_at FROM events WHERE lead_id = ? ORDER BY id')
     .all(id)
     .map((r) => ({ id: r.id as number, type: r.type as string, detail: r.detail ? JSON.parse(r.detail as string) : null, createdAt: r.created_at as string }));
-  return { lead, enrichment: getEnrichment(store, id) ?? null, messages: messagesForLead(store, id), sends, events };
+  return { lead, attributes: leadAttributes(store, id), enrichment: getEnrichment(store, id) ?? null, messages: messagesForLead(store, id), sends, events };
 }

@@ -1,13 +1,15 @@
 /**
  * Export leads as CSV or JSON Lines, streamed: rows are read one at a time from SQLite and written as the sink
- * accepts them, so exporting a million leads never holds them in memory.
+ * accepts them, so exporting a million leads never holds them in memory. A lead's custom attributes (the columns
+ * of its import no field read) come along: in CSV as columns after the lead's fields, one per attribute name any
+ * exported lead has; in JSON Lines as an `attributes` object.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { LeadStatus } from '../types';
 import type { Store } from '../store/store';
-import { iterateLeads, type StoredLead } from '../store/leads';
+import { attributeNames, iterateLeads, leadAttributes, type StoredLead } from '../store/leads';
 
 export const EXPORT_COLUMNS = [
   'id', 'email', 'firstName', 'lastName', 'title', 'company', 'companyDomain', 'website', 'linkedinUrl', 'industry',
@@ -16,9 +18,16 @@ export const EXPORT_COLUMNS = [
 
 export type ExportFormat = 'csv' | 'json';
 
-function csvLine(lead: StoredLead): string {
+function csvLine(lead: StoredLead, attributes: Record<string, string>, names: readonly string[]): string {
   // A leading = + - @ would be run as a formula by spreadsheet apps: prefix it with a quote (CSV injection).
-  return stringify([EXPORT_COLUMNS.map((c) => neutralize(lead[c]))]);
+  const cells = EXPORT_COLUMNS.map((c) => neutralize(lead[c]));
+  for (const name of names) cells.push(neutralize(attributes[name]));
+  return stringify([cells]);
+}
+
+/** An attribute's column in the export: its own name, unless a lead field has that name. */
+function attributeColumn(name: string): string {
+  return (EXPORT_COLUMNS as readonly string[]).includes(name) ? `${name} (attribute)` : name;
 }
 
 function neutralize(v: unknown): string {
@@ -36,9 +45,12 @@ export async function exportLeads(
   const write = async (chunk: string) => {
     if (!sink.write(chunk)) await once(sink, 'drain');
   };
-  if (format === 'csv') await write(stringify([EXPORT_COLUMNS as unknown as string[]]));
+  // Read only when some lead has attributes: a store without any exports as fast as before them.
+  const names = attributeNames(store, o.status);
+  if (format === 'csv') await write(stringify([[...EXPORT_COLUMNS, ...names.map(attributeColumn)]]));
   for (const lead of iterateLeads(store, o.status)) {
-    await write(format === 'csv' ? csvLine(lead) : JSON.stringify(lead) + '\n');
+    const attributes = names.length ? leadAttributes(store, lead.id) : {};
+    await write(format === 'csv' ? csvLine(lead, attributes, names) : JSON.stringify({ ...lead, attributes }) + '\n');
     count++;
   }
   return count;

@@ -1,19 +1,22 @@
 /**
  * Outside rows (parsed CSV, spreadsheet rows, n8n item JSON) turned into leads the store can take: columns found by
  * alias or by an explicit mapping, a full name split when there is no first/last, the website borrowed from the
- * email domain when missing, the timezone from the country, and everything then checked by validateLead.
- * A row that cannot become a lead comes back with its reason; nothing is dropped silently.
+ * email domain when missing, the timezone from the country, and everything then checked by validateLead. Every
+ * other column is kept with the lead as a custom attribute. A row that cannot become a lead comes back with its
+ * reason; nothing is dropped silently.
  *
  * Deduplication against the store is the store layer's job; here only duplicates within one batch are caught.
  */
 
 import type { LeadInput } from '../types';
 import { planColumns, type ColumnPlan, type FieldMapping, type MappableField } from './columns';
+import { visibleLine } from './invisibleCharacters';
 import { findCountry } from './countries';
 import { normalizeEmail } from './emailAddress';
 import { isFreeMailDomain } from './freeMail';
 import { isReservedDomain } from './reservedDomains';
-import { reasonCode, validateLead } from './validate';
+import { reasonCode, replacementCharacterReason, validateLead } from './validate';
+import { isLinkedInUrl, withScheme } from './webAddress';
 
 export { parseCsv } from './csv';
 export type { FieldMapping, MappableField } from './columns';
@@ -33,6 +36,17 @@ export interface MappedRows {
   /** rowNumber is 1-based and counts data rows only: the first row after a CSV header is row 1 (see firstRowNumber). */
   leads: { rowNumber: number; lead: LeadInput }[];
   rejected: { rowNumber: number; reason: string; row: Record<string, unknown> }[];
+  /** Each distinct set of columns the rows had, and what was read from it: the import report is made from these. */
+  plans: PlanUse[];
+}
+
+/** One column plan and how it was used: which column fed which field, which were kept as attributes. */
+export interface PlanUse {
+  plan: ColumnPlan;
+  /** Rows whose website column held a LinkedIn address, read as the LinkedIn URL instead (LinkedIn's "URL"). */
+  linkedinFromWebsite: number;
+  /** Rows whose website column held a website. */
+  websiteFromColumn: number;
 }
 
 const DEFAULT_SOURCE = 'import';
@@ -41,27 +55,34 @@ const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir'
 
 /** One row to one lead, or the reason it cannot be one (reasons joined with "; "). */
 export function mapRow(row: Record<string, unknown>, mapping?: FieldMapping, source = DEFAULT_SOURCE): RowMapping {
-  return mapPlannedRow(row, planColumns(Object.keys(row), mapping), source);
+  const use: PlanUse = { plan: planColumns(Object.keys(row), mapping), linkedinFromWebsite: 0, websiteFromColumn: 0 };
+  return mapPlannedRow(row, use, source);
 }
 
 export function mapRows(rows: readonly Record<string, unknown>[], options: MapRowsOptions = {}): MappedRows {
-  const result: MappedRows = { leads: [], rejected: [] };
+  const result: MappedRows = { leads: [], rejected: [], plans: [] };
   const source = options.source || DEFAULT_SOURCE;
   const firstRowOfEmail = new Map<string, number>();
   const firstRowNumber = options.firstRowNumber ?? 1;
   // Rows from one file share their columns; plan once per distinct header, not once per row.
+  const planFor = new Map<string, PlanUse>();
   let plannedFor = '';
-  let plan: ColumnPlan | undefined;
+  let use: PlanUse | undefined;
 
   rows.forEach((row, index) => {
     const rowNumber = firstRowNumber + index;
     const columns = Object.keys(row);
     const signature = columns.join('\u0000');
-    if (!plan || signature !== plannedFor) {
-      plan = planColumns(columns, options.mapping);
+    if (!use || signature !== plannedFor) {
+      use = planFor.get(signature);
+      if (!use) {
+        use = { plan: planColumns(columns, options.mapping), linkedinFromWebsite: 0, websiteFromColumn: 0 };
+        planFor.set(signature, use);
+        result.plans.push(use);
+      }
       plannedFor = signature;
     }
-    const mapped = mapPlannedRow(row, plan, source);
+    const mapped = mapPlannedRow(row, use, source);
     if (!mapped.ok) {
       result.rejected.push({ rowNumber, reason: mapped.reason, row });
       return;
@@ -81,7 +102,8 @@ export function mapRows(rows: readonly Record<string, unknown>[], options: MapRo
   return result;
 }
 
-function mapPlannedRow(row: Record<string, unknown>, plan: ColumnPlan, source: string): RowMapping {
+function mapPlannedRow(row: Record<string, unknown>, use: PlanUse, source: string): RowMapping {
+  const plan = use.plan;
   if (!plan.ok) return { ok: false, reason: plan.reason };
   const read = (field: MappableField): unknown => cell(row, plan.columns[field]);
   const text = (field: MappableField): string => {
@@ -99,9 +121,26 @@ function mapPlannedRow(row: Record<string, unknown>, plan: ColumnPlan, source: s
 
   const emailCell = read('email');
   const email = typeof emailCell === 'string' ? normalizeEmail(emailCell) : emailCell;
-  const websiteCell = read('website');
+  let websiteCell = read('website');
+  let linkedinUrl = read('linkedinUrl');
+  // A LinkedIn address is a person's page, never a company's website: LinkedIn's own export calls it "URL", and
+  // as a website it would make linkedin.com everyone's company.
+  if (typeof websiteCell === 'string' && isLinkedInUrl(withScheme(websiteCell))) {
+    if (isBlank(linkedinUrl)) linkedinUrl = websiteCell;
+    websiteCell = undefined;
+    use.linkedinFromWebsite++;
+  } else if (!isBlank(websiteCell)) use.websiteFromColumn++;
   const website = isBlank(websiteCell) && typeof email === 'string' ? websiteFromEmail(email) : websiteCell;
   const countryText = text('country');
+
+  const attributes: [string, string][] = [];
+  const reasons: string[] = [];
+  for (const column of plan.attributes) {
+    const value = attributeText(row[column]);
+    if (value === '') continue;
+    if (value.includes('\uFFFD')) reasons.push(replacementCharacterReason(`the column "${column}"`));
+    attributes.push([column, value]);
+  }
 
   const validation = validateLead({
     firstName,
@@ -110,15 +149,31 @@ function mapPlannedRow(row: Record<string, unknown>, plan: ColumnPlan, source: s
     title: read('title'),
     company: read('company'),
     website,
-    linkedinUrl: read('linkedinUrl'),
+    linkedinUrl,
     industry: text('industry') || UNKNOWN_INDUSTRY,
     country: findCountry(countryText)?.name ?? countryText,
     timezone: read('timezone'),
     synthetic: typeof email === 'string' && isReservedDomain(email),
     source,
   });
-  if (validation.ok) return validation;
-  return { ok: false, reason: validation.reasons.map((reason) => explain(reason, email)).join('; ') };
+  if (validation.ok && reasons.length === 0) {
+    // fromEntries, not assignment: a column may be called "__proto__".
+    if (attributes.length > 0) validation.lead.attributes = Object.fromEntries(attributes);
+    return validation;
+  }
+  if (!validation.ok) reasons.unshift(...validation.reasons.map((reason) => explain(reason, email)));
+  return { ok: false, reason: reasons.join('; ') };
+}
+
+/**
+ * A cell kept as an attribute, as one line of text: spreadsheet numbers and booleans as written, an object (an n8n
+ * item's nested field) as its JSON, blanks as ''.
+ */
+function attributeText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return visibleLine(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return visibleLine(JSON.stringify(value) ?? '');
 }
 
 /**

@@ -3,8 +3,13 @@
  * A lead either comes out normalized (trimmed, invisible format characters such as zero-width spaces and bidi
  * overrides removed, lowercase email, website with a scheme, a timezone filled in) or is refused with every reason
  * at once, each a short code, a colon, and what is wrong: `invalid_email: "bob@" is not an email address`. A line
- * break of any kind, or a control character, in any field is refused, never folded. The codes are what summaries
- * count.
+ * break of any kind, or a control character, in any field is refused, never folded; so is U+FFFD, the replacement
+ * character a wrong decoding leaves ("Jos\uFFFD"), which would otherwise be stored and mailed as it is. The codes are
+ * what summaries count.
+ *
+ * Only the email, and a website to tell the company by (read from the email's domain when it is a company's), are
+ * required: a person may have one name ("Suharto", "李雷", kept as the first name, the last name empty), or none,
+ * and no company on record — the copy then says "Hi there" and "your company".
  */
 
 import { z } from 'zod';
@@ -17,6 +22,14 @@ import { isTimeZone } from './timezones';
 import { isLinkedInUrl, isWebsite, withScheme } from './webAddress';
 
 export { isReservedDomain } from './reservedDomains';
+
+/** Why text holding U+FFFD is refused; `what` says where it is: `firstName`, `the column "Notes"`. */
+export function replacementCharacterReason(what: string): string {
+  return (
+    `replacement_character: ${what} holds U+FFFD, the mark text gets when it was decoded with the wrong encoding ` +
+    'somewhere before it came here; export the file again as UTF-8'
+  );
+}
 
 export type LeadValidation = { ok: true; lead: LeadInput } | { ok: false; reasons: string[] };
 
@@ -52,7 +65,8 @@ function text({ field, max, missing }: TextRule) {
     })
     .refine((value) => !CONTROL_CHARACTER.test(value), {
       error: `control_character: ${field} contains an invisible control character; remove it`,
-    });
+    })
+    .refine((value) => !value.includes('\uFFFD'), { error: replacementCharacterReason(field) });
 }
 
 function optionalText(rule: TextRule) {
@@ -61,8 +75,8 @@ function optionalText(rule: TextRule) {
 
 const leadSchema = z.object(
   {
-    firstName: text({ field: 'firstName', max: 100, missing: 'missing_first_name' }),
-    lastName: text({ field: 'lastName', max: 100, missing: 'missing_last_name' }),
+    firstName: optionalText({ field: 'firstName', max: 100 }),
+    lastName: optionalText({ field: 'lastName', max: 100 }),
     email: text({ field: 'email', max: 254, missing: 'missing_email' })
       .transform(normalizeEmail)
       .superRefine((email, ctx) => {
@@ -70,7 +84,7 @@ const leadSchema = z.object(
         if (problem) ctx.addIssue({ code: 'custom', message: `invalid_email: ${quote(email)} ${problem}`, input: email });
       }),
     title: optionalText({ field: 'title', max: 200 }),
-    company: text({ field: 'company', max: 200, missing: 'missing_company' }),
+    company: optionalText({ field: 'company', max: 200 }),
     website: text({ field: 'website', max: 2048, missing: 'missing_website' })
       .transform(withScheme)
       .refine(isWebsite, {
@@ -102,11 +116,11 @@ export function validateLead(input: Partial<LeadInput> | unknown): LeadValidatio
   return {
     ok: true,
     lead: {
-      firstName: fields.firstName,
-      lastName: fields.lastName,
+      firstName: fields.firstName ?? '',
+      lastName: fields.lastName ?? '',
       email: fields.email,
       title: fields.title ?? '',
-      company: fields.company,
+      company: fields.company ?? '',
       website: fields.website,
       linkedinUrl: fields.linkedinUrl,
       industry: fields.industry,

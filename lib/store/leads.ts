@@ -29,15 +29,18 @@ export function leadRow(lead: LeadInput, variant: Variant, companyDomain: string
     timezone: lead.timezone,
     synthetic: lead.synthetic,
     source: lead.source,
+    attributes: lead.attributes,
     variant,
     companyDomain,
   };
 }
 
 const INSERT = `INSERT INTO leads (email, first_name, last_name, title, company, company_domain, website, linkedin_url,
-    industry, country, timezone, synthetic, source, variant, status, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?)
+    industry, country, timezone, synthetic, source, variant, status, created_at, updated_at, attributes)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?)
   ON CONFLICT (email) DO NOTHING`;
+
+const NO_ATTRIBUTES = '{}';
 
 /** Insert one lead; returns its id, or null when the email is already in the store. Call inside `store.tx`. */
 export function insertLead(store: Store, lead: LeadRow, now: string): number | null {
@@ -60,8 +63,39 @@ export function insertLead(store: Store, lead: LeadRow, now: string): number | n
       lead.variant,
       now,
       now,
+      lead.attributes ? JSON.stringify(lead.attributes) : NO_ATTRIBUTES,
     );
   return Number(result.changes) === 1 ? Number(result.lastInsertRowid) : null;
+}
+
+/** A lead's custom attributes (column name → text), {} when it has none or is not in the store. */
+export function leadAttributes(store: Store, id: number): Record<string, string> {
+  const row = store.rows('SELECT attributes FROM leads WHERE id = ?').get(id);
+  return row ? attributesFromText(text(row[0], 'attributes')) : {};
+}
+
+/**
+ * The attribute names the leads (of one status) carry, in the order leads first brought them: the extra columns
+ * of an export. One pass over the table; empty, and quick, when no lead has any.
+ */
+export function attributeNames(store: Store, status?: LeadStatus): string[] {
+  const rows = store
+    .rows(
+      `SELECT j.key FROM leads, json_each(leads.attributes) AS j
+       WHERE leads.attributes != '${NO_ATTRIBUTES}' ${status ? 'AND leads.status = ?' : ''}
+       GROUP BY j.key ORDER BY min(leads.id), min(j.id)`,
+    )
+    .all(...(status ? [status] : []));
+  return rows.map((r) => text(r[0], 'key'));
+}
+
+/** The attributes column as an object: a JSON object of text values, as insertLead writes it. */
+export function attributesFromText(cell: string): Record<string, string> {
+  if (cell === NO_ATTRIBUTES) return {};
+  const parsed: unknown = JSON.parse(cell);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return {};
+  // fromEntries, not assignment: a column may be called "__proto__".
+  return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 export interface StoredLead extends Lead {

@@ -10,6 +10,7 @@ const input = toolInput({ id: wholeNumber('id', 1, Number.MAX_SAFE_INTEGER).desc
 
 const output = z.object({
   lead: leadOut,
+  attributes: z.record(z.string(), z.string()).describe("the imported columns no lead field read, by column name (custom attributes)"),
   enrichment: enrichmentOut.nullable(),
   messages: z.array(messageOut),
   sends: z.array(sendOut),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { importCsvText, importRows } from '../../lib/leads/importLeads';
+import { MAPPABLE_FIELDS } from '../../lib/leads/columns';
 import type { ToolContext } from '../context';
 import { toolInput } from '../shapes';
 import { guarded, toolResult } from '../result';
@@ -30,6 +31,13 @@ const output = z.object({
   inserted: z.number(),
   ids: z.array(z.number()).describe('ids of the new leads, in row order'),
   rejected: z.array(z.object({ rowNumber: z.number(), reason: z.string() })).describe('rows that did not go in, and why'),
+  fields: z.array(z.object({ field: z.enum(MAPPABLE_FIELDS), column: z.string() })).describe('which column fed which lead field'),
+  attributes: z.array(z.string()).describe('columns no field reads, kept with each lead as custom attributes'),
+  warnings: z.array(z.string()).describe('what may need a look, e.g. a title-like column that fed nothing'),
+  format: z
+    .object({ encoding: z.string().optional(), delimiter: z.enum(['comma', 'semicolon', 'tab']), headerLine: z.number() })
+    .optional()
+    .describe('how the CSV was read: its delimiter and the line its header row is on'),
 });
 
 export function registerImportLeads(server: McpServer, ctx: ToolContext): void {
@@ -38,7 +46,7 @@ export function registerImportLeads(server: McpServer, ctx: ToolContext): void {
     {
       title: 'Import leads',
       description:
-        'Import real leads from CSV text or from objects. Rows are validated (email syntax, required fields) and deduplicated against the store; rejected rows are listed with their reason and the rest go in as NEW. Importing the same rows again adds nothing.',
+        'Import real leads from CSV text (comma, semicolon or tab; a preamble above the header is skipped) or from objects. Only the email is required; rows are validated and deduplicated against the store; rejected rows are listed with their reason and the rest go in as NEW. Columns no lead field reads are kept with each lead as custom attributes; the result says which column fed which field. Importing the same rows again adds nothing.',
       inputSchema: input,
       outputSchema: output,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -50,7 +58,10 @@ export function registerImportLeads(server: McpServer, ctx: ToolContext): void {
         `${report.inserted} of ${report.rows} row(s) imported` +
         (report.rejected.length
           ? `; ${report.rejected.length} rejected (${report.rejected.slice(0, 3).map((r) => `row ${r.rowNumber}: ${r.reason}`).join('; ')}${report.rejected.length > 3 ? '; …' : ''})`
-          : '');
+          : '') +
+        `; fields: ${report.fields.map((f) => `${f.field} ← "${f.column}"`).join(', ') || 'none'}` +
+        `; kept as attributes: ${report.attributes.map((c) => `"${c}"`).join(', ') || 'none'}` +
+        report.warnings.map((w) => `; warning: ${w}`).join('');
       return toolResult(summary, { ...report });
     }),
   );
