@@ -6,6 +6,9 @@ import type { EnrichmentFields } from '../types';
 
 export type Seniority = EnrichmentFields['seniority'];
 
+/** Every seniority, most senior first: what the store's enrichments.seniority column may hold. */
+export const SENIORITIES: readonly Seniority[] = ['C-level', 'VP', 'Director', 'Manager', 'Individual contributor'];
+
 // Checked top-down: "Vice President" must not count as President, "Managing Director" outranks Director,
 // and "Product Owner" is not an owner of the company.
 const LEVELS: ReadonlyArray<readonly [RegExp, Seniority]> = [

@@ -6,10 +6,31 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Store } from './store';
+import { jsonOf, rowMapper, text, textOrNull } from './rowMapper';
 
 export type ConfirmationRefusal = 'unknown' | 'used' | 'expired' | 'mismatch';
 
 export type ConfirmationUse<P> = { ok: true; params: P } | { ok: false; refusal: ConfirmationRefusal; reason: string };
+
+/** A confirmation as `useConfirmation` checks it. */
+interface IssuedConfirmation {
+  action: string;
+  /** What was previewed: the caller's own parameters, as issueConfirmation stored them. */
+  params: unknown;
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+/**
+ * The confirmations table's one row mapper. `token_hash` is read on its own (the key it is found by) and `created_at`
+ * is not read; `params` is JSON, parsed here.
+ */
+export const CONFIRMATIONS = rowMapper<IssuedConfirmation>({
+  action: ['action', text],
+  params: ['params', jsonOf<unknown>()],
+  expiresAt: ['expires_at', text],
+  usedAt: ['used_at', textOrNull],
+});
 
 function hashOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -49,15 +70,17 @@ export function useConfirmation<P>(
   now: Date = new Date(),
 ): ConfirmationUse<P> {
   return store.tx((): ConfirmationUse<P> => {
-    const row = store.stmt('SELECT action, params, expires_at, used_at FROM confirmations WHERE token_hash = ?').get(hashOf(token));
-    if (!row || row.action !== action) {
+    const cells = store.rows(`SELECT ${CONFIRMATIONS.columns} FROM confirmations WHERE token_hash = ?`).get(hashOf(token));
+    const issued = cells && CONFIRMATIONS.from(cells);
+    if (!issued || issued.action !== action) {
       return { ok: false, refusal: 'unknown', reason: 'this confirm_token was never issued (or was issued for something else)' };
     }
-    if (row.used_at) return { ok: false, refusal: 'used', reason: `this confirm_token was already used at ${row.used_at as string}` };
-    if ((row.expires_at as string) <= now.toISOString()) {
-      return { ok: false, refusal: 'expired', reason: `this confirm_token expired at ${row.expires_at as string}` };
+    if (issued.usedAt) return { ok: false, refusal: 'used', reason: `this confirm_token was already used at ${issued.usedAt}` };
+    if (issued.expiresAt <= now.toISOString()) {
+      return { ok: false, refusal: 'expired', reason: `this confirm_token expired at ${issued.expiresAt}` };
     }
-    const params = JSON.parse(row.params as string) as P;
+    // Issued by the same caller's action, for the parameters of type P it previewed.
+    const params = issued.params as P;
     if (!matches(params)) {
       return { ok: false, refusal: 'mismatch', reason: 'this confirm_token was issued for different arguments' };
     }

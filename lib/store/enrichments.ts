@@ -2,7 +2,9 @@
 import type { Enrichment, EnrichmentFields } from '../types';
 import type { Store, SqlValue } from './store';
 import { insertRows, type MultiRowInsert } from './multiRow';
-import { int, text } from './rowMapper';
+import { int, jsonOf, oneOf, real, rowMapper, text } from './rowMapper';
+import { COMPANY_SIZES } from '../enrich/companySize';
+import { SENIORITIES } from '../enrich/seniority';
 
 const ENRICHMENT_ROWS: MultiRowInsert = {
   head: `INSERT INTO enrichments (lead_id, company_size, persona, seniority, pain_points, buying_triggers, confidence,
@@ -40,29 +42,34 @@ export function saveEnrichments(store: Store, items: readonly { leadId: number; 
   insertRows(store, ENRICHMENT_ROWS, params);
 }
 
-export function enrichmentFromRow(r: Record<string, unknown>): Enrichment {
-  return {
-    companySize: r.company_size as Enrichment['companySize'],
-    persona: r.persona as string,
-    seniority: r.seniority as Enrichment['seniority'],
-    painPoints: JSON.parse(r.pain_points as string) as string[],
-    buyingTriggers: JSON.parse(r.buying_triggers as string) as string[],
-    confidence: r.confidence as number,
-    provenance: JSON.parse(r.provenance as string) as Enrichment['provenance'],
-    source: r.source as string,
-  };
-}
+/** A JSON array of sentences (pain points, buying triggers), as saveEnrichments stored it. */
+const sentences = jsonOf<string[]>();
+
+/**
+ * The enrichments table's one row mapper. `lead_id` is read on its own (the maps below are keyed by it) and
+ * `created_at` is not read; the lists and the provenance are JSON, parsed here.
+ */
+export const ENRICHMENTS = rowMapper<Enrichment>({
+  companySize: ['company_size', oneOf(COMPANY_SIZES)],
+  persona: ['persona', text],
+  seniority: ['seniority', oneOf(SENIORITIES)],
+  painPoints: ['pain_points', sentences],
+  buyingTriggers: ['buying_triggers', sentences],
+  confidence: ['confidence', real],
+  provenance: ['provenance', jsonOf<Enrichment['provenance']>()],
+  source: ['source', text],
+});
 
 export function getEnrichment(store: Store, leadId: number): Enrichment | undefined {
-  const row = store.stmt('SELECT * FROM enrichments WHERE lead_id = ?').get(leadId);
-  return row && enrichmentFromRow(row);
+  const row = store.rows(`SELECT ${ENRICHMENTS.columns} FROM enrichments WHERE lead_id = ?`).get(leadId);
+  return row && ENRICHMENTS.from(row);
 }
 
 /** Enrichments for a keyset page of lead ids, in one query. */
 export function enrichmentsFor(store: Store, firstId: number, lastId: number): Map<number, Enrichment> {
   const out = new Map<number, Enrichment>();
-  for (const r of store.stmt('SELECT * FROM enrichments WHERE lead_id BETWEEN ? AND ?').all(firstId, lastId)) {
-    out.set(r.lead_id as number, enrichmentFromRow(r));
+  for (const r of store.rows(`SELECT lead_id, ${ENRICHMENTS.columns} FROM enrichments WHERE lead_id BETWEEN ? AND ?`).all(firstId, lastId)) {
+    out.set(int(r[0], 'enrichments.lead_id'), ENRICHMENTS.at(r, 1));
   }
   return out;
 }
@@ -71,13 +78,20 @@ export function enrichmentsFor(store: Store, firstId: number, lastId: number): M
 export function enrichmentsOf(store: Store, leadIds: readonly number[]): Map<number, Enrichment> {
   const out = new Map<number, Enrichment>();
   if (leadIds.length === 0) return out;
-  for (const r of store.stmt('SELECT * FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(leadIds))) {
-    out.set(r.lead_id as number, enrichmentFromRow(r));
-  }
+  const rows = store
+    .rows(`SELECT lead_id, ${ENRICHMENTS.columns} FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify(leadIds));
+  for (const r of rows) out.set(int(r[0], 'enrichments.lead_id'), ENRICHMENTS.at(r, 1));
   return out;
 }
 
 export type TalkingPointFields = Pick<EnrichmentFields, 'painPoints' | 'buyingTriggers'>;
+
+/** What template copy reads of an enrichment: its two lists, without the provenance and scores it never uses. */
+export const TALKING_POINTS = rowMapper<TalkingPointFields>({
+  painPoints: ['pain_points', sentences],
+  buyingTriggers: ['buying_triggers', sentences],
+});
 
 /**
  * The two lists a message is written from, for a keyset page of lead ids: `enrichmentsFor` without reading and
@@ -86,14 +100,9 @@ export type TalkingPointFields = Pick<EnrichmentFields, 'painPoints' | 'buyingTr
 export function talkingPointFieldsFor(store: Store, firstId: number, lastId: number): Map<number, TalkingPointFields> {
   const out = new Map<number, TalkingPointFields>();
   const rows = store
-    .stmt('SELECT lead_id, pain_points, buying_triggers FROM enrichments WHERE lead_id BETWEEN ? AND ?')
+    .rows(`SELECT lead_id, ${TALKING_POINTS.columns} FROM enrichments WHERE lead_id BETWEEN ? AND ?`)
     .all(firstId, lastId);
-  for (const r of rows) {
-    out.set(r.lead_id as number, {
-      painPoints: JSON.parse(r.pain_points as string) as string[],
-      buyingTriggers: JSON.parse(r.buying_triggers as string) as string[],
-    });
-  }
+  for (const r of rows) out.set(int(r[0], 'enrichments.lead_id'), TALKING_POINTS.at(r, 1));
   return out;
 }
 
@@ -102,13 +111,8 @@ export function talkingPointFieldsOf(store: Store, leadIds: readonly number[]): 
   const out = new Map<number, TalkingPointFields>();
   if (leadIds.length === 0) return out;
   const rows = store
-    .rows('SELECT lead_id, pain_points, buying_triggers FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))')
+    .rows(`SELECT lead_id, ${TALKING_POINTS.columns} FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(leadIds));
-  for (const r of rows) {
-    out.set(int(r[0], 'enrichments.lead_id'), {
-      painPoints: JSON.parse(text(r[1], 'enrichments.pain_points')) as string[],
-      buyingTriggers: JSON.parse(text(r[2], 'enrichments.buying_triggers')) as string[],
-    });
-  }
+  for (const r of rows) out.set(int(r[0], 'enrichments.lead_id'), TALKING_POINTS.at(r, 1));
   return out;
 }

@@ -22,7 +22,7 @@ export function saveMessage(
   now: string,
 ): number {
   const row = store
-    .stmt(
+    .rows(
       `INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
@@ -30,7 +30,7 @@ export function saveMessage(
        RETURNING id`,
     )
     .get(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now);
-  return row!.id as number;
+  return int(row![0], 'messages.id');
 }
 
 const MESSAGE_ROWS: MultiRowInsert = {
@@ -117,7 +117,7 @@ export function messagesForLeads(store: Store, leadIds: readonly number[], only?
 
 /** The newest message's id (0 when there is none): drafts stored after this call have larger ids. */
 export function lastMessageId(store: Store): number {
-  return Number(store.stmt('SELECT coalesce(max(id), 0) AS n FROM messages').get()?.n ?? 0);
+  return int(store.rows('SELECT coalesce(max(id), 0) AS n FROM messages').get()![0], 'max(messages.id)');
 }
 
 /** A stored draft in its lead's assigned variant, with the lead's address: what an agent is shown of new drafts. */
@@ -130,22 +130,25 @@ export interface AssignedDraft {
   body: string;
 }
 
+/** A draft with its lead's address, as `assignedDraftsAfter` selects it from messages `m` joined to leads `l`. */
+export const ASSIGNED_DRAFTS = rowMapper<AssignedDraft>({
+  leadId: ['m.lead_id', int],
+  email: ['l.email', text],
+  channel: ['m.channel', oneOf(CHANNELS)],
+  variant: ['m.variant', oneOf(VARIANTS)],
+  subject: ['m.subject', textOrNull],
+  body: ['m.body', text],
+});
+
 /** Up to `limit` drafts stored after message `afterId`, each in its lead's assigned variant, oldest first. */
 export function assignedDraftsAfter(store: Store, afterId: number, limit: number): AssignedDraft[] {
   return store
-    .stmt(
-      `SELECT m.lead_id, l.email, m.channel, m.variant, m.subject, m.body FROM messages m JOIN leads l ON l.id = m.lead_id
+    .rows(
+      `SELECT ${ASSIGNED_DRAFTS.columns} FROM messages m JOIN leads l ON l.id = m.lead_id
        WHERE m.id > ? AND m.variant = l.variant ORDER BY m.id LIMIT ?`,
     )
     .all(afterId, limit)
-    .map((r) => ({
-      leadId: r.lead_id as number,
-      email: r.email as string,
-      channel: r.channel as Channel,
-      variant: r.variant as Variant,
-      subject: (r.subject as string | null) ?? null,
-      body: r.body as string,
-    }));
+    .map((r) => ASSIGNED_DRAFTS.from(r));
 }
 
 export function getMessage(store: Store, id: number): StoredMessage | undefined {

@@ -28,6 +28,12 @@ export const int: Reader<number> = (cell, column) => {
   throw wrongCell(column, 'an integer', cell);
 };
 
+/** A REAL column (a score, a ratio): any number. */
+export const real: Reader<number> = (cell, column) => {
+  if (typeof cell === 'number') return cell;
+  throw wrongCell(column, 'a number', cell);
+};
+
 export const text: Reader<string> = (cell, column) => {
   if (typeof cell === 'string') return cell;
   throw wrongCell(column, 'text', cell);
@@ -47,6 +53,22 @@ export function oneOf<T extends string>(values: readonly T[]): Reader<T> {
     const v = text(cell, column);
     if (!allowed.has(v)) throw new LeadflowError('internal', `the store's ${column} column holds "${v}", not one of ${values.join(', ')}`);
     return v as T;
+  };
+}
+
+/**
+ * A JSON text column, parsed here — the one place its JSON is read back. Its shape `T` is the one its writer stored
+ * (leadflow writes these columns from typed values, and validates what it takes from outside before storing it);
+ * text that is not JSON is a bug, named like any other wrong cell.
+ */
+export function jsonOf<T>(): Reader<T> {
+  return (cell, column) => {
+    const raw = text(cell, column);
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      throw new LeadflowError('internal', `the store's ${column} column holds text that is not JSON: the file was changed outside leadflow`);
+    }
   };
 }
 

@@ -5,8 +5,10 @@
  */
 import type { Store } from './store';
 import { isOwnerAlive, ownerId } from './owner';
+import { flag, int, intOrNull, jsonOf, oneOf, rowMapper, text, textOrNull, type Cells } from './rowMapper';
 
-export type RunStatus = 'RUNNING' | 'STOPPED' | 'DONE' | 'FAILED' | 'CRASHED';
+export const RUN_STATUSES = ['RUNNING', 'STOPPED', 'DONE', 'FAILED', 'CRASHED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunRecord<O = unknown, P = unknown> {
   id: number;
@@ -22,20 +24,24 @@ export interface RunRecord<O = unknown, P = unknown> {
   resumedFrom: number | null;
 }
 
-function runFromRow<O, P>(r: Record<string, unknown>): RunRecord<O, P> {
-  return {
-    id: r.id as number,
-    status: r.status as RunStatus,
-    options: JSON.parse(r.options as string) as O,
-    progress: JSON.parse(r.progress as string) as P,
-    stopRequested: r.stop_requested === 1,
-    owner: r.owner as string,
-    heartbeatAt: r.heartbeat_at as string,
-    startedAt: r.started_at as string,
-    finishedAt: (r.finished_at as string | null) ?? null,
-    error: (r.error as string | null) ?? null,
-    resumedFrom: (r.resumed_from as number | null) ?? null,
-  };
+/** The runs table's one row mapper. `options` and `progress` are JSON, parsed here. */
+export const RUNS = rowMapper<RunRecord>({
+  id: ['id', int],
+  status: ['status', oneOf(RUN_STATUSES)],
+  options: ['options', jsonOf<unknown>()],
+  progress: ['progress', jsonOf<unknown>()],
+  stopRequested: ['stop_requested', flag],
+  owner: ['owner', text],
+  heartbeatAt: ['heartbeat_at', text],
+  startedAt: ['started_at', text],
+  finishedAt: ['finished_at', textOrNull],
+  error: ['error', textOrNull],
+  resumedFrom: ['resumed_from', intOrNull],
+});
+
+/** A run whose options and progress are what the caller's run stored (the pipeline's own types, which wrote them). */
+function runFrom<O, P>(cells: Cells): RunRecord<O, P> {
+  return RUNS.from(cells) as RunRecord<O, P>;
 }
 
 export function startRun(store: Store, options: unknown, progress: unknown, resumedFrom: number | null = null): number {
@@ -57,7 +63,8 @@ export function saveProgress(store: Store, id: number, progress: unknown): void 
 }
 
 export function stopRequested(store: Store, id: number): boolean {
-  return store.stmt('SELECT stop_requested FROM runs WHERE id = ?').get(id)?.stop_requested === 1;
+  const row = store.rows('SELECT stop_requested FROM runs WHERE id = ?').get(id);
+  return row !== undefined && flag(row[0], 'runs.stop_requested');
 }
 
 export function finishRun(store: Store, id: number, status: Exclude<RunStatus, 'RUNNING'>, error: string | null = null) {
@@ -74,9 +81,9 @@ export function requestStop(store: Store): number {
 /** `requestStop`, returning the ids of the runs asked (one statement: no run starts or ends between list and ask). */
 export function askRunningToStop(store: Store): number[] {
   return store
-    .stmt("UPDATE runs SET stop_requested = 1 WHERE status = 'RUNNING' RETURNING id")
+    .rows("UPDATE runs SET stop_requested = 1 WHERE status = 'RUNNING' RETURNING id")
     .all()
-    .map((r) => r.id as number)
+    .map((r) => int(r[0], 'runs.id'))
     .sort((a, b) => a - b);
 }
 
@@ -86,12 +93,15 @@ export function requestRunStop(store: Store, id: number): boolean {
 }
 
 export function getRun<O, P>(store: Store, id: number): RunRecord<O, P> | undefined {
-  const row = store.stmt('SELECT * FROM runs WHERE id = ?').get(id);
-  return row && runFromRow<O, P>(row);
+  const row = store.rows(`SELECT ${RUNS.columns} FROM runs WHERE id = ?`).get(id);
+  return row && runFrom<O, P>(row);
 }
 
 export function runningRuns<O, P>(store: Store): RunRecord<O, P>[] {
-  return store.stmt("SELECT * FROM runs WHERE status = 'RUNNING' ORDER BY id").all().map((r) => runFromRow<O, P>(r));
+  return store
+    .rows(`SELECT ${RUNS.columns} FROM runs WHERE status = 'RUNNING' ORDER BY id`)
+    .all()
+    .map((r) => runFrom<O, P>(r));
 }
 
 /** Mark RUNNING runs whose process is gone as CRASHED; returns their ids. */
@@ -104,16 +114,16 @@ export function reapCrashedRuns(store: Store): number[] {
 /** The newest stopped or crashed run that no later run has resumed. */
 export function latestResumable<O, P>(store: Store): RunRecord<O, P> | undefined {
   const row = store
-    .stmt(
-      `SELECT * FROM runs r WHERE status IN ('STOPPED', 'CRASHED')
+    .rows(
+      `SELECT ${RUNS.columns} FROM runs r WHERE status IN ('STOPPED', 'CRASHED')
          AND NOT EXISTS (SELECT 1 FROM runs later WHERE later.resumed_from = r.id)
        ORDER BY id DESC LIMIT 1`,
     )
     .get();
-  return row && runFromRow<O, P>(row);
+  return row && runFrom<O, P>(row);
 }
 
 export function latestRun<O, P>(store: Store): RunRecord<O, P> | undefined {
-  const row = store.stmt('SELECT * FROM runs ORDER BY id DESC LIMIT 1').get();
-  return row && runFromRow<O, P>(row);
+  const row = store.rows(`SELECT ${RUNS.columns} FROM runs ORDER BY id DESC LIMIT 1`).get();
+  return row && runFrom<O, P>(row);
 }

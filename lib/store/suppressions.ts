@@ -4,8 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from './store';
+import { int, oneOf, text } from './rowMapper';
 
-export type SuppressionKind = 'email' | 'domain' | 'email_sha256';
+export const SUPPRESSION_KINDS = ['email', 'domain', 'email_sha256'] as const;
+export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
+const kindOf = oneOf(SUPPRESSION_KINDS);
 
 export function emailHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
@@ -23,13 +26,15 @@ export function suppressionReason(store: Store, email: string): string | null {
   const normal = email.trim().toLowerCase();
   const domain = normal.slice(normal.lastIndexOf('@') + 1);
   const row = store
-    .stmt(
+    .rows(
       `SELECT kind, reason FROM suppressions
        WHERE (kind = 'email' AND value = ?) OR (kind = 'domain' AND value = ?) OR (kind = 'email_sha256' AND value = ?)
        LIMIT 1`,
     )
     .get(normal, domain, emailHash(normal));
-  return row ? `${row.kind === 'domain' ? 'domain' : 'address'} suppressed: ${row.reason}` : null;
+  if (!row) return null;
+  const kind = kindOf(row[0], 'suppressions.kind');
+  return `${kind === 'domain' ? 'domain' : 'address'} suppressed: ${text(row[1], 'suppressions.reason')}`;
 }
 
 export function hasSuppressions(store: Store): boolean {
@@ -37,5 +42,5 @@ export function hasSuppressions(store: Store): boolean {
 }
 
 export function countSuppressions(store: Store): number {
-  return Number(store.stmt('SELECT count(*) AS n FROM suppressions').get()?.n ?? 0);
+  return int(store.rows('SELECT count(*) AS n FROM suppressions').get()![0], 'count(suppressions)');
 }
