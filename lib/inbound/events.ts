@@ -12,6 +12,7 @@ import { simpleParser, type ParsedMail, type AddressObject } from 'mailparser';
 import type { Store } from '../store/store';
 import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
 import { suppress } from '../store/suppressions';
+import { int } from '../store/rowMapper';
 import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from '../sending/ledger';
 import { moveLead } from '../leads/lifecycle';
 import { unsubscribeLead } from './unsubscribe';
@@ -125,8 +126,8 @@ function findLead(store: Store, input: EventInput, parsed: ParsedMail | null, ds
       (x): x is string => !!x,
     );
     for (const ref of refs) {
-      const row = store.stmt('SELECT lead_id FROM sends WHERE rfc_message_id = ? LIMIT 1').get(ref.trim());
-      if (row) return getLead(store, row.lead_id as number)!;
+      const row = store.rows('SELECT lead_id FROM sends WHERE rfc_message_id = ? LIMIT 1').get(ref.trim());
+      if (row) return getLead(store, int(row[0], 'sends.lead_id'))!;
     }
   }
   const email = input.email ?? dsnRecipient ?? (input.type !== 'bounce' && parsed ? firstAddress(parsed.from) : null);

@@ -8,6 +8,9 @@ import type { Store } from '../store/store';
 import { countLeadsByStatus } from '../store/leads';
 import { latestResumable, latestRun, runningRuns, type RunStatus } from '../store/runs';
 import { SEND_STATES, type SendState } from '../sending/ledger';
+import { flag, int, oneOf } from '../store/rowMapper';
+
+const stateOf = oneOf(SEND_STATES);
 
 export interface RunSummary {
   id: number;
@@ -47,8 +50,8 @@ export function getPipelineStatus(store: Store): PipelineStatus {
   const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<LeadStatus, number>;
   const zero = () => Object.fromEntries(SEND_STATES.map((s) => [s, 0])) as Record<SendState, number>;
   const sends = { dryRun: zero(), live: zero() };
-  for (const r of store.stmt('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()) {
-    sends[r.dry_run === 1 ? 'dryRun' : 'live'][r.state as SendState] = Number(r.n);
+  for (const r of store.rows('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()) {
+    sends[flag(r[1], 'sends.dry_run') ? 'dryRun' : 'live'][stateOf(r[0], 'sends.state')] = int(r[2], 'count(sends)');
   }
   const last = latestRun(store);
   return {

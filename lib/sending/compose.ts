@@ -123,8 +123,8 @@ function normalizeText(body: string): string {
 }
 
 /** Rebuild the record a send stored, so a preview or .eml export composes exactly what was (or would be) sent. */
-export function outgoingFromLedger(row: { envelopeFrom: string; envelopeTo: string; headers: string }, body: string): OutgoingEmail {
-  const headers = JSON.parse(row.headers) as OutgoingEmail['headers'];
+export function outgoingFromLedger(row: { envelopeFrom: string; envelopeTo: string; headers: OutgoingEmail['headers'] }, body: string): OutgoingEmail {
+  const { headers } = row;
   return {
     envelope: { from: row.envelopeFrom, to: row.envelopeTo },
     headers,

@@ -199,10 +199,10 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     o.onBatch?.({ ...tally });
   }
   const left = store
-    .stmt(`SELECT count(*) AS n, min(next_attempt_at) AS next FROM sends WHERE state = 'QUEUED' AND dry_run = ?`)
-    .get(dryRun ? 1 : 0);
-  tally.stillQueued = Number(left?.n ?? 0);
-  tally.nextSendAt = tally.stillQueued ? ((left?.next as string | null) ?? clock().toISOString()) : null;
+    .rows(`SELECT count(*) AS n, min(next_attempt_at) AS next FROM sends WHERE state = 'QUEUED' AND dry_run = ?`)
+    .get(dryRun ? 1 : 0)!;
+  tally.stillQueued = int(left[0], 'count(sends)');
+  tally.nextSendAt = tally.stillQueued ? (textOrNull(left[1], 'min(sends.next_attempt_at)') ?? clock().toISOString()) : null;
   return tally;
 }
 
@@ -210,13 +210,14 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
 function nextDue(store: Store, dryRun: boolean, channels?: Channel[]): number | null {
   const list = channels?.length ? channels : ['email', 'linkedin'];
   const r = store
-    .stmt(
+    .rows(
       `SELECT count(*) AS n, min(coalesce(next_attempt_at, '')) AS next FROM sends
        WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${list.map(() => '?').join(', ')})`,
     )
-    .get(dryRun ? 1 : 0, ...list);
-  if (!r || Number(r.n) === 0) return null;
-  return r.next ? Date.parse(r.next as string) : Date.now();
+    .get(dryRun ? 1 : 0, ...list)!;
+  if (int(r[0], 'count(sends)') === 0) return null;
+  const next = textOrNull(r[1], 'min(sends.next_attempt_at)');
+  return next ? Date.parse(next) : Date.now();
 }
 
 /** Add one tally's counts to another (the limit and queue fields stay the target's). */

@@ -11,14 +11,21 @@
  *   retry    → UNKNOWN → QUEUED, only when a person has checked the message did not arrive
  * No other module writes the `sends` table.
  */
-import type { Channel, Variant } from '../types';
+import { CHANNELS, type Channel, type Variant } from '../types';
 import type { Store } from '../store/store';
 import { isOwnerAlive } from '../store/owner';
 import { insertRows, type MultiRowInsert } from '../store/multiRow';
+import { flag, int, jsonOf, oneOf, rowMapper, text, textOrNull } from '../store/rowMapper';
 import type { SqlValue } from '../store/store';
+import type { OutgoingEmail } from './compose';
 
 export type SendState = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED' | 'UNKNOWN' | 'SKIPPED';
 export const SEND_STATES: SendState[] = ['QUEUED', 'SENDING', 'SENT', 'FAILED', 'UNKNOWN', 'SKIPPED'];
+
+// The sends table's row mappers: each reads the columns one use of a ledger row needs (a row's recorded headers are
+// most of its bytes, and the claim reads none of them). The lead's detail has its own (lib/leads/detail.ts).
+const channelOf = oneOf(CHANNELS);
+const stateOf = oneOf(SEND_STATES);
 
 export interface LedgerKey {
   leadId: number;
@@ -60,34 +67,35 @@ export interface ClaimOptions {
   now: string;
 }
 
+/** A claimed row, as the claim's UPDATE … RETURNING gives it back. */
+export const CLAIMED_SENDS = rowMapper<ClaimedSend>({
+  id: ['id', int],
+  leadId: ['lead_id', int],
+  channel: ['channel', channelOf],
+  step: ['step', int],
+  dryRun: ['dry_run', flag],
+  messageId: ['message_id', int],
+  attempts: ['attempts', int],
+});
+
 /** Claim up to `limit` due rows for this worker, atomically: one UPDATE … RETURNING under BEGIN IMMEDIATE. */
 export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
   const channels = o.channels?.length ? o.channels : ['email', 'linkedin'];
   const marks = channels.map(() => '?').join(', ');
   const rows = store.tx(() =>
     store
-      .stmt(
+      .rows(
         `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
          WHERE id IN (
            SELECT id FROM sends
            WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${marks})
              AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
            ORDER BY id LIMIT ?)
-         RETURNING id, lead_id, channel, step, dry_run, message_id, attempts`,
+         RETURNING ${CLAIMED_SENDS.columns}`,
       )
       .all(o.worker, o.now, o.now, o.dryRun ? 1 : 0, ...channels, o.now, o.limit),
   );
-  return rows
-    .map((r) => ({
-      id: r.id as number,
-      leadId: r.lead_id as number,
-      channel: r.channel as Channel,
-      step: r.step as number,
-      dryRun: r.dry_run === 1,
-      messageId: r.message_id as number,
-      attempts: r.attempts as number,
-    }))
-    .sort((a, b) => a.id - b.id);
+  return rows.map((r) => CLAIMED_SENDS.from(r)).sort((a, b) => a.id - b.id);
 }
 
 /** Why a send was skipped — typed, so what follows (a lead SUPPRESSED, a count) never depends on the wording. */
@@ -172,7 +180,7 @@ const RECORD_ROWS: MultiRowInsert = {
 export function recordDryRun(store: Store, records: readonly DryRunRecord[], now: string): readonly DryRunRecord[] {
   if (records.length === 0) return [];
   // One range read finds the rows already there (none, for leads that reached the stage just now).
-  const key = (leadId: unknown, channel: unknown, step: unknown) => `${leadId}|${channel}|${step}`;
+  const key = (leadId: number, channel: string, step: number) => `${leadId}|${channel}|${step}`;
   let first = records[0].leadId;
   let last = first;
   for (const r of records) {
@@ -180,7 +188,10 @@ export function recordDryRun(store: Store, records: readonly DryRunRecord[], now
     if (r.leadId > last) last = r.leadId;
   }
   const there = new Set(
-    store.stmt('SELECT lead_id, channel, step FROM sends WHERE lead_id BETWEEN ? AND ? AND dry_run = 1').all(first, last).map((r) => key(r.lead_id, r.channel, r.step)),
+    store
+      .rows('SELECT lead_id, channel, step FROM sends WHERE lead_id BETWEEN ? AND ? AND dry_run = 1')
+      .all(first, last)
+      .map((r) => key(int(r[0], 'sends.lead_id'), text(r[1], 'sends.channel'), int(r[2], 'sends.step'))),
   );
   // (Nothing to filter out when none is there: no key string per record then.)
   const fresh = there.size === 0 ? records : records.filter((r) => !there.has(key(r.leadId, r.channel, r.step)));
@@ -241,19 +252,20 @@ export function recoverAbandoned(store: Store, deadWorkers: string[], now: strin
 /** Workers that hold SENDING rows right now. */
 export function workersHoldingClaims(store: Store): string[] {
   return store
-    .stmt("SELECT DISTINCT claimed_by FROM sends WHERE state = 'SENDING' AND claimed_by IS NOT NULL")
+    .rows("SELECT DISTINCT claimed_by FROM sends WHERE state = 'SENDING' AND claimed_by IS NOT NULL")
     .all()
-    .map((r) => r.claimed_by as string);
+    .map((r) => text(r[0], 'sends.claimed_by'));
 }
 
 export function countSendsByState(store: Store): { byState: Record<string, number>; dryRun: number; live: number } {
   const byState: Record<string, number> = {};
   let dryRun = 0;
   let live = 0;
-  for (const r of store.stmt('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()) {
-    const n = Number(r.n);
-    byState[r.state as string] = (byState[r.state as string] ?? 0) + n;
-    if (r.dry_run === 1) dryRun += n;
+  for (const r of store.rows('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()) {
+    const state = stateOf(r[0], 'sends.state');
+    const n = int(r[2], 'count(sends)');
+    byState[state] = (byState[state] ?? 0) + n;
+    if (flag(r[1], 'sends.dry_run')) dryRun += n;
     else live += n;
   }
   return { byState, dryRun, live };
@@ -313,27 +325,49 @@ export interface LedgerRow {
   updatedAt: string;
 }
 
+/** A ledger row as a person reviews it, with its lead's address: of sends `s` joined to leads `l`. */
+export const LEDGER_ROWS = rowMapper<LedgerRow>({
+  id: ['s.id', int],
+  leadId: ['s.lead_id', int],
+  email: ['l.email', text],
+  channel: ['s.channel', channelOf],
+  step: ['s.step', int],
+  dryRun: ['s.dry_run', flag],
+  state: ['s.state', stateOf],
+  attempts: ['s.attempts', int],
+  error: ['s.error', textOrNull],
+  updatedAt: ['s.updated_at', text],
+});
+
 /** Ledger rows in one state, oldest first (at most `limit`). */
 export function listSendsInState(store: Store, state: SendState, limit = 1000): LedgerRow[] {
   return store
-    .stmt(
-      `SELECT s.id, s.lead_id, l.email, s.channel, s.step, s.dry_run, s.state, s.attempts, s.error, s.updated_at
-       FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.state = ? ORDER BY s.id LIMIT ?`,
-    )
+    .rows(`SELECT ${LEDGER_ROWS.columns} FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.state = ? ORDER BY s.id LIMIT ?`)
     .all(state, limit)
-    .map((r) => ({
-      id: r.id as number,
-      leadId: r.lead_id as number,
-      email: r.email as string,
-      channel: r.channel as Channel,
-      step: r.step as number,
-      dryRun: r.dry_run === 1,
-      state: r.state as SendState,
-      attempts: r.attempts as number,
-      error: (r.error as string | null) ?? null,
-      updatedAt: r.updated_at as string,
-    }));
+    .map((r) => LEDGER_ROWS.from(r));
 }
+
+/** What a sent email's ledger row recorded: enough to compose its exact bytes again (see previewEmail). */
+export interface RecordedEmail {
+  envelopeFrom: string;
+  envelopeTo: string;
+  /** The headers as they went on the wire (JSON in the row, parsed here). */
+  headers: OutgoingEmail['headers'];
+  dryRun: boolean;
+  messageId: number;
+  /** Text appended to the stored message on the wire (compliance footer), if any. */
+  footer: string | null;
+}
+
+/** A sent email's record, of a row whose headers are there (only an email that went out, live or dry, has them). */
+export const RECORDED_EMAILS = rowMapper<RecordedEmail>({
+  envelopeFrom: ['envelope_from', text],
+  envelopeTo: ['envelope_to', text],
+  headers: ['headers', jsonOf<OutgoingEmail['headers']>()],
+  dryRun: ['dry_run', flag],
+  messageId: ['message_id', int],
+  footer: ['footer', textOrNull],
+});
 
 /** Find claims held by processes that are gone and recover them (see recoverAbandoned). */
 export function reapDeadClaims(store: Store, now: string = new Date().toISOString()): { unknown: number; requeued: number } {

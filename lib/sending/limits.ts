@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Store } from '../store/store';
+import { int, intOrNull, rowMapper, text } from '../store/rowMapper';
 
 export interface SendWindow {
   /** 0 = Sunday … 6 = Saturday. */
@@ -111,8 +112,10 @@ export interface Budget {
 
 /** Read the budget for `mailbox` at `nowMs`. Call inside `store.tx` together with `spend`. */
 export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs: number): Budget {
-  const pause = store.stmt('SELECT reason FROM send_pauses WHERE mailbox = ? AND resumed_at IS NULL').get(mailbox);
-  if (pause) return { allowed: 0, limitedBy: `sending from ${mailbox} is paused: ${pause.reason}. Resume with \`leadflow sends resume\`.`, nextAt: null };
+  const pause = store.rows('SELECT reason FROM send_pauses WHERE mailbox = ? AND resumed_at IS NULL').get(mailbox);
+  if (pause) {
+    return { allowed: 0, limitedBy: `sending from ${mailbox} is paused: ${text(pause[0], 'send_pauses.reason')}. Resume with \`leadflow sends resume\`.`, nextAt: null };
+  }
   if (!windowOpen(limits.window, nowMs)) {
     return { allowed: 0, limitedBy: 'outside the send window', nextAt: nextWindowOpening(limits.window!, nowMs) };
   }
@@ -121,18 +124,19 @@ export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs:
   let nextAt: number | null = null;
   if (limits.ratePerMinute > 0) {
     const recent = store
-      .stmt('SELECT count(*) AS n, min(at_ms) AS oldest FROM send_attempts WHERE mailbox = ? AND at_ms > ?')
-      .get(mailbox, nowMs - 60_000);
-    const room = limits.ratePerMinute - Number(recent?.n ?? 0);
+      .rows('SELECT count(*) AS n, min(at_ms) AS oldest FROM send_attempts WHERE mailbox = ? AND at_ms > ?')
+      .get(mailbox, nowMs - 60_000)!;
+    const room = limits.ratePerMinute - int(recent[0], 'count(send_attempts)');
     if (room < allowed) {
+      const oldest = intOrNull(recent[1], 'min(send_attempts.at_ms)');
       allowed = Math.max(0, room);
       limitedBy = `rate limit of ${limits.ratePerMinute}/min`;
-      nextAt = recent?.oldest ? Number(recent.oldest) + 60_000 + 1 : nowMs;
+      nextAt = oldest ? oldest + 60_000 + 1 : nowMs;
     }
   }
   if (limits.dailyCap > 0) {
     const dayStart = nowMs - msIntoLocalDay(nowMs, limits.window?.timezone ?? 'UTC');
-    const today = Number(store.stmt('SELECT count(*) AS n FROM send_attempts WHERE mailbox = ? AND at_ms >= ?').get(mailbox, dayStart)?.n ?? 0);
+    const today = int(store.rows('SELECT count(*) AS n FROM send_attempts WHERE mailbox = ? AND at_ms >= ?').get(mailbox, dayStart)![0], 'count(send_attempts)');
     const room = limits.dailyCap - today;
     if (room < allowed) {
       allowed = Math.max(0, room);
@@ -169,11 +173,24 @@ export function resumeMailbox(store: Store, mailbox?: string): number {
   return Number(r.changes);
 }
 
-export function pauses(store: Store): { mailbox: string; reason: string; pausedAt: string }[] {
+export interface SendPause {
+  mailbox: string;
+  reason: string;
+  pausedAt: string;
+}
+
+/** The send_pauses table's one row mapper: `resumed_at` is read on its own (a pause in force has none). */
+export const SEND_PAUSES = rowMapper<SendPause>({
+  mailbox: ['mailbox', text],
+  reason: ['reason', text],
+  pausedAt: ['paused_at', text],
+});
+
+export function pauses(store: Store): SendPause[] {
   return store
-    .stmt('SELECT mailbox, reason, paused_at FROM send_pauses WHERE resumed_at IS NULL ORDER BY mailbox')
+    .rows(`SELECT ${SEND_PAUSES.columns} FROM send_pauses WHERE resumed_at IS NULL ORDER BY mailbox`)
     .all()
-    .map((r) => ({ mailbox: r.mailbox as string, reason: r.reason as string, pausedAt: r.paused_at as string }));
+    .map((r) => SEND_PAUSES.from(r));
 }
 
 /**
@@ -185,21 +202,24 @@ export function pauses(store: Store): { mailbox: string; reason: string; pausedA
 export function checkBounceRate(store: Store, limits: Pick<SendLimits, 'bounceThreshold' | 'bounceSample'>): string | null {
   if (limits.bounceThreshold <= 0) return null;
   const r = store
-    .stmt(
+    .rows(
       `SELECT count(*) AS sent, sum(l.status = 'BOUNCED') AS bounced FROM (
          SELECT lead_id FROM sends
          WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email' AND sent_at > coalesce((SELECT max(resumed_at) FROM send_pauses), '')
          ORDER BY id DESC LIMIT ?
        ) s JOIN leads l ON l.id = s.lead_id`,
     )
-    .get(limits.bounceSample);
-  const sent = Number(r?.sent ?? 0);
-  const bounced = Number(r?.bounced ?? 0);
+    .get(limits.bounceSample)!;
+  const sent = int(r[0], 'count(sends)');
+  const bounced = intOrNull(r[1], 'bounced') ?? 0;
   // Below a handful of sends one bounce is noise, not a signal.
   if (sent < Math.min(20, limits.bounceSample) || bounced / sent <= limits.bounceThreshold) return null;
   const reason = `${bounced} of the last ${sent} live sends hard-bounced (${((bounced / sent) * 100).toFixed(1)}%, threshold ${(limits.bounceThreshold * 100).toFixed(1)}%): clean the list before sending more`;
-  const mailboxes = store.stmt("SELECT DISTINCT envelope_from AS m FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email'").all();
+  const mailboxes = store
+    .rows("SELECT DISTINCT envelope_from FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email'")
+    .all()
+    .map((m) => text(m[0], 'sends.envelope_from'));
   const active = new Set(pauses(store).map((p) => p.mailbox.toLowerCase()));
-  for (const m of mailboxes) if (!active.has(String(m.m).toLowerCase())) pauseMailbox(store, m.m as string, reason);
+  for (const m of mailboxes) if (!active.has(m.toLowerCase())) pauseMailbox(store, m, reason);
   return reason;
 }

@@ -7,6 +7,8 @@ import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { getMessage } from '../store/messages';
+import { int } from '../store/rowMapper';
+import { RECORDED_EMAILS } from './ledger';
 import { composeMime, outgoingEmail, outgoingFromLedger, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 
 export interface EmailPreview {
@@ -33,28 +35,26 @@ export async function previewEmail(
   const step = o.step ?? 1;
   const lead = getLead(store, leadId);
   if (!lead) throw new PreviewError(`no lead with id ${leadId} in ${store.path}`);
-  const sent = store
-    .stmt(
-      `SELECT s.envelope_from, s.envelope_to, s.headers, s.dry_run, s.message_id, s.footer FROM sends s
+  const cells = store
+    .rows(
+      `SELECT ${RECORDED_EMAILS.select('s')} FROM sends s
        WHERE s.lead_id = ? AND s.channel = 'email' AND s.step = ? AND s.headers IS NOT NULL
        ORDER BY s.dry_run ASC LIMIT 1`,
     )
     .get(leadId, step);
-  if (sent) {
-    const message = getMessage(store, sent.message_id as number)!;
-    const record = outgoingFromLedger(
-      { envelopeFrom: sent.envelope_from as string, envelopeTo: sent.envelope_to as string, headers: sent.headers as string },
-      message.body + ((sent.footer as string | null) ?? ''),
-    );
-    return { leadId, basis: 'ledger', dryRun: sent.dry_run === 1, record, mime: await composeMime(record) };
+  if (cells) {
+    const sent = RECORDED_EMAILS.from(cells);
+    const message = getMessage(store, sent.messageId)!;
+    const record = outgoingFromLedger(sent, message.body + (sent.footer ?? ''));
+    return { leadId, basis: 'ledger', dryRun: sent.dryRun, record, mime: await composeMime(record) };
   }
   const row = store
-    .stmt("SELECT id FROM messages WHERE lead_id = ? AND channel = 'email' AND step = ? AND variant = ?")
+    .rows("SELECT id FROM messages WHERE lead_id = ? AND channel = 'email' AND step = ? AND variant = ?")
     .get(leadId, step, lead.variant);
   if (!row) {
     throw new PreviewError(`lead ${leadId} (${lead.email}) has no email message yet (status ${lead.status}): run the pipeline first`);
   }
-  const message = getMessage(store, row.id as number)!;
+  const message = getMessage(store, int(row[0], 'messages.id'))!;
   const record = outgoingEmail({ lead, message, sender: o.sender ?? DRY_RUN_SENDER, date: o.now ?? new Date() });
   return { leadId, basis: 'draft', dryRun: null, record, mime: await composeMime(record) };
 }
