@@ -5,7 +5,8 @@
  * as soon as it is known, so a stopped run keeps what it finished and the next call carries on from there.
  */
 import type { Store } from '../store/store';
-import { verifyRecipient, type RecipientVerification, type Verdict } from './verify';
+import { int, jsonOf, oneOf, rowMapper, text } from '../store/rowMapper';
+import { verifyRecipient, VERDICTS, type RecipientVerification, type Verdict } from './verify';
 import type { MailHost, MailHostResolver } from './verifyMailHost';
 
 export interface VerifyLeadsOptions {
@@ -35,6 +36,15 @@ export interface StoredVerification {
   checkedAt: string;
 }
 
+/** The verifications table's one row mapper; `checks` and `reasons` are JSON, parsed here. */
+export const VERIFICATIONS = rowMapper<StoredVerification>({
+  leadId: ['lead_id', int],
+  verdict: ['verdict', oneOf(VERDICTS)],
+  checks: ['checks', jsonOf<RecipientVerification['checks']>()],
+  reasons: ['reasons', jsonOf<string[]>()],
+  checkedAt: ['checked_at', text],
+});
+
 const WAITING = "l.status IN ('NEW', 'ENRICHED', 'MESSAGED')";
 
 export async function verifyLeads(store: Store, options: VerifyLeadsOptions = {}): Promise<VerifyLeadsTally> {
@@ -42,12 +52,12 @@ export async function verifyLeads(store: Store, options: VerifyLeadsOptions = {}
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const now = options.now ?? (() => new Date());
   const leads = store
-    .stmt(
+    .rows(
       `SELECT l.id, l.email FROM leads l LEFT JOIN verifications v ON v.lead_id = l.id
        WHERE ${WAITING} AND (? = 1 OR v.lead_id IS NULL) ORDER BY l.id LIMIT ?`,
     )
     .all(options.recheck ? 1 : 0, limit)
-    .map((r) => ({ id: Number(r.id), email: String(r.email) }));
+    .map((r) => ({ id: int(r[0], 'leads.id'), email: text(r[1], 'leads.email') }));
 
   const save = store.stmt(
     `INSERT INTO verifications (lead_id, verdict, checks, reasons, checked_at) VALUES (?, ?, ?, ?, ?)
@@ -77,13 +87,6 @@ export async function verifyLeads(store: Store, options: VerifyLeadsOptions = {}
 
 /** The recorded verdict for a lead, or null when it was never verified. */
 export function getVerification(store: Store, leadId: number): StoredVerification | null {
-  const r = store.stmt('SELECT verdict, checks, reasons, checked_at FROM verifications WHERE lead_id = ?').get(leadId);
-  if (!r) return null;
-  return {
-    leadId,
-    verdict: r.verdict as Verdict,
-    checks: JSON.parse(String(r.checks)),
-    reasons: JSON.parse(String(r.reasons)),
-    checkedAt: String(r.checked_at),
-  };
+  const row = store.rows(`SELECT ${VERIFICATIONS.columns} FROM verifications WHERE lead_id = ?`).get(leadId);
+  return row ? VERIFICATIONS.from(row) : null;
 }

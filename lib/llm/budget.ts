@@ -12,6 +12,7 @@
  */
 import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
+import { int, intOrNull } from '../store/rowMapper';
 
 export interface BudgetLimits {
   rpm: number;
@@ -53,11 +54,12 @@ export class BudgetTooSmallError extends LeadflowError {
 export function reserveRequest(store: Store, limits: BudgetLimits, ticket: RequestTicket, now = Date.now()): Reservation {
   if (ticket.tokens > limits.tpm) throw new BudgetTooSmallError(ticket.tokens, limits.tpm);
   return store.tx((): Reservation => {
-    const hold = Number(store.stmt('SELECT until_ms FROM llm_holds WHERE name = ?').get(HOLD)?.until_ms ?? 0);
+    const holding = store.rows('SELECT until_ms FROM llm_holds WHERE name = ?').get(HOLD);
+    const hold = holding ? int(holding[0], 'llm_holds.until_ms') : 0;
     if (hold > now) return { ok: false, waitMs: hold - now, reason: 'hold' };
 
     const rows = store
-      .stmt(
+      .rows(
         `SELECT at_ms, latency_ms, COALESCE(prompt_tokens + completion_tokens, reserved_tokens) AS tokens
          FROM llm_requests WHERE at_ms > ?`,
       )
@@ -66,14 +68,15 @@ export function reserveRequest(store: Store, limits: BudgetLimits, ticket: Reque
     // is a lower bound, and a waiter simply looks again then.
     const held: { end: number; tokens: number }[] = [];
     for (const r of rows) {
-      const at = Number(r.at_ms);
+      const at = int(r[0], 'llm_requests.at_ms');
+      const latency = intOrNull(r[1], 'llm_requests.latency_ms');
       const end =
-        r.latency_ms !== null && r.latency_ms !== undefined
-          ? at + Number(r.latency_ms) + limits.windowMs
+        latency !== null
+          ? at + latency + limits.windowMs
           : at + PENDING_CAP_MS > now
             ? now + limits.windowMs
             : at + PENDING_CAP_MS + limits.windowMs;
-      if (end > now) held.push({ end, tokens: Number(r.tokens) });
+      if (end > now) held.push({ end, tokens: int(r[2], 'llm_requests.tokens') });
     }
     held.sort((a, b) => a.end - b.end);
     if (held.length >= limits.rpm) {

@@ -3,6 +3,7 @@
  * leads from 40 companies cost at most 40 calls, and a new prompt or model never serves a stale answer.
  */
 import type { Store } from '../store/store';
+import { jsonOf } from '../store/rowMapper';
 
 export interface CacheKey {
   companyDomain: string;
@@ -10,16 +11,19 @@ export interface CacheKey {
   model: string;
 }
 
+/** A cached value: JSON, validated before putCached stored it (the caller validates it again as it reads it). */
+const cachedValue = jsonOf<unknown>();
+
 /** The cached value, counting the hit; undefined on a miss. */
 export function takeCached(store: Store, k: CacheKey): unknown {
   const row = store
-    .stmt('SELECT value FROM llm_cache WHERE company_domain = ? AND prompt_version = ? AND model = ?')
+    .rows('SELECT value FROM llm_cache WHERE company_domain = ? AND prompt_version = ? AND model = ?')
     .get(k.companyDomain, k.promptVersion, k.model);
   if (!row) return undefined;
   store
     .stmt('UPDATE llm_cache SET hits = hits + 1 WHERE company_domain = ? AND prompt_version = ? AND model = ?')
     .run(k.companyDomain, k.promptVersion, k.model);
-  return JSON.parse(row.value as string);
+  return cachedValue(row[0], 'llm_cache.value');
 }
 
 export function putCached(store: Store, k: CacheKey, value: unknown, now: string): void {

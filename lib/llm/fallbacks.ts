@@ -3,6 +3,7 @@
  * reason, visible in the lead's detail and countable for metrics.
  */
 import type { Store } from '../store/store';
+import { jsonOf } from '../store/rowMapper';
 
 export interface LlmFallback {
   stage: 'enrich' | 'personalize';
@@ -16,9 +17,12 @@ export function recordFallback(store: Store, leadId: number, f: LlmFallback, now
   store.stmt("INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, 'llm_fallback', ?, ?)").run(leadId, JSON.stringify(f), now);
 }
 
+/** An llm_fallback event's detail: JSON, as recordFallback wrote it. */
+const fallbackDetail = jsonOf<LlmFallback>();
+
 export function fallbacksFor(store: Store, leadId: number): LlmFallback[] {
   return store
-    .stmt("SELECT detail FROM events WHERE lead_id = ? AND type = 'llm_fallback' ORDER BY id")
+    .rows("SELECT detail FROM events WHERE lead_id = ? AND type = 'llm_fallback' ORDER BY id")
     .all(leadId)
-    .map((r) => JSON.parse(r.detail as string) as LlmFallback);
+    .map((r) => fallbackDetail(r[0], 'events.detail'));
 }

@@ -1,5 +1,6 @@
 /** What AI mode has cost: requests and tokens by purpose and outcome, and the calls the enrichment cache saved. */
 import type { Store } from '../store/store';
+import { int, text } from '../store/rowMapper';
 
 export interface LlmUsage {
   requests: number;
@@ -23,24 +24,26 @@ export function llmUsage(store: Store, sinceMs = 0): LlmUsage {
     cachedCompanies: 0,
   };
   for (const r of store
-    .stmt(
+    .rows(
       `SELECT purpose, outcome, count(*) AS n, COALESCE(sum(prompt_tokens), 0) AS p, COALESCE(sum(completion_tokens), 0) AS c
        FROM llm_requests WHERE at_ms >= ? GROUP BY purpose, outcome`,
     )
     .all(sinceMs)) {
-    const n = Number(r.n);
-    const p = Number(r.p);
-    const c = Number(r.c);
+    const purposeName = text(r[0], 'llm_requests.purpose');
+    const outcome = text(r[1], 'llm_requests.outcome');
+    const n = int(r[2], 'count(llm_requests)');
+    const p = int(r[3], 'sum(llm_requests.prompt_tokens)');
+    const c = int(r[4], 'sum(llm_requests.completion_tokens)');
     usage.requests += n;
     usage.promptTokens += p;
     usage.completionTokens += c;
-    const purpose = (usage.byPurpose[r.purpose as string] ??= { requests: 0, tokens: 0 });
+    const purpose = (usage.byPurpose[purposeName] ??= { requests: 0, tokens: 0 });
     purpose.requests += n;
     purpose.tokens += p + c;
-    usage.byOutcome[r.outcome as string] = (usage.byOutcome[r.outcome as string] ?? 0) + n;
+    usage.byOutcome[outcome] = (usage.byOutcome[outcome] ?? 0) + n;
   }
-  const cache = store.stmt('SELECT count(*) AS n, COALESCE(sum(hits), 0) AS hits FROM llm_cache').get();
-  usage.callsSavedByCache = Number(cache?.hits ?? 0);
-  usage.cachedCompanies = Number(cache?.n ?? 0);
+  const cache = store.rows('SELECT count(*) AS n, COALESCE(sum(hits), 0) AS hits FROM llm_cache').get()!;
+  usage.callsSavedByCache = int(cache[1], 'sum(llm_cache.hits)');
+  usage.cachedCompanies = int(cache[0], 'count(llm_cache)');
   return usage;
 }

@@ -8,6 +8,7 @@
  * a report on those, marked as such, since nobody received them.
  */
 import type { Store } from '../store/store';
+import { int, intOrNull, oneOf } from '../store/rowMapper';
 import { fisherExactTest, sampleSizePerGroup, twoProportionZTest, wilsonInterval, type Interval } from './abStats';
 
 export interface VariantStats {
@@ -104,18 +105,20 @@ function stats(variant: string, c: { sent: number; replies: number; bounces: num
 }
 
 const VARIANTS = ['A', 'B'] as const;
+const variantOf = oneOf(VARIANTS);
 
 /** The A/B report for a store, from the send ledger, lead statuses and unsubscribe events. */
 export function abTestReport(store: Store, options: AbTestOptions = {}): AbTestReport {
   const alpha = options.alpha ?? 0.05;
   const confidence = 1 - alpha;
-  const live = Number(store.stmt("SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0").get()?.n ?? 0);
-  const dry = live ? 0 : Number(store.stmt("SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1").get()?.n ?? 0);
+  const count = (sql: string) => int(store.rows(sql).get()![0], 'count(sends)');
+  const live = count("SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0");
+  const dry = live ? 0 : count("SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1");
   const basis: AbTestReport['basis'] = live ? 'live' : dry ? 'dry-run' : 'none';
 
   // Per lead: its variant, the steps it was sent, its last step, and how it ended (one pass over the sent leads).
   const rows = store
-    .stmt(
+    .rows(
       `WITH sent AS (SELECT lead_id, step FROM sends WHERE state = 'SENT' AND dry_run = ? GROUP BY lead_id, step),
             last AS (SELECT lead_id, max(step) AS step FROM sent GROUP BY lead_id),
             unsub AS (SELECT DISTINCT lead_id FROM events WHERE type = 'unsubscribe' AND lead_id IS NOT NULL)
@@ -136,14 +139,19 @@ export function abTestReport(store: Store, options: AbTestOptions = {}): AbTestR
   const overall = new Map<string, Tally>(VARIANTS.map((v) => [v, zero()]));
   const bySteps = new Map<number, Map<string, Tally>>();
   for (const r of rows) {
-    const variant = String(r.variant);
-    const step = Number(r.step);
-    const t: Tally = { sent: Number(r.sent), replies: Number(r.replies ?? 0), bounces: Number(r.bounces ?? 0), unsubscribes: Number(r.unsubscribes ?? 0) };
+    const variant = variantOf(r[0], 'leads.variant');
+    const step = int(r[1], 'sends.step');
+    const t: Tally = {
+      sent: int(r[2], 'sent'),
+      replies: intOrNull(r[3], 'replies') ?? 0,
+      bounces: intOrNull(r[4], 'bounces') ?? 0,
+      unsubscribes: intOrNull(r[5], 'unsubscribes') ?? 0,
+    };
     if (!bySteps.has(step)) bySteps.set(step, new Map(VARIANTS.map((v) => [v, zero()])));
     bySteps.get(step)!.set(variant, t);
     // Overall, a lead counts once: at its last step, which is where its outcome was credited.
     const o = overall.get(variant) ?? zero();
-    o.sent += Number(r.leads ?? 0);
+    o.sent += intOrNull(r[6], 'leads') ?? 0;
     o.replies += t.replies;
     o.bounces += t.bounces;
     o.unsubscribes += t.unsubscribes;

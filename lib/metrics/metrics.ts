@@ -3,8 +3,9 @@
  * stage conversions, messages by channel and variant, the ledger by state, and a health summary that says what
  * needs a person's attention.
  */
-import { LEAD_STATUSES, type LeadStatus } from '../types';
+import { CHANNELS, LEAD_STATUSES, VARIANTS, type LeadStatus } from '../types';
 import type { Store } from '../store/store';
+import { int, intOrNull, oneOf } from '../store/rowMapper';
 import { countLeadsByStatus } from '../store/leads';
 import { countSendsByState, SEND_STATES } from '../sending/ledger';
 import { countSuppressions } from '../store/suppressions';
@@ -40,6 +41,9 @@ export interface Metrics {
   llm: LlmUsage;
 }
 
+const channelOf = oneOf(CHANNELS);
+const variantOf = oneOf(VARIANTS);
+
 function pct(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 }
@@ -48,7 +52,7 @@ export function getMetrics(store: Store): Metrics {
   const counted = countLeadsByStatus(store);
   const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<LeadStatus, number>;
   const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
-  const one = (sql: string) => Number(store.stmt(sql).get()?.n ?? 0);
+  const one = (sql: string) => int(store.rows(sql).get()![0], 'count');
 
   const reached = {
     generated: total,
@@ -69,40 +73,45 @@ export function getMetrics(store: Store): Metrics {
   }));
 
   const messages = { total: 0, byChannel: {} as Record<string, number>, byVariant: {} as Record<string, number>, byChannelVariant: {} as Record<string, number> };
-  for (const r of store.stmt('SELECT channel, variant, count(*) AS n FROM messages GROUP BY channel, variant').all()) {
-    const n = Number(r.n);
+  for (const r of store.rows('SELECT channel, variant, count(*) AS n FROM messages GROUP BY channel, variant').all()) {
+    const channel = channelOf(r[0], 'messages.channel');
+    const variant = variantOf(r[1], 'messages.variant');
+    const n = int(r[2], 'count(messages)');
     messages.total += n;
-    messages.byChannel[r.channel as string] = (messages.byChannel[r.channel as string] ?? 0) + n;
-    messages.byVariant[r.variant as string] = (messages.byVariant[r.variant as string] ?? 0) + n;
-    messages.byChannelVariant[`${r.channel}/${r.variant}`] = n;
+    messages.byChannel[channel] = (messages.byChannel[channel] ?? 0) + n;
+    messages.byVariant[variant] = (messages.byVariant[variant] ?? 0) + n;
+    messages.byChannelVariant[`${channel}/${variant}`] = n;
   }
 
   const ledger = countSendsByState(store);
   const byState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.byState[s] ?? 0]));
   const byChannel: Record<string, number> = {};
-  for (const r of store.stmt("SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' GROUP BY channel").all()) {
-    byChannel[r.channel as string] = Number(r.n);
+  for (const r of store.rows("SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' GROUP BY channel").all()) {
+    byChannel[channelOf(r[0], 'sends.channel')] = int(r[1], 'count(sends)');
   }
 
   // Two linear passes; a correlated lookup per lead made this quadratic on large stores.
   const sentByVariant = new Map<string, number>();
   for (const r of store
-    .stmt(
+    .rows(
       `SELECT l.variant, count(DISTINCT s.lead_id) AS n FROM sends s JOIN leads l ON l.id = s.lead_id
        WHERE s.state = 'SENT' GROUP BY l.variant`,
     )
     .all()) {
-    sentByVariant.set(r.variant as string, Number(r.n));
+    sentByVariant.set(variantOf(r[0], 'leads.variant'), int(r[1], 'count(sends.lead_id)'));
   }
   const variants = store
-    .stmt("SELECT variant, count(*) AS leads, sum(status = 'REPLIED') AS replied FROM leads GROUP BY variant ORDER BY variant")
+    .rows("SELECT variant, count(*) AS leads, sum(status = 'REPLIED') AS replied FROM leads GROUP BY variant ORDER BY variant")
     .all()
-    .map((r) => ({
-      variant: r.variant as string,
-      leads: Number(r.leads),
-      sent: sentByVariant.get(r.variant as string) ?? 0,
-      replied: Number(r.replied ?? 0),
-    }));
+    .map((r) => {
+      const variant = variantOf(r[0], 'leads.variant');
+      return {
+        variant,
+        leads: int(r[1], 'count(leads)'),
+        sent: sentByVariant.get(variant) ?? 0,
+        replied: intOrNull(r[2], 'replied') ?? 0,
+      };
+    });
 
   const run = latestRun(store);
   const notes: string[] = [];
