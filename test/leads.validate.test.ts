@@ -56,7 +56,9 @@ test('a LinkedIn URL may be empty but otherwise must be a profile or company pag
   assert.ok(validateLead({ ...good, linkedinUrl: '' }).ok);
   assert.ok(validateLead({ ...good, linkedinUrl: undefined }).ok);
   assert.ok(validateLead({ ...good, linkedinUrl: 'https://linkedin.com/company/acme' }).ok);
-  for (const linkedinUrl of ['https://twitter.com/ada', 'http://www.linkedin.com/in/ada', 'https://www.linkedin.com/feed/', 'https://evil.com/linkedin.com/in/ada']) {
+  assert.ok(validateLead({ ...good, linkedinUrl: 'https://de.linkedin.com/in/ada' }).ok, "a country's LinkedIn host");
+  assert.ok(validateLead({ ...good, linkedinUrl: 'https://www.linkedin.com/sales/lead/ACwAAA1b2c3,NAME_SEARCH,x1Y2' }).ok, 'a Sales Navigator profile link');
+  for (const linkedinUrl of ['https://twitter.com/ada', 'http://www.linkedin.com/in/ada', 'https://www.linkedin.com/feed/', 'https://evil.com/linkedin.com/in/ada', 'https://www.linkedin.com.evil.test/in/ada']) {
     assert.deepEqual(codes(reasonsFor({ linkedinUrl })), ['invalid_linkedin_url'], linkedinUrl);
   }
 });

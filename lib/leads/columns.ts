@@ -31,8 +31,8 @@ export type FieldMapping = Partial<Record<MappableField, string>>;
 /**
  * Aliases in the normalized form of columnKey; earlier aliases win when a row has several. Where an export is the
  * reason for an alias, it is named: "Person Linkedin Url" (Apollo), "Country/Region", "Website URL", "Associated
- * Company" (HubSpot), "Company / Account", "Mailing Country" (Salesforce), "Profile URL" (Sales Navigator tools),
- * "role_title" (the original design). German, French and Spanish spellings come from Excel exports in those locales.
+ * Company" (HubSpot), "Company / Account", "Mailing Country" (Salesforce), "Postal address - Country" (Pipedrive),
+ * "Profile URL" (Sales Navigator tools), "role_title" (the original design). German, French and Spanish spellings come from Excel exports in those locales.
  */
 const ALIASES: Record<MappableField, readonly string[]> = {
   email: ['email', 'emailaddress', 'workemail', 'businessemail', 'emailwork', 'professionalemail', 'mail', 'emailadresse', 'courriel', 'correo', 'correoelectronico'],
@@ -53,7 +53,7 @@ const ALIASES: Record<MappableField, readonly string[]> = {
     'defaultprofileurl', 'profileurl', 'salesnavigatorprofileurl', 'salesnavigatorurl',
   ],
   industry: ['industry', 'companyindustry', 'sector', 'vertical', 'branche', 'secteur', 'industria'],
-  country: ['country', 'countryname', 'countrycode', 'countryregion', 'mailingcountry', 'land', 'pays', 'país', 'pais'],
+  country: ['country', 'countryname', 'countrycode', 'countryregion', 'mailingcountry', 'postaladdresscountry', 'addresscountry', 'land', 'pays', 'país', 'pais'],
   timezone: ['timezone', 'tz', 'zone'],
 };
 

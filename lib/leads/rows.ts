@@ -16,7 +16,7 @@ import { normalizeEmail } from './emailAddress';
 import { isFreeMailDomain } from './freeMail';
 import { isReservedDomain } from './reservedDomains';
 import { reasonCode, replacementCharacterReason, validateLead } from './validate';
-import { isLinkedInUrl, withScheme } from './webAddress';
+import { isLinkedInUrl, linkedInOverHttps, withScheme } from './webAddress';
 
 export { parseCsv } from './csv';
 export type { FieldMapping, MappableField } from './columns';
@@ -123,10 +123,11 @@ function mapPlannedRow(row: Record<string, unknown>, use: PlanUse, source: strin
   const email = typeof emailCell === 'string' ? normalizeEmail(emailCell) : emailCell;
   let websiteCell = read('website');
   let linkedinUrl = read('linkedinUrl');
+  if (typeof linkedinUrl === 'string') linkedinUrl = linkedInOverHttps(linkedinUrl.trim());
   // A LinkedIn address is a person's page, never a company's website: LinkedIn's own export calls it "URL", and
   // as a website it would make linkedin.com everyone's company.
-  if (typeof websiteCell === 'string' && isLinkedInUrl(withScheme(websiteCell))) {
-    if (isBlank(linkedinUrl)) linkedinUrl = websiteCell;
+  if (typeof websiteCell === 'string' && isLinkedInUrl(linkedInOverHttps(withScheme(websiteCell)))) {
+    if (isBlank(linkedinUrl)) linkedinUrl = linkedInOverHttps(withScheme(websiteCell));
     websiteCell = undefined;
     use.linkedinFromWebsite++;
   } else if (!isBlank(websiteCell)) use.websiteFromColumn++;
@@ -161,7 +162,12 @@ function mapPlannedRow(row: Record<string, unknown>, use: PlanUse, source: strin
     if (attributes.length > 0) validation.lead.attributes = Object.fromEntries(attributes);
     return validation;
   }
-  if (!validation.ok) reasons.unshift(...validation.reasons.map((reason) => explain(reason, email)));
+  if (!validation.ok) {
+    const codes = new Set(validation.reasons.map(reasonCode));
+    // With no email there is no domain to read a website from: the missing email is the one thing to fix.
+    const own = validation.reasons.filter((r) => !(reasonCode(r) === 'missing_website' && codes.has('missing_email')));
+    reasons.unshift(...own.map((reason) => explain(reason, email)));
+  }
   return { ok: false, reason: reasons.join('; ') };
 }
 

@@ -94,7 +94,7 @@ const leadSchema = z.object(
       .transform((value) => withScheme(value ?? ''))
       .refine((value) => value === '' || isLinkedInUrl(value), {
         error: (issue) =>
-          `invalid_linkedin_url: ${quote(issue.input)} is not https://www.linkedin.com/in/… or /company/…`,
+          `invalid_linkedin_url: ${quote(issue.input)} is not https://www.linkedin.com/in/…, /company/… or Sales Navigator's /sales/lead/…`,
       }),
     industry: text({ field: 'industry', max: 100, missing: 'missing_industry' }),
     country: optionalText({ field: 'country', max: 100 }),

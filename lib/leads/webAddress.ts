@@ -5,13 +5,23 @@
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const IP_HOST = /^(?:\d+\.){3}\d+$|^\[/;
-const LINKEDIN_HOSTS = new Set(['linkedin.com', 'www.linkedin.com']);
-const LINKEDIN_PATH = /^\/(?:in|company)\/[^/]+/;
+// www., or a country's (de.linkedin.com): LinkedIn serves profiles under both.
+const LINKEDIN_HOST = /^(?:www\.|[a-z]{2}\.)?linkedin\.com$/;
+// A profile, a company page, or a profile as Sales Navigator links it (/sales/lead/…, /sales/people/…).
+const LINKEDIN_PATH = /^\/(?:in|company|sales\/lead|sales\/people)\/[^/]+/;
 
 /** The URL with https:// in front when it has no scheme; trimmed. */
 export function withScheme(raw: string): string {
   const url = raw.trim();
   return url === '' || HAS_SCHEME.test(url) ? url : `https://${url}`;
+}
+
+/**
+ * A LinkedIn address as https: exports (Apollo's among them) still write http://www.linkedin.com/in/…, which
+ * LinkedIn only redirects; anything else comes back as it was.
+ */
+export function linkedInOverHttps(url: string): string {
+  return url.replace(/^http:\/\/((?:www\.|[a-z]{2}\.)?linkedin\.com\/)/i, 'https://$1');
 }
 
 /** An absolute http(s) URL of a named host with at least one dot, no credentials, no IP address. */
@@ -25,11 +35,11 @@ export function isWebsite(url: string): boolean {
   return host.split('.').every((label) => label.length > 0);
 }
 
-/** https://(www.)linkedin.com/in/<profile>… or /company/<page>…. */
+/** https://(www.)linkedin.com/in/<profile>…, /company/<page>…, or Sales Navigator's /sales/lead/<id>…. */
 export function isLinkedInUrl(url: string): boolean {
   const parsed = parse(url);
   if (!parsed || parsed.protocol !== 'https:') return false;
-  return LINKEDIN_HOSTS.has(parsed.hostname) && LINKEDIN_PATH.test(parsed.pathname);
+  return LINKEDIN_HOST.test(parsed.hostname) && LINKEDIN_PATH.test(parsed.pathname);
 }
 
 function parse(url: string): URL | undefined {

@@ -81,9 +81,10 @@ export function leadAttributes(store: Store, id: number): Record<string, string>
 export function attributeNames(store: Store, status?: LeadStatus): string[] {
   const rows = store
     .rows(
-      `SELECT j.key FROM leads, json_each(leads.attributes) AS j
+      // With one min(), SQLite takes the bare j.id from the row of the minimum: the key's place in its first lead.
+      `SELECT j.key, min(leads.id) AS first_lead, j.id AS place FROM leads, json_each(leads.attributes) AS j
        WHERE leads.attributes != '${NO_ATTRIBUTES}' ${status ? 'AND leads.status = ?' : ''}
-       GROUP BY j.key ORDER BY min(leads.id), min(j.id)`,
+       GROUP BY j.key ORDER BY first_lead, place`,
     )
     .all(...(status ? [status] : []));
   return rows.map((r) => text(r[0], 'key'));
