@@ -13,6 +13,7 @@ import { getLeadByEmail, leadAttributes } from '../lib/store/leads';
 import { getLeadDetail } from '../lib/leads/detail';
 import { importCsvFile, importRows, type ImportReport } from '../lib/leads/importLeads';
 import { leadflow } from './support/cli';
+import { mcpOverStdio } from './support/mcpClient';
 import { tempDir } from './support/tmp';
 
 const FIXTURES = join(__dirname, 'fixtures', 'import');
@@ -273,4 +274,18 @@ test('rows given as objects (n8n items, MCP rows) report their columns and keep 
   assert.equal(report.format, undefined);
   const ann = getLeadByEmail(store, 'ann@acme.example')!;
   assert.deepEqual(leadAttributes(store, ann.id), { 'Job Function Title': 'Buyer', score: '87', tags: '["a","b"]' });
+});
+
+test('import_leads over MCP reads a semicolon CSV text and returns the same report, attributes shown by get_lead', async (t) => {
+  const db = join(tempDir(t), 'mcp.db');
+  const mcp = await mcpOverStdio(t, db);
+  const csv = 'Nombre;Apellido;Email;Cargo;Empresa;Sector comercial\nJosé;García;jose@empresa.test;CTO;Cañada SA;Retail\n';
+  const r = await mcp.ok<ImportReport>('import_leads', { csv });
+  assert.equal(r.inserted, 1);
+  assert.deepEqual(r.format, { delimiter: 'semicolon', headerLine: 1 });
+  assert.deepEqual(fieldOf(r, 'title'), ['Cargo']);
+  assert.deepEqual(r.attributes, ['Sector comercial']);
+  const detail = await mcp.ok<{ lead: { firstName: string }; attributes: Record<string, string> }>('get_lead', { id: r.ids[0] });
+  assert.equal(detail.lead.firstName, 'José');
+  assert.deepEqual(detail.attributes, { 'Sector comercial': 'Retail' });
 });
