@@ -241,6 +241,18 @@ test('a mononym or an unspaced name imports as the first name, with an empty las
   assert.deepEqual(people(store), [['Suharto', '', 'Director', 'Nusantara'], ['李雷', '', 'CTO', 'Dragon Tech']]);
 });
 
+test('a mononym with no company goes all the way through a run: written to as "Hi Suharto," and addressed To: Suharto', (t) => {
+  const db = join(tempDir(t), 'x.db');
+  assert.equal(leadflow(['--db', db, 'import', write(t, 'one.csv', 'Full Name,Email,Title\nSuharto,suharto@nusantara.example,Director\n')]).code, 0);
+  const run = leadflow(['--db', db, 'run', '--leads', '0', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const mime = leadflow(['--db', db, 'preview', 'suharto@nusantara.example']);
+  assert.equal(mime.code, 0, mime.stderr);
+  assert.match(mime.stdout, /^To: Suharto <suharto@nusantara\.example>$/m);
+  assert.match(mime.stdout, /^Hi Suharto,$/m);
+  assert.doesNotMatch(mime.stdout, /undefined|null/);
+});
+
 test('import exits 1 when no row went in, and 0 when every row was already in the store', (t) => {
   const bad = write(t, 'bad.csv', 'email,first name\nnot-an-email,Ann\n,Bob\n');
   const db = join(tempDir(t), 'x.db');
