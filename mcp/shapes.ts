@@ -55,6 +55,7 @@ export const leadOut = z.object({
   statusReason: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  campaignId: z.number(),
 });
 
 export const enrichmentOut = z.object({
@@ -79,6 +80,7 @@ export const messageOut = z.object({
   wordCount: z.number(),
   source: z.string(),
   createdAt: z.string(),
+  campaignId: z.number(),
 });
 
 export const sendOut = z.object({

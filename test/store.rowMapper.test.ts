@@ -41,7 +41,7 @@ test('rows come back as typed objects on this driver: numbers, booleans, nulls a
   t.after(() => store.close());
   const id = store.tx(() => insertLead(store, ada, '2026-12-03T09:00:00.000Z'))!;
   const lead = getLead(store, id)!;
-  assert.deepEqual(lead, { ...ada, id, status: 'NEW', statusReason: null, createdAt: '2026-12-03T09:00:00.000Z', updatedAt: '2026-12-03T09:00:00.000Z' });
+  assert.deepEqual(lead, { ...ada, id, campaignId: 1, status: 'NEW', statusReason: null, createdAt: '2026-12-03T09:00:00.000Z', updatedAt: '2026-12-03T09:00:00.000Z' });
   assert.deepEqual(leadsByIds(store, [id, id + 1]), new Map([[id, lead]]));
   store.tx(() => saveMessage(store, id, { channel: 'linkedin', variant: 'B', step: 1, subject: null, body: 'Hi Ada' }, 2, 'test', '2026-12-03T09:00:00.000Z'));
   const [message] = messagesForLead(store, id);

@@ -26,6 +26,7 @@ import { columnWarnings, MAPPABLE_FIELDS, type MappableField } from './columns';
 import { DELIMITER_NAMES, detectLayout, type CsvLayout } from './csvLayout';
 import { ENCODING_LABELS, InvalidTextError, sniffEncoding, toUtf8Stream, type SniffedEncoding, type TextEncodingName } from './textEncoding';
 import { ingestLeads } from './ingest';
+import { joinableCampaign } from '../campaigns/campaigns';
 import { reasonCode } from './validate';
 import { leadIdByEmail } from '../store/leads';
 
@@ -36,6 +37,8 @@ export interface ImportOptions {
   mapping?: FieldMapping;
   /** Recorded on each lead: "csv:leads.csv", "n8n", … */
   source: string;
+  /** The campaign new leads join (by name); otherwise the built-in demo. */
+  campaign?: string;
 }
 
 export interface FileImportOptions extends Partial<ImportOptions> {
@@ -104,6 +107,7 @@ function batchImport(store: Store, o: ImportOptions, format?: ImportFormat): Bat
   const columns = columnsReport();
   const rowOfId: number[] = []; // rowOfId[i] is the row number of report.ids[i]
   const now = new Date().toISOString();
+  const campaignId = o.campaign === undefined ? undefined : joinableCampaign(store, o.campaign).id;
   const earlierRowOf = (email: string): number | undefined => {
     const id = leadIdByEmail(store, email);
     const i = id === undefined ? -1 : indexOfId(report.ids, id);
@@ -114,7 +118,7 @@ function batchImport(store: Store, o: ImportOptions, format?: ImportFormat): Bat
     add(rows) {
       const mapped = mapRows(rows, { mapping: o.mapping, source: o.source, firstRowNumber: report.rows + 1 });
       const rejected = mapped.rejected.map((r) => ({ rowNumber: r.rowNumber, reason: r.reason }));
-      const result = store.tx(() => ingestLeads(store, mapped.leads.map((l) => l.lead), now));
+      const result = store.tx(() => ingestLeads(store, mapped.leads.map((l) => l.lead), now, campaignId));
       for (const ok of result.inserted) {
         report.ids.push(ok.id);
         rowOfId.push(mapped.leads[ok.index].rowNumber);
@@ -208,7 +212,7 @@ export function importCsvText(store: Store, text: string, o: ImportOptions): Imp
  * read only once, so it is first copied to a temporary file, removed afterwards.
  */
 export async function importCsvFile(store: Store, path: string, o: FileImportOptions = {}): Promise<ImportReport> {
-  const options: ImportOptions = { source: o.source ?? `csv:${basename(path)}`, mapping: o.mapping };
+  const options: ImportOptions = { source: o.source ?? `csv:${basename(path)}`, mapping: o.mapping, campaign: o.campaign };
   const batchSize = Math.max(1, Math.floor(o.batchSize ?? IMPORT_BATCH_ROWS));
   let isFile: boolean;
   try {

@@ -16,7 +16,8 @@ export interface IngestResult {
   skipped: { index: number; email: string; kind: 'duplicate' | 'erased'; reason: string }[];
 }
 
-export function ingestLeads(store: Store, leads: LeadInput[], now: string): IngestResult {
+/** New leads join `campaignId` (from an import, a node or a tool naming a campaign), else the built-in demo. */
+export function ingestLeads(store: Store, leads: LeadInput[], now: string, campaignId?: number): IngestResult {
   const result: IngestResult = { inserted: [], skipped: [] };
   const erasedCheck = hasSuppressions(store)
     ? store.stmt("SELECT 1 FROM suppressions WHERE kind = 'email_sha256' AND value = ?")
@@ -28,7 +29,7 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string): Inge
       continue;
     }
     const variant = assignVariant(lead.email);
-    const id = insertLead(store, leadRow(lead, variant, companyDomainOf(lead.website, lead.email)), now);
+    const id = insertLead(store, leadRow(lead, variant, companyDomainOf(lead.website, lead.email)), now, campaignId);
     if (id === null) result.skipped.push({ index, email: lead.email, kind: 'duplicate', reason: 'duplicate: this email is already in the store' });
     else result.inserted.push({ index, id, variant });
   }

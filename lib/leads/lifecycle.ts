@@ -15,7 +15,9 @@ import type { Store } from '../store/store';
 /** For each status, the statuses a lead may move to it from. */
 export const ALLOWED_FROM: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
   NEW: [],
-  ENRICHED: ['NEW'],
+  // Back from MESSAGED when a lead no send has gone to joins another campaign: its drafts are dropped, and it is
+  // written afresh for the new one.
+  ENRICHED: ['NEW', 'MESSAGED'],
   // Back to MESSAGED (with the reason) while a live send waits for a retry or its outcome is unknown: an earlier dry
   // run's SENT proved nothing reached anyone.
   MESSAGED: ['ENRICHED', 'MESSAGED', 'SENT', 'FAILED'],

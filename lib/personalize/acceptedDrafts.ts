@@ -20,8 +20,25 @@ export interface AcceptedDrafts {
 }
 
 export function acceptedDrafts(lead: RecipientInput & { variant: Variant }, enrichment: TalkingPointsInput, o: DraftOptions): AcceptedDrafts {
+  return judgeDrafts(lead, draftMessages(lead, enrichment, o));
+}
+
+/**
+ * Hold drafts written any way (the built-in templates, a campaign's) to the copy contract; `unwritten` are variants
+ * nobody could write, rejected with their reason.
+ */
+export function judgeDrafts(
+  lead: { variant: Variant },
+  drafts: readonly MessageDraft[],
+  unwritten: readonly { channel: Channel; variant: Variant; reason: string }[] = [],
+): AcceptedDrafts {
   const out: AcceptedDrafts = { accepted: [], sendable: new Set(), rejected: [], ownProblems: [] };
-  for (const draft of draftMessages(lead, enrichment, o)) {
+  for (const u of unwritten) {
+    const line = `${u.channel}/${u.variant}: ${u.reason}`;
+    out.rejected.push(line);
+    if (u.variant === lead.variant) out.ownProblems.push(line);
+  }
+  for (const draft of drafts) {
     const { violations, words } = checkCopyCounted(draft);
     if (violations.length) {
       const line = `${draft.channel}/${draft.variant}: ${violations.map((v) => v.detail).join('; ')}`;

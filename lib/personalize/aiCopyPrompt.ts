@@ -18,15 +18,49 @@ const VOICES: Readonly<Record<Variant, string>> = {
   B: 'Voice B, consultative and insight-led: share a pattern seen at similar teams, show curiosity about theirs, then ask for a short conversation.',
 };
 
-export const PERSONALIZE_SYSTEM_PROMPT = [
-  'You write short, plain, respectful B2B cold outreach for a workflow automation vendor.',
+const RULES = [
   'Write only about what the data says: the recipient, their role, their company name, the industry and the listed pains and triggers.',
   'Never invent facts about the company: no numbers, customers, products, funding, news or people that are not in the data.',
   'No placeholders or brackets. End the message with one question that proposes a short call or conversation.',
   'The email body starts with a greeting and stops after the question: the signature and opt-out line are added for you.',
   'Answer with one JSON object that matches the schema, nothing else.',
   DATA_BLOCK_RULE,
-].join(' ');
+];
+
+/**
+ * The rules every prompt carries: what the copy must never repeat (a sign that injected text steered the model). A
+ * campaign's own words in its prompt — the offer, the call to action — are what the copy is meant to echo.
+ */
+export const PERSONALIZE_RULES = RULES.join(' ');
+
+/** The built-in demo's prompt: the made-up vendor the demo has always pitched. */
+export const PERSONALIZE_SYSTEM_PROMPT = ['You write short, plain, respectful B2B cold outreach for a workflow automation vendor.', ...RULES].join(' ');
+
+/** What a campaign tells the model about whose outreach it writes. */
+export interface CopyCampaign {
+  offer: { product: string; audience: string; value: string; proofPoints: readonly string[]; callToAction: string };
+  sender: { name: string; title?: string; company: string };
+  /** The variant's brief, in the user's words. */
+  brief?: string | null;
+}
+
+/**
+ * A campaign's prompt: the offer and the sender as the user wrote them, the proof points as the only claims the copy
+ * may make about the sender's side, then the same rules as every prompt.
+ */
+export function campaignSystemPrompt(c: CopyCampaign): string {
+  const proof = c.offer.proofPoints.length
+    ? `The only claims you may make about ${c.sender.company} or its customers are these proof points: ${c.offer.proofPoints.map((p) => `"${p}"`).join('; ')}.`
+    : `Make no claims about ${c.sender.company}'s customers or results.`;
+  return [
+    `You write short, plain, respectful B2B cold outreach for ${c.sender.company}, on behalf of ${c.sender.name}${c.sender.title ? `, ${c.sender.title}` : ''}.`,
+    `The offer: ${c.offer.product}, for ${c.offer.audience}. ${c.offer.value}`,
+    proof,
+    `The call to action to close with, in your own words: ${c.offer.callToAction}`,
+    ...(c.brief ? [`The sender's brief for this message: ${c.brief}`] : []),
+    ...RULES,
+  ].join(' ');
+}
 
 export interface CopyLead {
   firstName: string;
@@ -42,6 +76,10 @@ export interface CopyRequest {
   variant: Variant;
   senderName: string;
   optOutLine: string;
+  /** The system prompt (the demo's, or a campaign's). */
+  system?: string;
+  /** What follows the model's email body: words it must leave room for. */
+  closing?: string;
 }
 
 /** "Best,\n<sender>\n\n<opt-out>": what follows every AI email body. */
@@ -81,7 +119,8 @@ export function copyJsonSchema(channels: readonly Channel[]): Record<string, unk
 export function copyMessages(lead: CopyLead, enrichment: Pick<Enrichment, 'persona' | 'seniority' | 'painPoints' | 'buyingTriggers' | 'companySize'>, r: CopyRequest): ChatMessage[] {
   const asks: string[] = [];
   if (r.channels.includes('email')) {
-    asks.push(`"email": a subject (at most ${SUBJECT_LIMIT} characters) and a body of at most ${emailWordsForModel(r.senderName, r.optOutLine)} words.`);
+    const words = r.closing === undefined ? emailWordsForModel(r.senderName, r.optOutLine) : WORD_BUDGET.email - countWords(r.closing);
+    asks.push(`"email": a subject (at most ${SUBJECT_LIMIT} characters) and a body of at most ${words} words.`);
   }
   if (r.channels.includes('linkedin')) asks.push(`"linkedin": a connection message body of at most ${WORD_BUDGET.linkedin} words, no subject.`);
   const data = {
@@ -96,7 +135,7 @@ export function copyMessages(lead: CopyLead, enrichment: Pick<Enrichment, 'perso
     sender: r.senderName,
   };
   return [
-    { role: 'system', content: PERSONALIZE_SYSTEM_PROMPT },
+    { role: 'system', content: r.system ?? PERSONALIZE_SYSTEM_PROMPT },
     { role: 'user', content: `${VOICES[r.variant]}\nWrite ${asks.join(' And ')}\n${dataBlock(data)}` },
   ];
 }

@@ -9,6 +9,8 @@ import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { advanceLead, moveLead } from '../leads/lifecycle';
 import { enrichmentsFor } from '../store/enrichments';
+import { attributesOfLeads } from '../store/leads';
+import { campaignsById } from '../campaigns/campaigns';
 import { saveMessage } from '../store/messages';
 import type { GroqClient } from '../llm/client';
 import { recordFallback } from '../llm/fallbacks';
@@ -41,13 +43,18 @@ export interface AiDraftsCommit {
  * Store one lead's drafts that pass the copy contract, record template fallbacks, and move the lead ENRICHED →
  * MESSAGED, or FAILED when no requested channel has a sendable draft. Call inside `store.tx`.
  */
-export function commitAiDrafts(store: Store, leadId: number, drafts: AiDraft[], now: string): AiDraftsCommit {
+export function commitAiDrafts(store: Store, leadId: number, drafts: AiDraft[], now: string, campaignId?: number): AiDraftsCommit {
   const out: AiDraftsCommit = { messaged: false, messages: 0, rejected: 0, byModel: 0, fellBack: 0, failure: null };
   const sendable = new Set<Channel>();
   const problems: string[] = [];
   const fellBack: Channel[] = [];
   const reasons: string[] = [];
   for (const d of drafts) {
+    if (d.unwritten !== undefined) {
+      out.rejected++;
+      problems.push(`${d.channel}/${d.variant}: ${d.unwritten}`);
+      continue;
+    }
     // Model drafts were checked already; the template's are checked here as the offline stage does.
     const violations = checkCopy(d);
     if (violations.length) {
@@ -55,7 +62,7 @@ export function commitAiDrafts(store: Store, leadId: number, drafts: AiDraft[], 
       problems.push(`${d.channel}/${d.variant}: ${violations.map((v) => v.detail).join('; ')}`);
       continue;
     }
-    saveMessage(store, leadId, d, countWords(d.body), d.source, now);
+    saveMessage(store, leadId, d, countWords(d.body), d.source, now, campaignId);
     out.messages++;
     sendable.add(d.channel);
     if (d.fallbackReason) {
@@ -64,7 +71,10 @@ export function commitAiDrafts(store: Store, leadId: number, drafts: AiDraft[], 
       reasons.push(`${d.channel}: ${d.fallbackReason}`);
     } else out.byModel++;
   }
-  if (fellBack.length) recordFallback(store, leadId, { stage: 'personalize', reason: reasons.join(' | '), usedInstead: TEMPLATE_SOURCE, channels: fellBack }, now);
+  if (fellBack.length) {
+    const usedInstead = drafts.find((d) => d.fallbackReason)?.source ?? TEMPLATE_SOURCE;
+    recordFallback(store, leadId, { stage: 'personalize', reason: reasons.join(' | '), usedInstead, channels: fellBack }, now);
+  }
   if (sendable.size > 0) out.messaged = advanceLead(store, leadId, 'ENRICHED', 'MESSAGED', now);
   else {
     out.failure = 'copy contract: ' + (problems.join(' | ') || 'no draft for the requested channels');
@@ -89,16 +99,23 @@ export async function personalizeEnrichedWithAi(
     onDeferred: () => tally.deferred++,
     perBatch: (batch) => {
       const enrichments = enrichmentsFor(store, batch[0].id, batch[batch.length - 1].id);
+      const campaigns = campaignsById(store, batch.map((l) => l.campaignId));
+      const attributes = attributesOfLeads(store, batch.filter((l) => !campaigns.get(l.campaignId)?.builtin).map((l) => l.id));
       return async (lead) => {
+        const campaign = campaigns.get(lead.campaignId);
+        if (o.campaign !== undefined && campaign?.name !== o.campaign) return;
+        if (campaign && (campaign.state === 'paused' || campaign.state === 'finished')) return;
         const enrichment = enrichments.get(lead.id);
-        const drafts = enrichment ? await draftWithAi(client, lead, enrichment, { channels: o.channels, senderName: o.senderName }) : [];
+        const drafts = enrichment
+          ? await draftWithAi(client, lead, enrichment, { channels: o.channels, senderName: o.senderName, optOutLine: o.optOutLine, campaign, attributes: attributes.get(lead.id) })
+          : [];
         const now = new Date().toISOString();
         store.tx(() => {
           if (!enrichment) {
             moveLead(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
             tally.failedLeads++;
           } else {
-            const r = commitAiDrafts(store, lead.id, drafts, now);
+            const r = commitAiDrafts(store, lead.id, drafts, now, lead.campaignId);
             tally.messages += r.messages;
             tally.rejected += r.rejected;
             tally.byModel += r.byModel;

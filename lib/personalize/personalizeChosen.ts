@@ -45,6 +45,8 @@ export function personalizeChosen(store: Store, leadIds: readonly number[], o: P
       const lead = after.get(id) ?? before.get(id);
       if (!lead) return { outcome: 'not_found', reason: `no lead with id ${id} in the store ${store.path}` };
       const stored = messages.get(id) ?? [];
+      const held = b.held.get(id);
+      if (held !== undefined) return { outcome: 'not_personalizable', lead, reason: held };
       if (after.has(id) && !told.has(id)) {
         told.add(id);
         if (lead.status === 'FAILED') return { outcome: 'failed', lead, reason: lead.statusReason ?? 'failed' };

@@ -5,12 +5,16 @@
  */
 import type { Channel, MessageDraft } from '../types';
 import type { Store } from '../store/store';
-import { stageLeadsInStatus, type StageLead } from '../store/leads';
+import { attributesOfLeads, stageLeadsInStatus, type StageLead } from '../store/leads';
+import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
+import { campaignsById, getCampaign, type Campaign } from '../campaigns/campaigns';
+import { CAMPAIGN_TEMPLATE_SOURCE, draftStep } from '../campaigns/draft';
+import type { CampaignState } from '../campaigns/spec';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
 import { talkingPointFieldsFor } from '../store/enrichments';
 import { saveMessages, type MessageRow } from '../store/messages';
 import { TEMPLATE_SOURCE } from './templates';
-import { acceptedDrafts } from './acceptedDrafts';
+import { acceptedDrafts, judgeDrafts } from './acceptedDrafts';
 import type { TalkingPointsInput } from './talkingPoints';
 import { batchRoom, type StageControl } from '../pipeline/control';
 
@@ -23,9 +27,12 @@ export interface PersonalizeTally {
 
 export interface PersonalizeOptions {
   channels: Channel[];
+  /** Signs the demo campaign's emails (a campaign of the user's signs with its own sender). */
   senderName?: string;
-  /** Closes every email; defaults to DEFAULT_OPT_OUT_LINE. */
+  /** Closes every demo email; defaults to DEFAULT_OPT_OUT_LINE (a user campaign has its own). */
   optOutLine?: string;
+  /** Only the leads of this campaign (by name); otherwise every ENRICHED lead, each written for its own campaign. */
+  campaign?: string;
 }
 
 export function personalizeEnriched(
@@ -34,11 +41,12 @@ export function personalizeEnriched(
   c: StageControl<PersonalizeTally> = {},
 ): PersonalizeTally {
   const tally: PersonalizeTally = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0 };
+  const campaignId = o.campaign === undefined ? undefined : getCampaign(store, o.campaign).id;
   let afterId = 0;
   for (;;) {
     const room = batchRoom(c, tally.messaged + tally.failedLeads);
     if (room <= 0 || c.shouldStop?.()) break;
-    const batch = stageLeadsInStatus(store, 'ENRICHED', afterId, room);
+    const batch = stageLeadsInStatus(store, 'ENRICHED', afterId, room, campaignId);
     if (batch.length === 0) break;
     const enrichments = talkingPointFieldsFor(store, batch[0].id, batch[batch.length - 1].id);
     const now = new Date().toISOString();
@@ -53,6 +61,8 @@ export function personalizeEnriched(
 }
 
 export interface PersonalizedBatch<L extends StageLead> extends PersonalizeTally {
+  /** Leads left ENRICHED because their campaign is paused or finished: why. */
+  held: Map<number, string>;
   /** Each lead's message of its assigned variant that passed, per channel (stored): what the send stage sends. */
   sendable: { lead: L; message: MessageDraft }[];
   /** The rejected drafts ("channel/variant: violations") of each lead that had any, for a caller that shows them. */
@@ -73,9 +83,10 @@ export function personalizeBatch<L extends StageLead>(
   now: string,
   moves: LeadMoves = movesNow(store, now),
 ): PersonalizedBatch<L> {
-  const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [], rejections: new Map() };
+  const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [], rejections: new Map(), held: new Map() };
   const messages: MessageRow[] = [];
   const messaged: number[] = [];
+  const campaigns = campaignsOf(store, batch);
   for (const lead of batch) {
     const enrichment = enrichments.get(lead.id);
     if (!enrichment) {
@@ -83,11 +94,19 @@ export function personalizeBatch<L extends StageLead>(
       out.failedLeads++;
       continue;
     }
-    const judged = acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName, optOutLine: o.optOutLine });
+    const campaign = campaigns.get(lead.campaignId);
+    if (campaign && !WRITABLE.includes(campaign.state)) {
+      out.held.set(lead.id, `its campaign "${campaign.name}" is ${campaign.state}: resume it to write to its leads`);
+      continue;
+    }
+    const judged = campaign && !campaign.builtin
+      ? campaignDrafts(campaign, lead, enrichment, campaigns.attributes.get(lead.id) ?? {}, o.channels)
+      : acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName, optOutLine: o.optOutLine });
+    const source = campaign && !campaign.builtin ? CAMPAIGN_TEMPLATE_SOURCE : TEMPLATE_SOURCE;
     out.rejected += judged.rejected.length;
     if (judged.rejected.length > 0) out.rejections.set(lead.id, judged.rejected);
     for (const { draft, words } of judged.accepted) {
-      messages.push({ leadId: lead.id, draft, wordCount: words, source: TEMPLATE_SOURCE });
+      messages.push({ leadId: lead.id, draft, wordCount: words, source, campaignId: lead.campaignId });
       if (draft.variant === lead.variant) out.sendable.push({ lead, message: draft });
     }
     out.messages += judged.accepted.length;
@@ -101,6 +120,28 @@ export function personalizeBatch<L extends StageLead>(
   saveMessages(store, messages, now);
   out.messaged = moves.advance(messaged, 'ENRICHED', 'MESSAGED');
   return out;
+}
+
+/** A campaign's leads are written to while it is a draft (to preview them) or active; not when paused or finished. */
+const WRITABLE: readonly CampaignState[] = ['draft', 'active'];
+
+type BatchCampaigns = Map<number | undefined, Campaign> & { attributes: Map<number, Record<string, string>> };
+
+/**
+ * The campaigns of a batch's leads, loaded once each, and the custom attributes of the leads a user campaign writes
+ * to (one read). A batch of demo leads — every streamed pipeline batch — reads nothing.
+ */
+function campaignsOf(store: Store, batch: readonly StageLead[]): BatchCampaigns {
+  const ids = new Set<number>();
+  for (const lead of batch) if (lead.campaignId !== undefined && lead.campaignId !== DEMO_CAMPAIGN_ID) ids.add(lead.campaignId);
+  const out = campaignsById(store, ids) as BatchCampaigns;
+  out.attributes = ids.size === 0 ? new Map() : attributesOfLeads(store, batch.filter((l) => l.campaignId !== undefined && ids.has(l.campaignId)).map((l) => l.id));
+  return out;
+}
+
+function campaignDrafts(campaign: Campaign, lead: StageLead, enrichment: TalkingPointsInput, attributes: Record<string, string>, channels: readonly Channel[]) {
+  const step = draftStep(campaign.spec, campaign.sequence, lead, enrichment, attributes, { step: 1, channels });
+  return judgeDrafts(lead, step.drafts, step.unwritten);
 }
 
 function addTally(t: PersonalizeTally, b: PersonalizeTally): void {

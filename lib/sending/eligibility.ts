@@ -12,7 +12,7 @@ import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { suppressionReason } from '../store/suppressions';
 import { SENDING_COLUMNS, SENDING_WIDTH, sendingAt, type DrySend } from './drain';
-import { int, text, type Cells } from '../store/rowMapper';
+import { int, text, textOrNull, type Cells } from '../store/rowMapper';
 
 export interface PlanItem {
   leadId: number;
@@ -50,9 +50,14 @@ export interface PlanRequest {
   dryRun: boolean;
   /** Only these leads (an n8n item's, a confirmed preview's); otherwise every ready lead. */
   leadIds?: readonly number[];
+  /** Only the leads of this campaign; otherwise those of every active campaign. */
+  campaignId?: number;
   limit?: number;
   now?: Date;
 }
+
+/** Only leads of an active campaign are sent: a draft, paused or finished campaign's wait. */
+const ACTIVE_CAMPAIGN = "AND l.campaign_id IN (SELECT id FROM campaigns WHERE state = 'active')";
 
 /** A plan's row: what sending reads (`sendingAt`), then the lead's company and the message's id. */
 const PLAN_COLUMNS = `${SENDING_COLUMNS}, l.company, m.id`;
@@ -76,7 +81,8 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
   const limit = r.limit ?? Number.MAX_SAFE_INTEGER;
   const plan: SendPlan = { channel: r.channel, dryRun: r.dryRun, items: [], remaining: 0, excluded: { synthetic: 0, suppressed: 0 }, unplanned: [] };
   const named = r.leadIds ? JSON.stringify(r.leadIds) : null;
-  const only = named ? 'AND l.id IN (SELECT value FROM json_each(?))' : '';
+  const only = `${ACTIVE_CAMPAIGN} ${named ? 'AND l.id IN (SELECT value FROM json_each(?))' : ''} ${r.campaignId !== undefined ? 'AND l.campaign_id = ?' : ''}`;
+  const onlyParams = [...(named ? [named] : []), ...(r.campaignId !== undefined ? [r.campaignId] : [])];
   const mode = r.dryRun ? 1 : 0;
   const now = (r.now ?? new Date()).toISOString();
   const queued = store
@@ -86,7 +92,7 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
          AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?) ${only}
        ORDER BY s.id`,
     )
-    .all(mode, r.channel, now, ...(named ? [named] : []));
+    .all(mode, r.channel, now, ...onlyParams);
   const ready = store
     .rows(
       `SELECT ${PLAN_COLUMNS} FROM leads l
@@ -95,7 +101,7 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
          AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?) ${only}
        ORDER BY l.id`,
     )
-    .all(r.channel, mode, r.channel, mode, ...(named ? [named] : []));
+    .all(r.channel, mode, r.channel, mode, ...onlyParams);
   const take = (item: PlanItem) => {
     if (plan.items.length < limit) plan.items.push(item);
     else plan.remaining++;
@@ -135,21 +141,27 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
  */
 function notReadyReasons(store: Store, leadIds: readonly number[], r: PlanRequest): Unplanned[] {
   const rows = store
-    .stmt(
-      `SELECT j.value AS asked, l.status, m.id AS message_id, s.state AS send_state
+    .rows(
+      `SELECT j.value, l.status, m.id, s.state, c.name, c.state, l.campaign_id
        FROM json_each(?) j
        LEFT JOIN leads l ON l.id = j.value
+       LEFT JOIN campaigns c ON c.id = l.campaign_id
        LEFT JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
        LEFT JOIN sends s ON s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?`,
     )
     .all(JSON.stringify(leadIds), r.channel, r.channel, r.dryRun ? 1 : 0);
   return rows.map((row) => {
-    const leadId = Number(row.asked);
-    const status = row.status as string | null;
+    const leadId = int(row[0], 'lead id');
+    const status = textOrNull(row[1], 'leads.status');
+    const sendState = textOrNull(row[3], 'sends.state');
+    const campaign = textOrNull(row[4], 'campaigns.name');
+    const campaignState = textOrNull(row[5], 'campaigns.state');
     let reason: string;
     if (status === null) reason = `no lead with id ${leadId} in the store ${store.path}`;
-    else if (row.message_id === null) reason = `lead ${leadId} (${status}) has no ${r.channel} message yet: personalize it first`;
-    else if (row.send_state !== null) reason = `its ${r.dryRun ? 'dry-run' : 'live'} ${r.channel} send is already in the ledger (${row.send_state as string})`;
+    else if (campaignState !== 'active') reason = `its campaign "${campaign ?? '?'}" is ${campaignState ?? 'gone'}: only an active campaign's leads are sent`;
+    else if (r.campaignId !== undefined && int(row[6], 'leads.campaign_id') !== r.campaignId) reason = `lead ${leadId} belongs to campaign "${campaign ?? '?'}", not the one being sent`;
+    else if (row[2] === null) reason = `lead ${leadId} (${status}) has no ${r.channel} message yet: personalize it first`;
+    else if (sendState !== null) reason = `its ${r.dryRun ? 'dry-run' : 'live'} ${r.channel} send is already in the ledger (${sendState})`;
     else reason = `lead ${leadId} is ${status}: only MESSAGED leads${r.dryRun ? '' : ' (or SENT by a dry run)'} are sent`;
     return { leadId, reason };
   });

@@ -14,6 +14,7 @@
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { planSend, type Unplanned } from './eligibility';
+import { getCampaign } from '../campaigns/campaigns';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
 import { addTally, recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './drain';
@@ -33,6 +34,8 @@ export interface SendRequest {
   maxWaitMs?: number;
   /** Follow-up delays in business days (email), e.g. [3, 5]. */
   sequence?: number[];
+  /** Only this campaign's leads (by name); otherwise those of every active campaign. */
+  campaign?: string;
 }
 
 export interface SendHooks {
@@ -60,7 +63,8 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   // Named leads are all queued (the drain's limit decides how many go now, the rest wait their turn in the ledger);
   // otherwise no more are queued than this call may send.
   const planLimit = request.leadIds ? undefined : request.limit;
-  const plans = request.channels.map((channel) => planSend(store, { channel, dryRun, leadIds: request.leadIds, limit: planLimit, now: now() }));
+  const campaignId = request.campaign === undefined ? undefined : getCampaign(store, request.campaign).id;
+  const plans = request.channels.map((channel) => planSend(store, { channel, dryRun, leadIds: request.leadIds, campaignId, limit: planLimit, now: now() }));
   const at = now().toISOString();
   // A dry run records up to `limit` of its fresh rows at once; the rest (and every live row) go into the queue.
   let direct = dryRun ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;

@@ -30,7 +30,7 @@ export interface SequenceOptions {
   ai?: GroqClient;
 }
 
-export const DEFAULT_SEQUENCE = [3, 5];
+export { DEFAULT_SEQUENCE } from '../campaigns/demo';
 
 export interface ScheduleReport {
   scheduled: { leadId: number; step: number; dueAt: string }[];

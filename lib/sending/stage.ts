@@ -58,14 +58,15 @@ export async function sendMessaged(
 }
 
 /**
- * Up to `limit` MESSAGED leads after `afterId`, each with its assigned variant's step-1 message on the requested
+ * Up to `limit` MESSAGED leads of active campaigns after `afterId`, each with its assigned variant's step-1 message on the requested
  * channels: one query for the batch. `leads` counts them all (one may have no message on these channels).
  */
 function messagedWithSends(store: Store, afterId: number, limit: number, channels: Channel[]): { leads: number; lastId: number; sends: DrySend[] } {
   const rows = store
     .rows(
       `SELECT l.id, m.id, ${SENDING_COLUMNS}
-       FROM (SELECT id FROM leads WHERE status = 'MESSAGED' AND id > ? ORDER BY id LIMIT ?) b
+       FROM (SELECT id FROM leads WHERE status = 'MESSAGED' AND id > ?
+               AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'active') ORDER BY id LIMIT ?) b
        JOIN leads l ON l.id = b.id
        LEFT JOIN messages m ON m.lead_id = l.id AND m.step = 1 AND m.variant = l.variant
        ORDER BY l.id`,

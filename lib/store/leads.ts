@@ -4,6 +4,7 @@
  */
 import { LEAD_STATUSES, VARIANTS, type Lead, type LeadInput, type LeadStatus, type Variant } from '../types';
 import { flag, int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
+import { DEMO_CAMPAIGN_ID } from './campaigns';
 import type { Store } from './store';
 
 export interface LeadRow extends LeadInput {
@@ -36,14 +37,17 @@ export function leadRow(lead: LeadInput, variant: Variant, companyDomain: string
 }
 
 const INSERT = `INSERT INTO leads (email, first_name, last_name, title, company, company_domain, website, linkedin_url,
-    industry, country, timezone, synthetic, source, variant, status, created_at, updated_at, attributes)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?)
+    industry, country, timezone, synthetic, source, variant, status, created_at, updated_at, attributes, campaign_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?, ?)
   ON CONFLICT (email) DO NOTHING`;
 
 const NO_ATTRIBUTES = '{}';
 
-/** Insert one lead; returns its id, or null when the email is already in the store. Call inside `store.tx`. */
-export function insertLead(store: Store, lead: LeadRow, now: string): number | null {
+/**
+ * Insert one lead (into `campaignId`, else the built-in demo); returns its id, or null when the email is already in
+ * the store. Call inside `store.tx`.
+ */
+export function insertLead(store: Store, lead: LeadRow, now: string, campaignId = DEMO_CAMPAIGN_ID): number | null {
   const result = store
     .stmt(INSERT)
     .run(
@@ -64,6 +68,7 @@ export function insertLead(store: Store, lead: LeadRow, now: string): number | n
       now,
       now,
       lead.attributes ? JSON.stringify(lead.attributes) : NO_ATTRIBUTES,
+      campaignId,
     );
   return Number(result.changes) === 1 ? Number(result.lastInsertRowid) : null;
 }
@@ -102,6 +107,8 @@ export function attributesFromText(cell: string): Record<string, string> {
 export interface StoredLead extends Lead {
   companyDomain: string;
   statusReason: string | null;
+  /** The campaign the lead belongs to (1: the built-in demo). */
+  campaignId: number;
 }
 
 /** The leads table's one row mapper. */
@@ -125,6 +132,7 @@ export const LEADS = rowMapper<StoredLead>({
   statusReason: ['status_reason', textOrNull],
   createdAt: ['created_at', text],
   updatedAt: ['updated_at', text],
+  campaignId: ['campaign_id', int],
 });
 
 const COLUMNS = LEADS.columns;
@@ -190,6 +198,8 @@ export function leadsInStatus(store: Store, status: LeadStatus, afterId: number,
 /** What the offline enrich and template personalize stages read of a lead: only the fields their rules and copy use. */
 export interface StageLead {
   id: number;
+  /** The lead's campaign (absent: the built-in demo, as for leads a streamed run makes). */
+  campaignId?: number;
   email: string;
   firstName: string;
   title: string;
@@ -203,13 +213,37 @@ export interface StageLead {
  * `leadsInStatus` reading only a `StageLead`'s columns, named as its fields: a third of the per-row cost of the full
  * read, which the batch stages pay on every lead.
  */
-export function stageLeadsInStatus(store: Store, status: LeadStatus, afterId: number, limit: number): StageLead[] {
-  return store
-    .stmt(
-      `SELECT id, email, first_name AS firstName, title, company, industry, website, variant
-       FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`,
-    )
-    .all(status, afterId, limit) as unknown as StageLead[];
+export function stageLeadsInStatus(store: Store, status: LeadStatus, afterId: number, limit: number, campaignId?: number): StageLead[] {
+  const rows =
+    campaignId === undefined
+      ? store.rows(`SELECT ${STAGE_LEADS.columns} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`).all(status, afterId, limit)
+      : store
+          .rows(`SELECT ${STAGE_LEADS.columns} FROM leads WHERE status = ? AND id > ? AND campaign_id = ? ORDER BY id LIMIT ?`)
+          .all(status, afterId, campaignId, limit);
+  return rows.map((r) => STAGE_LEADS.from(r));
+}
+
+const STAGE_LEADS = rowMapper<Required<StageLead>>({
+  id: ['id', int],
+  campaignId: ['campaign_id', int],
+  email: ['email', text],
+  firstName: ['first_name', text],
+  title: ['title', text],
+  company: ['company', text],
+  industry: ['industry', text],
+  website: ['website', text],
+  variant: ['variant', oneOf(VARIANTS)],
+});
+
+/** The custom attributes of these leads, in one read; leads with none are absent. */
+export function attributesOfLeads(store: Store, ids: readonly number[]): Map<number, Record<string, string>> {
+  const out = new Map<number, Record<string, string>>();
+  if (ids.length === 0) return out;
+  const rows = store
+    .rows(`SELECT id, attributes FROM leads WHERE id IN (SELECT value FROM json_each(?)) AND attributes != '${NO_ATTRIBUTES}'`)
+    .all(JSON.stringify(ids));
+  for (const r of rows) out.set(int(r[0], 'leads.id'), attributesFromText(text(r[1], 'leads.attributes')));
+  return out;
 }
 
 /** Whether the store holds any lead that was not generated (imported prospects: a store of real people). */

@@ -3,6 +3,7 @@ import { CHANNELS, VARIANTS, type Channel, type MessageDraft, type Variant } fro
 import { int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
 import type { Store, SqlValue } from './store';
 import { insertRows, type MultiRowInsert } from './multiRow';
+import { DEMO_CAMPAIGN_ID } from './campaigns';
 
 export interface StoredMessage extends MessageDraft {
   id: number;
@@ -10,6 +11,8 @@ export interface StoredMessage extends MessageDraft {
   wordCount: number;
   source: string;
   createdAt: string;
+  /** The campaign it was written for (1: the built-in demo). */
+  campaignId: number;
 }
 
 /** Insert or replace a lead's draft; returns the message id. */
@@ -20,29 +23,32 @@ export function saveMessage(
   wordCount: number,
   source: string,
   now: string,
+  campaignId: number = DEMO_CAMPAIGN_ID,
 ): number {
   const row = store
     .rows(
-      `INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at, campaign_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at
+         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at, campaign_id = excluded.campaign_id
        RETURNING id`,
     )
-    .get(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now);
+    .get(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now, campaignId);
   return int(row![0], 'messages.id');
 }
 
 const MESSAGE_ROWS: MultiRowInsert = {
-  head: 'INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at)',
-  row: '(?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  head: 'INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at, campaign_id)',
+  row: '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   tail: `ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at`,
-  width: 9,
+         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at, campaign_id = excluded.campaign_id`,
+  width: 10,
 };
 
 export interface MessageRow {
   leadId: number;
+  /** The campaign the draft was written for (absent: the built-in demo). */
+  campaignId?: number;
   draft: MessageDraft;
   wordCount: number;
   source: string;
@@ -54,8 +60,8 @@ export interface MessageRow {
  */
 export function saveMessages(store: Store, rows: readonly MessageRow[], now: string): void {
   const params: SqlValue[] = [];
-  for (const { leadId, draft: d, wordCount, source } of rows) {
-    params.push(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now);
+  for (const { leadId, draft: d, wordCount, source, campaignId } of rows) {
+    params.push(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now, campaignId ?? DEMO_CAMPAIGN_ID);
   }
   insertRows(store, MESSAGE_ROWS, params);
 }
@@ -72,6 +78,7 @@ export const MESSAGES = rowMapper<StoredMessage>({
   wordCount: ['word_count', int],
   source: ['source', text],
   createdAt: ['created_at', text],
+  campaignId: ['campaign_id', int],
 });
 
 export function messagesForLead(store: Store, leadId: number): StoredMessage[] {

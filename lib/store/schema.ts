@@ -245,6 +245,24 @@ export const MIGRATIONS: string[] = [
   `
   ALTER TABLE leads ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes) AND json_type(attributes) = 'object');
   `,
+  // v9: campaigns. A campaign is whose outreach this is (offer, sender, sequence of templates; lib/campaigns). A lead
+  // belongs to one campaign at a time, and each message records the campaign it was written for (the ledger knows a
+  // send's campaign through its message). Campaign 1 is the built-in demo: what every lead and message of an older
+  // store joins, and where a lead goes when no campaign is named — so synthetic leads and \`npm run demo\` work as before.
+  `
+  CREATE TABLE campaigns (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    name       TEXT    NOT NULL UNIQUE,
+    state      TEXT    NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'active', 'paused', 'finished')),
+    spec       TEXT    NOT NULL CHECK (json_valid(spec) AND json_type(spec) = 'object'),
+    created_at TEXT    NOT NULL,
+    updated_at TEXT    NOT NULL
+  );
+  INSERT INTO campaigns (id, name, state, spec, created_at, updated_at)
+    VALUES (1, 'demo', 'active', '{"builtin":"demo"}', strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'));
+  ALTER TABLE leads ADD COLUMN campaign_id INTEGER NOT NULL DEFAULT 1 REFERENCES campaigns (id);
+  ALTER TABLE messages ADD COLUMN campaign_id INTEGER NOT NULL DEFAULT 1 REFERENCES campaigns (id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -37,6 +37,7 @@ export function leadJson(lead: StoredLead, outcome: Outcome, extra: IDataObject 
     statusReason: lead.statusReason,
     createdAt: lead.createdAt,
     updatedAt: lead.updatedAt,
+    campaignId: lead.campaignId,
   } satisfies Record<keyof StoredLead, unknown>;
   for (const key of Object.keys(extra)) json[key] = extra[key];
   json.leadflow = { ...outcome };

@@ -1,0 +1,219 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore, type Store } from '../lib/store/store';
+import { resolveDriver } from '../lib/store/driver';
+import { MIGRATIONS } from '../lib/store/schema';
+import { importCsvFile } from '../lib/leads/importLeads';
+import { enrichNewLeads } from '../lib/enrich/stage';
+import { personalizeEnriched } from '../lib/personalize/stage';
+import { personalizeEnrichedWithAi } from '../lib/personalize/aiStage';
+import { getLeadByEmail, listLeads } from '../lib/store/leads';
+import { messagesForLead } from '../lib/store/messages';
+import { createGroqClient } from '../lib/llm/client';
+import { sendReady } from '../lib/sending/sendReady';
+import { sendingConfigFromEnv } from '../lib/sending/config';
+import { addLeadsToCampaign, getCampaign, listCampaigns, saveCampaign, setCampaignState, CampaignLintError } from '../lib/campaigns/campaigns';
+import { parseCampaignText, CampaignSpecError, type CampaignSpecInput } from '../lib/campaigns/spec';
+import { compileTemplate, renderTemplate } from '../lib/campaigns/template';
+import { startGroqServer } from './support/groqServer';
+import { outreachCopy } from './support/groqFakeModel';
+import { tempDir } from './support/tmp';
+
+const CAMPAIGN_FILE = join(__dirname, 'fixtures/campaigns/payroll-restaurants.yaml');
+const campaignText = () => readFileSync(CAMPAIGN_FILE, 'utf8');
+
+// Real prospects as a CRM exports them, one with no first name, and a column no lead field reads.
+const PROSPECTS = [
+  'Email,First Name,Last Name,Job Title,Company,Website,Number of Sites',
+  'dana.ruiz@harborview.example,Dana,Ruiz,Finance Director,Harborview Hospitality,https://harborview.example,12',
+  'ops@copperpot.example,,,Head of Finance,Copper Pot Group,https://copperpot.example,7',
+  'lee.wong@bluefin.example,Lee,Wong,Controller,Bluefin Kitchens,https://bluefin.example,30',
+  'sam.okafor@saltandember.example,Sam,Okafor,VP Finance,Salt & Ember,https://saltandember.example,5',
+  'ana.silva@marisco.example,Ana,Silva,CFO,Marisco Group,https://marisco.example,18',
+].join('\n');
+
+function setup(t: TestContext): { store: Store; dir: string } {
+  const dir = tempDir(t);
+  const store = openStore(join(dir, 'leadflow.db'));
+  t.after(() => store.close());
+  return { store, dir };
+}
+
+async function importProspects(store: Store, dir: string, campaign?: string) {
+  const path = join(dir, 'prospects.csv');
+  writeFileSync(path, PROSPECTS);
+  return importCsvFile(store, path, { campaign });
+}
+
+test('a campaign for another offer writes its leads in that offer\'s words, signed by its sender, with custom columns and fallbacks filled', async (t) => {
+  const { store, dir } = setup(t);
+  const saved = saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  assert.equal(saved.created, true);
+  const report = await importProspects(store, dir, 'payroll-restaurants');
+  assert.equal(report.inserted, 5);
+  enrichNewLeads(store);
+  const tally = personalizeEnriched(store, { channels: ['email'] });
+  assert.equal(tally.messaged, 5);
+
+  for (const lead of listLeads(store).leads) {
+    assert.equal(lead.campaignId, saved.campaign.id);
+    const [mine] = messagesForLead(store, lead.id).filter((m) => m.variant === lead.variant);
+    assert.equal(mine.campaignId, saved.campaign.id);
+    assert.match(mine.body, /Tillpoint Payroll/);
+    assert.match(mine.body, /\n\nBest,\nMaria Chen\nAccount Executive, Tillpoint\n\nIf this isn't for you, reply "unsubscribe"/);
+    assert.doesNotMatch(mine.body, /workflow automation|Alex from Leadflow|\{|\}/);
+  }
+  const dana = getLeadByEmail(store, 'dana.ruiz@harborview.example')!;
+  const danaA = messagesForLead(store, dana.id).find((m) => m.variant === 'A')!;
+  assert.match(danaA.body, /^(Hi|Hello) Dana,\n\nRunning payroll for 12 sites usually means /);
+  assert.match(danaA.subject!, /^(Payroll|Tips and payroll) across Harborview Hospitality's sites$/);
+  const nameless = getLeadByEmail(store, 'ops@copperpot.example')!;
+  for (const m of messagesForLead(store, nameless.id)) assert.match(m.body, /^(Hi|Hello) there,/, 'the campaign fallback for a missing first name');
+  // Variant B is the model's; with no model its fallback template wrote it, from the same offer.
+  const danaB = messagesForLead(store, dana.id).find((m) => m.variant === 'B')!;
+  assert.match(danaB.body, /We built Tillpoint Payroll for restaurant groups/);
+  assert.match(danaB.body, /finance directors/);
+
+  const sent = await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants' }, sendingConfigFromEnv({}, { live: false }));
+  assert.equal(sent.sent, 5);
+  const campaigns = listCampaigns(store);
+  assert.deepEqual(campaigns.map((c) => [c.name, c.leads, c.byStatus.SENT ?? 0]), [['demo', 0, 0], ['payroll-restaurants', 5, 5]]);
+});
+
+test('the linter refuses an unknown variable and an over-budget step when the campaign is saved, naming each, and saves nothing', (t) => {
+  const { store } = setup(t);
+  const spec = parseCampaignText(campaignText(), CAMPAIGN_FILE) as CampaignSpecInput;
+  const typo = structuredClone(spec);
+  const [first] = typo.sequence[0].email!;
+  if ('body' in first) first.body = 'Hi {{frist_name}},\n\nA question about payroll at {{ company }}. Open to a 15-minute call next week?';
+  assert.throws(() => saveCampaign(store, typo), (err: unknown) => {
+    assert.ok(err instanceof CampaignLintError);
+    assert.match(err.message, /step 1 · email · variant A · body: unknown variable \{\{ frist_name \}\}: did you mean \{\{ firstName \}\}\?/);
+    return true;
+  });
+
+  const long = structuredClone(spec);
+  const [second] = long.sequence[1].email!;
+  if ('body' in second) second.body = `Hi {{ firstName }},\n\n${'Our payroll product handles every site for you. '.repeat(16)}\n\nOpen to a call?`;
+  assert.throws(() => saveCampaign(store, long), (err: unknown) => {
+    assert.ok(err instanceof CampaignLintError);
+    assert.match(err.message, /step 2 · email · variant A: \d+ words, budget 120/);
+    return true;
+  });
+
+  const unbalanced = structuredClone(spec);
+  const [third] = unbalanced.sequence[0].email!;
+  if ('subject' in third) third.subject = '{Payroll|Tips across {{ company }}';
+  assert.throws(() => saveCampaign(store, unbalanced), /step 1 · email · variant A · subject: unbalanced spintax: the "\{" at character 1 is never closed/);
+  assert.deepEqual(listCampaigns(store).map((c) => c.name), ['demo']);
+});
+
+test('a campaign file with a wrong field is refused with every problem named by its path', () => {
+  const text = campaignText().replace('name: Maria Chen', 'nmae: Maria Chen').replace('delayBusinessDays: 3', 'delayBusinessDays: three');
+  assert.throws(() => parseCampaignText(text, 'payroll.yaml'), (err: unknown) => {
+    assert.ok(err instanceof CampaignSpecError);
+    assert.match(err.message, /^payroll\.yaml is not a valid campaign:/);
+    assert.ok(err.problems.some((p) => /^sender\.name must be text/.test(p)), err.message);
+    assert.ok(err.problems.some((p) => /^sender: unknown field "nmae"/.test(p)), err.message);
+    assert.ok(err.problems.some((p) => /^sequence\[1\]\.delayBusinessDays: /.test(p)), err.message);
+    return true;
+  });
+});
+
+test('spintax picks the same words for a lead every time, and different leads get different words', () => {
+  const t = compileTemplate('{Hi|Hello|Hey} {{ firstName }}, {quick|short} question');
+  const once = renderTemplate(t, { firstName: 'Dana' }, 'dana@x.example|1|email|A');
+  assert.equal(renderTemplate(t, { firstName: 'Dana' }, 'dana@x.example|1|email|A'), once);
+  const seen = new Set(Array.from({ length: 60 }, (_, i) => renderTemplate(t, { firstName: 'Dana' }, `lead${i}@x.example|1|email|A`)));
+  assert.equal(seen.size, 6, `every combination of 3 × 2 options appears across 60 leads: ${[...seen].join(' / ')}`);
+  // A lead's own data is never spun, nor read as Liquid.
+  assert.equal(renderTemplate(compileTemplate('{{ company }}'), { company: '{Acme|Evil} {{ x }}' }, 's'), '{Acme|Evil} {{ x }}');
+});
+
+test('a template cannot read files or reach into JavaScript objects', () => {
+  assert.throws(() => compileTemplate('{% include "/etc/passwd" %}'), /include %\} is not available in campaign templates/);
+  assert.equal(renderTemplate(compileTemplate('[{{ custom.constructor }}][{{ firstName.length }}]'), { custom: {}, firstName: 'Dana' }, ''), '[][4]');
+});
+
+test('a paused campaign\'s leads are neither written to nor sent; resumed, they are', async (t) => {
+  const { store, dir } = setup(t);
+  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  await importProspects(store, dir, 'payroll-restaurants');
+  enrichNewLeads(store);
+  setCampaignState(store, 'payroll-restaurants', 'paused');
+  assert.equal(personalizeEnriched(store, { channels: ['email'] }).messaged, 0);
+  assert.deepEqual(new Set(listLeads(store).leads.map((l) => l.status)), new Set(['ENRICHED']));
+  setCampaignState(store, 'payroll-restaurants', 'active');
+  assert.equal(personalizeEnriched(store, { channels: ['email'] }).messaged, 5);
+  setCampaignState(store, 'payroll-restaurants', 'paused');
+  const held = await sendReady(store, { channels: ['email'], leadIds: listLeads(store).leads.map((l) => l.id) }, sendingConfigFromEnv({}, { live: false }));
+  assert.equal(held.sent, 0);
+  assert.ok(held.unplanned.every((u) => /its campaign "payroll-restaurants" is paused: only an active campaign's leads are sent/.test(u.reason)), JSON.stringify(held.unplanned));
+  assert.throws(() => setCampaignState(store, 'payroll-restaurants', 'draft'), /is paused; it can become active or finished, not draft/);
+});
+
+test('leads join a campaign from the demo: drafted ones are written afresh, one already sent to stays where it was', async (t) => {
+  const { store, dir } = setup(t);
+  await importProspects(store, dir);
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'] });
+  const [sentTo, ...others] = listLeads(store).leads;
+  await sendReady(store, { channels: ['email'], leadIds: [sentTo.id] }, sendingConfigFromEnv({}, { live: false }));
+  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  const r = addLeadsToCampaign(store, 'payroll-restaurants', [...listLeads(store).leads.map((l) => l.id), 999]);
+  assert.deepEqual(r.added, others.map((l) => l.id));
+  assert.deepEqual(r.kept, [{ leadId: sentTo.id, campaign: 'demo' }]);
+  assert.deepEqual(r.unknown, [999]);
+  assert.ok(others.every((l) => messagesForLead(store, l.id).length === 0));
+  assert.equal(personalizeEnriched(store, { channels: ['email'], campaign: 'payroll-restaurants' }).messaged, others.length);
+  assert.ok(others.every((l) => messagesForLead(store, l.id).every((m) => /Tillpoint/.test(m.body))));
+});
+
+test('the model writes a campaign\'s AI variant from its offer and sender: the prompt names the offer, never the demo vendor', async (t) => {
+  const { store, dir } = setup(t);
+  const server = await startGroqServer({ chat: (body) => ({ status: 200, body: { choices: [{ message: { content: JSON.stringify(outreachCopy(body)) } }] } }) as never });
+  t.after(() => server.close());
+  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  await importProspects(store, dir, 'payroll-restaurants');
+  enrichNewLeads(store);
+  const client = createGroqClient({ apiKey: 'k', baseURL: server.baseURL, rpm: 10_000, tpm: 100_000_000 }, store);
+  const tally = await personalizeEnrichedWithAi(store, client, { channels: ['email'] });
+  assert.equal(tally.messaged, 5);
+  const bLeads = listLeads(store).leads.filter((l) => l.variant === 'B');
+  const [aLead] = listLeads(store).leads.filter((l) => l.variant === 'A');
+  assert.match(messagesForLead(store, aLead.id)[0].source, /^campaign-template$/, 'variant A is the template: no model call');
+  assert.equal(server.chatRequests().length, bLeads.length, 'only variant B (the AI variant) asks the model; A is a template');
+  for (const request of server.chatRequests()) {
+    const system = request.body.messages[0].content;
+    assert.match(system, /for Tillpoint, on behalf of Maria Chen, Account Executive/);
+    assert.match(system, /Tillpoint Payroll, for finance leads at restaurant groups/);
+    assert.match(system, /"Runs payroll for 400 restaurant groups"/);
+    assert.match(system, /tips are worked out per shift/);
+    assert.doesNotMatch(system, /workflow automation/);
+  }
+  for (const lead of bLeads) {
+    const [m] = messagesForLead(store, lead.id);
+    assert.match(m.source, /^groq:/);
+    assert.match(m.body, /Best,\nMaria Chen\nAccount Executive, Tillpoint/);
+  }
+});
+
+test('a store from before campaigns keeps its leads and messages, in the built-in demo campaign', (t) => {
+  const path = join(tempDir(t), 'old.db');
+  const raw = resolveDriver().open(path);
+  for (const sql of MIGRATIONS.slice(0, 8)) raw.exec(sql);
+  raw.exec('PRAGMA user_version = 8');
+  const now = new Date().toISOString();
+  raw.prepare(`INSERT INTO leads (email, first_name, last_name, title, company, company_domain, website, industry, country, timezone, source, variant, status, created_at, updated_at)
+    VALUES ('kept@engines.example', 'Ada', 'L', 'CTO', 'Engines', 'engines.example', 'https://engines.example', 'Technology', 'UK', 'Europe/London', 'test', 'A', 'MESSAGED', ?, ?)`).run(now, now);
+  raw.prepare("INSERT INTO messages (lead_id, channel, variant, subject, body, word_count, source, created_at) VALUES (1, 'email', 'A', 's', 'b', 1, 't', ?)").run(now);
+  raw.close();
+  const store = openStore(path);
+  t.after(() => store.close());
+  const demo = getCampaign(store, 'demo');
+  assert.deepEqual([demo.id, demo.state, demo.builtin], [1, 'active', true]);
+  assert.equal(getLeadByEmail(store, 'kept@engines.example')!.campaignId, 1);
+  assert.equal(messagesForLead(store, 1)[0].campaignId, 1);
+});
