@@ -17,6 +17,8 @@ import { sendingConfigFromEnv } from '../lib/sending/config';
 import { addLeadsToCampaign, getCampaign, listCampaigns, saveCampaign, setCampaignState, CampaignLintError } from '../lib/campaigns/campaigns';
 import { parseCampaignText, CampaignSpecError, type CampaignSpecInput } from '../lib/campaigns/spec';
 import { compileTemplate, renderTemplate } from '../lib/campaigns/template';
+import { previewCampaign } from '../lib/campaigns/preview';
+import { getMetrics } from '../lib/metrics/metrics';
 import { startGroqServer } from './support/groqServer';
 import { outreachCopy } from './support/groqFakeModel';
 import { tempDir } from './support/tmp';
@@ -216,4 +218,36 @@ test('a store from before campaigns keeps its leads and messages, in the built-i
   assert.deepEqual([demo.id, demo.state, demo.builtin], [1, 'active', true]);
   assert.equal(getLeadByEmail(store, 'kept@engines.example')!.campaignId, 1);
   assert.equal(messagesForLead(store, 1)[0].campaignId, 1);
+});
+
+test('a campaign preview renders each step and variant for its leads (or a sample lead) before anything is queued; metrics are per campaign', async (t) => {
+  const { store, dir } = setup(t);
+  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'draft' });
+  const empty = previewCampaign(store, 'payroll-restaurants');
+  assert.equal(empty.leadsShown, 0);
+  assert.deepEqual(empty.samples.map((s) => [s.step, s.channel, s.variant, s.writtenBy]), [[1, 'email', 'A', 'template'], [1, 'email', 'B', 'fallback'], [2, 'email', 'A', 'template']]);
+  assert.match(empty.samples[0].body, /Hi|Hello/);
+  assert.match(empty.samples[2].subject!, /^Re: (Payroll|Tips and payroll) across Harborview Hospitality Group's sites$/, 'a later step without a subject threads the first');
+  assert.ok(empty.samples.every((s) => s.problems.length === 0), JSON.stringify(empty.samples.map((s) => s.problems)));
+  assert.ok(empty.warnings.some((w) => /no lead in the store has a "Number of Sites" column yet/.test(w.message)));
+
+  await importProspects(store, dir, 'payroll-restaurants');
+  enrichNewLeads(store);
+  const withLeads = previewCampaign(store, 'payroll-restaurants', { leads: 2 });
+  assert.equal(withLeads.leadsShown, 2);
+  assert.equal(withLeads.samples.length, 6);
+  assert.match(withLeads.samples[0].body, /Running payroll for 12 sites/);
+  assert.equal(listLeads(store, { status: 'ENRICHED' }).total, 5, 'a preview writes nothing');
+  assert.equal(store.stmt('SELECT count(*) AS n FROM messages').get()?.n, 0);
+
+  setCampaignState(store, 'payroll-restaurants', 'active');
+  personalizeEnriched(store, { channels: ['email'] });
+  await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }));
+  const mine = getMetrics(store, { campaign: 'payroll-restaurants' });
+  assert.deepEqual(mine.campaign && [mine.campaign.name, mine.campaign.product], ['payroll-restaurants', 'Tillpoint Payroll']);
+  assert.deepEqual(mine.funnel.map((f) => f.leads), [5, 5, 5, 5, 0]);
+  assert.equal(mine.abTest.variants.reduce((n, v) => n + v.sent, 0), 5);
+  const demo = getMetrics(store, { campaign: 'demo' });
+  assert.deepEqual(demo.funnel.map((f) => f.leads), [0, 0, 0, 0, 0]);
+  assert.throws(() => getMetrics(store, { campaign: 'nope' }), /no campaign "nope" in the store; campaigns: demo, payroll-restaurants/);
 });

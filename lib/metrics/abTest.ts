@@ -54,6 +54,8 @@ export interface AbTestOptions {
   alpha?: number;
   /** Power the "need about N more sends" estimate aims for (default 0.8). */
   power?: number;
+  /** Only this campaign's leads (its id); otherwise the whole store. */
+  campaignId?: number;
 }
 
 type Counts = Pick<VariantStats, 'sent' | 'replies'>;
@@ -111,15 +113,17 @@ const variantOf = oneOf(VARIANTS);
 export function abTestReport(store: Store, options: AbTestOptions = {}): AbTestReport {
   const alpha = options.alpha ?? 0.05;
   const confidence = 1 - alpha;
-  const count = (sql: string) => int(store.rows(sql).get()![0], 'count(sends)');
-  const live = count("SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0");
-  const dry = live ? 0 : count("SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1");
+  const scope = options.campaignId === undefined ? '' : 'AND lead_id IN (SELECT id FROM leads WHERE campaign_id = ?)';
+  const scoped = options.campaignId === undefined ? [] : [options.campaignId];
+  const count = (sql: string) => int(store.rows(sql).get(...scoped)![0], 'count(sends)');
+  const live = count(`SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0 ${scope}`);
+  const dry = live ? 0 : count(`SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1 ${scope}`);
   const basis: AbTestReport['basis'] = live ? 'live' : dry ? 'dry-run' : 'none';
 
   // Per lead: its variant, the steps it was sent, its last step, and how it ended (one pass over the sent leads).
   const rows = store
     .rows(
-      `WITH sent AS (SELECT lead_id, step FROM sends WHERE state = 'SENT' AND dry_run = ? GROUP BY lead_id, step),
+      `WITH sent AS (SELECT lead_id, step FROM sends WHERE state = 'SENT' AND dry_run = ? ${scope} GROUP BY lead_id, step),
             last AS (SELECT lead_id, max(step) AS step FROM sent GROUP BY lead_id),
             unsub AS (SELECT DISTINCT lead_id FROM events WHERE type = 'unsubscribe' AND lead_id IS NOT NULL)
        SELECT l.variant, s.step,
@@ -132,7 +136,7 @@ export function abTestReport(store: Store, options: AbTestOptions = {}): AbTestR
        LEFT JOIN unsub u ON u.lead_id = s.lead_id
        GROUP BY l.variant, s.step ORDER BY s.step, l.variant`,
     )
-    .all(basis === 'dry-run' ? 1 : 0);
+    .all(basis === 'dry-run' ? 1 : 0, ...scoped);
 
   type Tally = { sent: number; replies: number; bounces: number; unsubscribes: number };
   const zero = (): Tally => ({ sent: 0, replies: 0, bounces: 0, unsubscribes: 0 });

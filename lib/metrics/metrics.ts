@@ -12,6 +12,7 @@ import { countSuppressions } from '../store/suppressions';
 import { latestRun } from '../store/runs';
 import { llmUsage, type LlmUsage } from '../llm/usage';
 import { abTestReport, type AbTestReport } from './abTest';
+import { getCampaign } from '../campaigns/campaigns';
 
 export interface FunnelStep {
   stage: 'generated' | 'enriched' | 'messaged' | 'sent' | 'replied';
@@ -39,6 +40,13 @@ export interface Metrics {
   health: { status: 'ok' | 'attention'; notes: string[] };
   /** AI mode: requests, tokens and the calls the enrichment cache saved. */
   llm: LlmUsage;
+  /** The campaign these figures are of, when one was asked for (otherwise the whole store). */
+  campaign: { id: number; name: string; state: string; product: string } | null;
+}
+
+export interface MetricsOptions {
+  /** Only this campaign's leads, messages and sends (by name). */
+  campaign?: string;
 }
 
 const channelOf = oneOf(CHANNELS);
@@ -48,20 +56,28 @@ function pct(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 }
 
-export function getMetrics(store: Store): Metrics {
-  const counted = countLeadsByStatus(store);
+export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
+  const campaign = o.campaign === undefined ? undefined : getCampaign(store, o.campaign);
+  const campaignId = campaign?.id;
+  // One campaign's figures: every table read through its leads. `AND`/`WHERE` forms of the same filter.
+  const ofLeads = campaignId === undefined ? '' : 'lead_id IN (SELECT id FROM leads WHERE campaign_id = ?)';
+  const and = ofLeads && `AND ${ofLeads}`;
+  const where = ofLeads && `WHERE ${ofLeads}`;
+  const params = campaignId === undefined ? [] : [campaignId];
+  const counted = countLeadsByStatus(store, campaignId);
   const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<LeadStatus, number>;
   const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
-  const one = (sql: string) => int(store.rows(sql).get()![0], 'count');
+  const one = (sql: string, times = 1) => int(store.rows(sql).get(...Array<number[]>(times).fill(params).flat())![0], 'count');
 
   const reached = {
     generated: total,
-    enriched: one('SELECT count(*) AS n FROM enrichments'),
-    messaged: one('SELECT count(DISTINCT lead_id) AS n FROM messages'),
+    enriched: one(`SELECT count(*) AS n FROM enrichments ${where}`),
+    messaged: one(`SELECT count(DISTINCT lead_id) AS n FROM messages ${where}`),
     // Once anything was sent live, "sent" means live: a dry run recorded earlier reached nobody.
     sent: one(
       `SELECT count(DISTINCT lead_id) AS n FROM sends
-       WHERE state = 'SENT' AND dry_run = (CASE WHEN EXISTS (SELECT 1 FROM sends WHERE dry_run = 0) THEN 0 ELSE 1 END)`,
+       WHERE state = 'SENT' ${and} AND dry_run = (CASE WHEN EXISTS (SELECT 1 FROM sends WHERE dry_run = 0 ${and}) THEN 0 ELSE 1 END)`,
+      2,
     ),
     replied: byStatus.REPLIED,
   };
@@ -73,7 +89,7 @@ export function getMetrics(store: Store): Metrics {
   }));
 
   const messages = { total: 0, byChannel: {} as Record<string, number>, byVariant: {} as Record<string, number>, byChannelVariant: {} as Record<string, number> };
-  for (const r of store.rows('SELECT channel, variant, count(*) AS n FROM messages GROUP BY channel, variant').all()) {
+  for (const r of store.rows(`SELECT channel, variant, count(*) AS n FROM messages ${where} GROUP BY channel, variant`).all(...params)) {
     const channel = channelOf(r[0], 'messages.channel');
     const variant = variantOf(r[1], 'messages.variant');
     const n = int(r[2], 'count(messages)');
@@ -83,10 +99,10 @@ export function getMetrics(store: Store): Metrics {
     messages.byChannelVariant[`${channel}/${variant}`] = n;
   }
 
-  const ledger = countSendsByState(store);
+  const ledger = countSendsByState(store, campaignId);
   const byState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.byState[s] ?? 0]));
   const byChannel: Record<string, number> = {};
-  for (const r of store.rows("SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' GROUP BY channel").all()) {
+  for (const r of store.rows(`SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' ${and} GROUP BY channel`).all(...params)) {
     byChannel[channelOf(r[0], 'sends.channel')] = int(r[1], 'count(sends)');
   }
 
@@ -95,14 +111,14 @@ export function getMetrics(store: Store): Metrics {
   for (const r of store
     .rows(
       `SELECT l.variant, count(DISTINCT s.lead_id) AS n FROM sends s JOIN leads l ON l.id = s.lead_id
-       WHERE s.state = 'SENT' GROUP BY l.variant`,
+       WHERE s.state = 'SENT' ${campaignId === undefined ? '' : 'AND l.campaign_id = ?'} GROUP BY l.variant`,
     )
-    .all()) {
+    .all(...params)) {
     sentByVariant.set(variantOf(r[0], 'leads.variant'), int(r[1], 'count(sends.lead_id)'));
   }
   const variants = store
-    .rows("SELECT variant, count(*) AS leads, sum(status = 'REPLIED') AS replied FROM leads GROUP BY variant ORDER BY variant")
-    .all()
+    .rows(`SELECT variant, count(*) AS leads, sum(status = 'REPLIED') AS replied FROM leads ${campaignId === undefined ? '' : 'WHERE campaign_id = ?'} GROUP BY variant ORDER BY variant`)
+    .all(...params)
     .map((r) => {
       const variant = variantOf(r[0], 'leads.variant');
       return {
@@ -123,15 +139,16 @@ export function getMetrics(store: Store): Metrics {
 
   return {
     generatedAt: new Date().toISOString(),
-    leads: { total, byStatus, synthetic: one('SELECT count(*) AS n FROM leads WHERE synthetic = 1') },
+    leads: { total, byStatus, synthetic: one(`SELECT count(*) AS n FROM leads WHERE synthetic = 1 ${campaignId === undefined ? '' : 'AND campaign_id = ?'}`) },
     funnel,
     messages,
     sends: { total: ledger.dryRun + ledger.live, byState, byChannel, dryRun: ledger.dryRun, live: ledger.live },
     variants,
-    abTest: abTestReport(store),
+    abTest: abTestReport(store, { campaignId }),
     suppressions: countSuppressions(store),
     lastRun: run ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt } : null,
     health: { status: notes.length ? 'attention' : 'ok', notes },
     llm: llmUsage(store),
+    campaign: campaign ? { id: campaign.id, name: campaign.name, state: campaign.state, product: campaign.spec.offer.product } : null,
   };
 }

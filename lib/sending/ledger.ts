@@ -257,11 +257,18 @@ export function workersHoldingClaims(store: Store): string[] {
     .map((r) => text(r[0], 'sends.claimed_by'));
 }
 
-export function countSendsByState(store: Store): { byState: Record<string, number>; dryRun: number; live: number } {
+/** The ledger by state and mode, of the whole store or of one campaign's leads. */
+export function countSendsByState(store: Store, campaignId?: number): { byState: Record<string, number>; dryRun: number; live: number } {
   const byState: Record<string, number> = {};
   let dryRun = 0;
   let live = 0;
-  for (const r of store.rows('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()) {
+  const rows =
+    campaignId === undefined
+      ? store.rows('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()
+      : store
+          .rows('SELECT state, dry_run, count(*) AS n FROM sends WHERE lead_id IN (SELECT id FROM leads WHERE campaign_id = ?) GROUP BY state, dry_run')
+          .all(campaignId);
+  for (const r of rows) {
     const state = stateOf(r[0], 'sends.state');
     const n = int(r[2], 'count(sends)');
     byState[state] = (byState[state] ?? 0) + n;

@@ -304,10 +304,13 @@ export function* iterateLeads(store: Store, status?: LeadStatus): Generator<Stor
   }
 }
 
-export function countLeadsByStatus(store: Store): Record<string, number> {
+/** Leads by status, of the whole store or of one campaign. */
+export function countLeadsByStatus(store: Store, campaignId?: number): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of store.stmt('SELECT status, count(*) AS n FROM leads GROUP BY status').all()) {
-    out[r.status as string] = Number(r.n);
-  }
+  const rows =
+    campaignId === undefined
+      ? store.rows('SELECT status, count(*) FROM leads GROUP BY status').all()
+      : store.rows('SELECT status, count(*) FROM leads WHERE campaign_id = ? GROUP BY status').all(campaignId);
+  for (const r of rows) out[text(r[0], 'leads.status')] = int(r[1], 'count(leads)');
   return out;
 }

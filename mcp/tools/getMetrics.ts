@@ -6,7 +6,9 @@ import type { ToolContext } from '../context';
 import { guarded, toolResult } from '../result';
 import { counts, toolInput } from '../shapes';
 
-const input = toolInput({});
+const input = toolInput({
+  campaign: z.string().min(1).optional().describe('Only this campaign\'s leads, messages and sends (its name, as list_campaigns gives it); otherwise the whole store'),
+});
 
 const interval = z.object({ low: z.number(), high: z.number() });
 const variantStats = z.object({
@@ -57,6 +59,10 @@ export const metricsOut = z.object({
       cachedCompanies: z.number(),
     })
     .describe('AI mode: Groq requests, tokens, and the calls the enrichment cache saved'),
+  campaign: z
+    .object({ id: z.number(), name: z.string(), state: z.string(), product: z.string() })
+    .nullable()
+    .describe('the campaign these figures are of; null: the whole store'),
 });
 
 export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {
@@ -70,10 +76,10 @@ export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {
       outputSchema: metricsOut,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('get_metrics', () => {
-      const m = getMetrics(ctx.store);
+    guarded('get_metrics', (args: { campaign?: string }) => {
+      const m = getMetrics(ctx.store, { campaign: args.campaign });
       const funnel = m.funnel.map((f) => `${f.stage} ${f.leads}`).join(' → ');
-      const summary = `${funnel}; ledger: ${m.sends.dryRun} dry-run, ${m.sends.live} live row(s); health ${m.health.status}` +
+      const summary = `${m.campaign ? `campaign ${m.campaign.name}: ` : ''}${funnel}; ledger: ${m.sends.dryRun} dry-run, ${m.sends.live} live row(s); health ${m.health.status}` +
         (m.health.notes.length ? ` (${m.health.notes.join('; ')})` : '');
       return toolResult(summary, { ...m });
     }),
