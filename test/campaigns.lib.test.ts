@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../lib/store/store';
 import { resolveDriver } from '../lib/store/driver';
 import { MIGRATIONS } from '../lib/store/schema';
-import { importCsvFile } from '../lib/leads/importLeads';
+import { importCsvFile, importRows } from '../lib/leads/importLeads';
 import { enrichNewLeads } from '../lib/enrich/stage';
 import { personalizeEnriched } from '../lib/personalize/stage';
 import { personalizeEnrichedWithAi } from '../lib/personalize/aiStage';
@@ -13,6 +13,7 @@ import { getLeadByEmail, listLeads } from '../lib/store/leads';
 import { messagesForLead } from '../lib/store/messages';
 import { createGroqClient } from '../lib/llm/client';
 import { sendReady } from '../lib/sending/sendReady';
+import { scheduleFollowUps } from '../lib/sending/sequence';
 import { sendingConfigFromEnv } from '../lib/sending/config';
 import { addLeadsToCampaign, getCampaign, listCampaigns, saveCampaign, setCampaignState, CampaignLintError } from '../lib/campaigns/campaigns';
 import { parseCampaignText, CampaignSpecError, type CampaignSpecInput } from '../lib/campaigns/spec';
@@ -22,6 +23,8 @@ import { getMetrics } from '../lib/metrics/metrics';
 import { startGroqServer } from './support/groqServer';
 import { outreachCopy } from './support/groqFakeModel';
 import { tempDir } from './support/tmp';
+import { startSmtp } from './support/smtpServer';
+import { LIVE_TEST_DOMAIN } from './support/liveLeads';
 
 const CAMPAIGN_FILE = join(__dirname, 'fixtures/campaigns/payroll-restaurants.yaml');
 const campaignText = () => readFileSync(CAMPAIGN_FILE, 'utf8');
@@ -250,4 +253,53 @@ test('a campaign preview renders each step and variant for its leads (or a sampl
   const demo = getMetrics(store, { campaign: 'demo' });
   assert.deepEqual(demo.funnel.map((f) => f.leads), [0, 0, 0, 0, 0]);
   assert.throws(() => getMetrics(store, { campaign: 'nope' }), /no campaign "nope" in the store; campaigns: demo, payroll-restaurants/);
+});
+
+test('live: what the SMTP server receives from a campaign is from its sender, signed by it, in its offer\'s words', async (t) => {
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const { store } = setup(t);
+  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  const rows = ['dana', 'lee'].map((name) => ({ email: `${name}@${LIVE_TEST_DOMAIN}`, first_name: name, company: 'Harborview Hospitality', title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`, 'Number of Sites': '9' }));
+  assert.equal(importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' }).inserted, 2);
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'] });
+  const env = {
+    SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM_EMAIL: 'maria@tillpoint.test', SMTP_FROM_NAME: 'Outreach Desk',
+    LEADFLOW_SECRET: 'a-secret-of-at-least-16', LEADFLOW_UNSUBSCRIBE_URL: 'https://tillpoint.test/unsubscribe', SENDER_POSTAL_ADDRESS: '1 Dock St, Leith',
+  };
+  const r = await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants' }, sendingConfigFromEnv(env, { live: true }));
+  assert.equal(r.sent, 2);
+  assert.equal(smtp.received.length, 2);
+  for (const mail of smtp.received) {
+    const raw = mail.raw.toString('utf8');
+    assert.match(raw, /^From: Maria Chen <maria@tillpoint\.test>\r$/m);
+    assert.match(raw, /Tillpoint Payroll/);
+    assert.match(raw, /Best,\r\nMaria Chen\r\nAccount Executive, Tillpoint/);
+    assert.doesNotMatch(raw, /Outreach Desk|Alex from Leadflow|workflow automation/);
+  }
+});
+
+test('a campaign\'s later step follows its own delay and template, threaded under the first subject', async (t) => {
+  const { store, dir } = setup(t);
+  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  await importProspects(store, dir, 'payroll-restaurants');
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'] });
+  const sentAt = new Date('2026-12-03T10:00:00.000Z'); // a Thursday
+  await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }), { now: () => sentAt });
+  // The demo's own sequence would wait 3 then 5 business days with its built-in copy; this campaign has one more step.
+  const report = await scheduleFollowUps(store, { delaysBusinessDays: [1], dryRun: true, now: sentAt });
+  assert.deepEqual(report.rejected, []);
+  assert.equal(report.scheduled.length, 5);
+  assert.ok(report.scheduled.every((s) => s.step === 2 && s.dueAt === '2026-12-08T10:00:00.000Z'), JSON.stringify(report.scheduled));
+  for (const lead of listLeads(store).leads) {
+    const [opener, followUp] = messagesForLead(store, lead.id).filter((m) => m.variant === lead.variant);
+    assert.equal(followUp.step, 2);
+    assert.equal(followUp.subject, `Re: ${opener.subject}`);
+    assert.match(followUp.body, /Following up on my note: Tillpoint Payroll runs payroll for 400 restaurant groups\./);
+    assert.equal(followUp.campaignId, lead.campaignId);
+  }
+  const again = await scheduleFollowUps(store, { delaysBusinessDays: [1], dryRun: true, now: sentAt });
+  assert.equal(again.scheduled.length, 0, 'a step is queued once');
 });

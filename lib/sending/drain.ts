@@ -22,6 +22,8 @@ import { DeliveryError, backoffMs } from './faults';
 import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, spend, type SendLimits } from './limits';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
 import { threadHeaders } from './thread';
+import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
+import { getCampaign } from '../campaigns/campaigns';
 import { getVerification } from '../deliverability/verifyLeads';
 import { verificationPolicyAllows, type VerificationPolicy } from '../deliverability/verify';
 
@@ -55,6 +57,8 @@ export interface SendOptions {
   /** Default true: record what would be sent, send nothing. */
   dryRun?: boolean;
   channels?: Channel[];
+  /** Only this campaign's rows (its id); otherwise those of every active campaign. */
+  campaignId?: number;
   /** Stop after this many claimed rows (default: all that are due). */
   limit?: number;
   batchSize?: number;
@@ -148,7 +152,7 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
         room = Math.min(room, b.allowed);
         if (room <= 0) return [];
       }
-      const rows = claim(store, { dryRun, channels: o.channels, limit: room, worker, now: now.toISOString() });
+      const rows = claim(store, { dryRun, channels: o.channels, campaignId: o.campaignId, limit: room, worker, now: now.toISOString() });
       if (limits) spend(store, sender.email, rows.map((r) => r.id), now.getTime());
       return rows;
     });
@@ -234,15 +238,19 @@ function count(t: SendTally, s: Settlement['state']): void {
 }
 
 /** What sending reads of a lead and of its message: only what the gate, the record and the composer use. */
-export type SendLead = Pick<StoredLead, 'id' | 'email' | 'firstName' | 'lastName' | 'linkedinUrl' | 'synthetic'>;
+export type SendLead = Pick<StoredLead, 'id' | 'email' | 'firstName' | 'lastName' | 'linkedinUrl' | 'synthetic'> & {
+  /** The lead's campaign: its sender's name is the From name (absent: the built-in demo, the configured sender). */
+  campaignId?: number;
+};
 export type SendMessage = MessageDraft;
 
 type Loaded = DrySend;
 
 /** What a send reads of its lead (`l`) and message (`m`), in a join; `sendingFromRow` turns a row into them. */
 /** What sending reads of a lead (`l`) and of its message (`m`): the two row mappers every sending query shares. */
-const SEND_LEADS = rowMapper<SendLead>({
+const SEND_LEADS = rowMapper<Required<SendLead>>({
   id: ['id', int],
+  campaignId: ['campaign_id', int],
   email: ['email', text],
   firstName: ['first_name', text],
   lastName: ['last_name', text],
@@ -306,6 +314,7 @@ function composeFor(
 ): { mail: OutgoingEmail; footer: string | null } {
   // A later step of a sequence answers the thread: In-Reply-To/References name the earlier steps' Message-IDs.
   const thread = threadHeaders(store, row.leadId, row.step, row.dryRun);
+  sender = campaignSender(store, l.lead.campaignId, sender);
   if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now, extraHeaders: thread }), footer: null };
   const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead, compliance.secret));
   const footer = `\n\n--\n${sender.name} · ${compliance.postalAddress.replace(/[\r\n]+/g, ', ')}\nUnsubscribe with one click: ${url}`;
@@ -317,6 +326,16 @@ function composeFor(
     extraHeaders: { ...thread, ...listUnsubscribeHeaders(url, compliance.unsubscribeMailto) },
   });
   return { mail, footer };
+}
+
+/**
+ * Who an email of this campaign is from: the configured mailbox's address under the campaign sender's name (its
+ * `fromName`, else its name). The built-in demo keeps the configured sender as it is.
+ */
+function campaignSender(store: Store, campaignId: number | undefined, sender: Sender): Sender {
+  if (campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID) return sender;
+  const { spec } = getCampaign(store, campaignId);
+  return { email: sender.email, name: spec.sender.fromName ?? spec.sender.name };
 }
 
 /** LinkedIn is simulated in both modes (linkedin.ts); a dry run says so in the recorded response. */

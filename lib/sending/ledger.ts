@@ -61,6 +61,8 @@ export interface ClaimedSend {
 export interface ClaimOptions {
   dryRun: boolean;
   channels?: Channel[];
+  /** Only this campaign's rows (its id); otherwise those of every active campaign. */
+  campaignId?: number;
   limit: number;
   /** Who holds the claim: `pid@host#run`, so a crashed holder can be recognised. */
   worker: string;
@@ -78,7 +80,10 @@ export const CLAIMED_SENDS = rowMapper<ClaimedSend>({
   attempts: ['attempts', int],
 });
 
-/** Claim up to `limit` due rows for this worker, atomically: one UPDATE … RETURNING under BEGIN IMMEDIATE. */
+/**
+ * Claim up to `limit` due rows of active campaigns (or of one) for this worker, atomically: one UPDATE … RETURNING
+ * under BEGIN IMMEDIATE. A paused campaign's queued rows wait in the queue.
+ */
 export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
   const channels = o.channels?.length ? o.channels : ['email', 'linkedin'];
   const marks = channels.map(() => '?').join(', ');
@@ -90,10 +95,11 @@ export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
            SELECT id FROM sends
            WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${marks})
              AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+             AND lead_id IN (SELECT id FROM leads WHERE campaign_id IN (SELECT id FROM campaigns WHERE state = 'active' ${o.campaignId === undefined ? '' : 'AND id = ?'}))
            ORDER BY id LIMIT ?)
          RETURNING ${CLAIMED_SENDS.columns}`,
       )
-      .all(o.worker, o.now, o.now, o.dryRun ? 1 : 0, ...channels, o.now, o.limit),
+      .all(o.worker, o.now, o.now, o.dryRun ? 1 : 0, ...channels, o.now, ...(o.campaignId === undefined ? [] : [o.campaignId]), o.limit),
   );
   return rows.map((r) => CLAIMED_SENDS.from(r)).sort((a, b) => a.id - b.id);
 }

@@ -93,6 +93,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     const tally = await sendQueued(store, {
       dryRun,
       channels: request.channels,
+      campaignId,
       limit: request.limit === undefined ? undefined : request.limit - recorded.claimed,
       transport: hooks.transport ?? own,
       sender: config.sender,

@@ -6,15 +6,17 @@
  * The sender threads it: In-Reply-To and References point at the previous steps' Message-IDs.
  */
 import type { Store } from '../store/store';
-import { getLead } from '../store/leads';
+import { getLead, leadAttributes, type StoredLead } from '../store/leads';
+import { campaignsInState, getCampaign, type Campaign } from '../campaigns/campaigns';
+import { CAMPAIGN_TEMPLATE_SOURCE, draftStep, threadSubject } from '../campaigns/draft';
 import { getEnrichment } from '../store/enrichments';
 import { saveMessage } from '../store/messages';
-import { draftFollowUps, FOLLOW_UP_SOURCE } from '../personalize/followUp';
+import { draftFollowUps, FOLLOW_UP_SOURCE, type PreviousStep } from '../personalize/followUp';
 import { checkCopy, countWords } from '../personalize/copyContract';
 import { enqueue } from './ledger';
 import { dueForStep } from './eligibility';
 import { text, textOrNull } from '../store/rowMapper';
-import type { MessageDraft } from '../types';
+import type { Enrichment, MessageDraft } from '../types';
 import type { GroqClient } from '../llm/client';
 import { draftFollowUpWithAi } from '../personalize/aiFollowUp';
 
@@ -59,12 +61,65 @@ function returnDateOf(store: Store, leadId: number): Date | null {
   return row ? new Date(text(row[0], 'events.detail.returnDate')) : null;
 }
 
+/** A lead's step N: how long after step N-1, and the drafts (both voices, or the lead's own when the model wrote). */
+interface StepPlan {
+  delay: number;
+  drafts: { draft: MessageDraft; source: string }[];
+  /** Why the lead's own voice has no draft (a campaign's model variant with no model and no fallback). */
+  unwritten?: string;
+}
+
+/** The demo's follow-up: the built-in templates, or the model in its demo voice. */
+async function demoStep(o: SequenceOptions, step: number, lead: StoredLead, enrichment: Enrichment, previous: PreviousStep & { body: string }, report: ScheduleReport): Promise<StepPlan | null> {
+  const delay = o.delaysBusinessDays[step - 2];
+  if (delay === undefined) return null;
+  if (o.ai) {
+    const d = await draftFollowUpWithAi(o.ai, lead, enrichment, previous, o);
+    if (d.fallbackReason) report.fallbacks.push({ leadId: lead.id, step, reason: d.fallbackReason });
+    return { delay, drafts: [{ draft: d, source: d.source }] };
+  }
+  return { delay, drafts: draftFollowUps(lead, enrichment, previous, o).map((draft) => ({ draft, source: FOLLOW_UP_SOURCE })) };
+}
+
+/**
+ * A campaign's step N for the lead: its delay and its templates (threaded under the first subject when a step gives
+ * none); a model variant is written by the model with the campaign's prompt when one is set up, else by its fallback.
+ */
+async function campaignStep(
+  store: Store, o: SequenceOptions, campaign: Campaign, step: number, lead: StoredLead, enrichment: Enrichment,
+  previous: PreviousStep & { body: string }, report: ScheduleReport,
+): Promise<StepPlan | null> {
+  const { spec } = campaign;
+  const stepSpec = spec.sequence[step - 1];
+  if (!stepSpec?.email || campaign.state !== 'active') return null;
+  const drafted = draftStep(spec, campaign.sequence, lead, enrichment, leadAttributes(store, lead.id), { step, channels: ['email'], threadOf: previous.subject });
+  const byModel = drafted.forModel.find((m) => m.variant === lead.variant);
+  const own = drafted.drafts.find((d) => d.variant === lead.variant);
+  const plan: StepPlan = { delay: stepSpec.delayBusinessDays, drafts: drafted.drafts.map((draft) => ({ draft, source: CAMPAIGN_TEMPLATE_SOURCE })) };
+  if (byModel && o.ai) {
+    const d = await draftFollowUpWithAi(o.ai, lead, enrichment, previous, {
+      campaign: { spec, brief: byModel.brief, fallback: own ?? null, subject: own?.subject ?? threadSubject(previous.subject) },
+    });
+    if (d.fallbackReason) report.fallbacks.push({ leadId: lead.id, step, reason: d.fallbackReason });
+    plan.drafts = [{ draft: d, source: d.source }];
+    if (d.unwritten) plan.unwritten = d.unwritten;
+  } else if (!own) {
+    plan.unwritten = drafted.unwritten.find((u) => u.variant === lead.variant)?.reason ?? 'no draft';
+  }
+  return plan;
+}
+
+/**
+ * Schedule every due follow-up: for each later step, the leads `dueForStep` names, each by its campaign — the demo's
+ * built-in follow-ups and `delaysBusinessDays`, or the campaign's own step N, delay and templates. Each draft passes
+ * the copy contract and is queued, due its delay after the previous step (later if an out-of-office gave a date).
+ */
 export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promise<ScheduleReport> {
   const now = o.now ?? new Date();
   const report: ScheduleReport = { scheduled: [], rejected: [], fallbacks: [] };
-  for (const [i, delay] of o.delaysBusinessDays.entries()) {
-    const step = i + 2;
-    const stamp = now.toISOString();
+  const stamp = now.toISOString();
+  const lastStep = Math.max(o.delaysBusinessDays.length + 1, ...campaignsInState(store, 'active').map((c) => c.spec.sequence.length));
+  for (let step = 2; step <= lastStep; step++) {
     for (const { leadId, previousSentAt, previousBody } of dueForStep(store, { step, dryRun: o.dryRun })) {
       const lead = getLead(store, leadId)!;
       const enrichment = getEnrichment(store, leadId);
@@ -73,29 +128,27 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
         report.rejected.push({ leadId, step, reason: 'no enrichment or first message to follow up on' });
         continue;
       }
-      const previous = { subject: textOrNull(opener[0], 'messages.subject') ?? '', step: step - 1 };
-      // Template: both voices, like step 1. AI: the lead's own voice, written with the previous email as context.
-      let drafts: { draft: MessageDraft; source: string }[];
-      if (o.ai) {
-        const d = await draftFollowUpWithAi(o.ai, lead, enrichment, { ...previous, body: previousBody }, o);
-        if (d.fallbackReason) report.fallbacks.push({ leadId, step, reason: d.fallbackReason });
-        drafts = [{ draft: d, source: d.source }];
-      } else {
-        drafts = draftFollowUps(lead, enrichment, previous, o).map((draft) => ({ draft, source: FOLLOW_UP_SOURCE }));
+      const previous = { subject: textOrNull(opener[0], 'messages.subject') ?? '', step: step - 1, body: previousBody };
+      const campaign = getCampaign(store, lead.campaignId);
+      const plan = campaign.builtin ? await demoStep(o, step, lead, enrichment, previous, report) : await campaignStep(store, o, campaign, step, lead, enrichment, previous, report);
+      if (!plan) continue;
+      if (plan.unwritten) {
+        report.rejected.push({ leadId, step, reason: plan.unwritten });
+        continue;
       }
       store.tx(() => {
         let messageId: number | null = null;
-        for (const { draft, source } of drafts) {
+        for (const { draft, source } of plan.drafts) {
           const violations = checkCopy(draft);
           if (violations.length) {
             if (draft.variant === lead.variant) report.rejected.push({ leadId, step, reason: 'copy contract: ' + violations.map((v) => v.detail).join('; ') });
             continue;
           }
-          const id = saveMessage(store, leadId, draft, countWords(draft.body), source, stamp);
+          const id = saveMessage(store, leadId, draft, countWords(draft.body), source, stamp, lead.campaignId);
           if (draft.variant === lead.variant) messageId = id;
         }
         if (messageId === null) return;
-        let dueAt = addBusinessDays(new Date(previousSentAt), delay);
+        let dueAt = addBusinessDays(new Date(previousSentAt), plan.delay);
         const back = returnDateOf(store, leadId);
         if (back && back > dueAt) dueAt = addBusinessDays(back, 1);
         if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString())) {
