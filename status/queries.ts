@@ -32,6 +32,11 @@ export const leadsQuery = z
 
 export const exportQuery = z.object({ status }).strict();
 
+/** `?campaign=` (empty: the whole store): a campaign's name, as /api/campaigns lists them. */
+export const metricsQuery = z
+  .object({ campaign: z.preprocess(blankIsAbsent, z.string().max(63, 'must be at most 63 characters').optional()) })
+  .strict();
+
 export const leadId = decimal.pipe(z.number().min(1, 'must be 1 or more'));
 
 export const runRequest = z

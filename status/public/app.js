@@ -12,7 +12,7 @@
 
   const $ = (id) => document.getElementById(id);
   const fmt = new Intl.NumberFormat('en');
-  const state = { page: 1, pages: 1, q: '', status: '', detailId: null, running: false, tableTimer: null };
+  const state = { page: 1, pages: 1, q: '', status: '', campaign: '', detailId: null, running: false, tableTimer: null };
 
   /** Build an element; string children become text nodes, so data can never become markup. */
   function el(tag, attrs, ...children) {
@@ -139,6 +139,40 @@
     health.replaceChildren(...m.health.notes.map((n) => el('li', {}, n)));
     health.hidden = m.health.notes.length === 0;
   }
+
+  // ---- campaigns: the selector scopes the cards, the funnel and the variants to one campaign ----
+  async function loadCampaigns() {
+    try {
+      const { campaigns } = await api('GET', '/api/campaigns');
+      const pick = $('campaign-filter');
+      pick.replaceChildren(
+        el('option', { value: '' }, 'All campaigns'),
+        ...campaigns.map((c) => el('option', { value: c.name, selected: c.name === state.campaign ? '' : null }, `${c.name} (${c.state}, ${fmt.format(c.leads)} leads)`)),
+      );
+    } catch (err) {
+      notice(err.message);
+    }
+  }
+
+  async function loadMetrics() {
+    try {
+      const m = await api('GET', '/api/metrics' + (state.campaign ? '?campaign=' + encodeURIComponent(state.campaign) : ''));
+      // A slower answer for a campaign no longer chosen is dropped.
+      if ((m.campaign ? m.campaign.name : '') !== state.campaign) return;
+      renderMetrics(m);
+      const info = $('campaign-info');
+      info.textContent = m.campaign ? `Campaign ${m.campaign.name} (${m.campaign.state}): ${m.campaign.product}` : '';
+      info.hidden = !m.campaign;
+    } catch (err) {
+      notice(err.message);
+    }
+  }
+
+  $('campaign-filter').addEventListener('change', () => {
+    state.campaign = $('campaign-filter').value;
+    document.body.dataset.campaign = state.campaign;
+    loadMetrics();
+  });
 
   // ---- run progress ----
   function renderProgress(e) {
@@ -416,8 +450,10 @@
   // Read with fetch rather than EventSource, which cannot send the Authorization header that every read needs when the
   // page is served beyond loopback. Reconnects after the server's `retry:` delay, as EventSource would.
   const streamHandlers = {
+    // The stream's snapshot is the whole store's; with a campaign chosen it is the cue to read that campaign's.
     metrics: (m) => {
-      renderMetrics(m);
+      if (state.campaign) loadMetrics();
+      else renderMetrics(m);
       if (state.running) scheduleTable(1500);
     },
     progress: (p) => renderProgress(p),
@@ -481,6 +517,7 @@
   }
 
   setRunning(false);
+  loadCampaigns();
   loadLeads();
   connect();
 })();

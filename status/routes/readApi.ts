@@ -1,17 +1,23 @@
-/** The read side of the JSON API: metrics, a page of leads, one lead in full. Each is one lib call. */
+/** The read side of the JSON API: metrics (of the store or one campaign), the campaigns, a page of leads, one lead in full. Each is one lib call. */
 import { Router } from 'express';
 import type { Store } from '../../lib/store/store';
 import { getMetrics } from '../../lib/metrics/metrics';
 import { listLeads } from '../../lib/store/leads';
 import { getLeadDetail } from '../../lib/leads/detail';
 import { HttpError } from '../httpError';
-import { leadId, leadsQuery, parseOr400 } from '../queries';
+import { leadId, leadsQuery, metricsQuery, parseOr400 } from '../queries';
+import { listCampaigns } from '../../lib/campaigns/campaigns';
 
 export function readApi(store: Store): Router {
   const r = Router();
 
-  r.get('/metrics', (_req, res) => {
-    res.json(getMetrics(store));
+  r.get('/metrics', (req, res) => {
+    const q = parseOr400(metricsQuery, req.query, 'query');
+    res.json(getMetrics(store, { campaign: q.campaign }));
+  });
+
+  r.get('/campaigns', (_req, res) => {
+    res.json({ campaigns: listCampaigns(store) });
   });
 
   r.get('/leads', (req, res) => {
