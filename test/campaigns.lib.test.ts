@@ -14,6 +14,7 @@ import { messagesForLead } from '../lib/store/messages';
 import { createGroqClient } from '../lib/llm/client';
 import { sendReady } from '../lib/sending/sendReady';
 import { scheduleFollowUps } from '../lib/sending/sequence';
+import { previewEmail } from '../lib/sending/preview';
 import { sendingConfigFromEnv } from '../lib/sending/config';
 import { addLeadsToCampaign, getCampaign, listCampaigns, saveCampaign, setCampaignState, CampaignLintError } from '../lib/campaigns/campaigns';
 import { parseCampaignText, CampaignSpecError, type CampaignSpecInput } from '../lib/campaigns/spec';
@@ -302,4 +303,12 @@ test('a campaign\'s later step follows its own delay and template, threaded unde
   }
   const again = await scheduleFollowUps(store, { delaysBusinessDays: [1], dryRun: true, now: sentAt });
   assert.equal(again.scheduled.length, 0, 'a step is queued once');
+  // The exact MIME of a lead's step 2, before it goes: from the campaign's sender, in the thread.
+  const [first] = listLeads(store).leads;
+  const preview = await previewEmail(store, first.id, { step: 2 });
+  const mime = preview.mime.toString('utf8');
+  assert.equal(preview.basis, 'draft');
+  assert.match(mime, /^From: Maria Chen <outreach@leadflow\.example>\r$/m);
+  assert.match(mime, /^Subject: Re: /m);
+  assert.match(mime, /^In-Reply-To: <[^>]+>\r$/m);
 });

@@ -332,7 +332,7 @@ function composeFor(
  * Who an email of this campaign is from: the configured mailbox's address under the campaign sender's name (its
  * `fromName`, else its name). The built-in demo keeps the configured sender as it is.
  */
-function campaignSender(store: Store, campaignId: number | undefined, sender: Sender): Sender {
+export function campaignSender(store: Store, campaignId: number | undefined, sender: Sender): Sender {
   if (campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID) return sender;
   const { spec } = getCampaign(store, campaignId);
   return { email: sender.email, name: spec.sender.fromName ?? spec.sender.name };

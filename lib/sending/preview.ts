@@ -9,6 +9,8 @@ import { getLead } from '../store/leads';
 import { getMessage } from '../store/messages';
 import { int } from '../store/rowMapper';
 import { RECORDED_EMAILS } from './ledger';
+import { campaignSender } from './drain';
+import { threadHeaders } from './thread';
 import { composeMime, outgoingEmail, outgoingFromLedger, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 
 export interface EmailPreview {
@@ -55,6 +57,11 @@ export async function previewEmail(
     throw new PreviewError(`lead ${leadId} (${lead.email}) has no email message yet (status ${lead.status}): run the pipeline first`);
   }
   const message = getMessage(store, int(row[0], 'messages.id'))!;
-  const record = outgoingEmail({ lead, message, sender: o.sender ?? DRY_RUN_SENDER, date: o.now ?? new Date() });
+  const sender = campaignSender(store, lead.campaignId, o.sender ?? DRY_RUN_SENDER);
+  // A later step answers the thread as its send will: in the mode its queued row has (else live, once anything went live).
+  const queued = store.rows("SELECT dry_run FROM sends WHERE lead_id = ? AND channel = 'email' AND step = ? ORDER BY dry_run LIMIT 1").get(leadId, step);
+  const anyLive = store.rows("SELECT 1 FROM sends WHERE lead_id = ? AND channel = 'email' AND dry_run = 0 LIMIT 1").get(leadId) !== undefined;
+  const thread = threadHeaders(store, leadId, step, queued ? int(queued[0], 'sends.dry_run') === 1 : !anyLive);
+  const record = outgoingEmail({ lead, message, sender, date: o.now ?? new Date(), extraHeaders: thread });
   return { leadId, basis: 'draft', dryRun: null, record, mime: await composeMime(record) };
 }
