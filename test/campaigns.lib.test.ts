@@ -21,8 +21,8 @@ import { parseCampaignText, CampaignSpecError, type CampaignSpecInput } from '..
 import { compileTemplate, renderTemplate } from '../lib/campaigns/template';
 import { previewCampaign } from '../lib/campaigns/preview';
 import { getMetrics } from '../lib/metrics/metrics';
-import { startGroqServer } from './support/groqServer';
-import { outreachCopy } from './support/groqFakeModel';
+import { answer, startGroqServer } from './support/groqServer';
+import { dataOf, outreachCopy } from './support/groqFakeModel';
 import { tempDir } from './support/tmp';
 import { startSmtp } from './support/smtpServer';
 import { LIVE_TEST_DOMAIN } from './support/liveLeads';
@@ -311,4 +311,48 @@ test('a campaign\'s later step follows its own delay and template, threaded unde
   assert.match(mime, /^From: Maria Chen <outreach@leadflow\.example>\r$/m);
   assert.match(mime, /^Subject: Re: /m);
   assert.match(mime, /^In-Reply-To: <[^>]+>\r$/m);
+});
+
+test('AI mode writes a campaign\'s model follow-up with the campaign\'s prompt; when the model fails, its fallback template goes', async (t) => {
+  let failNext = false;
+  const server = await startGroqServer({
+    chat: (body) =>
+      body.response_format?.json_schema?.name === 'follow_up'
+        ? answer(failNext ? { body: 'too short' } : { body: `Hi ${String((dataOf(body).recipient as { firstName: string }).firstName)},\n\nA quick follow-up on my note about payroll across your sites.\n\nOpen to a 15-minute call next week?` })
+        : answer(outreachCopy(body)),
+  });
+  t.after(() => server.close());
+  const { store, dir } = setup(t);
+  const spec = parseCampaignText(campaignText(), CAMPAIGN_FILE) as CampaignSpecInput;
+  spec.sequence[1].email = [{ ai: true, brief: 'Say that tips are worked out per shift.', fallback: { body: 'Hi {{ firstName }},\n\nTillpoint Payroll works out tips per shift.\n\nWorth a short call?' } }];
+  saveCampaign(store, spec, { state: 'active' });
+  await importProspects(store, dir, 'payroll-restaurants');
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'] });
+  const sentAt = new Date('2026-12-03T10:00:00.000Z');
+  await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }), { now: () => sentAt });
+  const ai = createGroqClient({ apiKey: 'k', baseURL: server.baseURL, rpm: 10_000, tpm: 100_000_000 }, store);
+  const [one, two] = listLeads(store).leads;
+
+  store.exec(`UPDATE sends SET state = 'QUEUED' WHERE lead_id NOT IN (${one.id}, ${two.id})`); // only two leads are due
+  const first = await scheduleFollowUps(store, { delaysBusinessDays: [], dryRun: true, now: sentAt, ai });
+  assert.equal(first.scheduled.length, 2);
+  const system = server.chatRequests().at(-1)!.body.messages[0].content;
+  assert.match(system, /for Tillpoint, on behalf of Maria Chen/);
+  assert.match(system, /tips are worked out per shift/);
+  assert.doesNotMatch(system, /workflow automation/);
+  const [, byModel] = messagesForLead(store, one.id).filter((m) => m.variant === one.variant);
+  assert.match(byModel.source, /^groq:/);
+  assert.match(byModel.body, /A quick follow-up on my note about payroll across your sites\.[\s\S]*Best,\nMaria Chen/);
+
+  // The model's answer breaks the contract twice for the next lead: the fallback template writes it, and says why.
+  failNext = true;
+  store.exec(`UPDATE sends SET state = 'SENT' WHERE lead_id NOT IN (${one.id}, ${two.id}) AND step = 1`);
+  const second = await scheduleFollowUps(store, { delaysBusinessDays: [], dryRun: true, now: sentAt, ai });
+  assert.equal(second.scheduled.length, 3);
+  assert.equal(second.fallbacks.length, 3);
+  const third = listLeads(store).leads[2];
+  const [, fallback] = messagesForLead(store, third.id).filter((m) => m.variant === third.variant);
+  assert.equal(fallback.source, 'campaign-template');
+  assert.match(fallback.body, /Tillpoint Payroll works out tips per shift\./);
 });
