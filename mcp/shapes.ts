@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { CHANNELS, INDUSTRIES, LEAD_STATUSES, VARIANTS } from '../lib/types';
+import { CAMPAIGN_STATES, CampaignSpecSchema } from '../lib/campaigns/spec';
+import { VARIABLES } from '../lib/campaigns/variables';
 
 export const channel = z.enum(CHANNELS, { error: `must be one of: ${CHANNELS.join(', ')}` });
 export const channels = z
@@ -101,3 +103,51 @@ export const sendOut = z.object({
 export const eventOut = z.object({ id: z.number(), type: z.string(), detail: z.unknown(), createdAt: z.string() });
 
 export const counts = z.record(z.string(), z.number());
+
+/** A campaign named by an argument (its name, as list_campaigns gives it); the lib says which exist when none has it. */
+export const campaignName = z
+  .string({ error: 'campaign must be a campaign name (see list_campaigns)' })
+  .trim()
+  .min(1, { error: 'campaign is empty: pass a campaign name (see list_campaigns)' })
+  .max(100, { error: 'campaign is a name of at most 100 characters (see list_campaigns)' });
+
+const campaignSpecJsonSchema = z.toJSONSchema(CampaignSpecSchema, { io: 'input' }) as Record<string, unknown>;
+delete campaignSpecJsonSchema.$schema; // it sits inside the tool's own schema, which names the dialect
+
+/**
+ * A whole campaign as one argument. `tools/list` shows the campaign file's own schema (the lib's), so an agent sees
+ * every field it may fill; the SDK only checks that it is an object, and lib's parseCampaignSpec (inside
+ * saveCampaign) judges the rest — the same sentences, naming each field by its path, as the CLI and n8n give.
+ */
+export const campaignSpecArg = z
+  .record(z.string(), z.unknown(), { error: 'campaign must be an object: { name, offer, sender, sequence, … }' })
+  .meta({
+    ...campaignSpecJsonSchema,
+    description:
+      'The campaign, as a campaign file holds it: name (lowercase-hyphenated), offer { product, audience, value, proofPoints[], callToAction }, ' +
+      'sender { name, title?, company, signature?, fromName? }, optOutLine?, fallbacks? { variable: value }, and sequence: steps ' +
+      '[{ delayBusinessDays (0 for the first), email: [variant A, variant B?], linkedin?: [...] }]. A variant is a template ' +
+      '{ subject (email step 1), body } or { ai: true, brief?, fallback?: { subject, body } } written by the model from the offer. ' +
+      `Templates are Liquid: {{ firstName }}; variables: ${Object.keys(VARIABLES).join(', ')}, and custom["Column"] for any extra ` +
+      'column of the imported file; filters such as {{ title | downcase }} and {{ x | default: "…" }}; spintax {Hi|Hello} is chosen per lead. ' +
+      'Every email is closed for you with the signature (default "Best, name, title, company") and the opt-out line: do not write them in the body.',
+  });
+
+export const campaignState = z.enum(CAMPAIGN_STATES);
+
+/** A campaign as list_campaigns shows it (lib's CampaignSummary). */
+export const campaignOut = z.object({
+  id: z.number(),
+  name: z.string(),
+  state: campaignState,
+  builtin: z.boolean().describe('the built-in demo campaign: synthetic leads and leads imported without a campaign'),
+  product: z.string(),
+  sender: z.string(),
+  steps: z.number(),
+  leads: z.number(),
+  byStatus: counts.describe("its leads by status"),
+  updatedAt: z.string(),
+});
+
+/** What the template linter found: where (step · channel · variant · field) and what. */
+export const lintFindingOut = z.object({ where: z.string(), message: z.string() });

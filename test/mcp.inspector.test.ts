@@ -27,12 +27,14 @@ async function inspector(url: string, args: string[]): Promise<{ code: number; o
 
 const bearer = (token: string) => ['--header', `Authorization: Bearer ${token}`];
 
-test('with the token the Inspector lists every tool, and get_status and get_metrics pass their output schemas', async (t) => {
+test('with the token the Inspector lists every tool, and get_status, get_metrics, list_campaigns and preview_campaign pass their output schemas', async (t) => {
   const server = await startMcpHttp(t, tempStorePath(t));
   const list = await inspector(server.url, [...bearer(MCP_TEST_TOKEN), '--method', 'tools/list']);
   assert.equal(list.code, 0, list.all);
   const names = (JSON.parse(list.out) as { tools: { name: string }[] }).tools.map((x) => x.name);
-  for (const tool of ['generate_leads', 'send_outreach', 'get_status', 'record_event']) assert.ok(names.includes(tool), tool);
+  for (const tool of ['generate_leads', 'send_outreach', 'get_status', 'record_event', 'create_campaign', 'update_campaign', 'list_campaigns', 'preview_campaign', 'set_campaign_state', 'add_leads_to_campaign']) {
+    assert.ok(names.includes(tool), tool);
+  }
 
   const status = await inspector(server.url, [...bearer(MCP_TEST_TOKEN), '--method', 'tools/call', '--tool-name', 'get_status']);
   assert.equal(status.code, 0, status.all);
@@ -43,6 +45,18 @@ test('with the token the Inspector lists every tool, and get_status and get_metr
   const metrics = await inspector(server.url, [...bearer(MCP_TEST_TOKEN), '--method', 'tools/call', '--tool-name', 'get_metrics']);
   assert.equal(metrics.code, 0, metrics.all);
   assert.notEqual((JSON.parse(metrics.out) as { isError?: boolean }).isError, true, metrics.out);
+
+  const campaigns = await inspector(server.url, [...bearer(MCP_TEST_TOKEN), '--method', 'tools/call', '--tool-name', 'list_campaigns']);
+  assert.equal(campaigns.code, 0, campaigns.all);
+  const listed = JSON.parse(campaigns.out) as { isError?: boolean; structuredContent: { campaigns: { name: string; state: string }[] } };
+  assert.notEqual(listed.isError, true, campaigns.out);
+  assert.deepEqual(listed.structuredContent.campaigns.map((c) => [c.name, c.state]), [['demo', 'active']]);
+
+  const demo = await inspector(server.url, [...bearer(MCP_TEST_TOKEN), '--method', 'tools/call', '--tool-name', 'preview_campaign', '--tool-arg', 'campaign=demo']);
+  assert.equal(demo.code, 0, demo.all);
+  const preview = JSON.parse(demo.out) as { isError?: boolean; structuredContent: { campaign: { builtin: boolean }; samples: unknown[] } };
+  assert.notEqual(preview.isError, true, demo.out);
+  assert.deepEqual([preview.structuredContent.campaign.builtin, preview.structuredContent.samples], [true, []]);
 });
 
 test('without the token, or with a wrong one, the Inspector gets nothing from the server', async (t) => {

@@ -44,3 +44,23 @@ test('record_event with an out-of-office reply answers within its declared outpu
   assert.notEqual(r.isError, true, JSON.stringify(r.content));
   assert.equal((r.structuredContent as { type: string }).type, 'auto_reply');
 });
+
+test('the campaign tools answer within their declared output schemas at their edges: the demo, a repeated state, only unknown ids, rows with no CSV format', async (t) => {
+  const mcp = await mcpOverStdio(t, tempStorePath(t));
+  await mcp.client.listTools();
+  const answers: Record<string, unknown> = {
+    list: await mcp.call('list_campaigns'),
+    demoPreview: await mcp.call('preview_campaign', { campaign: 'demo' }),
+    demoAgain: await mcp.call('set_campaign_state', { campaign: 'demo', action: 'activate' }),
+    unknownLeads: await mcp.call('add_leads_to_campaign', { campaign: 'demo', lead_ids: [41, 42] }),
+    rows: await mcp.call('import_leads', { rows: [{ email: 'dana.ruiz@brightforge.io', firstName: 'Dana', company: 'Brightforge' }], campaign: 'demo' }),
+    nothingToWrite: await mcp.call('generate_messages', { campaign: 'demo' }),
+    nothingToSend: await mcp.call('send_outreach', { campaign: 'demo' }),
+  };
+  for (const [what, r] of Object.entries(answers)) assert.notEqual((r as { isError?: boolean }).isError, true, `${what}: ${JSON.stringify(r)}`);
+  const sc = (k: string) => (answers[k] as { structuredContent: Record<string, unknown> }).structuredContent;
+  assert.deepEqual(sc('demoAgain').previous, 'active');
+  assert.deepEqual(sc('unknownLeads').unknown, [41, 42]);
+  assert.equal(sc('rows').campaign, 'demo');
+  assert.equal(sc('nothingToSend').campaign, 'demo');
+});

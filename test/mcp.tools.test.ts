@@ -19,11 +19,13 @@ function storeAt(t: { after(fn: () => void): void }, path: string): Store {
 const count = (s: Store, sql: string, ...p: (string | number)[]) => Number(s.stmt(sql).get(...p)?.n);
 
 const TOOLS = [
-  'enrich_leads', 'generate_leads', 'generate_messages', 'get_lead', 'get_metrics', 'get_status',
-  'import_leads', 'list_leads', 'record_event', 'run_pipeline', 'send_outreach', 'stop_pipeline',
+  'add_leads_to_campaign', 'create_campaign', 'enrich_leads', 'generate_leads', 'generate_messages', 'get_lead', 'get_metrics',
+  'get_status', 'import_leads', 'list_campaigns', 'list_leads', 'preview_campaign', 'record_event', 'run_pipeline', 'send_outreach',
+  'set_campaign_state', 'stop_pipeline', 'update_campaign',
 ];
+const READ_ONLY = ['get_status', 'get_metrics', 'list_leads', 'get_lead', 'list_campaigns', 'preview_campaign'];
 
-test('the server lists all twelve tools, each with input and output schemas', async (t) => {
+test('the server lists all eighteen tools, each with input and output schemas', async (t) => {
   const mcp = await mcpOverStdio(t, tempStorePath(t));
   const { tools } = await mcp.client.listTools();
   assert.deepEqual(tools.map((x) => x.name).sort(), TOOLS);
@@ -39,11 +41,11 @@ test('annotations are honest: reads are read-only, sending is destructive and op
   const mcp = await mcpOverStdio(t, tempStorePath(t));
   const { tools } = await mcp.client.listTools();
   const by = Object.fromEntries(tools.map((x) => [x.name, x.annotations!]));
-  for (const name of ['get_status', 'get_metrics', 'list_leads', 'get_lead']) {
+  for (const name of READ_ONLY) {
     assert.equal(by[name].readOnlyHint, true, name);
     assert.equal(by[name].destructiveHint, false, name);
   }
-  for (const name of TOOLS.filter((n) => !['get_status', 'get_metrics', 'list_leads', 'get_lead'].includes(n))) {
+  for (const name of TOOLS.filter((n) => !READ_ONLY.includes(n))) {
     assert.equal(by[name].readOnlyHint, false, `${name} writes to the store`);
   }
   assert.equal(by.send_outreach.destructiveHint, true);

@@ -71,7 +71,7 @@ export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {
     {
       title: 'Funnel metrics',
       description:
-        'The funnel (generated → enriched → messaged → sent → replied) with conversions, messages by channel and A/B variant, the send ledger by state (dry run vs live), and health notes. Read-only.',
+        'The funnel (generated → enriched → messaged → sent → replied) with conversions, messages by channel and A/B variant, the send ledger by state (dry run vs live), and health notes. With campaign: that campaign\'s figures only, its A/B test per step. Read-only.',
       inputSchema: input,
       outputSchema: metricsOut,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -15,7 +15,8 @@ import { previewLiveSend, confirmLiveSend, LIVE_CONFIRM_TTL_MS } from '../../lib
 import { CHANNELS, VARIANTS } from '../../lib/types';
 import type { ToolContext } from '../context';
 import { guarded, toolError, toolResult } from '../result';
-import { channel, wholeNumber, toolInput } from '../shapes';
+import { campaignName, channel, wholeNumber, toolInput } from '../shapes';
+import { getCampaign } from '../../lib/campaigns/campaigns';
 import { liveReadiness } from '../liveReadiness';
 
 export const MAX_LIVE_PER_CONFIRM = 50;
@@ -29,6 +30,8 @@ const input = toolInput({
       .describe(`at most this many leads (dry run: default all; live: default ${DEFAULT_LIVE_LIMIT}, at most ${MAX_LIVE_PER_CONFIRM})`),
     confirm_token: z.string().min(1, { error: 'confirm_token is empty: pass the token from the preview' }).max(200).optional()
       .describe('from a live preview: sends exactly what that preview showed; works once, expires after 10 minutes'),
+    campaign: campaignName.optional()
+      .describe('only this campaign\'s leads (its name, see list_campaigns; it must be active); default: the leads of every active campaign'),
   });
 
 const tally = z.object({ claimed: z.number(), sent: z.number(), failed: z.number(), skipped: z.number(), requeued: z.number() }).loose();
@@ -37,6 +40,7 @@ const output = z.object({
   dryRun: z.boolean(),
   step: z.enum(['dry_run', 'preview', 'sent']),
   channel: z.enum(CHANNELS),
+  campaign: z.string().nullable().describe('the campaign sent for; null: every active campaign'),
   tally: tally.optional().describe('ledger outcome counts (dry run and live send)'),
   preview: z
     .object({
@@ -75,7 +79,9 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
     {
       title: 'Send outreach',
       description:
-        'Send the drafted messages of MESSAGED leads. DRY RUN by default: records exactly what would be sent, mails nobody. ' +
+        'Send the drafted messages of MESSAGED leads. Only leads of an ACTIVE campaign are sent (a draft campaign is activated with ' +
+        'set_campaign_state; a paused one holds its leads); campaign restricts the send to one campaign. ' +
+        'DRY RUN by default: records exactly what would be sent, mails nobody. ' +
         'Live email takes two calls: dry_run false returns a preview (recipients, variants, subjects) and a confirm_token; ' +
         'show the preview to the user, then call again with the same channel and limit plus confirm_token to send. ' +
         'Live sending needs SMTP settings on the server and never mails synthetic (.example) leads.',
@@ -88,15 +94,25 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         if (a.confirm_token) {
           return toolError('confirm_token only goes with dry_run: false — a dry run needs no confirmation, and a token is never spent by one');
         }
-        const t = await sendReady(ctx.store, { channels: [a.channel], limit: a.limit }, sendingConfigFromEnv(ctx.env, { live: false }));
+        const campaign = a.campaign === undefined ? undefined : getCampaign(ctx.store, a.campaign);
+        const t = await sendReady(ctx.store, { channels: [a.channel], limit: a.limit, campaign: campaign?.name }, sendingConfigFromEnv(ctx.env, { live: false }));
         const summary =
-          `dry run on ${a.channel}: ${t.claimed} lead(s), ${t.sent} send(s) recorded` +
+          `dry run on ${a.channel}${campaign ? ` for campaign "${campaign.name}"` : ''}: ${t.claimed} lead(s), ${t.sent} send(s) recorded` +
           (t.skipped ? `, ${t.skipped} skipped` : '') + (t.failed ? `, ${t.failed} failed` : '') +
-          ' — nothing was sent. For real email: dry_run false (returns a preview to confirm)';
+          ' — nothing was sent. For real email: dry_run false (returns a preview to confirm)' +
+          (campaign && campaign.state !== 'active' ? `. Campaign "${campaign.name}" is ${campaign.state}: only an active campaign's leads are sent (set_campaign_state)` : '');
         const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued };
-        return toolResult(summary, { dryRun: true, step: 'dry_run' as const, channel: a.channel, tally });
+        return toolResult(summary, { dryRun: true, step: 'dry_run' as const, channel: a.channel, campaign: campaign?.name ?? null, tally });
       }
 
+      if (a.campaign !== undefined) {
+        // The confirmation (lib/sending/confirm.ts) binds the channel, the limit and the previewed leads, not yet a
+        // campaign: until it does, a live send is for every active campaign, so no token can stand for another's.
+        return toolError(
+          'campaign: a live send for one campaign is not available yet — a live send goes to the MESSAGED leads of every active campaign; ' +
+            'pause the campaigns you do not want mailed (set_campaign_state), then call without campaign. A dry run takes campaign.',
+        );
+      }
       if (a.channel !== 'email') {
         return toolError('channel: live sending is email only — LinkedIn messages are simulated; use dry_run: true for linkedin');
       }
@@ -133,7 +149,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
               ? `nothing can go out right now: ${limitedBy}`
               : 'nothing to send live: no messaged, non-synthetic, unsuppressed lead without a live send on email') +
               (left ? ` (${plan.excluded.synthetic} synthetic and ${plan.excluded.suppressed} suppressed left out)` : ''),
-            { dryRun: false, step: 'preview' as const, channel: a.channel, preview },
+            { dryRun: false, step: 'preview' as const, channel: a.channel, campaign: null, preview },
           );
         }
         const minutes = Math.round(LIVE_CONFIRM_TTL_MS / 60_000);
@@ -148,6 +164,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
           dryRun: false,
           step: 'preview' as const,
           channel: a.channel,
+          campaign: null,
           preview,
           confirm_token: token,
           expires_at: expiresAt!,
@@ -163,7 +180,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         (t.unknown ? `, ${t.unknown} UNKNOWN (connection lost after the message was handed over: check before resending)` : '') +
         (t.limitedBy ? `; held back by the ${t.limitedBy}: the rest stays queued` : '');
       const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued, unknown: t.unknown, limitedBy: t.limitedBy ?? null };
-      return toolResult(summary, { dryRun: false, step: 'sent' as const, channel: a.channel, tally, outcomes: r.outcomes });
+      return toolResult(summary, { dryRun: false, step: 'sent' as const, channel: a.channel, campaign: null, tally, outcomes: r.outcomes });
     }),
   );
 }
