@@ -255,6 +255,8 @@ export interface LeadQuery {
   status?: LeadStatus;
   /** Case-insensitive substring of name, email, company or title. */
   search?: string;
+  /** Only the leads of this campaign. */
+  campaignId?: number;
   limit?: number;
   offset?: number;
 }
@@ -265,6 +267,10 @@ export function listLeads(store: Store, q: LeadQuery = {}): { total: number; lea
   if (q.status) {
     where.push('status = ?');
     params.push(q.status);
+  }
+  if (q.campaignId !== undefined) {
+    where.push('campaign_id = ?');
+    params.push(q.campaignId);
   }
   if (q.search) {
     const like = '%' + q.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';

@@ -1,6 +1,7 @@
 /**
  * Outreach Metrics: what the store says — the funnel and its conversions, per-variant figures for the A/B test, a
- * list of leads (one item each, for Sheets, IF or a CRM node), or every lead as a CSV/JSON Lines file.
+ * list of leads (one item each, for Sheets, IF or a CRM node), or every lead as a CSV/JSON Lines file. The first
+ * three for the whole store or one campaign.
  */
 import { Writable } from 'node:stream';
 import {
@@ -16,6 +17,7 @@ import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
 import { leadJson } from '../shared/leadJson';
 import { limitProperty, statusProperty } from '../shared/leadFilterProperties';
+import { campaignOptions, campaignProperty, chosenCampaign } from '../shared/campaignParameter';
 
 export class OutreachMetrics implements INodeType {
   description: INodeTypeDescription = {
@@ -44,6 +46,10 @@ export class OutreachMetrics implements INodeType {
           { name: 'Export File', value: 'export', action: 'Export leads as a file', description: 'Every lead (of a status) as a CSV or JSON Lines file' },
         ],
       },
+      campaignProperty({
+        description: 'The whole store, or only this campaign: its funnel, its A/B variants (per step inside the funnel) and its leads',
+        displayOptions: { show: { operation: ['funnel', 'variants', 'leads'] } },
+      }),
       statusProperty({ any: true, description: 'Only leads in this status', displayOptions: { show: { operation: ['leads', 'export'] } } }),
       {
         displayName: 'Search',
@@ -77,14 +83,17 @@ export class OutreachMetrics implements INodeType {
     ],
   };
 
+  methods = { loadOptions: { listCampaigns: campaignOptions({ name: 'Every Campaign', description: 'The whole store' }) } };
+
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const operation = this.getNodeParameter('operation', 0, 'funnel') as string;
     const paired = { item: 0 };
     return [
       await withNodeStore(this, async (store): Promise<INodeExecutionData[]> => {
-        if (operation === 'funnel') return [{ json: getMetrics(store) as unknown as IDataObject, pairedItem: paired }];
+        const campaign = operation === 'export' ? undefined : chosenCampaign(this, store);
+        if (operation === 'funnel') return [{ json: getMetrics(store, { campaign: campaign?.name }) as unknown as IDataObject, pairedItem: paired }];
         if (operation === 'variants') {
-          return getMetrics(store).variants.map((v) => ({
+          return getMetrics(store, { campaign: campaign?.name }).variants.map((v) => ({
             json: { ...v, replyRatePct: v.sent === 0 ? 0 : Math.round((v.replied / v.sent) * 1000) / 10 },
             pairedItem: paired,
           }));
@@ -93,7 +102,7 @@ export class OutreachMetrics implements INodeType {
         if (operation === 'leads') {
           const search = (this.getNodeParameter('search', 0, '') as string) || undefined;
           const limit = this.getNodeParameter('limit', 0, 50) as number;
-          return listLeads(store, { status: status as LeadStatus | undefined, search, limit }).leads.map((lead) => ({
+          return listLeads(store, { status: status as LeadStatus | undefined, search, limit, campaignId: campaign?.id }).leads.map((lead) => ({
             json: leadJson(lead, { outcome: 'listed' }),
             pairedItem: paired,
           }));

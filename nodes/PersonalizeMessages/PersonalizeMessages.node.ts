@@ -2,9 +2,10 @@
  * Personalize Messages: drafts each lead's first-touch messages from lib's templates (variants A and B, email and
  * LinkedIn) or, in AI mode, by a Groq model in the lead's own variant (a channel the model cannot write gets the
  * template, with the reason); every draft is checked by the copy contract. The lead moves ENRICHED → MESSAGED, or
- * FAILED with the violations. One output item per lead with its messages, paired with the item that named it. With
- * templates, the leads go to lib in batches, one transaction each, as the pipeline's personalize stage works; in AI
- * mode each lead is committed when its drafts are in, as the pipeline's AI stage does.
+ * FAILED with the violations. Each lead is written for its campaign (its offer, sender and templates); with a
+ * Campaign chosen, only that campaign's leads are. One output item per lead with its messages, paired with the item
+ * that named it. With templates, the leads go to lib in batches, one transaction each, as the pipeline's personalize
+ * stage works; in AI mode each lead is committed when its drafts are in, as the pipeline's AI stage does.
  */
 import {
   NodeConnectionTypes,
@@ -25,6 +26,7 @@ import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
 import { chooseTargets, missingLead, sourceProperties } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
+import { campaignOptions, campaignProperty, chosenCampaign, leadsOutsideCampaign } from '../shared/campaignParameter';
 import { perBatch, type UnitFail, type UnitResult } from '../shared/perBatch';
 import { perItem } from '../shared/perItem';
 
@@ -55,6 +57,10 @@ export class PersonalizeMessages implements INodeType {
         { name: 'Template', value: 'template', description: 'Proven templates filled from the lead and its enrichment; no network' },
         "A Groq model writes the lead's own variant; a channel it cannot write well gets the template, with the reason",
       ),
+      campaignProperty({
+        description:
+          "Every campaign: each lead is written for its own campaign, in its offer and sender's words. A campaign: only its leads — from the store, only its leads are taken; an input item whose lead is in another campaign is skipped, saying which",
+      }),
       channelsProperty({ description: 'Which channels to write messages for' }),
       {
         displayName: 'Variants in Output',
@@ -72,21 +78,26 @@ export class PersonalizeMessages implements INodeType {
         name: 'senderName',
         type: 'string',
         default: DEFAULT_SENDER_NAME,
-        description: "Signs each email. Left as the default, a live send signs with the SMTP credential's From Name instead.",
+        description: "Signs the built-in demo campaign's emails (a campaign of yours signs with its own sender). Left as the default, a live send signs with the SMTP credential's From Name instead.",
       },
       {
         displayName: 'Opt-Out Line',
         name: 'optOutLine',
         type: 'string',
         default: DEFAULT_OPT_OUT_LINE,
-        description: 'Closes each email; the copy contract requires one',
+        description: "Closes the demo campaign's emails (a campaign of yours has its own); the copy contract requires one",
       },
       ...sourceProperties('ENRICHED', 'write messages for'),
       storePathProperty,
     ],
   };
 
-  methods = { loadOptions: { listGroqModels } };
+  methods = {
+    loadOptions: {
+      listGroqModels,
+      listCampaigns: campaignOptions({ name: 'Every Campaign', description: "Each lead is written for its own campaign" }),
+    },
+  };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const ai = isAiMode(this.getNodeParameter('method', 0, 'template'));
@@ -107,11 +118,22 @@ export class PersonalizeMessages implements INodeType {
     };
     return [
       await withNodeStore(this, async (store) => {
-        const targets = chooseTargets(this, store);
+        const campaign = chosenCampaign(this, store);
+        const targets = chooseTargets(this, store, { campaignId: campaign?.id });
+        const elsewhere = (leadIds: number[]) => (campaign ? leadsOutsideCampaign(store, leadIds, campaign) : new Map<number, { lead: StoredLead; reason: string }>());
         if (!ai) {
           return perBatch(this, targets, {
             refuse: (target) => (channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER)),
-            work: (batch, fail) => personalizeChosen(store, batch.map((t) => t.leadId!), options).map((r) => personalizedItem(r, fail, show)),
+            work: (batch, fail) => {
+              const leadIds = batch.map((t) => t.leadId!);
+              const skip = elsewhere(leadIds);
+              const written = personalizeChosen(store, leadIds.filter((id) => !skip.has(id)), options);
+              let next = 0;
+              return leadIds.map((id) => {
+                const other = skip.get(id);
+                return other ? leadJson(other.lead, { outcome: 'skipped', reason: other.reason }) : personalizedItem(written[next++], fail, show);
+              });
+            },
           });
         }
         const client = await groqClientForNode(this, store);
@@ -120,6 +142,8 @@ export class PersonalizeMessages implements INodeType {
           const refusal = channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER);
           if (refusal) throw fail(refusal);
           const leadId = target.leadId!;
+          const other = elsewhere([leadId]).get(leadId);
+          if (other) return leadJson(other.lead, { outcome: 'skipped', reason: other.reason });
           return guard(store, leadId, fail, () => personalizeOneWithAi(store, client, leadId, options, fail, show));
         });
       }),

@@ -8,6 +8,7 @@ import * as recordEvent from './actions/recordEvent.operation';
 import * as send from './actions/send.operation';
 import { router } from './actions/router';
 import { leadflowSmtpConnectionTest } from './smtpCredential';
+import { campaignOptions } from '../shared/campaignParameter';
 
 export class SendOutreach implements INodeType {
   description: INodeTypeDescription = {
@@ -50,7 +51,10 @@ export class SendOutreach implements INodeType {
     ],
   };
 
-  methods = { credentialTest: { leadflowSmtpConnectionTest } };
+  methods = {
+    credentialTest: { leadflowSmtpConnectionTest },
+    loadOptions: { listCampaigns: campaignOptions({ name: 'Every Active Campaign', description: 'The leads of every active campaign' }) },
+  };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     return router.call(this);

@@ -79,7 +79,8 @@ export function leadReferences(items: INodeExecutionData[], store: Store): LeadT
   });
 }
 
-export function chooseTargets(fns: IExecuteFunctions, store: Store): LeadTarget[] {
+/** The items' leads, or (from the store) a batch by status — only of `campaignId`'s leads when one is given. */
+export function chooseTargets(fns: IExecuteFunctions, store: Store, o: { campaignId?: number } = {}): LeadTarget[] {
   const items = fns.getInputData();
   const mode = fns.getNodeParameter('source', 0, 'auto') as SourceMode;
   if (mode !== 'store') {
@@ -88,7 +89,7 @@ export function chooseTargets(fns: IExecuteFunctions, store: Store): LeadTarget[
   }
   const status = fns.getNodeParameter('status', 0, 'NEW') as LeadStatus;
   const limit = fns.getNodeParameter('limit', 0, 50) as number;
-  return listLeads(store, { status, limit }).leads.map((lead) => ({ itemIndex: 0, leadId: lead.id, named: `id ${lead.id}` }));
+  return listLeads(store, { status, limit, campaignId: o.campaignId }).leads.map((lead) => ({ itemIndex: 0, leadId: lead.id, named: `id ${lead.id}` }));
 }
 
 /**

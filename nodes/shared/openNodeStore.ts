@@ -3,23 +3,28 @@
  * (nodeError.ts), never raw. A missing SQLite driver (n8n 1.x installs community packages without building
  * better-sqlite3) gets the n8n fix in its headline, the engines' reasons below it.
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
 import { openStore, NoSqliteDriverError, type Store } from '../../lib';
 import { resolveStorePath } from './storeParameter';
 import { nodeError } from './nodeError';
 
 export function openNodeStore(fns: IExecuteFunctions): Store {
-  const path = resolveStorePath(fns.getNodeParameter('storePath', 0, ''));
+  return openStoreOfNode(fns.getNode(), fns.getNodeParameter('storePath', 0, ''));
+}
+
+/** The store a node's Store File parameter names — for an execution, or a dropdown the editor loads from the store. */
+export function openStoreOfNode(node: INode, storePath: unknown): Store {
+  const path = resolveStorePath(storePath);
   try {
     return openStore(path);
   } catch (err) {
     if (err instanceof NoSqliteDriverError) {
       const [first, ...rest] = err.message.split('\n');
-      throw new NodeOperationError(fns.getNode(), first + ' Fix: run `cd ~/.n8n/nodes && npm rebuild better-sqlite3`, then restart n8n.', {
+      throw new NodeOperationError(node, first + ' Fix: run `cd ~/.n8n/nodes && npm rebuild better-sqlite3`, then restart n8n.', {
         description: rest.join('\n'),
       });
     }
-    throw nodeError(fns.getNode(), err);
+    throw nodeError(node, err);
   }
 }
 

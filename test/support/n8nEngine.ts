@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
-  ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType,
-  INodeTypes, IRun, IWorkflowExecuteAdditionalData,
+  ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, ILoadOptionsFunctions, INodeExecutionData, INodeParameters,
+  INodePropertyOptions, INodeType, INodeTypes, IRun, IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
 if (!process.env.N8N_USER_FOLDER) {
@@ -50,15 +50,7 @@ export async function runNode(
   node: INodeType,
   o: { parameters?: INodeParameters; input?: IDataObject[]; continueOnFail?: boolean; credentials?: Record<string, ICredentialDataDecryptedObject> } = {},
 ): Promise<NodeRun> {
-  const types: Record<string, INodeType> = { 'test.feedItems': new FeedItems(), ['test.' + node.description.name]: node };
-  const nodeTypes: INodeTypes = {
-    getByName: (name) => types[name],
-    getByNameAndVersion: (name) => {
-      if (!types[name]) throw new Error(`unknown node type ${name}`);
-      return types[name];
-    },
-    getKnownTypes: () => ({}),
-  };
+  const nodeTypes = nodeTypesOf(node);
   const feed = { id: 'feed', name: 'Feed', type: 'test.feedItems', typeVersion: 1, position: [0, 0] as [number, number], parameters: { items: JSON.stringify(o.input ?? [{}]) } };
   const under = {
     id: 'under', name: 'Under Test', type: 'test.' + node.description.name, typeVersion: 1, position: [200, 0] as [number, number],
@@ -69,16 +61,7 @@ export async function runNode(
     id: 'test', name: 'test', active: false, nodeTypes, settings: {},
     nodes: [feed, under], connections: { Feed: { main: [[{ node: 'Under Test', type: 'main', index: 0 }]] } },
   });
-  const hooks = new core.ExecutionLifecycleHooks('manual', 'test-execution', workflow as never);
-  const additionalData = {
-    hooks, executionId: 'test-execution', currentNodeExecutionIndex: 0, variables: {}, restApiUrl: '', instanceBaseUrl: '',
-    formWaitingBaseUrl: '', webhookBaseUrl: '', webhookWaitingBaseUrl: '', webhookTestBaseUrl: '',
-    credentialsHelper: { getDecrypted: async (_a: unknown, c: { name: string }) => o.credentials?.[c.name] ?? {} },
-    executeWorkflow: async () => { throw new Error('not in tests'); },
-    getRunExecutionData: async () => undefined,
-    logAiEvent: () => {},
-    startRunnerTask: async () => { throw new Error('not in tests'); },
-  } as unknown as IWorkflowExecuteAdditionalData;
+  const additionalData = additionalDataFor(workflow, o.credentials);
   const data = wf.createRunExecutionData({
     executionData: { nodeExecutionStack: [{ node: feed, data: { main: [[{ json: {} }]] }, source: null }] },
   });
@@ -87,6 +70,52 @@ export async function runNode(
   const task = run.data.resultData.runData['Under Test']?.[0];
   const error = run.data.resultData.error?.message;
   return { items: JSON.parse(JSON.stringify(task?.data?.main?.[0] ?? [])), error, run };
+}
+
+/**
+ * A node's loadOptions method called as the n8n editor calls it (the backend's dynamic node parameters service): the
+ * node alone in a workflow with the parameters the editor holds, `additionalData.currentNodeParameters` set to them,
+ * and `this` a real n8n-core LoadOptionsContext for the parameter at `path`.
+ */
+export async function loadOptions(
+  node: INodeType,
+  method: string,
+  o: { parameters?: INodeParameters; path?: string; credentials?: Record<string, ICredentialDataDecryptedObject> } = {},
+): Promise<INodePropertyOptions[]> {
+  const loader = node.methods?.loadOptions?.[method];
+  if (!loader) throw new Error(`${node.description.name} has no loadOptions method ${method}`);
+  const parameters = o.parameters ?? {};
+  const temp = { id: 'temp', name: 'Temp-Node', type: 'test.' + node.description.name, typeVersion: 1, position: [0, 0] as [number, number], parameters };
+  const workflow = new wf.Workflow({ id: 'test', name: 'test', active: false, nodeTypes: nodeTypesOf(node), settings: {}, nodes: [temp], connections: {} });
+  const additionalData = additionalDataFor(workflow, o.credentials);
+  additionalData.currentNodeParameters = parameters;
+  const context = new core.LoadOptionsContext(workflow, workflow.getNode('Temp-Node')!, additionalData, o.path ?? 'parameters.campaign');
+  return loader.call(context as unknown as ILoadOptionsFunctions);
+}
+
+function nodeTypesOf(node: INodeType): INodeTypes {
+  const types: Record<string, INodeType> = { 'test.feedItems': new FeedItems(), ['test.' + node.description.name]: node };
+  return {
+    getByName: (name) => types[name],
+    getByNameAndVersion: (name) => {
+      if (!types[name]) throw new Error(`unknown node type ${name}`);
+      return types[name];
+    },
+    getKnownTypes: () => ({}),
+  };
+}
+
+function additionalDataFor(workflow: InstanceType<typeof wf.Workflow>, credentials?: Record<string, ICredentialDataDecryptedObject>): IWorkflowExecuteAdditionalData {
+  const hooks = new core.ExecutionLifecycleHooks('manual', 'test-execution', workflow as never);
+  return {
+    hooks, executionId: 'test-execution', currentNodeExecutionIndex: 0, variables: {}, restApiUrl: '', instanceBaseUrl: '',
+    formWaitingBaseUrl: '', webhookBaseUrl: '', webhookWaitingBaseUrl: '', webhookTestBaseUrl: '',
+    credentialsHelper: { getDecrypted: async (_a: unknown, c: { name: string }) => credentials?.[c.name] ?? {} },
+    executeWorkflow: async () => { throw new Error('not in tests'); },
+    getRunExecutionData: async () => undefined,
+    logAiEvent: () => {},
+    startRunnerTask: async () => { throw new Error('not in tests'); },
+  } as unknown as IWorkflowExecuteAdditionalData;
 }
 
 /** n8n-core's SSH client manager starts a 60 s interval that would keep the test process alive. */

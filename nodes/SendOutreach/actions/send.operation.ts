@@ -1,9 +1,10 @@
 /**
- * Send: queue each lead's assigned-variant message in the ledger, then drain the ledger through lib's sendQueued —
- * in a dry run recording what would be sent, live through the SMTP credential within the sending limits (rate, daily
- * cap, send window), which lib keeps across every process sharing the store. "Tick" sends what the budget allows now
- * and returns, for a Schedule Trigger to call every minute; "Send All" also waits for budget and due retries, up to
- * Max Wait, spacing live sends by the rate. What a limit held back stays queued, and its item says why.
+ * Send: queue each lead's assigned-variant message in the ledger (only active campaigns' leads, or one campaign's),
+ * then drain the ledger through lib's sendQueued — in a dry run recording what would be sent, live through the SMTP
+ * credential within the sending limits (rate, daily cap, send window), which lib keeps across every process sharing
+ * the store. "Tick" sends what the budget allows now and returns, for a Schedule Trigger to call every minute; "Send
+ * All" also waits for budget and due retries, up to Max Wait, spacing live sends by the rate. What a limit held back
+ * stays queued, and its item says why.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
@@ -18,6 +19,7 @@ import { chooseTargets, sourceProperties } from '../../shared/leadSource';
 import { leadJson } from '../../shared/leadJson';
 import { perItem } from '../../shared/perItem';
 import { channelsProperty } from '../../shared/channelsProperty';
+import { campaignProperty, chosenCampaign } from '../../shared/campaignParameter';
 
 const onLiveSend = { show: { dryRun: [false] } };
 
@@ -29,6 +31,10 @@ const properties: INodeProperties[] = [
     default: true,
     description: 'Whether to only record what would be sent. Turn off to send live through the SMTP credential (synthetic .example leads are never mailed).',
   },
+  campaignProperty({
+    description:
+      "Every active campaign's leads, or only this campaign's (it must be active to send). An input item whose lead is in another campaign is skipped, saying which",
+  }),
   channelsProperty({
     description: 'Which channels to send on (LinkedIn is simulated: recorded in the ledger, nothing leaves)',
     linkedin: 'LinkedIn (Simulated)',
@@ -155,13 +161,15 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
   const config = await sendingConfigOf(fns, dryRun);
 
   return withNodeStore(fns, async (store) => {
-    const targets = chooseTargets(fns, store);
+    const campaign = chosenCampaign(fns, store);
+    const targets = chooseTargets(fns, store, { campaignId: campaign?.id });
     const leadIds = targets.flatMap((t) => (t.leadId === null ? [] : [t.leadId]));
     const r = await sendReady(
       store,
       {
         channels,
         leadIds,
+        campaign: campaign?.name,
         limit: mode === 'tick' ? Math.max(1, perTick) : undefined,
         // 0 is lib's "tick": send what the budget allows now. Send All may wait, in all, up to Max Wait.
         maxWaitMs: mode === 'sendAll' ? Math.max(0, maxWaitSeconds) * 1000 : 0,

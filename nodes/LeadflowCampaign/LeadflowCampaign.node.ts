@@ -1,0 +1,65 @@
+/**
+ * Leadflow Campaign: a campaign — whose offer, in whose voice, with which steps and templates — created or updated
+ * (from YAML/JSON or field by field, linted at save), activated, paused, resumed or finished, given leads from input
+ * items, previewed, or listed. The node maps parameters and items; lib's campaigns module does the work. The other
+ * leadflow nodes pick a campaign by the same dropdown.
+ */
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { storePathProperty } from '../shared/storeParameter';
+import { campaignOptions, campaignProperty } from '../shared/campaignParameter';
+import * as addLeads from './actions/addLeads.operation';
+import * as list from './actions/list.operation';
+import * as preview from './actions/preview.operation';
+import * as save from './actions/save.operation';
+import { router } from './actions/router';
+
+export class LeadflowCampaign implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Leadflow Campaign',
+    name: 'leadflowCampaign',
+    icon: 'file:leadflowCampaign.svg',
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{$parameter["operation"] + ($parameter["campaign"] ? ": " + $parameter["campaign"] : "")}}',
+    description: 'Create, update, activate, pause, resume and finish outreach campaigns, add leads to one, and preview its messages',
+    defaults: { name: 'Leadflow Campaign' },
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    usableAsTool: true,
+    properties: [
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        default: 'save',
+        options: [
+          { name: 'Activate', value: 'activate', action: 'Activate a campaign', description: 'Start a draft campaign: its leads are written to and sent' },
+          { name: 'Add Leads', value: 'addLeads', action: 'Add leads to a campaign', description: 'The leads the input items name join the campaign' },
+          { name: 'Create or Update', value: 'save', action: 'Create or update a campaign', description: 'Save a campaign from YAML/JSON or fields, its templates linted' },
+          { name: 'Finish', value: 'finish', action: 'Finish a campaign', description: 'End the campaign for good; its figures stay' },
+          { name: 'List', value: 'list', action: 'List campaigns', description: 'One item per campaign, with its state and leads' },
+          { name: 'Pause', value: 'pause', action: 'Pause a campaign', description: 'Hold its leads: nothing is written or sent until it resumes' },
+          { name: 'Preview', value: 'preview', action: 'Preview a campaign', description: 'Its messages rendered for a few of its leads; writes nothing' },
+          { name: 'Resume', value: 'resume', action: 'Resume a campaign', description: 'A paused campaign is active again' },
+        ],
+      },
+      campaignProperty({
+        description: 'The campaign to work on',
+        required: true,
+        displayOptions: { show: { operation: ['activate', 'addLeads', 'finish', 'pause', 'preview', 'resume'] } },
+      }),
+      ...save.description,
+      ...addLeads.description,
+      ...preview.description,
+      ...list.description,
+      storePathProperty,
+    ],
+  };
+
+  methods = { loadOptions: { listCampaigns: campaignOptions() } };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    return router.call(this);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The Campaign parameter: which campaign a node works for. Its dropdown is read from the node's own store (the Store
+ * File parameter as the editor holds it), each campaign with its state, offer, sender and lead count. The value is
+ * the campaign's name, so an exported workflow means the same campaign on another machine's store; an expression may
+ * give a name or an id. A stage node's list starts with a choice for every campaign (value ''), its default.
+ */
+import type { IDisplayOptions, IExecuteFunctions, ILoadOptionsFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { Store, StoredLead } from '../../lib';
+import { leadsByIds } from '../../lib/store/leads';
+import { getCampaign, listCampaigns, type Campaign } from '../../lib/campaigns/campaigns';
+import { openStoreOfNode } from './openNodeStore';
+
+export const EVERY_CAMPAIGN = '';
+
+export function campaignProperty(o: { description: string; displayOptions?: IDisplayOptions; required?: boolean }): INodeProperties {
+  return {
+    displayName: 'Campaign Name or ID',
+    name: 'campaign',
+    type: 'options',
+    typeOptions: { loadOptionsMethod: 'listCampaigns', loadOptionsDependsOn: ['storePath'] },
+    default: EVERY_CAMPAIGN,
+    ...(o.required ? { required: true } : {}),
+    description: `${o.description}. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+    ...(o.displayOptions ? { displayOptions: o.displayOptions } : {}),
+  };
+}
+
+/**
+ * The Campaign dropdown's loadOptions method (`listCampaigns`), with `every` as its first choice when the node can
+ * work for every campaign at once.
+ */
+export function campaignOptions(every?: { name: string; description: string }) {
+  return async function listCampaignsOfStore(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+    const storePath = this.getCurrentNodeParameter('storePath') ?? this.getNodeParameter('storePath', '');
+    const store = openStoreOfNode(this.getNode(), storePath);
+    try {
+      const campaigns = listCampaigns(store).map((c) => ({
+        name: `${c.name} (${c.state})`,
+        value: c.name,
+        description: [c.builtin ? 'Built-in: synthetic leads, the built-in templates' : `${c.product} · from ${c.sender}`, `${c.leads} lead${c.leads === 1 ? '' : 's'}`].join(' · '),
+      }));
+      return every ? [{ name: every.name, value: EVERY_CAMPAIGN, description: every.description }, ...campaigns] : campaigns;
+    } finally {
+      store.close();
+    }
+  };
+}
+
+/** A campaign by name, else by id; lib's input error, naming the campaigns there are, when the store has neither. */
+export function findCampaign(store: Store, ref: string): Campaign {
+  try {
+    return getCampaign(store, ref);
+  } catch (err) {
+    if (!/^\d+$/.test(ref)) throw err;
+    try {
+      return getCampaign(store, Number(ref));
+    } catch {
+      throw err;
+    }
+  }
+}
+
+/** The campaign the node's Campaign parameter names for this item, or undefined for every campaign. */
+export function chosenCampaign(fns: IExecuteFunctions, store: Store, itemIndex = 0): Campaign | undefined {
+  const ref = String(fns.getNodeParameter('campaign', itemIndex, EVERY_CAMPAIGN) ?? '').trim();
+  return ref === EVERY_CAMPAIGN ? undefined : findCampaign(store, ref);
+}
+
+/**
+ * The leads among `leadIds` that belong to another campaign than `campaign`, each with why a node working for
+ * `campaign` leaves it alone — and what moves it.
+ */
+export function leadsOutsideCampaign(store: Store, leadIds: readonly number[], campaign: Campaign): Map<number, { lead: StoredLead; reason: string }> {
+  const out = new Map<number, { lead: StoredLead; reason: string }>();
+  const names = new Map<number, string>();
+  for (const lead of leadsByIds(store, leadIds).values()) {
+    if (lead.campaignId === campaign.id) continue;
+    if (!names.has(lead.campaignId)) names.set(lead.campaignId, getCampaign(store, lead.campaignId).name);
+    const reason = `lead ${lead.id} is in campaign "${names.get(lead.campaignId)}", not "${campaign.name}": Leadflow Campaign's Add Leads moves it`;
+    out.set(lead.id, { lead, reason });
+  }
+  return out;
+}
