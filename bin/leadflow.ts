@@ -24,7 +24,8 @@ import { createGroqClient } from '../lib/llm/client';
 import { llmUsage } from '../lib/llm/usage';
 import { registerEraseCommand } from './cli/eraseCommand';
 import { registerImportCommand } from './cli/importCommand';
-import { registerSendCommands, describeRun } from './cli/sendCommand';
+import { registerSendCommands, describeRun, noteHeldCampaign } from './cli/sendCommand';
+import { registerCampaignCommands } from './cli/campaignCommand';
 import { sendReady } from '../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../lib/sending/config';
 import { registerVerifyCommand } from './cli/verifyCommand';
@@ -90,8 +91,9 @@ addAiOptions(program
   .option('--batch-size <n>', 'leads per transaction', wholeNumber(1, 100_000), 1000)
   .option('--resume', 'resume the last stopped or crashed run with its own options')
   .option('--live', 'send real email instead of the dry run, as `leadflow send --live --tick` (synthetic leads never are)')
+  .option('--campaign <name>', "write and send for this campaign's leads only (generates none; its leads come from `leadflow import --campaign`)")
   .option('--json', 'print one JSON document (metrics + run) instead of progress and a funnel')
-  .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; live?: boolean; json?: boolean }, cmd: Command) => {
+  .action(async (o: AiFlags & { leads: number; seed: number; channels: Channel[]; industries?: Industry[]; batchSize: number; resume?: boolean; live?: boolean; campaign?: string; json?: boolean }, cmd: Command) => {
     // Synthetic leads are never mailed: a live run sends to what the store holds and generates none.
     const leadsAsked = cmd.getOptionValueSource('leads') === 'cli';
     if (o.live && leadsAsked && o.leads > 0) {
@@ -100,11 +102,16 @@ addAiOptions(program
         '--live sends to the leads in the store and generates none (generated leads are synthetic and never mailed): import real prospects with `leadflow import`, then run --live without --leads',
       );
     }
+    // Generated leads join the built-in demo: a campaign's run works on the leads that joined it.
+    if (o.campaign !== undefined && leadsAsked && o.leads > 0) {
+      throw new LeadflowError('input', `--campaign works on the campaign's own leads and generates none: add them with \`leadflow import FILE --campaign ${o.campaign}\`, then run without --leads`);
+    }
     // Fails fast (before the store is opened) when AI mode has no key, or live sending has no settings.
     const ai = aiSettingsFrom(o);
     const liveConfig = o.live ? sendingConfigFromEnv(process.env, { live: true }) : null;
     const s = store();
-    if (o.live) o.leads = 0;
+    if (o.campaign !== undefined) noteHeldCampaign(s, o.campaign); // an unknown name stops here, before any run starts
+    if (o.live || o.campaign !== undefined) o.leads = 0;
     else if (!leadsAsked && !o.resume && hasImportedLeads(s)) {
       // A store of real prospects gets no synthetic ones unless asked for them by number.
       o.leads = 0;
@@ -121,8 +128,13 @@ addAiOptions(program
     let result: PipelineResult;
     try {
       const hooks = { onProgress: view.update, signal: abort.signal, llm: ai ? createGroqClient(ai.settings, s) : undefined };
-      // A live run records no dry run first: the leads' statuses and the funnel then say what the live sends did.
-      const modes = { enrichMode: o.enrich, personalizeMode: o.personalize, llm: ai?.stored, ...(liveConfig ? { drySend: false } : {}) };
+      // A live run records no dry run first: the leads' statuses and the funnel then say what the live sends did. A
+      // campaign's run sends through sendReady too (dry run or live), which sends that campaign's leads and no others.
+      const modes = {
+        enrichMode: o.enrich, personalizeMode: o.personalize, llm: ai?.stored,
+        ...(liveConfig || o.campaign !== undefined ? { drySend: false } : {}),
+        ...(o.campaign !== undefined ? { campaign: o.campaign } : {}),
+      };
       result = o.resume
         ? await resumePipeline(s, hooks)
         : await runPipeline(s, { leads: o.leads, seed: o.seed, channels: o.channels, industries: o.industries, batchSize: o.batchSize, ...modes }, hooks);
@@ -130,11 +142,15 @@ addAiOptions(program
       view.stop();
       process.off('SIGINT', onSignal);
     }
-    const liveSend = liveConfig && result.status === 'DONE' ? await sendReady(s, { channels: ['email'] }, liveConfig) : undefined;
-    const metrics = getMetrics(s);
+    const liveSend = liveConfig && result.status === 'DONE' ? await sendReady(s, { channels: ['email'], campaign: o.campaign }, liveConfig) : undefined;
+    const campaignSend =
+      !liveConfig && o.campaign !== undefined && result.status === 'DONE'
+        ? await sendReady(s, { channels: o.channels, campaign: o.campaign }, sendingConfigFromEnv(process.env, { live: false }))
+        : undefined;
+    const metrics = getMetrics(s, { campaign: o.campaign });
     const usage = result.ai ? llmUsage(s) : undefined;
     if (o.json) {
-      printJson({ ...metrics, run: result, ...(usage ? { llm: usage } : {}), ...(liveSend ? { liveSend } : {}) });
+      printJson({ ...metrics, run: result, ...(usage ? { llm: usage } : {}), ...(liveSend ? { liveSend } : {}), ...(campaignSend ? { send: campaignSend } : {}) });
     } else {
       const p = result.progress;
       const secs = Object.values(result.timings).reduce((a, b) => a + b, 0) / 1000;
@@ -144,9 +160,9 @@ addAiOptions(program
           `: ${p.generate.inserted} new lead(s)` +
           (p.generate.duplicates ? `, ${p.generate.duplicates} already in the store` : '') +
           `, ${p.enrich.done} enriched, ${p.personalize.done} personalized` +
-          (liveConfig ? '; live sending follows.\n' : `, ${p.send.sent} send(s) recorded — dry run, nothing was sent.\n`),
+          (liveConfig ? '; live sending follows.\n' : campaignSend ? '; the dry run follows.\n' : `, ${p.send.sent} send(s) recorded — dry run, nothing was sent.\n`),
       );
-      if (result.status === 'STOPPED') process.stdout.write('Resume it with `leadflow run --resume`.\n');
+      if (result.status === 'STOPPED') process.stdout.write(`Resume it with \`leadflow run --resume${o.campaign !== undefined ? ` --campaign ${o.campaign}` : ''}\`.\n`);
       if (usage) {
         const e = result.ai?.enrich;
         const p = result.ai?.personalize;
@@ -158,7 +174,7 @@ addAiOptions(program
             '.\n',
         );
       }
-      if (liveSend) process.stdout.write(describeRun(liveSend, false) + '\n');
+      if (liveSend ?? campaignSend) process.stdout.write(describeRun((liveSend ?? campaignSend)!, false) + '\n');
       process.stdout.write('\n' + formatFunnel(metrics, s.path) + '\n');
     }
     s.close();
@@ -167,10 +183,11 @@ addAiOptions(program
 program
   .command('metrics')
   .description('show the funnel, the ledger and what needs attention')
+  .option('--campaign <name>', "only this campaign's leads, messages and sends (its funnel and A/B test)")
   .option('--json', 'print the metrics as JSON')
-  .action((o: { json?: boolean }) => {
+  .action((o: { campaign?: string; json?: boolean }) => {
     const s = existingStore();
-    const m = getMetrics(s);
+    const m = getMetrics(s, { campaign: o.campaign });
     if (o.json) printJson(m);
     else process.stdout.write(formatFunnel(m, s.path) + '\n');
     s.close();
@@ -242,6 +259,7 @@ program
   });
 
 registerImportCommand(program);
+registerCampaignCommands(program);
 registerEraseCommand(program);
 registerSendCommands(program);
 registerVerifyCommand(program);

@@ -7,7 +7,8 @@ const WIDTH = 28;
 export function formatFunnel(m: Metrics, storePath: string): string {
   const lines: string[] = [];
   const top = Math.max(1, m.funnel[0]?.leads ?? 1);
-  lines.push(`Funnel — ${m.leads.total} lead(s) in ${storePath}`);
+  const of = m.campaign ? ` of campaign "${m.campaign.name}" (${m.campaign.state}, ${m.campaign.product})` : '';
+  lines.push(`Funnel — ${m.leads.total} lead(s)${of} in ${storePath}`);
   for (const step of m.funnel) {
     const filled = Math.round((step.leads / top) * WIDTH);
     const bar = '█'.repeat(filled) + '░'.repeat(WIDTH - filled);

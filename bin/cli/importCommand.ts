@@ -28,13 +28,14 @@ export function registerImportCommand(program: Command): void {
         'bad rows are reported with their reason, good rows go in, other columns are kept as attributes',
     )
     .option('--map <field=column>', `read a field from a column the aliases miss (repeatable): ${MAPPABLE_FIELDS.join(', ')}`, fieldMapping)
+    .option('--campaign <name>', 'new leads join this campaign (default: the built-in demo); see `leadflow campaign list`')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, o: { json?: boolean; map?: FieldMapping }) => {
+    .action(async (file: string, o: { json?: boolean; map?: FieldMapping; campaign?: string }) => {
       const store = openOrCreateStore(program);
       try {
-        const report = await importCsvFile(store, file, { mapping: o.map });
+        const report = await importCsvFile(store, file, { mapping: o.map, campaign: o.campaign });
         if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-        else process.stdout.write(describeImport(report, store.path));
+        else process.stdout.write(describeImport(report, store.path, o.campaign));
         if (importedNothing(report)) process.exitCode = 1;
       } finally {
         store.close();
@@ -49,8 +50,8 @@ const FIELD_NAMES: Record<MappableField, string> = {
 };
 
 /** The report for a person: the count first, then how the file was read, its columns, warnings, rejected rows. */
-export function describeImport(report: ImportReport, storePath: string): string {
-  const lines = [`${report.inserted} of ${report.rows} row(s) imported into ${storePath}`];
+export function describeImport(report: ImportReport, storePath: string, campaign?: string): string {
+  const lines = [`${report.inserted} of ${report.rows} row(s) imported into ${storePath}${campaign ? `, campaign "${campaign}"` : ''}`];
   const f = report.format;
   if (f) lines.push(`read as ${[f.encoding, `${f.delimiter}-separated`].filter(Boolean).join(', ')}, header on line ${f.headerLine}`);
   if (report.fields.length) lines.push(`fields: ${report.fields.map((x) => `${FIELD_NAMES[x.field]} ← "${x.column}"`).join(', ')}`);

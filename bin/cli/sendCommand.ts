@@ -7,6 +7,8 @@
 import { Option, type Command } from 'commander';
 import { LeadflowError } from '../../lib/errors';
 import { openExistingStore } from './commandStore';
+import type { Store } from '../../lib/store/store';
+import { getCampaign } from '../../lib/campaigns/campaigns';
 import type { SendTally } from '../../lib/sending/drain';
 import { sendReady, type SendReadyResult } from '../../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../../lib/sending/config';
@@ -36,6 +38,21 @@ function describe(t: SendTally, live: boolean): string {
   return text;
 }
 
+/**
+ * Only an active campaign's leads are sent: naming one that is not says so (on stderr) before the tally's zero does.
+ * An unknown name is the lib's input error, which names the campaigns there are.
+ */
+export function noteHeldCampaign(store: Store, name: string): void {
+  const c = getCampaign(store, name);
+  if (c.state === 'active') return;
+  const why: Record<typeof c.state, string> = {
+    draft: `is a draft: its leads are not sent until \`leadflow campaign activate ${c.name}\``,
+    paused: `is paused: its leads are held until \`leadflow campaign resume ${c.name}\``,
+    finished: 'is finished: its leads are no longer sent',
+  };
+  process.stderr.write(`campaign "${c.name}" ${why[c.state]}\n`);
+}
+
 export function registerSendCommands(program: Command): void {
   // Sending and looking after the ledger work on leads already in a store: none at the path is an error.
   const storeOf = () => openExistingStore(program);
@@ -57,16 +74,18 @@ export function registerSendCommands(program: Command): void {
         oneOf(VERIFICATION_POLICIES),
       ),
     )
+    .option('--campaign <name>', "only this campaign's leads (otherwise those of every active campaign)")
     .option('--json', 'print the tally as JSON')
-    .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; sequence?: number[]; verify?: VerificationPolicy; json?: boolean }) => {
+    .action(async (o: { live?: boolean; dryRun?: boolean; tick?: boolean; wait?: number; channels: Channel[]; limit?: number; sequence?: number[]; verify?: VerificationPolicy; campaign?: string; json?: boolean }) => {
       if (o.live && o.dryRun) throw new LeadflowError('input', '--live and --dry-run contradict each other: pick one');
       // Flags on top of the environment (DRY_RUN_MODE=false is the original design's switch to live).
       const config = sendingConfigFromEnv(process.env, { live: o.live ? true : o.dryRun ? false : undefined, verificationPolicy: o.verify });
       const store = storeOf();
       try {
+        if (o.campaign !== undefined) noteHeldCampaign(store, o.campaign);
         const r = await sendReady(
           store,
-          { channels: o.channels, limit: o.limit, maxWaitMs: o.wait ? o.wait * 1000 : 0, sequence: o.sequence },
+          { channels: o.channels, limit: o.limit, maxWaitMs: o.wait ? o.wait * 1000 : 0, sequence: o.sequence, campaign: o.campaign },
           config,
         );
         print(o.json, r, describeRun(r, !!o.sequence));

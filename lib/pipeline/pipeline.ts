@@ -58,6 +58,11 @@ export interface PipelineOptions {
    * would show every lead SENT whatever the live sends then do. Default true.
    */
   drySend?: boolean;
+  /**
+   * Personalize only this campaign's leads (by name); otherwise every ENRICHED lead, each for its own campaign.
+   * Generated leads join the built-in demo, so a campaign's run generates none (leads: 0).
+   */
+  campaign?: string;
 }
 
 export interface StageProgress {
@@ -308,8 +313,8 @@ async function execute(
         },
         onBatch: () => emit('personalize'),
       };
-      if (llm && options.personalizeMode === 'ai') ai.personalize = await personalizeEnrichedWithAi(store, llm, { channels: options.channels }, control);
-      else personalizeEnriched(store, { channels: options.channels }, control);
+      if (llm && options.personalizeMode === 'ai') ai.personalize = await personalizeEnrichedWithAi(store, llm, { channels: options.channels, campaign: options.campaign }, control);
+      else personalizeEnriched(store, { channels: options.channels, campaign: options.campaign }, control);
     }
     timings.personalize += performance.now() - t;
 
