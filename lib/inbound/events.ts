@@ -1,6 +1,8 @@
 /**
  * `recordEvent`: what happened after a send — a reply, a bounce, an unsubscribe — and what it changes.
- *   reply       → the lead is REPLIED and every later queued step for it is cancelled;
+ *   reply       → its intent is read (replyIntent.ts: interested, not interested, wrong person, or an opt-out in
+ *                 words); the lead is REPLIED and every later queued step for it is cancelled — and an opt-out in
+ *                 words ("please remove me", "Abmelden") suppresses the address at once, as the link would;
  *   bounce      → parsed from the DSN (RFC 3464) into hard (5.x.x: the address is suppressed, lead BOUNCED) or soft
  *                 (4.x.x: recorded only);
  *   unsubscribe → the address is suppressed and queued sends are cancelled (see unsubscribe.ts).
@@ -17,6 +19,7 @@ import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from '../s
 import { moveLead } from '../leads/lifecycle';
 import { unsubscribeLead } from './unsubscribe';
 import { isAutoReply, returnDate } from './autoReply';
+import { readReplyIntent, type ReplyIntent } from './replyIntent';
 
 export type EventType = 'reply' | 'bounce' | 'unsubscribe';
 
@@ -34,6 +37,10 @@ export interface EventInput {
 export interface EventResult {
   leadId: number;
   type: EventType | 'auto_reply';
+  /** A reply's meaning (by rules), so a workflow can route "interested" to a CRM. */
+  intent?: ReplyIntent;
+  /** Wrong person: the address the reply points to instead, if it gives one. */
+  referral?: string | null;
   /** What it changed, in words. */
   effect: string;
   bounce?: { kind: 'hard' | 'soft'; status: string | null; recipient: string | null };
@@ -84,7 +91,22 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       };
     }
     if (input.type === 'reply') {
+      const text = parsed?.text ?? (typeof input.detail?.text === 'string' ? input.detail.text : '');
+      const reading = readReplyIntent(text, parsed?.subject ?? (typeof input.detail?.subject === 'string' ? input.detail.subject : ''));
+      Object.assign(detail, { intent: reading.intent, matched: reading.matched, ...(reading.referral ? { referral: reading.referral } : {}) });
       insertEvent();
+      if (reading.intent === 'unsubscribe') {
+        // Asking in words is asking: the same suppression and cancellations as the one-click link.
+        const r = unsubscribeLead(store, lead.id, `asked in a reply ("${reading.matched}")`);
+        return {
+          leadId: lead.id,
+          type: 'reply' as const,
+          intent: reading.intent,
+          effect: r.ok
+            ? `opt-out in words ("${reading.matched}"): ${lead.email} ${r.alreadySuppressed ? 'was already suppressed' : 'suppressed'}; ${r.cancelledSends} queued send(s) cancelled`
+            : `opt-out in words ("${reading.matched}"): ${r.reason}`,
+        };
+      }
       moveLead(store, lead.id, 'REPLIED', now);
       const cancelled = cancelQueuedSends(store, lead.id, 'the lead replied', now);
       let colleagues = 0;
@@ -94,7 +116,9 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       return {
         leadId: lead.id,
         type: 'reply' as const,
-        effect: `lead REPLIED; ${cancelled} later send(s) cancelled` + (input.stopCompany ? `; ${colleagues} send(s) to colleagues at ${lead.companyDomain} cancelled` : ''),
+        intent: reading.intent,
+        ...(reading.intent === 'wrong_person' ? { referral: reading.referral } : {}),
+        effect: `lead REPLIED (${reading.intent.replace('_', ' ')}); ${cancelled} later send(s) cancelled` + (input.stopCompany ? `; ${colleagues} send(s) to colleagues at ${lead.companyDomain} cancelled` : ''),
       };
     }
     const kind = dsn?.kind ?? (input.detail?.kind === 'soft' ? 'soft' : 'hard');

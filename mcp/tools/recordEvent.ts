@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { REPLY_INTENTS } from '../../lib/inbound/replyIntent';
 import { recordEvent } from '../../lib/inbound/events';
 import { getLead } from '../../lib/store/leads';
 import type { ToolContext } from '../context';
@@ -27,6 +28,11 @@ const output = z.object({
   leadId: z.number(),
   type: z.enum(['reply', 'bounce', 'unsubscribe', 'auto_reply']).describe('auto_reply: an out-of-office answer to a reply; the sequence goes on'),
   effect: z.string().describe('what the event changed'),
+  intent: z
+    .enum(REPLY_INTENTS)
+    .optional()
+    .describe('a reply\'s meaning: interested, not_interested, unsubscribe (an opt-out in words: the address is suppressed), wrong_person, neutral'),
+  referral: z.string().nullable().optional().describe('wrong_person: the address the reply points to instead, if it gives one'),
   bounce: z.object({ kind: z.enum(['hard', 'soft']), status: z.string().nullable(), recipient: z.string().nullable() }).optional(),
   lead: z.object({ id: z.number(), email: z.string(), status: leadStatus }),
 });
@@ -37,7 +43,7 @@ export function registerRecordEvent(server: McpServer, ctx: ToolContext): void {
     {
       title: 'Record a reply, bounce or unsubscribe',
       description:
-        'Record what happened after a send. reply: the lead becomes REPLIED and its later queued sends are cancelled. bounce: a hard bounce suppresses the address and marks the lead BOUNCED (a soft one is only recorded). unsubscribe: the address is suppressed for good and queued sends are cancelled.',
+        'Record what happened after a send. reply: its intent is read (interested, not interested, wrong person, or an opt-out in words such as "remove me", which suppresses the address at once); the lead becomes REPLIED and its later queued sends are cancelled; put the reply text in detail.text when there is no raw message. bounce: a hard bounce suppresses the address and marks the lead BOUNCED (a soft one is only recorded). unsubscribe: the address is suppressed for good and queued sends are cancelled.',
       inputSchema: input,
       outputSchema: output,
       // destructive: suppression and cancelled sends are not undone by another call.

@@ -86,7 +86,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
         email: email || undefined,
         raw: raw || undefined,
       });
-      return leadJson(getLead(store, result.leadId)!, { outcome: type }, { event: result as unknown as IDataObject });
+      // A reply's intent at the top of the item, so an IF or Switch node can route "interested" to a CRM.
+      const routing: IDataObject = result.intent ? { intent: result.intent, ...(result.referral ? { referral: result.referral } : {}) } : {};
+      return leadJson(getLead(store, result.leadId)!, { outcome: type }, { ...routing, event: result as unknown as IDataObject });
     }),
   );
 }
