@@ -11,6 +11,8 @@ import { parse as parseYaml } from 'yaml';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { openStore } from '../lib/store/store';
 import { mcpOverStdio, type McpSession } from './support/mcpClient';
+import { startSmtpSink } from './support/mcpSmtp';
+import { LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
 
 const FIXTURES = join(__dirname, 'fixtures/campaigns');
@@ -178,4 +180,38 @@ test('the campaign tools describe the campaign they take, and say that only an a
   for (const name of ['send_outreach', 'import_leads', 'generate_messages', 'get_metrics']) {
     assert.ok((by[name].inputSchema.properties as Row).campaign, `${name} takes a campaign`);
   }
+});
+
+test('a live send for a campaign is previewed for it, and its confirm_token sends for no other campaign (nor for all)', async (t) => {
+  const smtp = await startSmtpSink(t);
+  const db = tempStorePath(t);
+  const mcp = await mcpOverStdio(t, db, smtp.env);
+  await mcp.client.listTools();
+  const people = (names: string[]) =>
+    names.map((n) => ({ email: `${n}@${LIVE_TEST_DOMAIN}`, firstName: n, title: 'Finance Director', company: `${n} Group`, website: `https://${LIVE_TEST_DOMAIN}`, 'Number of Sites': '9' }));
+  for (const [campaign, names] of [[CAMPAIGN, ['dana', 'lee', 'sam']], ['payroll-bakeries', ['ana', 'omar']]] as const) {
+    await mcp.ok('create_campaign', { campaign: { ...payroll(), name: campaign } });
+    await mcp.ok('import_leads', { rows: people([...names]), campaign });
+    await mcp.ok('set_campaign_state', { campaign, action: 'activate' });
+  }
+  await mcp.ok('enrich_leads', {});
+  assert.equal((await mcp.ok<{ messaged: number }>('generate_messages', { channels: ['email'] })).messaged, 5);
+
+  const p = await mcp.ok<{ campaign: string; preview: { leads: { email: string }[] }; confirm_token: string }>('send_outreach', { dry_run: false, limit: 5, campaign: CAMPAIGN });
+  assert.equal(p.campaign, CAMPAIGN);
+  assert.deepEqual(p.preview.leads.map((l) => l.email.split('@')[0]), ['dana', 'lee', 'sam'], 'only the campaign named');
+
+  for (const other of [{ campaign: 'payroll-bakeries' }, {}]) {
+    const replay = await refused(mcp, 'send_outreach', { dry_run: false, limit: 5, confirm_token: p.confirm_token, ...other });
+    assert.match(replay, /nothing was sent: this confirm_token was issued for different arguments; call send_outreach again with the same channel, limit and campaign/);
+  }
+  assert.equal(smtp.received.length, 0);
+
+  const sent = await mcp.ok<{ campaign: string; tally: { sent: number } }>('send_outreach', { dry_run: false, limit: 5, confirm_token: p.confirm_token, campaign: CAMPAIGN });
+  assert.deepEqual([sent.campaign, sent.tally.sent], [CAMPAIGN, 3]);
+  assert.deepEqual(smtp.received.map((m) => m.to[0].split('@')[0]).sort(), ['dana', 'lee', 'sam']);
+  assert.ok(smtp.received.every((m) => /^From: Maria Chen <alex@leadflow-sender\.io>\r$/m.test(m.data)), 'from the campaign\'s sender, at the configured mailbox');
+  const store = openStore(db);
+  t.after(() => store.close());
+  assert.equal(Number(store.stmt("SELECT count(*) AS n FROM sends s JOIN leads l ON l.id = s.lead_id JOIN campaigns c ON c.id = l.campaign_id WHERE s.dry_run = 0 AND c.name = 'payroll-bakeries'").get()?.n), 0);
 });

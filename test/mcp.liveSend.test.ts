@@ -99,7 +99,7 @@ test('no path sends live without a valid token: none, a made-up one, other argum
   assert.match(await mcp.error('send_outreach', { dry_run: false, limit: 2, confirm_token: 'x'.repeat(32) }), /never issued/);
   assert.match(
     await mcp.error('send_outreach', { dry_run: false, limit: 4, confirm_token: p.confirm_token }),
-    /issued for different arguments; call send_outreach again with the same channel and limit/,
+    /issued for different arguments; call send_outreach again with the same channel, limit and campaign/,
   );
   assert.match(await mcp.error('send_outreach', { dry_run: true, confirm_token: p.confirm_token }), /confirm_token only goes with dry_run: false/);
   assert.match(await mcp.error('send_outreach', { dry_run: false, channel: 'linkedin' }), /live sending is email only/);

@@ -3,7 +3,8 @@
  * thin guard around `sendReady`, the one entry every send takes.
  *
  *   previewLiveSend  → the plan (eligibility.ts: which leads, which variant, which subject; who is left out and why)
- *                      and a single-use, expiring token bound to the channel, the limit and the exact leads planned;
+ *                      and a single-use, expiring token bound to the channel, the limit, the campaign (if one was
+ *                      named) and the exact leads planned;
  *   confirmLiveSend  → spends the token, re-plans, and calls `sendReady` for exactly the previewed leads, only if the
  *                      plan is still the one previewed.
  *
@@ -19,6 +20,7 @@ import { planSend, type SendPlan } from './eligibility';
 import { sendReady, type SendHooks, type SendReadyResult } from './sendReady';
 import type { SendingConfig } from './config';
 import { budget } from './limits';
+import { getCampaign } from '../campaigns/campaigns';
 
 export const LIVE_SEND_ACTION = 'live_send';
 /** Long enough to read a preview and ask a person; short enough that the store has not moved on much. */
@@ -29,11 +31,19 @@ export type LivePlan = SendPlan & { limit: number };
 export interface LiveRequest {
   channel: Channel;
   limit: number;
+  /** Only this campaign's leads (by name); otherwise those of every active campaign. */
+  campaign?: string;
 }
 
-interface Bound extends LiveRequest {
+/** What a token stands for. The campaign by id (null: every active campaign); tokens from before campaigns have none. */
+interface Bound {
+  channel: Channel;
+  limit: number;
+  campaignId?: number | null;
   leadIds: number[];
 }
+
+const campaignIdOf = (store: Store, r: LiveRequest) => (r.campaign === undefined ? undefined : getCampaign(store, r.campaign).id);
 
 type LiveConfig = Extract<SendingConfig, { live: true }>;
 
@@ -51,10 +61,11 @@ export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig
   const now = o.now ?? new Date();
   const b = budget(store, config.sender.email, config.limits, now.getTime());
   const allowedNow = Math.min(r.limit, b.allowed);
-  const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, limit: allowedNow, now }), limit: r.limit };
+  const campaignId = campaignIdOf(store, r);
+  const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: allowedNow, now }), limit: r.limit };
   const limitedBy = b.allowed < r.limit ? b.limitedBy : null;
   if (plan.items.length === 0) return { plan, allowedNow, limitedBy, token: null, expiresAt: null };
-  const bound: Bound = { ...r, leadIds: plan.items.map((i) => i.leadId) };
+  const bound: Bound = { channel: r.channel, limit: r.limit, campaignId: campaignId ?? null, leadIds: plan.items.map((i) => i.leadId) };
   const { token, expiresAt } = issueConfirmation(store, LIVE_SEND_ACTION, bound, { ttlMs: LIVE_CONFIRM_TTL_MS, now });
   return { plan, allowedNow, limitedBy, token, expiresAt };
 }
@@ -79,16 +90,18 @@ export interface LiveSendResult {
  */
 export async function confirmLiveSend(store: Store, token: string, r: LiveRequest, config: LiveConfig, hooks: SendHooks & { now?: () => Date } = {}): Promise<LiveSendResult> {
   const now = hooks.now?.() ?? new Date();
-  const used = useConfirmation<Bound>(store, token, LIVE_SEND_ACTION, (b) => b.channel === r.channel && b.limit === r.limit, now);
+  const campaignId = campaignIdOf(store, r);
+  const matches = (b: Bound) => b.channel === r.channel && b.limit === r.limit && (b.campaignId ?? null) === (campaignId ?? null);
+  const used = useConfirmation<Bound>(store, token, LIVE_SEND_ACTION, matches, now);
   if (!used.ok) {
     const what =
       used.refusal === 'mismatch'
-        ? 'call send_outreach again with the same channel and limit as the preview'
+        ? 'call send_outreach again with the same channel, limit and campaign as the preview'
         : 'ask for a new preview (dry_run: false without confirm_token) and confirm that one';
     throw new LiveConfirmRefused(`nothing was sent: ${used.reason}; ${what}`);
   }
   const previewed = used.params.leadIds;
-  const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, limit: previewed.length, now }), limit: r.limit };
+  const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: previewed.length, now }), limit: r.limit };
   const planned = plan.items.map((i) => i.leadId);
   if (planned.length !== previewed.length || planned.some((id, k) => id !== previewed[k])) {
     throw new LiveConfirmRefused(
@@ -96,7 +109,7 @@ export async function confirmLiveSend(store: Store, token: string, r: LiveReques
         'ask for a new preview and confirm that one',
     );
   }
-  const sent = await sendReady(store, { channels: [r.channel], leadIds: previewed, limit: previewed.length }, config, hooks);
+  const sent = await sendReady(store, { channels: [r.channel], leadIds: previewed, campaign: r.campaign, limit: previewed.length }, config, hooks);
   const outcomes = plan.items.map((i) => {
     const s = getLeadDetail(store, i.leadId)?.sends.find((x) => !x.dryRun && x.channel === r.channel && x.step === 1);
     return { leadId: i.leadId, email: i.email, state: s?.state ?? 'QUEUED', response: s?.response ?? null, error: s?.error ?? null };

@@ -65,7 +65,7 @@ const output = z.object({
       ),
     })
     .optional(),
-  confirm_token: z.string().optional().describe('pass it back with the same channel and limit (and dry_run false) to send'),
+  confirm_token: z.string().optional().describe('pass it back with the same channel, limit and campaign (and dry_run false) to send'),
   expires_at: z.string().optional(),
   outcomes: z
     .array(z.object({ leadId: z.number(), email: z.string(), state: z.string(), response: z.string().nullable(), error: z.string().nullable() }))
@@ -83,36 +83,30 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         'set_campaign_state; a paused one holds its leads); campaign restricts the send to one campaign. ' +
         'DRY RUN by default: records exactly what would be sent, mails nobody. ' +
         'Live email takes two calls: dry_run false returns a preview (recipients, variants, subjects) and a confirm_token; ' +
-        'show the preview to the user, then call again with the same channel and limit plus confirm_token to send. ' +
+        'show the preview to the user, then call again with the same channel, limit and campaign plus confirm_token to send (a token sends for no other campaign). ' +
         'Live sending needs SMTP settings on the server and never mails synthetic (.example) leads.',
       inputSchema: input,
       outputSchema: output,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     guarded('send_outreach', async (a: z.infer<typeof input>) => {
+      const campaign = a.campaign === undefined ? undefined : getCampaign(ctx.store, a.campaign);
+      const inactive = campaign && campaign.state !== 'active'
+        ? `. Campaign "${campaign.name}" is ${campaign.state}: only an active campaign's leads are sent (set_campaign_state)`
+        : '';
       if (a.dry_run) {
         if (a.confirm_token) {
           return toolError('confirm_token only goes with dry_run: false — a dry run needs no confirmation, and a token is never spent by one');
         }
-        const campaign = a.campaign === undefined ? undefined : getCampaign(ctx.store, a.campaign);
         const t = await sendReady(ctx.store, { channels: [a.channel], limit: a.limit, campaign: campaign?.name }, sendingConfigFromEnv(ctx.env, { live: false }));
         const summary =
           `dry run on ${a.channel}${campaign ? ` for campaign "${campaign.name}"` : ''}: ${t.claimed} lead(s), ${t.sent} send(s) recorded` +
           (t.skipped ? `, ${t.skipped} skipped` : '') + (t.failed ? `, ${t.failed} failed` : '') +
-          ' — nothing was sent. For real email: dry_run false (returns a preview to confirm)' +
-          (campaign && campaign.state !== 'active' ? `. Campaign "${campaign.name}" is ${campaign.state}: only an active campaign's leads are sent (set_campaign_state)` : '');
+          ' — nothing was sent. For real email: dry_run false (returns a preview to confirm)' + inactive;
         const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued };
         return toolResult(summary, { dryRun: true, step: 'dry_run' as const, channel: a.channel, campaign: campaign?.name ?? null, tally });
       }
 
-      if (a.campaign !== undefined) {
-        // The confirmation (lib/sending/confirm.ts) binds the channel, the limit and the previewed leads, not yet a
-        // campaign: until it does, a live send is for every active campaign, so no token can stand for another's.
-        return toolError(
-          'campaign: a live send for one campaign is not available yet — a live send goes to the MESSAGED leads of every active campaign; ' +
-            'pause the campaigns you do not want mailed (set_campaign_state), then call without campaign. A dry run takes campaign.',
-        );
-      }
       if (a.channel !== 'email') {
         return toolError('channel: live sending is email only — LinkedIn messages are simulated; use dry_run: true for linkedin');
       }
@@ -123,7 +117,9 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
       const live = liveReadiness(ctx.env);
       if (!live.ready) return toolError(live.reason);
       const config = live.config;
-      const request = { channel: a.channel, limit };
+      // The campaign is part of what the token stands for: a preview's token sends for no other campaign.
+      const request = { channel: a.channel, limit, campaign: campaign?.name };
+      const scope = campaign?.name ?? null;
 
       if (!a.confirm_token) {
         const { plan, token, expiresAt, allowedNow, limitedBy } = previewLiveSend(ctx.store, request, config);
@@ -147,24 +143,24 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
           return toolResult(
             (allowedNow === 0 && limitedBy
               ? `nothing can go out right now: ${limitedBy}`
-              : 'nothing to send live: no messaged, non-synthetic, unsuppressed lead without a live send on email') +
-              (left ? ` (${plan.excluded.synthetic} synthetic and ${plan.excluded.suppressed} suppressed left out)` : ''),
-            { dryRun: false, step: 'preview' as const, channel: a.channel, campaign: null, preview },
+              : `nothing to send live: no messaged, non-synthetic, unsuppressed lead${campaign ? ` of campaign "${campaign.name}"` : ''} without a live send on email`) +
+              (left ? ` (${plan.excluded.synthetic} synthetic and ${plan.excluded.suppressed} suppressed left out)` : '') + inactive,
+            { dryRun: false, step: 'preview' as const, channel: a.channel, campaign: scope, preview },
           );
         }
         const minutes = Math.round(LIVE_CONFIRM_TTL_MS / 60_000);
         const summary =
-          `PREVIEW — nothing sent yet. ${plan.items.length} email(s) would go out from ${preview.from}: ` +
+          `PREVIEW — nothing sent yet. ${plan.items.length} email(s)${campaign ? ` of campaign "${campaign.name}"` : ''} would go out from ${preview.from}: ` +
           plan.items.slice(0, 5).map((i) => `${i.name} <${i.email}> (variant ${i.variant})`).join(', ') +
           (plan.items.length > 5 ? ', …' : '') +
           (left ? `; left out: ${plan.excluded.synthetic} synthetic, ${plan.excluded.suppressed} suppressed` : '') +
           (limitedBy ? `; held to ${allowedNow} now by the ${limitedBy}` : '') +
-          `. To send, call send_outreach again with dry_run false, limit ${limit} and confirm_token (valid ${minutes} min, once).`;
+          `. To send, call send_outreach again with dry_run false, limit ${limit}${campaign ? `, campaign "${campaign.name}"` : ''} and confirm_token (valid ${minutes} min, once).`;
         return toolResult(summary, {
           dryRun: false,
           step: 'preview' as const,
           channel: a.channel,
-          campaign: null,
+          campaign: scope,
           preview,
           confirm_token: token,
           expires_at: expiresAt!,
@@ -180,7 +176,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         (t.unknown ? `, ${t.unknown} UNKNOWN (connection lost after the message was handed over: check before resending)` : '') +
         (t.limitedBy ? `; held back by the ${t.limitedBy}: the rest stays queued` : '');
       const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued, unknown: t.unknown, limitedBy: t.limitedBy ?? null };
-      return toolResult(summary, { dryRun: false, step: 'sent' as const, channel: a.channel, campaign: null, tally, outcomes: r.outcomes });
+      return toolResult(summary, { dryRun: false, step: 'sent' as const, channel: a.channel, campaign: scope, tally, outcomes: r.outcomes });
     }),
   );
 }
