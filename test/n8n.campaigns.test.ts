@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, INodeType } from 'n8n-workflow';
 import { openStore, countLeadsByStatus } from '../lib';
 import { listCampaigns } from '../lib/campaigns/campaigns';
 import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
@@ -346,4 +346,36 @@ test('List gives one item per campaign, optionally only those in some states', a
   assert.deepEqual(all.items.map((i) => [i.json.name, i.json.state, i.json.builtin]), [['demo', 'active', true], [CAMPAIGN, 'draft', false]]);
   const drafts = await campaignNode(storePath, { operation: 'list', states: ['draft'] });
   assert.deepEqual(drafts.items.map((i) => i.json.name), [CAMPAIGN]);
+});
+
+test('the bundled campaign workflow, node by node through the engine, writes Tillpoint copy signed by Maria Chen and dry-runs it', async (t) => {
+  const storePath = tempStorePath(t);
+  const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'workflows', 'campaign.json'), 'utf8')) as { nodes: { name: string; type: string; parameters: INodeParameters }[] };
+  const types: Record<string, () => INodeType> = {
+    'n8n-nodes-leadflow.leadflowCampaign': () => new LeadflowCampaign(),
+    'n8n-nodes-leadflow.generateLeads': () => new GenerateLeads(),
+    'n8n-nodes-leadflow.enrichLeads': () => new EnrichLeads(),
+    'n8n-nodes-leadflow.personalizeMessages': () => new PersonalizeMessages(),
+    'n8n-nodes-leadflow.sendOutreach': () => new SendOutreach(),
+    'n8n-nodes-leadflow.outreachMetrics': () => new OutreachMetrics(),
+  };
+  const out: Record<string, INodeExecutionData[]> = {};
+  let input: IDataObject[] = [{}];
+  for (const node of workflow.nodes.filter((n) => types[n.type])) {
+    const r = await runNode(types[node.type](), { parameters: { ...node.parameters, storePath }, input });
+    assert.equal(r.error, undefined, `${node.name}: ${r.error}`);
+    out[node.name] = r.items;
+    input = jsonOf(r.items);
+  }
+  assert.deepEqual([out['Save Campaign'][0].json.name, out['Save Campaign'][0].json.state], [CAMPAIGN, 'active']);
+  assert.deepEqual(outcomes(out['Add Leads to Campaign']), Array(10).fill('added'));
+  assert.ok(jsonOf(out['Generate Leads']).every((l) => l.synthetic === true && /\.example$/.test(String(l.email))));
+  for (const item of out['Personalize Messages']) {
+    assert.match(String(item.json.body), /Tillpoint Payroll/);
+    assert.match(String(item.json.body), /\n\nBest,\nMaria Chen\nAccount Executive, Tillpoint\n/);
+  }
+  assert.deepEqual(outcomes(out['Send Outreach (Dry Run)']), Array(10).fill('sent'));
+  const metrics = out['Outreach Metrics'][0].json as { campaign: { name: string }; funnel: { leads: number }[] };
+  assert.equal(metrics.campaign.name, CAMPAIGN);
+  assert.deepEqual(metrics.funnel.slice(0, 4).map((s) => s.leads), [10, 10, 10, 10]);
 });

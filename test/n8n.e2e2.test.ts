@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { openStore } from '../lib';
+import { listCampaigns } from '../lib/campaigns/campaigns';
 import { ensureN8n, packRepo, installLikeN8nUi, importWorkflows, executeWorkflow, workflowFiles } from './support/n8nCli';
 import { tempDir } from './support/tmp';
 
@@ -49,5 +51,50 @@ test('n8n 2.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
     const r = executeWorkflow(inst, dir, 'leadflowCsvImp', env);
     assert.equal(r.data?.status, 'success', r.stdout.slice(0, 2000) + r.stderr.slice(-2000));
     assert.deepEqual(r.output('Import Leads').map((j) => (j.leadflow as { outcome: string }).outcome), ['inserted', 'rejected']);
+  });
+
+  const outcomes = (items: Record<string, unknown>[]) => items.map((j) => (j.leadflow as { outcome: string }).outcome);
+
+  await t.test('the campaign workflow saves and activates its campaign, and dry-runs copy of that offer signed by its sender', () => {
+    const r = executeWorkflow(inst, dir, 'leadflowCampaign', env);
+    assert.equal(r.data?.status, 'success', r.stdout.slice(0, 2000) + r.stderr.slice(-2000));
+    const [saved] = r.output('Save Campaign');
+    assert.deepEqual([saved.name, saved.state, outcomes([saved])[0], saved.product, saved.sender], ['payroll-restaurants', 'active', 'created', 'Tillpoint Payroll', 'Maria Chen']);
+    assert.deepEqual(outcomes(r.output('Add Leads to Campaign')), Array(10).fill('added'));
+    const written = r.output('Personalize Messages');
+    assert.deepEqual(outcomes(written), Array(10).fill('messaged'));
+    for (const lead of written) {
+      assert.match(String(lead.email), /\.example$/, 'synthetic leads only, on reserved domains');
+      assert.match(String(lead.body), /Tillpoint Payroll/);
+      assert.match(String(lead.body), /\n\nBest,\nMaria Chen\nAccount Executive, Tillpoint\n/);
+      assert.doesNotMatch(String(lead.body), /workflow automation|Alex from Leadflow/);
+    }
+    const sent = r.output('Send Outreach (Dry Run)');
+    assert.deepEqual(outcomes(sent), Array(10).fill('sent'));
+    assert.ok(sent.every((j) => j.dryRun === true));
+    const metrics = r.output('Outreach Metrics')[0] as { campaign: { name: string }; funnel: { leads: number }[] };
+    assert.equal(metrics.campaign.name, 'payroll-restaurants');
+    assert.deepEqual(metrics.funnel.map((s) => s.leads), [10, 10, 10, 10, 0]);
+    const store = openStore(env.LEADFLOW_DB);
+    try {
+      const mine = listCampaigns(store).find((c) => c.name === 'payroll-restaurants');
+      assert.deepEqual([mine?.state, mine?.leads, mine?.byStatus], ['active', 10, { SENT: 10 }]);
+    } finally {
+      store.close();
+    }
+  });
+
+  await t.test('a campaign with {{frist_name}} stops the workflow at Save Campaign, naming the variable', () => {
+    const typoDir = join(dir, 'typo');
+    mkdirSync(typoDir);
+    const text = readFileSync(join(__dirname, '..', 'workflows', 'campaign.json'), 'utf8')
+      .replace('"id": "leadflowCampaign"', '"id": "leadflowCampTypo"')
+      .replace('{Hi|Hello} {{ firstName }},', '{Hi|Hello} {{frist_name}},');
+    writeFileSync(join(typoDir, 'campaign-typo.json'), text);
+    assert.equal(importWorkflows(inst, dir, typoDir, env).code, 0);
+    const r = executeWorkflow(inst, dir, 'leadflowCampTypo', env);
+    assert.equal(r.code, 1);
+    assert.match(String(r.data?.data?.resultData?.error?.message), /unknown variable \{\{ frist_name \}\}: did you mean \{\{ firstName \}\}\?/);
+    assert.deepEqual(Object.keys(r.data?.data?.resultData?.runData ?? {}).sort(), ['Save Campaign', 'Start']);
   });
 });
