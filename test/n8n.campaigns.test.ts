@@ -337,6 +337,8 @@ test('the Campaign dropdown lists the store\'s campaigns with state, offer and l
   assert.deepEqual(metrics.map((o) => o.value), ['', 'demo', CAMPAIGN]);
   const campaignOps = await loadOptions(new LeadflowCampaign(), 'listCampaigns', { parameters: { operation: 'pause', storePath } });
   assert.deepEqual(campaignOps.map((o) => o.value), ['demo', CAMPAIGN], 'no "every campaign" where one must be chosen');
+  const byExpression = await loadOptions(new LeadflowCampaign(), 'listCampaigns', { parameters: { operation: 'pause', storePath: `={{ ${JSON.stringify(storePath)} }}` } });
+  assert.deepEqual(byExpression.map((o) => o.value), ['demo', CAMPAIGN], 'a Store File given by an expression is resolved');
 });
 
 test('List gives one item per campaign, optionally only those in some states', async (t) => {

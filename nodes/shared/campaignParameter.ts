@@ -31,7 +31,8 @@ export function campaignProperty(o: { description: string; displayOptions?: IDis
  */
 export function campaignOptions(every?: { name: string; description: string }) {
   return async function listCampaignsOfStore(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-    const storePath = this.getCurrentNodeParameter('storePath') ?? this.getNodeParameter('storePath', '');
+    // As the editor holds it, expressions resolved (the dynamic parameters service builds the node from those values).
+    const storePath = this.getNodeParameter('storePath', '');
     const store = openStoreOfNode(this.getNode(), storePath);
     try {
       const campaigns = listCampaigns(store).map((c) => ({
