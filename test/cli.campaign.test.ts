@@ -86,9 +86,11 @@ test('`campaign create --file` saves the campaign as a draft; `list` and `show` 
 
 test('a campaign file with {{frist_name}} is refused naming it and its place, exits 2, and saves nothing (nor creates a store)', (t) => {
   const { dir, db, cli } = workspace(t);
-  const typo = campaignFile(dir, 'typo.yaml', (x) => x.replace('{Hi|Hello} {{ firstName }}', '{Hi|Hello} {{frist_name}}'));
+  const typo = campaignFile(dir, 'typo.yaml', (x) => x.replace('{Hi|Hello} {{ firstName }}', '{Hi|Hello} {{frist_name}}').replace('in one pass', 'in one pass, free'));
   const r = cli('campaign', 'create', '--file', typo);
   assert.equal(r.code, 2);
+  // The warnings found with the errors come too, each once (the spam word is in both spins of the body).
+  assert.equal(r.stderr.match(/^warning: step 1 · email · variant A · body: "free" reads as spam/gm)?.length, 1, r.stderr);
   assert.match(r.stderr, /campaign "payroll-restaurants" was not saved; fix its templates:\n {2}- step 1 · email · variant A · body: unknown variable \{\{ frist_name \}\}: did you mean \{\{ firstName \}\}\?/);
   assert.equal(existsSync(db), false, 'a refused campaign leaves no store behind');
 
@@ -219,6 +221,11 @@ test('a campaign end to end: import with a custom column, preview, write, activa
     ['ana.silva', 'dana.ruiz', 'lee.wong', 'ops', 'sam.okafor'].map((n) => `${n}@${LIVE_TEST_DOMAIN}`),
     "only this campaign's leads: neither the demo's nor the other campaign's",
   );
+  // `--sequence` alone schedules the campaign's own step 2 (three business days on, from its file) for each lead.
+  const followUps = await leadflowAwait(['--db', db, 'send', '--campaign', NAME, '--live', '--sequence', '--json'], liveEnv(smtp.port));
+  assert.equal(followUps.code, 0, followUps.stderr);
+  assert.equal(JSON.parse(followUps.stdout).followUps, 5);
+  assert.equal(smtp.received.length, 5, 'a follow-up waits until it is due');
 });
 
 test('`campaign add-leads` moves leads in from the demo; a state the campaign cannot move to is refused', (t) => {

@@ -24,9 +24,14 @@ function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
+/** "warning: step 1 · email · variant A · body: …", each once (a finding in every spin of a text is one finding). */
+function warningLines(warnings: readonly LintFinding[]): string[] {
+  return [...new Set(warnings.map((w) => `warning: ${w.where}: ${w.message}`))];
+}
+
 /** Lint warnings go to stderr, so `--json` output stays one document. */
 function printWarnings(warnings: readonly LintFinding[]): void {
-  for (const w of warnings) process.stderr.write(`warning: ${w.where}: ${w.message}\n`);
+  for (const line of warningLines(warnings)) process.stderr.write(line + '\n');
 }
 
 function readCampaignFile(file: string) {
@@ -86,6 +91,9 @@ function save(program: Command, file: string, o: { mode: 'create' | 'update'; ac
     process.stdout.write(
       `${created ? 'created' : 'updated'} campaign "${campaign.name}" (#${campaign.id}, ${campaign.state}): ${summary.product} from ${summary.sender}, ` +
         `${summary.steps} step(s), ${summary.leads} lead(s)${warnings.length ? `; ${warnings.length} warning(s) above` : ''}\n` +
+        (summary.leads === 0
+          ? `next: add its leads with \`leadflow import FILE --campaign ${campaign.name}\` or \`leadflow campaign add-leads ${campaign.name} --from demo\`\n`
+          : '') +
         `next: \`leadflow campaign preview ${campaign.name}\`` +
         (campaign.state === 'active' ? '' : `, then \`leadflow campaign activate ${campaign.name}\``) +
         '\n',
@@ -109,7 +117,7 @@ function formatPreview(p: CampaignPreview): string {
     for (const problem of s.problems) lines.push(`problem: ${problem}`);
   }
   if (p.warnings.length) lines.push('');
-  for (const w of p.warnings) lines.push(`warning: ${w.where}: ${w.message}`);
+  lines.push(...warningLines(p.warnings));
   return lines.join('\n') + '\n';
 }
 

@@ -9,6 +9,7 @@ import { LeadflowError } from '../../lib/errors';
 import { openExistingStore } from './commandStore';
 import type { Store } from '../../lib/store/store';
 import { getCampaign } from '../../lib/campaigns/campaigns';
+import { DEFAULT_SEQUENCE } from '../../lib/campaigns/demo';
 import type { SendTally } from '../../lib/sending/drain';
 import { sendReady, type SendReadyResult } from '../../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../../lib/sending/config';
@@ -66,8 +67,13 @@ export function registerSendCommands(program: Command): void {
     .option('--wait <seconds>', 'keep sending as the limits allow, for at most this long', wholeNumber(0, 86_400))
     .option('--channels <list>', 'channels (email,linkedin)', channelList, ['email'] as Channel[])
     .option('--limit <n>', 'send at most this many', wholeNumber(1))
-    .option('--sequence <days>', 'follow-up steps: business days after the previous step, e.g. 3,5 (email only)', (v: string) =>
-      v.split(',').map((x) => wholeNumber(1, 365)(x.trim())),
+    .addOption(
+      new Option(
+        '--sequence [days]',
+        "schedule due follow-ups (email): a campaign's later steps keep its file's delays; the demo's wait these business days after the previous step (default 3,5)",
+      )
+        .preset(DEFAULT_SEQUENCE.join(','))
+        .argParser((v: string) => v.split(',').map((x) => wholeNumber(1, 365)(x.trim()))),
     )
     .addOption(
       new Option('--verify <policy>', 'hold back first emails that `leadflow verify` did not clear: deliverable-only or allow-risky').argParser(
