@@ -91,6 +91,40 @@ export const StepSchema = z
   .refine((s) => s.email || s.linkedin, 'a step needs an email or a linkedin variant');
 export type CampaignStep = z.infer<typeof StepSchema>;
 
+const DAY = /^(sun|mon|tue|wed|thu|fri|sat)$/i;
+
+/**
+ * When its mail goes out: days and hours in the recipient's own time zone (`zone: recipient`, the default; each lead
+ * carries its zone) or in one zone for all, listed holidays skipped. Follow-up delays count these business days.
+ */
+export const WindowSchema = z
+  .strictObject({
+    /** "Mon-Fri", or days listed: "Mon,Wed,Fri". */
+    days: z.string().trim().default('Mon-Fri'),
+    /** Local hours it is open: "09-17" (from 09:00 to 17:00). */
+    hours: z.string().trim().regex(/^\d{1,2}-\d{1,2}$/, 'window.hours: write the hours like "09-17"').default('09-17'),
+    /** "recipient" (each lead's own zone) or an IANA zone ("Europe/Berlin"). */
+    zone: z.string().trim().min(1).default('recipient'),
+    /** Dates (YYYY-MM-DD, in the window's zone) nothing goes out. */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'window.holidays: dates like 2026-12-24')).max(100).default([]),
+  })
+  .superRefine((w, ctx) => {
+    const [from, to] = w.hours.split('-').map(Number);
+    if (!(from < to && to <= 24)) ctx.addIssue({ code: 'custom', message: `window.hours "${w.hours}": the first hour must come before the second, up to 24`, path: ['hours'] });
+    const days = w.days.includes(',') ? w.days.split(',') : w.days.split('-');
+    if (!days.every((d) => DAY.test(d.trim())) || (!w.days.includes(',') && days.length > 2)) {
+      ctx.addIssue({ code: 'custom', message: `window.days "${w.days}": write days like "Mon-Fri" or "Mon,Wed,Fri"`, path: ['days'] });
+    }
+    if (w.zone !== 'recipient') {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: w.zone });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `window.zone "${w.zone}": "recipient" or an IANA time zone such as Europe/Berlin`, path: ['zone'] });
+      }
+    }
+  });
+export type CampaignWindow = z.infer<typeof WindowSchema>;
+
 export const CampaignSpecSchema = z
   .strictObject({
     name: z
@@ -102,6 +136,8 @@ export const CampaignSpecSchema = z
     sender: SenderSchema,
     /** Closes every email (the copy contract requires an opt-out line); default: ours. */
     optOutLine: line('optOutLine', 200).optional(),
+    /** When mail goes out (default: whenever the sender's own limits allow, as before campaigns). */
+    window: WindowSchema.optional(),
     /** Values for variables a lead lacks, by variable name: { firstName: "there" }. */
     fallbacks: z.record(z.string(), z.string().max(120)).default({}),
     sequence: z.array(StepSchema).min(1, 'sequence: give at least one step').max(8, 'sequence: at most 8 steps'),

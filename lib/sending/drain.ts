@@ -14,12 +14,13 @@ import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
-import { claim, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
+import { claim, deferClaimed, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
-import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, spend, type SendLimits } from './limits';
+import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, nextWindowOpening, refund, spend, windowOpen, type SendLimits } from './limits';
+import { campaignWindowFor } from '../campaigns/clock';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
 import { threadHeaders } from './thread';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
@@ -142,23 +143,34 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     if (limits && (o.maxWaitMs ?? 0) > 0) room = Math.min(room, 1);
     const now = clock();
     let freesAt: number | null = null;
+    // Whether the budget left room: then an empty claim means the queue has nothing due, not the budget.
+    let budgetRoom = true;
     const batch = store.tx(() => {
+      let heldBy: string | null = null;
       if (limits) {
         const b = budget(store, sender.email, limits, now.getTime());
         if (b.allowed < room) {
-          tally.limitedBy = b.limitedBy;
+          heldBy = b.limitedBy;
           freesAt = b.nextAt;
         }
         room = Math.min(room, b.allowed);
-        if (room <= 0) return [];
+        budgetRoom = room > 0;
+        if (room <= 0) {
+          tally.limitedBy = heldBy;
+          return [];
+        }
       }
       const rows = claim(store, { dryRun, channels: o.channels, campaignId: o.campaignId, limit: room, worker, now: now.toISOString() });
       if (limits) spend(store, sender.email, rows.map((r) => r.id), now.getTime());
+      // The budget held rows back only when it was what stopped the claim (a full claim at its room).
+      if (heldBy && rows.length === room) tally.limitedBy = heldBy;
       return rows;
     });
     if (batch.length === 0) {
-      // Nothing claimable now: wait for the budget or the next retry if the caller allows, else stop.
-      const due = freesAt ?? nextDue(store, dryRun, o.channels);
+      // Nothing claimable now: wait for the budget (when it was what held) or the queue's next due row, if the caller
+      // allows, else stop. (With budget to spare, waiting for the budget would wait for nothing, forever under a
+      // clock that does not move.)
+      const due = budgetRoom ? nextDue(store, dryRun, o.channels) : freesAt;
       if (due === null || due > deadline) break;
       await sleep(Math.max(10, due - clock().getTime()));
       continue;
@@ -185,7 +197,18 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
       const lane = async () => {
         while (next < batch.length) {
           const row = batch[next++];
-          const outcome = await deliverLive(store, load(loaded, row), row, sender, now, o.transport!, o.compliance!, {
+          const loadedRow = load(loaded, row);
+          // A campaign that writes in its recipients' hours: outside them the row waits, untried, for their next opening.
+          const opening = 'state' in loadedRow ? null : closedUntil(store, loadedRow.lead, now);
+          if (opening !== null) {
+            store.tx(() => {
+              if (deferClaimed(store, row.id, worker, new Date(opening).toISOString(), clock().toISOString()) && limits) refund(store, sender.email, row.id);
+            });
+            tally.requeued++;
+            tally.limitedBy = "outside the recipients' hours";
+            continue;
+          }
+          const outcome = await deliverLive(store, loadedRow, row, sender, now, o.transport!, o.compliance!, {
             maxRetries: o.maxRetries ?? DEFAULT_MAX_RETRIES,
             retryBaseMs: o.retryBaseMs ?? 60_000,
           }, o.verificationPolicy);
@@ -241,6 +264,8 @@ function count(t: SendTally, s: Settlement['state']): void {
 export type SendLead = Pick<StoredLead, 'id' | 'email' | 'firstName' | 'lastName' | 'linkedinUrl' | 'synthetic'> & {
   /** The lead's campaign: its sender's name is the From name (absent: the built-in demo, the configured sender). */
   campaignId?: number;
+  /** The lead's time zone: a campaign's window may be in the recipient's hours. */
+  timezone?: string;
 };
 export type SendMessage = MessageDraft;
 
@@ -251,6 +276,7 @@ type Loaded = DrySend;
 const SEND_LEADS = rowMapper<Required<SendLead>>({
   id: ['id', int],
   campaignId: ['campaign_id', int],
+  timezone: ['timezone', text],
   email: ['email', text],
   firstName: ['first_name', text],
   lastName: ['last_name', text],
@@ -326,6 +352,13 @@ function composeFor(
     extraHeaders: { ...thread, ...listUnsubscribeHeaders(url, compliance.unsubscribeMailto) },
   });
   return { mail, footer };
+}
+
+/** When a lead's campaign window opens next (epoch ms), or null when it is open now or the lead's campaign has none. */
+function closedUntil(store: Store, lead: SendLead, now: Date): number | null {
+  if (lead.campaignId === undefined || lead.campaignId === DEMO_CAMPAIGN_ID) return null;
+  const w = campaignWindowFor(getCampaign(store, lead.campaignId), lead.timezone);
+  return !w || windowOpen(w, now.getTime()) ? null : nextWindowOpening(w, now.getTime());
 }
 
 /**

@@ -104,6 +104,20 @@ export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
   return rows.map((r) => CLAIMED_SENDS.from(r)).sort((a, b) => a.id - b.id);
 }
 
+/**
+ * Put a claimed row back in the queue untried, due at `dueAt` (its recipient's window opens then): the claim's
+ * attempt is not counted. Only a row still SENDING under this worker's claim is changed.
+ */
+export function deferClaimed(store: Store, id: number, worker: string, dueAt: string, now: string): boolean {
+  const r = store
+    .stmt(
+      `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?, updated_at = ?
+       WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
+    )
+    .run(dueAt, now, id, worker);
+  return Number(r.changes) === 1;
+}
+
 /** Why a send was skipped — typed, so what follows (a lead SUPPRESSED, a count) never depends on the wording. */
 export type SkipReason = 'suppressed' | 'synthetic' | 'unverified' | 'no_profile';
 

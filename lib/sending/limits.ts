@@ -15,6 +15,8 @@ export interface SendWindow {
   startHour: number;
   endHour: number;
   timezone: string;
+  /** Local dates (YYYY-MM-DD) the window stays shut. */
+  holidays?: readonly string[];
 }
 
 export interface SendLimits {
@@ -87,17 +89,35 @@ function msIntoLocalDay(ms: number, timezone: string): number {
   return ((p.hour * 60 + p.mi) * 60 + p.s) * 1000 + (ms % 1000);
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The local calendar date of `ms` in `timezone`: "2026-12-24". */
+export function localDate(ms: number, timezone: string): string {
+  const p = localParts(ms, timezone);
+  return `${p.y}-${pad(p.mo)}-${pad(p.d)}`;
+}
+
+/** Whether `ms` falls on a working day of the window (one of its days, not a holiday), in its zone. */
+export function workingDay(w: SendWindow, ms: number): boolean {
+  const p = localParts(ms, w.timezone);
+  return w.days.includes(p.day) && !(w.holidays?.includes(`${p.y}-${pad(p.mo)}-${pad(p.d)}`) ?? false);
+}
+
 export function windowOpen(w: SendWindow | undefined, ms: number): boolean {
   if (!w) return true;
   const p = localParts(ms, w.timezone);
-  return w.days.includes(p.day) && p.hour >= w.startHour && p.hour < w.endHour;
+  if (!(p.hour >= w.startHour && p.hour < w.endHour)) return false;
+  return w.days.includes(p.day) && !(w.holidays?.includes(`${p.y}-${pad(p.mo)}-${pad(p.d)}`) ?? false);
 }
 
-/** The next moment the window opens, searched hour by hour (at most 8 days ahead). */
+/**
+ * The next moment the window opens, searched a quarter of an hour at a time (zones with half- and quarter-hour
+ * offsets open off the hour in UTC), at most 40 days ahead (a long holiday list).
+ */
 export function nextWindowOpening(w: SendWindow, ms: number): number {
-  const hour = 3_600_000;
-  let t = Math.ceil(ms / hour) * hour;
-  for (let i = 0; i < 24 * 8; i++, t += hour) if (windowOpen(w, t)) return t;
+  const step = 900_000;
+  let t = Math.ceil(ms / step) * step;
+  for (let i = 0; i < 4 * 24 * 40; i++, t += step) if (windowOpen(w, t)) return t;
   return t;
 }
 
@@ -151,6 +171,11 @@ export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs:
 export function spend(store: Store, mailbox: string, sendIds: number[], nowMs: number): void {
   const insert = store.stmt('INSERT INTO send_attempts (mailbox, send_id, at_ms) VALUES (?, ?, ?)');
   for (const id of sendIds) insert.run(mailbox, id, nowMs);
+}
+
+/** Take back the attempt just spent on a claimed row that did not go (it waits for its recipient's hours). */
+export function refund(store: Store, mailbox: string, sendId: number): void {
+  store.stmt('DELETE FROM send_attempts WHERE id = (SELECT max(id) FROM send_attempts WHERE mailbox = ? AND send_id = ?)').run(mailbox, sendId);
 }
 
 export function pauseMailbox(store: Store, mailbox: string, reason: string): void {

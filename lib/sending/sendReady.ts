@@ -17,7 +17,9 @@ import { planSend, type Unplanned } from './eligibility';
 import { getCampaign } from '../campaigns/campaigns';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
-import { addTally, recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendTally } from './drain';
+import { addTally, recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendLead, type SendTally } from './drain';
+import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
+import { campaignWindowFor, opensAt } from '../campaigns/clock';
 import { createSmtpTransport } from './smtp';
 import type { SendingConfig } from './config';
 
@@ -57,6 +59,22 @@ export interface SendReadyResult extends SendTally {
   unplanned: Unplanned[];
 }
 
+/** When a lead's live row is due: now (null) unless its campaign's window is shut for it; memoised per zone. */
+function recipientOpenings(store: Store, now: Date): (lead: SendLead) => string | null {
+  const memo = new Map<string, string | null>();
+  return (lead) => {
+    if (lead.campaignId === undefined || lead.campaignId === DEMO_CAMPAIGN_ID) return null;
+    const key = `${lead.campaignId}|${lead.timezone ?? ''}`;
+    let due = memo.get(key);
+    if (due === undefined) {
+      const opens = opensAt(campaignWindowFor(getCampaign(store, lead.campaignId), lead.timezone), now);
+      due = opens.getTime() === now.getTime() ? null : opens.toISOString();
+      memo.set(key, due);
+    }
+    return due;
+  };
+}
+
 export async function sendReady(store: Store, request: SendRequest, config: SendingConfig, hooks: SendHooks = {}): Promise<SendReadyResult> {
   const dryRun = !config.live;
   const now = hooks.now ?? (() => new Date());
@@ -68,6 +86,8 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   const at = now().toISOString();
   // A dry run records up to `limit` of its fresh rows at once; the rest (and every live row) go into the queue.
   let direct = dryRun ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;
+  // A live row of a campaign that writes in its recipients' hours is due when the recipient's window next opens.
+  const opensFor = recipientOpenings(store, now());
   const recordNow: DrySend[] = [];
   const queued = store.tx(() => {
     let n = 0;
@@ -77,7 +97,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
         if (direct > 0) {
           direct--;
           recordNow.push(item.send);
-        } else if (enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at)) n++;
+        } else if (enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at, dryRun ? null : opensFor(item.send.lead))) n++;
       }
     }
     return n;

@@ -9,6 +9,7 @@ import type { Store } from '../store/store';
 import { getLead, leadAttributes, type StoredLead } from '../store/leads';
 import { campaignsInState, getCampaign, type Campaign } from '../campaigns/campaigns';
 import { CAMPAIGN_TEMPLATE_SOURCE, draftStep, threadSubject } from '../campaigns/draft';
+import { campaignWindowFor, dueAfter } from '../campaigns/clock';
 import { getEnrichment } from '../store/enrichments';
 import { saveMessage } from '../store/messages';
 import { draftFollowUps, FOLLOW_UP_SOURCE, type PreviousStep } from '../personalize/followUp';
@@ -148,9 +149,11 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
           if (draft.variant === lead.variant) messageId = id;
         }
         if (messageId === null) return;
-        let dueAt = addBusinessDays(new Date(previousSentAt), plan.delay);
+        // Counted on the recipient's calendar and moved into their hours when the campaign has a window.
+        const w = campaignWindowFor(campaign, lead.timezone);
+        let dueAt = dueAfter(w, new Date(previousSentAt), plan.delay);
         const back = returnDateOf(store, leadId);
-        if (back && back > dueAt) dueAt = addBusinessDays(back, 1);
+        if (back && back > dueAt) dueAt = dueAfter(w, back, 1);
         if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString())) {
           report.scheduled.push({ leadId, step, dueAt: dueAt.toISOString() });
         }
