@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +29,11 @@ function localClock(ms: number, zone: string): { weekday: string; hour: number }
   return { weekday: String(p.weekday), hour: Number(p.hour) };
 }
 
-test('a 09–17 recipient-time window: leads in Tokyo, Berlin and Los Angeles receive only inside their own hours', async (t) => {
+/**
+ * The payroll campaign with a 09–17 window in each recipient's zone, `rows` imported into it, written to, and a live
+ * config for the SMTP test server (plus `env`).
+ */
+async function windowedCampaign(t: TestContext, rows: Record<string, string>[], env: Record<string, string> = {}) {
   const smtp = await startSmtp();
   t.after(() => smtp.close());
   const store = openStore(tempStorePath(t));
@@ -37,19 +41,24 @@ test('a 09–17 recipient-time window: leads in Tokyo, Berlin and Los Angeles re
   const spec = parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE) as CampaignSpecInput;
   spec.window = { days: 'Mon-Fri', hours: '09-17', zone: 'recipient' };
   saveCampaign(store, spec, { state: 'active' });
-  const rows = ZONES.flatMap((zone, z) =>
-    [0, 1].map((k) => ({ email: `z${z}k${k}@${LIVE_TEST_DOMAIN}`, first_name: `Lead${z}${k}`, company: 'Harborview', title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`, timezone: zone })),
-  );
-  assert.equal(importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' }).inserted, 6);
+  assert.equal(importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' }).inserted, rows.length);
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
   const config = sendingConfigFromEnv(
     {
       SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM_EMAIL: 'maria@tillpoint.test', LEADFLOW_SECRET: 'a-secret-of-at-least-16',
-      LEADFLOW_UNSUBSCRIBE_URL: 'https://tillpoint.test/u', SENDER_POSTAL_ADDRESS: '1 Dock St, Leith',
+      LEADFLOW_UNSUBSCRIBE_URL: 'https://tillpoint.test/u', SENDER_POSTAL_ADDRESS: '1 Dock St, Leith', ...env,
     },
     { live: true },
   );
+  return { smtp, store, config };
+}
+
+const lead = (email: string, timezone: string) => ({ email, first_name: email.split('@')[0], company: 'Harborview', title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`, timezone });
+
+test('a 09–17 recipient-time window: leads in Tokyo, Berlin and Los Angeles receive only inside their own hours', async (t) => {
+  const rows = ZONES.flatMap((zone, z) => [0, 1].map((k) => lead(`z${z}k${k}@${LIVE_TEST_DOMAIN}`, zone)));
+  const { smtp, store, config } = await windowedCampaign(t, rows);
 
   // A simulated clock from Sunday 20:00 UTC (Monday 05:00 in Tokyo) through Tuesday, a tick every 30 minutes.
   const start = Date.parse('2026-12-06T20:00:00.000Z');
@@ -94,24 +103,8 @@ test('business days count the recipient\'s calendar: weekends and listed holiday
 });
 
 test('a row queued in the recipient\'s hours and claimed after they close waits, untried, for the next morning', async (t) => {
-  const smtp = await startSmtp();
-  t.after(() => smtp.close());
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
-  const spec = parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE) as CampaignSpecInput;
-  spec.window = { days: 'Mon-Fri', hours: '09-17', zone: 'recipient' };
-  saveCampaign(store, spec, { state: 'active' });
-  const rows = [0, 1].map((k) => ({ email: `b${k}@${LIVE_TEST_DOMAIN}`, first_name: `Berlin${k}`, company: 'Harborview', title: 'CFO', website: `https://${LIVE_TEST_DOMAIN}`, timezone: 'Europe/Berlin' }));
-  importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' });
-  enrichNewLeads(store);
-  personalizeEnriched(store, { channels: ['email'] });
-  const config = sendingConfigFromEnv(
-    {
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM_EMAIL: 'maria@tillpoint.test', LEADFLOW_SECRET: 'a-secret-of-at-least-16',
-      LEADFLOW_UNSUBSCRIBE_URL: 'https://tillpoint.test/u', SENDER_POSTAL_ADDRESS: '1 Dock St, Leith', RATE_LIMIT_PER_MINUTE: '1',
-    },
-    { live: true },
-  );
+  const rows = [0, 1].map((k) => lead(`b${k}@${LIVE_TEST_DOMAIN}`, 'Europe/Berlin'));
+  const { smtp, store, config } = await windowedCampaign(t, rows, { RATE_LIMIT_PER_MINUTE: '1' });
   const tick = (iso: string) => sendReady(store, { channels: ['email'] }, config, { now: () => new Date(iso), sleep: async () => {} });
   await tick('2026-12-07T15:59:00.000Z'); // Monday 16:59 in Berlin: one goes, the rate holds the other
   assert.equal(smtp.received.length, 1);
