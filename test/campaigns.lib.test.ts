@@ -356,3 +356,34 @@ test('AI mode writes a campaign\'s model follow-up with the campaign\'s prompt; 
   assert.equal(fallback.source, 'campaign-template');
   assert.match(fallback.body, /Tillpoint Payroll works out tips per shift\./);
 });
+
+test('fixes from the adapters\' reports: a custom column\'s fallback fills an empty cell, follow-ups for one campaign schedule only its leads, a live send says whom it left out', async (t) => {
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const { store, dir } = setup(t);
+  const spec = parseCampaignText(campaignText(), CAMPAIGN_FILE) as CampaignSpecInput;
+  spec.fallbacks = { ...spec.fallbacks, 'custom.Number of Sites': 'your' };
+  const [a] = spec.sequence[0].email!;
+  if ('body' in a) a.body = a.body.replace('{{ custom["Number of Sites"] | default: "several" }}', '{{ custom["Number of Sites"] }}');
+  saveCampaign(store, spec, { state: 'active' });
+  writeFileSync(join(dir, 'p.csv'), 'Email,First Name,Company,Website,Number of Sites\nana@a.example,Ana,A Co,https://a.example,\nbo@b.example,Bo,B Co,https://b.example,4\n');
+  await importCsvFile(store, join(dir, 'p.csv'), { campaign: 'payroll-restaurants' });
+  await importProspects(store, dir); // five more, in the demo
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'] });
+  const ana = getLeadByEmail(store, 'ana@a.example')!;
+  const anaA = messagesForLead(store, ana.id).find((m) => m.variant === 'A')!;
+  assert.match(anaA.body, /Running payroll for your sites/);
+  assert.match(messagesForLead(store, getLeadByEmail(store, 'bo@b.example')!.id).find((m) => m.variant === 'A')!.body, /Running payroll for 4 sites/);
+
+  const sentAt = new Date('2026-12-03T10:00:00.000Z');
+  await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }), { now: () => sentAt });
+  const campaignId = getCampaign(store, 'payroll-restaurants').id;
+  const report = await scheduleFollowUps(store, { delaysBusinessDays: [3], dryRun: true, now: sentAt, campaignId });
+  assert.deepEqual(report.scheduled.map((s) => s.leadId).sort(), listLeads(store, { campaignId }).leads.map((l) => l.id).sort());
+
+  // Live: every one of these leads is on a reserved domain; the result says so instead of a bare "0 sent".
+  const env = { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM_EMAIL: 'maria@tillpoint.test', LEADFLOW_SECRET: 'a-secret-of-at-least-16', LEADFLOW_UNSUBSCRIBE_URL: 'https://tillpoint.test/u', SENDER_POSTAL_ADDRESS: '1 Dock St' };
+  const live = await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants' }, sendingConfigFromEnv(env, { live: true }));
+  assert.deepEqual([live.sent, live.excluded.synthetic, smtp.received.length], [0, 2, 0]);
+});

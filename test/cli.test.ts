@@ -169,6 +169,6 @@ test('`send --json` prints the tally for scripts, never the messages it planned'
   const doc = JSON.parse(r.stdout) as Record<string, unknown>;
   assert.equal(doc.sent, 40);
   assert.equal(doc.live, false);
-  assert.deepEqual(Object.keys(doc).filter((k) => !['live', 'queued', 'followUps', 'unplanned', 'claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown', 'limitedBy', 'stillQueued', 'nextSendAt'].includes(k)), []);
+  assert.deepEqual(Object.keys(doc).filter((k) => !['live', 'queued', 'followUps', 'unplanned', 'excluded', 'claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown', 'limitedBy', 'stillQueued', 'nextSendAt'].includes(k)), []);
   assert.ok(r.stdout.length < 2_000, `${r.stdout.length} bytes of JSON for a tally`);
 });

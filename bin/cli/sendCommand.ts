@@ -25,7 +25,15 @@ function print(json: boolean | undefined, value: unknown, text: string): void {
 
 /** One paragraph for people: what was queued and sent, and what is still waiting and why. */
 export function describeRun(r: SendReadyResult, sequence: boolean): string {
-  return `${r.live ? 'Live' : 'Dry run'}: ${r.queued} newly queued${sequence ? `, ${r.followUps} follow-up(s) scheduled` : ''}. ` + describe(r, r.live);
+  const left = [
+    r.excluded.synthetic ? `${r.excluded.synthetic} synthetic lead(s) on reserved domains (never mailed live)` : '',
+    r.excluded.suppressed ? `${r.excluded.suppressed} suppressed address(es)` : '',
+  ].filter(Boolean);
+  return (
+    `${r.live ? 'Live' : 'Dry run'}: ${r.queued} newly queued${sequence ? `, ${r.followUps} follow-up(s) scheduled` : ''}. ` +
+    describe(r, r.live) +
+    (left.length ? `\nLeft out: ${left.join('; ')}.` : '')
+  );
 }
 
 function describe(t: SendTally, live: boolean): string {

@@ -78,7 +78,7 @@ function variableProblem(path: string, customColumns: readonly string[] | undefi
     if (rest.length === 0) return { error: `{{ ${CUSTOM} }} needs a column: {{ ${CUSTOM}["Column Name"] }}` };
     const column = rest.join('.');
     if (customColumns && !customColumns.includes(column)) {
-      return { warning: `no lead in the store has a "${column}" column yet: until one does, {{ ${CUSTOM}.${column} }} renders its fallback, or nothing` };
+      return { warning: `no lead in the store has a "${column}" column yet: until one does, {{ ${CUSTOM}[${JSON.stringify(column)}] }} renders its fallback, or nothing` };
     }
     return {};
   }
@@ -102,9 +102,10 @@ function lintText(r: LintReport, where: string, source: string, o: LintOptions):
     if (p.error) r.errors.push({ where, message: p.error });
     if (p.warning) r.warnings.push({ where, message: p.warning });
   }
-  for (const text of allSpins(source)) {
-    for (const m of text.matchAll(SPAM)) r.warnings.push({ where, message: `"${m[1]}" reads as spam to filters and people; say it plainly` });
-  }
+  // Every spin is read, each word said once.
+  const spam = new Set<string>();
+  for (const text of allSpins(source)) for (const m of text.matchAll(SPAM)) spam.add(m[1].toLowerCase());
+  for (const word of spam) r.warnings.push({ where, message: `"${word}" reads as spam to filters and people; say it plainly` });
   return r.errors.length === before;
 }
 

@@ -87,9 +87,12 @@ export function renderContext(spec: CampaignSpec, lead: CampaignLead, enrichment
     if (values[name] === '') values[name] = spec.fallbacks[name] ?? VARIABLES[name].fallback;
   }
   const custom: Record<string, string> = {};
-  for (const [column, value] of Object.entries(attributes)) {
-    const clean = cleanField(value);
-    custom[column] = clean || (spec.fallbacks[`${CUSTOM}.${column}`] ?? '');
+  for (const [column, value] of Object.entries(attributes)) custom[column] = cleanField(value);
+  // A fallback for a custom column stands in where the lead has no value — an empty cell is not stored at all.
+  for (const [key, fallback] of Object.entries(spec.fallbacks)) {
+    if (!key.startsWith(`${CUSTOM}.`)) continue;
+    const column = key.slice(CUSTOM.length + 1);
+    if (!custom[column]) custom[column] = fallback;
   }
   return { ...values, custom };
 }

@@ -57,6 +57,8 @@ export interface SendReadyResult extends SendTally {
   followUps: number;
   /** Named leads that were not ready, and why. */
   unplanned: Unplanned[];
+  /** Ready leads a live send leaves out: synthetic (reserved domains) and suppressed addresses. */
+  excluded: { synthetic: number; suppressed: number };
 }
 
 /** When a lead's live row is due: now (null) unless its campaign's window is shut for it; memoised per zone. */
@@ -107,7 +109,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     const t = store.tx(() => recordDrySends(store, recordNow.slice(i, i + DRY_BATCH), { sender: config.sender, compliance: config.compliance, now: now() }));
     addTally(recorded, t);
   }
-  const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun })).scheduled.length : 0;
+  const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
   const own = !hooks.transport && config.live ? createSmtpTransport(config.smtp) : undefined;
   try {
     const tally = await sendQueued(store, {
@@ -129,7 +131,12 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     });
     const unplanned = request.leadIds ? plans.flatMap((p) => p.unplanned) : [];
     addTally(tally, recorded);
-    return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, ...tally };
+    const excluded = { synthetic: 0, suppressed: 0 };
+    for (const p of plans) {
+      excluded.synthetic += p.excluded.synthetic;
+      excluded.suppressed += p.excluded.suppressed;
+    }
+    return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, excluded, ...tally };
   } finally {
     own?.close();
   }

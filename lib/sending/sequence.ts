@@ -31,6 +31,8 @@ export interface SequenceOptions {
   optOutLine?: string;
   /** Write the follow-ups with this model (falling back to the template per lead); template when absent. */
   ai?: GroqClient;
+  /** Only this campaign's leads (its id); otherwise every lead's, each by its own campaign. */
+  campaignId?: number;
 }
 
 export { DEFAULT_SEQUENCE } from '../campaigns/demo';
@@ -121,7 +123,7 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
   const stamp = now.toISOString();
   const lastStep = Math.max(o.delaysBusinessDays.length + 1, ...campaignsInState(store, 'active').map((c) => c.spec.sequence.length));
   for (let step = 2; step <= lastStep; step++) {
-    for (const { leadId, previousSentAt, previousBody } of dueForStep(store, { step, dryRun: o.dryRun })) {
+    for (const { leadId, previousSentAt, previousBody } of dueForStep(store, { step, dryRun: o.dryRun, campaignId: o.campaignId })) {
       const lead = getLead(store, leadId)!;
       const enrichment = getEnrichment(store, leadId);
       const opener = store.rows("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
