@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { openStore, countLeadsByStatus, enrichNewLeads, generateLeads, ingestLeads, personalizeEnriched, type Store } from '../lib';
+import { openStore, countLeadsByStatus, enrichNewLeads, generateLeads, ingestLeads, messagesForLead, personalizeEnriched, type Store } from '../lib';
 import { enrichChosen } from '../lib/enrich/enrichChosen';
 import { personalizeChosen } from '../lib/personalize/personalizeChosen';
 import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
@@ -36,6 +36,16 @@ test('2,500 items cross batch boundaries through Enrich and Personalize, each ou
   assert.deepEqual(new Set(outcomes(messaged.items)), new Set(['messaged']));
   assert.equal(messaged.items[0].json.status, 'MESSAGED');
   assert.deepEqual(leadCounts(storePath), { MESSAGED: 2500 });
+  // The messages an item shows (built from the rows just written, ids read back) are the stored ones, field for field.
+  const store = openStore(storePath);
+  try {
+    for (const item of [messaged.items[0], messaged.items[1234], messaged.items[2499]]) {
+      const stored = messagesForLead(store, Number(item.json.id)).filter((m) => m.variant === item.json.variant && m.channel === 'email');
+      assert.deepEqual(item.json.messages, JSON.parse(JSON.stringify(stored)));
+    }
+  } finally {
+    store.close();
+  }
 });
 
 test('without Continue On Fail, an item naming no stored lead stops Enrich Leads before any lead is enriched', async (t) => {

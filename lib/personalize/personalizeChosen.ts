@@ -10,7 +10,8 @@ import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { leadsByIds, type StoredLead } from '../store/leads';
 import { talkingPointFieldsOf } from '../store/enrichments';
-import { messagesForLeads, type StoredMessage } from '../store/messages';
+import { assignedMessageIds, messagesForLeads, type MessageRow, type StoredMessage } from '../store/messages';
+import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
 import { leadsAfterMoves, movesNowNoted } from '../leads/leadMoves';
 import { personalizeBatch } from './stage';
 
@@ -39,7 +40,11 @@ export function personalizeChosen(store: Store, leadIds: readonly number[], o: P
     const b = personalizeBatch(store, ready, talkingPointFieldsOf(store, written), o, now, moves);
     const after = leadsAfterMoves(store, before, moves, now);
     const only = o.messages && { channels: o.channels, assignedVariantOnly: o.messages === 'assigned' };
-    const messages = messagesForLeads(store, [...before.keys()], only);
+    // What to show of the leads written just now is in hand (the rows stored; only their ids are read back). The rest
+    // — leads messaged before, or every lead when both variants are shown — is read.
+    const fresh = o.messages === 'assigned' ? writtenAssigned(store, b.written, ready, o.channels, now) : new Map<number, StoredMessage[]>();
+    const messages = messagesForLeads(store, [...before.keys()].filter((id) => !fresh.has(id)), only);
+    for (const [id, list] of fresh) messages.set(id, list);
     const told = new Set<number>();
     return leadIds.map((id): PersonalizeLeadResult => {
       const lead = after.get(id) ?? before.get(id);
@@ -56,4 +61,25 @@ export function personalizeChosen(store: Store, leadIds: readonly number[], o: P
       return { outcome: 'not_personalizable', lead, reason: `lead ${id} is ${lead.status}, not ENRICHED: enrich it first` };
     });
   });
+}
+
+/** The assigned-variant messages just stored for these leads, as `messagesForLeads` would read them back. */
+function writtenAssigned(store: Store, written: readonly MessageRow[], leads: readonly StoredLead[], channels: readonly Channel[], now: string): Map<number, StoredMessage[]> {
+  const variantOf = new Map(leads.map((l) => [l.id, l.variant]));
+  const own = written.filter((w) => w.draft.variant === variantOf.get(w.leadId) && channels.includes(w.draft.channel));
+  const ids = assignedMessageIds(store, [...new Set(own.map((w) => w.leadId))]);
+  const out = new Map<number, StoredMessage[]>();
+  // In messagesForLeads' order: by step, channel, variant (one step and one variant here).
+  for (const w of own.sort((a, b) => a.leadId - b.leadId || (a.draft.channel < b.draft.channel ? -1 : a.draft.channel > b.draft.channel ? 1 : 0))) {
+    const id = ids.get(`${w.leadId}|${w.draft.channel}`);
+    if (id === undefined) continue;
+    const m: StoredMessage = {
+      id, leadId: w.leadId, channel: w.draft.channel, variant: w.draft.variant, step: w.draft.step, subject: w.draft.subject, body: w.draft.body,
+      wordCount: w.wordCount, source: w.source, createdAt: now, campaignId: w.campaignId ?? DEMO_CAMPAIGN_ID,
+    };
+    const list = out.get(w.leadId);
+    if (list) list.push(m);
+    else out.set(w.leadId, [m]);
+  }
+  return out;
 }

@@ -63,6 +63,8 @@ export function personalizeEnriched(
 export interface PersonalizedBatch<L extends StageLead> extends PersonalizeTally {
   /** Leads left ENRICHED because their campaign is paused or finished: why. */
   held: Map<number, string>;
+  /** The message rows this batch stored, as written (no ids: a caller that shows them reads only those). */
+  written: readonly MessageRow[];
   /** Each lead's message of its assigned variant that passed, per channel (stored): what the send stage sends. */
   sendable: { lead: L; message: MessageDraft }[];
   /** The rejected drafts ("channel/variant: violations") of each lead that had any, for a caller that shows them. */
@@ -83,8 +85,8 @@ export function personalizeBatch<L extends StageLead>(
   now: string,
   moves: LeadMoves = movesNow(store, now),
 ): PersonalizedBatch<L> {
-  const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [], rejections: new Map(), held: new Map() };
   const messages: MessageRow[] = [];
+  const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [], rejections: new Map(), held: new Map(), written: messages };
   const messaged: number[] = [];
   const campaigns = campaignsOf(store, batch);
   for (const lead of batch) {

@@ -122,6 +122,23 @@ export function messagesForLeads(store: Store, leadIds: readonly number[], only?
   return out;
 }
 
+/**
+ * The ids of these leads' step-1 messages in their assigned variant, keyed "leadId|channel" — what a caller holding
+ * the rows it just wrote (`saveMessages` returns no ids) needs to show them, without reading their text back.
+ */
+export function assignedMessageIds(store: Store, leadIds: readonly number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  if (leadIds.length === 0) return out;
+  const rows = store
+    .rows(
+      `SELECT m.lead_id, m.channel, m.id FROM messages m JOIN leads l ON l.id = m.lead_id
+       WHERE m.lead_id IN (SELECT value FROM json_each(?)) AND m.step = 1 AND m.variant = l.variant`,
+    )
+    .all(JSON.stringify(leadIds));
+  for (const r of rows) out.set(`${int(r[0], 'messages.lead_id')}|${text(r[1], 'messages.channel')}`, int(r[2], 'messages.id'));
+  return out;
+}
+
 /** The newest message's id (0 when there is none): drafts stored after this call have larger ids. */
 export function lastMessageId(store: Store): number {
   return int(store.rows('SELECT coalesce(max(id), 0) AS n FROM messages').get()![0], 'max(messages.id)');
