@@ -29,6 +29,11 @@ test('Generate Leads dropped with only a store stores ten synthetic leads and ou
   const stored = leadsIn(storePath);
   assert.equal(stored.total, 10);
   assert.deepEqual(stored.leads.map((l) => l.id), items.map((i) => i.json.id));
+  // Each item is the lead as stored, field for field (built from the row written, not read back).
+  for (const [k, lead] of stored.leads.entries()) {
+    const { leadflow: _, ...json } = items[k].json;
+    assert.deepEqual(json, JSON.parse(JSON.stringify(lead)));
+  }
 });
 
 test('Generate Leads run twice with one seed reports duplicates and adds no lead', async (t) => {

@@ -9,10 +9,11 @@ import { insertLead, leadIdsByEmails, leadRow, leadsByIds, type StoredLead } fro
 import { emailHash, hasSuppressions } from '../store/suppressions';
 import { assignVariant } from '../personalize/variant';
 import { companyDomainOf } from '../enrich/companyDomain';
+import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
 
 export interface IngestResult {
-  /** Each lead that went in: its place in the input, its id, and the variant it was assigned. */
-  inserted: { index: number; id: number; variant: Variant }[];
+  /** Each lead that went in: its place in the input, its id, the variant it was assigned, its company domain and campaign. */
+  inserted: { index: number; id: number; variant: Variant; companyDomain: string; campaignId: number }[];
   skipped: { index: number; email: string; kind: 'duplicate' | 'erased'; reason: string }[];
 }
 
@@ -29,9 +30,10 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string, campa
       continue;
     }
     const variant = assignVariant(lead.email);
-    const id = insertLead(store, leadRow(lead, variant, companyDomainOf(lead.website, lead.email)), now, campaignId);
+    const companyDomain = companyDomainOf(lead.website, lead.email);
+    const id = insertLead(store, leadRow(lead, variant, companyDomain), now, campaignId);
     if (id === null) result.skipped.push({ index, email: lead.email, kind: 'duplicate', reason: 'duplicate: this email is already in the store' });
-    else result.inserted.push({ index, id, variant });
+    else result.inserted.push({ index, id, variant, companyDomain, campaignId: campaignId ?? DEMO_CAMPAIGN_ID });
   }
   return result;
 }
@@ -45,25 +47,50 @@ export function ingestLeadBatch(store: Store, leads: LeadInput[], now: string = 
 export type IngestedLead = { lead: StoredLead; outcome: 'inserted' } | { lead: StoredLead; outcome: 'duplicate'; reason: string } | { lead: null; outcome: 'rejected'; reason: string };
 
 /**
- * Insert a batch of leads and read each back as stored, in one transaction — what a caller that hands every lead on
- * (an n8n node's output items) needs: a duplicate comes back as the lead already in the store.
+ * Insert a batch of leads and give each back as stored, in one transaction — what a caller that hands every lead on
+ * (an n8n node's output items) needs: a duplicate comes back as the lead already in the store. An inserted lead is
+ * built from the row just written (its id, variant and domain, status NEW) rather than read back; only duplicates
+ * are read.
  */
 export function ingestStored(store: Store, leads: LeadInput[], now: string = new Date().toISOString()): IngestedLead[] {
   return store.tx(() => {
     const result = ingestLeads(store, leads, now);
-    const idOf = new Map(result.inserted.map((i) => [i.index, i.id]));
-    const skipped = new Map(result.skipped.map((s) => [s.index, s]));
+    const out: IngestedLead[] = new Array(leads.length);
+    for (const ok of result.inserted) out[ok.index] = { lead: storedOf(leads[ok.index], ok, now), outcome: 'inserted' };
     const earlier = leadIdsByEmails(store, result.skipped.filter((s) => s.kind === 'duplicate').map((s) => s.email.toLowerCase()));
+    const stored = leadsByIds(store, [...earlier.values()]);
     for (const s of result.skipped) {
-      const id = earlier.get(s.email.toLowerCase());
-      if (id !== undefined) idOf.set(s.index, id);
+      const found = stored.get(earlier.get(s.email.toLowerCase()) ?? 0);
+      out[s.index] = found ? { lead: found, outcome: 'duplicate', reason: s.reason } : { lead: null, outcome: 'rejected', reason: s.reason };
     }
-    const stored = leadsByIds(store, [...idOf.values()]);
-    return leads.map((_, index): IngestedLead => {
-      const found = stored.get(idOf.get(index) ?? 0);
-      const reason = skipped.get(index)?.reason;
-      if (!found) return { lead: null, outcome: 'rejected', reason: reason ?? 'not stored' };
-      return reason ? { lead: found, outcome: 'duplicate', reason } : { lead: found, outcome: 'inserted' };
-    });
+    for (let i = 0; i < out.length; i++) out[i] ??= { lead: null, outcome: 'rejected', reason: 'not stored' };
+    return out;
   });
+}
+
+/** A lead as `insertLead` just stored it, field by field (as the leads table's mapper would read it back). */
+function storedOf(lead: LeadInput, ok: IngestResult['inserted'][number], now: string): StoredLead {
+  const stored: StoredLead = {
+    id: ok.id,
+    email: lead.email,
+    firstName: lead.firstName,
+    lastName: lead.lastName,
+    title: lead.title,
+    company: lead.company,
+    companyDomain: ok.companyDomain,
+    website: lead.website,
+    linkedinUrl: lead.linkedinUrl,
+    industry: lead.industry,
+    country: lead.country,
+    timezone: lead.timezone,
+    synthetic: lead.synthetic,
+    source: lead.source,
+    variant: ok.variant,
+    status: 'NEW',
+    statusReason: null,
+    createdAt: now,
+    updatedAt: now,
+    campaignId: ok.campaignId,
+  };
+  return stored;
 }
