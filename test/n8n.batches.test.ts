@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { openStore, countLeadsByStatus, enrichNewLeads, generateLeads, ingestLeads, messagesForLead, personalizeEnriched, type Store } from '../lib';
+import { openStore, countLeadsByStatus, enrichNewLeads, generateLeads, getLeadDetail, ingestLeads, messagesForLead, personalizeEnriched, type Store } from '../lib';
+import { SendOutreach } from '../nodes/SendOutreach/SendOutreach.node.ts';
 import { enrichChosen } from '../lib/enrich/enrichChosen';
 import { personalizeChosen } from '../lib/personalize/personalizeChosen';
 import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
@@ -45,6 +46,22 @@ test('2,500 items cross batch boundaries through Enrich and Personalize, each ou
     }
   } finally {
     store.close();
+  }
+
+  // Send (dry run) over the same items: each item is the lead as stored after the send and its dry-run ledger rows,
+  // field for field, though both are built from what the send recorded rather than read back.
+  const sent = await runNode(new SendOutreach(), { parameters: { storePath, mode: 'sendAll' }, input: jsonOf(messaged.items) });
+  assert.deepEqual(new Set(outcomes(sent.items)), new Set(['sent']));
+  const after = openStore(storePath);
+  try {
+    for (const item of [sent.items[0], sent.items[777], sent.items[2499]]) {
+      const detail = getLeadDetail(after, Number(item.json.id))!;
+      const { leadflow: _l, dryRun: _d, sends, tick: _t, ...lead } = item.json;
+      assert.deepEqual(lead, JSON.parse(JSON.stringify(detail.lead)));
+      assert.deepEqual(sends, JSON.parse(JSON.stringify(detail.sends.filter((x) => x.dryRun && x.channel === 'email'))));
+    }
+  } finally {
+    after.close();
   }
 });
 

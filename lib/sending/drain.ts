@@ -283,7 +283,7 @@ const SEND_LEADS = rowMapper<Required<SendLead>>({
   linkedinUrl: ['linkedin_url', text],
   synthetic: ['synthetic', flag],
 });
-const SEND_MESSAGES = rowMapper<SendMessage>({
+export const SEND_MESSAGES = rowMapper<SendMessage>({
   channel: ['channel', oneOf(CHANNELS)],
   variant: ['variant', oneOf(VARIANTS)],
   step: ['step', int],
@@ -491,7 +491,7 @@ export interface DrySend {
 export function recordDrySends(
   store: Store,
   sends: readonly DrySend[],
-  o: { sender?: Sender; compliance?: Compliance; now: Date; moves?: LeadMoves },
+  o: { sender?: Sender; compliance?: Compliance; now: Date; moves?: LeadMoves; recorded?: DryRunRecord[] },
 ): SendTally {
   const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   const sender = o.sender ?? DRY_RUN_SENDER;
@@ -505,6 +505,7 @@ export function recordDrySends(
   const moves = o.moves ?? movesNow(store, at);
   const sentLeads = new Set<number>();
   for (const r of recordDryRun(store, records, at)) {
+    o.recorded?.push(r);
     tally.claimed++;
     count(tally, r.settlement.state);
     moveLead(store, moves, r.leadId, true, r.settlement, sentLeads);

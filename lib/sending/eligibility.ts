@@ -11,7 +11,8 @@
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { suppressionReason } from '../store/suppressions';
-import { SENDING_COLUMNS, SENDING_WIDTH, sendingAt, type DrySend } from './drain';
+import { SEND_MESSAGES, type DrySend } from './drain';
+import { LEADS, type StoredLead } from '../store/leads';
 import { int, text, textOrNull, type Cells } from '../store/rowMapper';
 
 export interface PlanItem {
@@ -24,6 +25,8 @@ export interface PlanItem {
   subject: string | null;
   /** True when the row was already in the ledger's queue. */
   alreadyQueued: boolean;
+  /** The lead as the plan read it (before the send moves it). */
+  lead: StoredLead;
   /** The lead and message as sending reads them: a dry run records from this without reading them again. */
   send: DrySend;
 }
@@ -59,21 +62,26 @@ export interface PlanRequest {
 /** Only leads of an active campaign are sent: a draft, paused or finished campaign's wait. */
 const ACTIVE_CAMPAIGN = "AND l.campaign_id IN (SELECT id FROM campaigns WHERE state = 'active')";
 
-/** A plan's row: what sending reads (`sendingAt`), then the lead's company and the message's id. */
-const PLAN_COLUMNS = `${SENDING_COLUMNS}, l.company, m.id`;
+/**
+ * A plan's row: the whole lead (so an adapter can show it after the send without reading it again), the message as
+ * sending reads it, and the message's id.
+ */
+const PLAN_COLUMNS = `${LEADS.select('l')}, ${SEND_MESSAGES.select('m')}, m.id`;
 
 function planItem(row: Cells, alreadyQueued: boolean): PlanItem {
-  const send = sendingAt(row, 0);
+  const lead = LEADS.at(row, 0);
+  const message = SEND_MESSAGES.at(row, LEADS.width);
   return {
-    leadId: send.lead.id,
-    email: send.lead.email,
-    name: `${send.lead.firstName} ${send.lead.lastName}`.trim(),
-    company: text(row[SENDING_WIDTH], 'leads.company'),
-    variant: send.message.variant,
-    messageId: int(row[SENDING_WIDTH + 1], 'messages.id'),
-    subject: send.message.subject,
+    leadId: lead.id,
+    email: lead.email,
+    name: `${lead.firstName} ${lead.lastName}`.trim(),
+    company: lead.company,
+    variant: message.variant,
+    messageId: int(row[LEADS.width + SEND_MESSAGES.width], 'messages.id'),
+    subject: message.subject,
     alreadyQueued,
-    send,
+    lead,
+    send: { lead, message },
   };
 }
 

@@ -13,7 +13,9 @@
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
-import { planSend, type Unplanned } from './eligibility';
+import { planSend, type PlanItem, type Unplanned } from './eligibility';
+import type { DryRunRecord } from './ledger';
+import type { StoredLead } from '../store/leads';
 import { getCampaign } from '../campaigns/campaigns';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
@@ -59,6 +61,20 @@ export interface SendReadyResult extends SendTally {
   unplanned: Unplanned[];
   /** Ready leads a live send leaves out: synthetic (reserved domains) and suppressed addresses. */
   excluded: { synthetic: number; suppressed: number };
+  /**
+   * The dry-run rows this call recorded directly (not through the queue), with the lead and message the plan read:
+   * what an adapter shows after the send without reading the rows back (sentViews.ts).
+   */
+  recorded: RecordedSend[];
+}
+
+export interface RecordedSend {
+  record: DryRunRecord;
+  /** The lead as planned (its status before the send). */
+  lead: StoredLead;
+  messageId: number;
+  /** When it was recorded. */
+  at: string;
 }
 
 /** When a lead's live row is due: now (null) unless its campaign's window is shut for it; memoised per zone. */
@@ -91,6 +107,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   // A live row of a campaign that writes in its recipients' hours is due when the recipient's window next opens.
   const opensFor = recipientOpenings(store, now());
   const recordNow: DrySend[] = [];
+  const planned = new Map<string, PlanItem>();
   const queued = store.tx(() => {
     let n = 0;
     for (const plan of plans) {
@@ -99,16 +116,25 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
         if (direct > 0) {
           direct--;
           recordNow.push(item.send);
+          planned.set(`${item.leadId}|${plan.channel}`, item);
         } else if (enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at, dryRun ? null : opensFor(item.send.lead))) n++;
       }
     }
     return n;
   });
   const recorded: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const records: DryRunRecord[] = [];
+  const stamps: string[] = [];
   for (let i = 0; i < recordNow.length; i += DRY_BATCH) {
-    const t = store.tx(() => recordDrySends(store, recordNow.slice(i, i + DRY_BATCH), { sender: config.sender, compliance: config.compliance, now: now() }));
+    const when = now();
+    const t = store.tx(() => recordDrySends(store, recordNow.slice(i, i + DRY_BATCH), { sender: config.sender, compliance: config.compliance, now: when, recorded: records }));
     addTally(recorded, t);
+    while (stamps.length < records.length) stamps.push(when.toISOString());
   }
+  const recordedSends = records.map((record, k): RecordedSend => {
+    const item = planned.get(`${record.leadId}|${record.channel}`)!;
+    return { record, lead: item.lead, messageId: item.messageId, at: stamps[k] };
+  });
   const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
   const own = !hooks.transport && config.live ? createSmtpTransport(config.smtp) : undefined;
   try {
@@ -136,7 +162,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
       excluded.synthetic += p.excluded.synthetic;
       excluded.suppressed += p.excluded.suppressed;
     }
-    return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, excluded, ...tally };
+    return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, excluded, recorded: recordedSends, ...tally };
   } finally {
     own?.close();
   }

@@ -9,8 +9,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { type Channel } from '../../../lib';
-import { leadsByIds } from '../../../lib/store/leads';
-import { sendsOfLeads } from '../../../lib/leads/detail';
+import { sentLeadViews } from '../../../lib/sending/sentViews';
 import { sendReady } from '../../../lib/sending/sendReady';
 import { sendingConfigFromN8n, type SendingConfig } from '../../../lib/sending/config';
 import { nodeError } from '../../shared/nodeError';
@@ -177,9 +176,8 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
       config,
     );
     const notReady = new Map(r.unplanned.map((u) => [u.leadId, u.reason]));
-    // What each item shows, read once for all of them rather than once per item.
-    const leads = leadsByIds(store, leadIds);
-    const ledger = sendsOfLeads(store, leadIds);
+    // What each item shows: built from what the call recorded, read once for all items where it must be.
+    const views = sentLeadViews(store, leadIds, r.recorded, { dryRun, channels });
     const tick = {
       claimed: r.claimed,
       sent: r.sent,
@@ -197,8 +195,7 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
           t.named ? `no lead with ${t.named} in the store: run Generate Leads on it first` : 'this item names no lead: give it a leadId, id or email field',
         );
       }
-      const lead = leads.get(t.leadId)!;
-      const sends = (ledger.get(t.leadId) ?? []).filter((s) => s.dryRun === dryRun && channels.includes(s.channel as Channel));
+      const { lead, sends } = views.get(t.leadId)!;
       const why = notReady.get(t.leadId);
       if (why && sends.length === 0) return leadJson(lead, { outcome: 'skipped', reason: why });
       const states = [...new Set(sends.map((s) => s.state))];
