@@ -29,6 +29,7 @@ import { registerCampaignCommands } from './cli/campaignCommand';
 import { sendReady } from '../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../lib/sending/config';
 import { registerVerifyCommand } from './cli/verifyCommand';
+import { registerInboxCommand } from './cli/inboxCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
 import { openExistingStore, openOrCreateStore } from './cli/commandStore';
 
@@ -263,6 +264,7 @@ registerCampaignCommands(program);
 registerEraseCommand(program);
 registerSendCommands(program);
 registerVerifyCommand(program);
+registerInboxCommand(program);
 registerDoctorCommand(program);
 
 

@@ -4,7 +4,7 @@ import { getLead, leadAttributes, type StoredLead } from '../store/leads';
 import { getEnrichment } from '../store/enrichments';
 import { messagesForLead, type StoredMessage } from '../store/messages';
 import type { Enrichment } from '../types';
-import { flag, int, rowMapper, text, textOrNull } from '../store/rowMapper';
+import { flag, int, jsonOf, rowMapper, text, textOrNull } from '../store/rowMapper';
 
 export interface LeadSend {
   id: number;
@@ -57,6 +57,15 @@ const LEAD_SENDS = rowMapper<LeadSend>({
   nextAttemptAt: ['next_attempt_at', textOrNull],
 });
 
+/** The events table's row mapper, as a lead's detail shows an event (its detail parsed from JSON). */
+const eventDetail = jsonOf<unknown>();
+const LEAD_EVENTS = rowMapper<LeadEvent>({
+  id: ['id', int],
+  type: ['type', text],
+  detail: ['detail', (cell, column) => (cell === null ? null : eventDetail(cell, column))],
+  createdAt: ['created_at', text],
+});
+
 /** The ledger rows of many leads in one read (an n8n node's batch of items), in each lead's detail order. */
 export function sendsOfLeads(store: Store, ids: readonly number[]): Map<number, LeadSend[]> {
   const out = new Map<number, LeadSend[]>(ids.map((id) => [id, []]));
@@ -75,8 +84,8 @@ export function getLeadDetail(store: Store, id: number): LeadDetail | undefined 
     .all(id)
     .map((r) => LEAD_SENDS.from(r));
   const events = store
-    .stmt('SELECT id, type, detail, created_at FROM events WHERE lead_id = ? ORDER BY id')
+    .rows(`SELECT ${LEAD_EVENTS.columns} FROM events WHERE lead_id = ? ORDER BY id`)
     .all(id)
-    .map((r) => ({ id: r.id as number, type: r.type as string, detail: r.detail ? JSON.parse(r.detail as string) : null, createdAt: r.created_at as string }));
+    .map((r) => LEAD_EVENTS.from(r));
   return { lead, attributes: leadAttributes(store, id), enrichment: getEnrichment(store, id) ?? null, messages: messagesForLead(store, id), sends, events };
 }

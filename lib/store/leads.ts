@@ -171,8 +171,8 @@ export function leadsByIds(store: Store, ids: readonly number[]): Map<number, St
 /** Which of these ids are leads in the store, in one statement, without reading their rows. */
 export function knownLeadIds(store: Store, ids: readonly number[]): Set<number> {
   if (ids.length === 0) return new Set();
-  const rows = store.stmt('SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids));
-  return new Set(rows.map((r) => r.id as number));
+  const rows = store.rows('SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids));
+  return new Set(rows.map((r) => int(r[0], 'leads.id')));
 }
 
 /**
@@ -182,9 +182,9 @@ export function knownLeadIds(store: Store, ids: readonly number[]): Set<number> 
 export function leadIdsByEmails(store: Store, emails: readonly string[]): Map<string, number> {
   if (emails.length === 0) return new Map();
   const rows = store
-    .stmt('SELECT id, lower(email) AS email FROM leads WHERE email IN (SELECT value FROM json_each(?))')
+    .rows('SELECT lower(email), id FROM leads WHERE email IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(emails));
-  return new Map(rows.map((r) => [r.email as string, r.id as number]));
+  return new Map(rows.map((r) => [text(r[0], 'leads.email'), int(r[1], 'leads.id')]));
 }
 
 /** Keyset page of leads in one status, in id order: the unit of work of every pipeline stage. */

@@ -113,7 +113,6 @@ export function rowMapper<T>(fields: Fields<T>): RowMapper<T> {
  */
 function compileReader<T>(entries: readonly [string, readonly [string, Reader<unknown>]][]): (cells: Cells, offset: number) => T {
   const body = entries.map(([field, [column]], i) => `${JSON.stringify(field)}: r${i}(c[o + ${i}], ${JSON.stringify(column)})`).join(', ');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const make = new Function(...entries.map((_, i) => `r${i}`), `return (c, o) => ({ ${body} });`) as (...readers: Reader<unknown>[]) => (cells: Cells, offset: number) => T;
   return make(...entries.map(([, [, read]]) => read));
 }

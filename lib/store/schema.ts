@@ -263,6 +263,16 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE leads ADD COLUMN campaign_id INTEGER NOT NULL DEFAULT 1 REFERENCES campaigns (id);
   ALTER TABLE messages ADD COLUMN campaign_id INTEGER NOT NULL DEFAULT 1 REFERENCES campaigns (id);
   `,
+  // v10: the inbound messages already recorded, by Message-ID, so reading a mailbox again (`leadflow inbox` in a
+  // loop, two readers at once) records nothing twice.
+  `
+  CREATE TABLE inbound_messages (
+    message_id  TEXT    PRIMARY KEY,
+    kind        TEXT    NOT NULL,
+    lead_id     INTEGER,
+    recorded_at TEXT    NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

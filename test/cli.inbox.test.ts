@@ -1,0 +1,147 @@
+/**
+ * `leadflow inbox` against a real IMAP server (hoodiecrow, in-process, as the n8n inbox test uses): replies and a
+ * bounce in the INBOX are recorded through the same lib call as the n8n workflow, each with its meaning, and reading
+ * the same mailbox again records nothing twice.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo, Server } from 'node:net';
+import { openStore } from '../lib/store/store';
+import { importRows } from '../lib/leads/importLeads';
+import { enrichNewLeads } from '../lib/enrich/stage';
+import { personalizeEnriched } from '../lib/personalize/stage';
+import { sendMessaged } from '../lib/sending/stage';
+import { getLead } from '../lib/store/leads';
+import { suppressionReason } from '../lib/store/suppressions';
+import { leadflowAwait } from './support/cli';
+import { tempStorePath } from './support/tmp';
+
+interface Hoodiecrow {
+  server: Server;
+  listen(port: number, host: string, cb: () => void): void;
+  close(cb: () => void): void;
+}
+// hoodiecrow-imap ships no types: the two calls used here are typed above.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hoodiecrow = require('hoodiecrow-imap') as (options: Record<string, unknown>) => Hoodiecrow;
+
+const USER = 'maria@tillpoint.test';
+const PASSWORD = 'imap-test-password';
+
+function message(from: string, id: string, text: string, inReplyTo?: string): string {
+  return [
+    `From: ${from}`,
+    `To: <${USER}>`,
+    'Subject: Re: Payroll across your sites',
+    'Date: Thu, 03 Dec 2026 11:00:00 +0000',
+    `Message-ID: <${id}>`,
+    ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`, `References: ${inReplyTo}`] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    text,
+    '',
+  ].join('\r\n');
+}
+
+function bounce(address: string): string {
+  return [
+    'From: Mail Delivery System <mailer-daemon@mx.tillpoint.test>',
+    `To: <${USER}>`,
+    'Subject: Undelivered Mail Returned to Sender',
+    'Date: Thu, 03 Dec 2026 11:01:00 +0000',
+    'Message-ID: <dsn-1@mx.tillpoint.test>',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Your message to ${address} could not be delivered.`,
+    '--b',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.tillpoint.test',
+    '',
+    `Final-Recipient: rfc822; ${address}`,
+    'Action: failed',
+    'Status: 5.1.1',
+    '',
+    '--b--',
+    '',
+  ].join('\r\n');
+}
+
+test('leadflow inbox records each reply and bounce of an IMAP mailbox once, with what each reply means', async (t) => {
+  const storePath = tempStorePath(t);
+  const people = ['dana@harborview.test', 'lee@bluefin.test', 'sam@saltandember.test', 'jo@marisco.test'];
+  const store = openStore(storePath);
+  let ids: number[];
+  let danaMessageId: string;
+  try {
+    const report = importRows(store, people.map((email) => ({ email, first_name: email.split('@')[0], company: email.split('@')[1].split('.')[0], website: `https://${email.split('@')[1]}` })), { source: 'test' });
+    ids = report.ids;
+    enrichNewLeads(store);
+    personalizeEnriched(store, { channels: ['email'] });
+    await sendMessaged(store, { channels: ['email'] });
+    danaMessageId = String(store.stmt('SELECT rfc_message_id AS m FROM sends WHERE lead_id = ?').get(ids[0])?.m);
+  } finally {
+    store.close();
+  }
+  const imap = hoodiecrow({
+    users: { [USER]: { password: PASSWORD } },
+    storage: {
+      INBOX: {
+        messages: [
+          { raw: message(`Dana <${people[0]}>`, 'r1@harborview.test', 'Sounds interesting, Tuesday?', danaMessageId) },
+          { raw: message(`Lee <${people[1]}>`, 'r2@bluefin.test', 'Abmelden') },
+          { raw: message(`Sam <${people[2]}>`, 'r3@saltandember.test', 'Please remove me from your list.') },
+          { raw: bounce(people[3]) },
+          { raw: message('Stranger <who@nowhere.test>', 'r5@nowhere.test', 'Who is this?') },
+        ],
+      },
+      '': {},
+    },
+  });
+  await new Promise<void>((resolve) => imap.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => imap.close(() => resolve())));
+  const env = { IMAP_HOST: '127.0.0.1', IMAP_PORT: String((imap.server.address() as AddressInfo).port), IMAP_TLS: 'false', IMAP_USER: USER, IMAP_PASSWORD: PASSWORD };
+
+  const first = await leadflowAwait(['--db', storePath, 'inbox', '--json'], env);
+  assert.equal(first.code, 0, first.stderr);
+  const report = JSON.parse(first.stdout) as { read: number; outcomes: { outcome: string; kind: string; event?: { leadId: number; intent?: string } }[] };
+  assert.equal(report.read, 5);
+  assert.deepEqual(
+    report.outcomes.map((o) => [o.outcome, o.kind, o.event?.intent ?? null]),
+    [['recorded', 'reply', 'interested'], ['recorded', 'reply', 'unsubscribe'], ['recorded', 'reply', 'unsubscribe'], ['recorded', 'bounce', null], ['not_ours', 'reply', null]],
+  );
+  const after = openStore(storePath);
+  try {
+    assert.deepEqual(ids.map((id) => getLead(after, id)!.status), ['REPLIED', 'SUPPRESSED', 'SUPPRESSED', 'BOUNCED']);
+    assert.ok(suppressionReason(after, people[1]) && suppressionReason(after, people[2]) && suppressionReason(after, people[3]));
+    const events = () => Number(after.stmt('SELECT count(*) AS n FROM events').get()?.n);
+    const before = events();
+    const second = await leadflowAwait(['--db', storePath, 'inbox'], env);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /INBOX: 5 message\(s\) read, 0 recorded, 4 already recorded/);
+    assert.equal(events(), before, 'reading the mailbox again records nothing twice');
+  } finally {
+    after.close();
+  }
+});
+
+test('leadflow inbox without IMAP settings says which to set, and a wrong password is a clear error', async (t) => {
+  const storePath = tempStorePath(t);
+  openStore(storePath).close();
+  const none = await leadflowAwait(['--db', storePath, 'inbox'], { IMAP_HOST: '' });
+  assert.notEqual(none.code, 0);
+  assert.match(none.stderr, /needs IMAP_HOST, IMAP_USER and IMAP_PASSWORD/);
+  const imap = hoodiecrow({ users: { [USER]: { password: PASSWORD } }, storage: { INBOX: { messages: [] }, '': {} } });
+  await new Promise<void>((resolve) => imap.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => imap.close(() => resolve())));
+  const wrong = await leadflowAwait(['--db', storePath, 'inbox'], {
+    IMAP_HOST: '127.0.0.1', IMAP_PORT: String((imap.server.address() as AddressInfo).port), IMAP_TLS: 'false', IMAP_USER: USER, IMAP_PASSWORD: 'wrong',
+  });
+  assert.notEqual(wrong.code, 0);
+  assert.match(wrong.stderr, /cannot log in to 127\.0\.0\.1:\d+ as maria@tillpoint\.test/);
+});
