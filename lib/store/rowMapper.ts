@@ -109,7 +109,7 @@ export function rowMapper<T>(fields: Fields<T>): RowMapper<T> {
  * The mapper's reading function, as one object literal: `{ id: r0(c[o], "id"), email: r1(c[o + 1], "email"), … }`.
  * Built once per table when the module loads, from the constant field list above — never from data. A literal
  * gives every row the same shape from the start; filling `{}` field by field in a loop cost ~20% more per row on
- * the reads the n8n nodes make for their items (10,000 leads: ~30 ms against ~25 ms for the literal).
+ * the reads the n8n nodes make for their items (10,000 lead rows: ~36 ms filled field by field, ~28 ms as a literal).
  */
 function compileReader<T>(entries: readonly [string, readonly [string, Reader<unknown>]][]): (cells: Cells, offset: number) => T {
   const body = entries.map(([field, [column]], i) => `${JSON.stringify(field)}: r${i}(c[o + ${i}], ${JSON.stringify(column)})`).join(', ');
