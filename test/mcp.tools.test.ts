@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore, type Store } from '../lib/store/store';
 import { getMetrics } from '../lib/metrics/metrics';
-import { mcpOverStdio } from './support/mcpClient';
+import { mcpOverStdio, TOOL_NAMES } from './support/mcpClient';
 import { tempStorePath } from './support/tmp';
 
 type Row = Record<string, unknown>;
@@ -18,11 +18,7 @@ function storeAt(t: { after(fn: () => void): void }, path: string): Store {
 }
 const count = (s: Store, sql: string, ...p: (string | number)[]) => Number(s.stmt(sql).get(...p)?.n);
 
-const TOOLS = [
-  'add_leads_to_campaign', 'create_campaign', 'enrich_leads', 'generate_leads', 'generate_messages', 'get_lead', 'get_metrics',
-  'get_status', 'import_leads', 'list_campaigns', 'list_leads', 'preview_campaign', 'record_event', 'run_pipeline', 'send_outreach',
-  'set_campaign_state', 'stop_pipeline', 'update_campaign',
-];
+const TOOLS = TOOL_NAMES;
 const READ_ONLY = ['get_status', 'get_metrics', 'list_leads', 'get_lead', 'list_campaigns', 'preview_campaign'];
 
 test('the server lists all eighteen tools, each with input and output schemas', async (t) => {

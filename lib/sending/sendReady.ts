@@ -50,6 +50,11 @@ export interface SendHooks {
   retryBaseMs?: number;
   /** Asked between batches; true stops the drain. */
   shouldStop?: () => boolean;
+  /**
+   * Given an array, the call pushes the dry-run rows it recorded directly (not through the queue), with the lead
+   * and message the plan read: what an adapter shows after the send without reading the rows back (sentViews.ts).
+   */
+  recorded?: RecordedSend[];
 }
 
 export interface SendReadyResult extends SendTally {
@@ -61,11 +66,6 @@ export interface SendReadyResult extends SendTally {
   unplanned: Unplanned[];
   /** Ready leads a live send leaves out: synthetic (reserved domains) and suppressed addresses. */
   excluded: { synthetic: number; suppressed: number };
-  /**
-   * The dry-run rows this call recorded directly (not through the queue), with the lead and message the plan read:
-   * what an adapter shows after the send without reading the rows back (sentViews.ts).
-   */
-  recorded: RecordedSend[];
 }
 
 export interface RecordedSend {
@@ -131,10 +131,12 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     addTally(recorded, t);
     while (stamps.length < records.length) stamps.push(when.toISOString());
   }
-  const recordedSends = records.map((record, k): RecordedSend => {
-    const item = planned.get(`${record.leadId}|${record.channel}`)!;
-    return { record, lead: item.lead, messageId: item.messageId, at: stamps[k] };
-  });
+  if (hooks.recorded) {
+    for (const [k, record] of records.entries()) {
+      const item = planned.get(`${record.leadId}|${record.channel}`)!;
+      hooks.recorded.push({ record, lead: item.lead, messageId: item.messageId, at: stamps[k] });
+    }
+  }
   const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
   const own = !hooks.transport && config.live ? createSmtpTransport(config.smtp) : undefined;
   try {
@@ -162,7 +164,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
       excluded.synthetic += p.excluded.synthetic;
       excluded.suppressed += p.excluded.suppressed;
     }
-    return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, excluded, recorded: recordedSends, ...tally };
+    return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, excluded, ...tally };
   } finally {
     own?.close();
   }

@@ -10,6 +10,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { type Channel } from '../../../lib';
 import { sentLeadViews } from '../../../lib/sending/sentViews';
+import type { RecordedSend } from '../../../lib/sending/sendReady';
 import { sendReady } from '../../../lib/sending/sendReady';
 import { sendingConfigFromN8n, type SendingConfig } from '../../../lib/sending/config';
 import { nodeError } from '../../shared/nodeError';
@@ -163,6 +164,7 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
     const campaign = chosenCampaign(fns, store);
     const targets = chooseTargets(fns, store, { campaignId: campaign?.id });
     const leadIds = targets.flatMap((t) => (t.leadId === null ? [] : [t.leadId]));
+    const recorded: RecordedSend[] = [];
     const r = await sendReady(
       store,
       {
@@ -174,10 +176,11 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
         maxWaitMs: mode === 'sendAll' ? Math.max(0, maxWaitSeconds) * 1000 : 0,
       },
       config,
+      { recorded },
     );
     const notReady = new Map(r.unplanned.map((u) => [u.leadId, u.reason]));
     // What each item shows: built from what the call recorded, read once for all items where it must be.
-    const views = sentLeadViews(store, leadIds, r.recorded, { dryRun, channels });
+    const views = sentLeadViews(store, leadIds, recorded, { dryRun, channels });
     const tick = {
       claimed: r.claimed,
       sent: r.sent,
