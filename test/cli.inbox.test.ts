@@ -15,6 +15,7 @@ import { getLead } from '../lib/store/leads';
 import { suppressionReason } from '../lib/store/suppressions';
 import { leadflowAwait } from './support/cli';
 import { tempStorePath } from './support/tmp';
+import { answer, startGroqServer } from './support/groqServer';
 
 interface Hoodiecrow {
   server: Server;
@@ -144,4 +145,27 @@ test('leadflow inbox without IMAP settings says which to set, and a wrong passwo
   });
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /cannot log in to 127\.0\.0\.1:\d+ as maria@tillpoint\.test/);
+});
+
+test('leadflow inbox --replies ai asks the model (Groq) about a reply the rules cannot place', async (t) => {
+  const groq = await startGroqServer({ chat: () => answer({ intent: 'interested', referral: '' }) });
+  t.after(() => groq.close());
+  const storePath = tempStorePath(t);
+  const store = openStore(storePath);
+  const [id] = importRows(store, [{ email: 'ann@harborview.test', first_name: 'Ann', company: 'Harborview', website: 'https://harborview.test' }], { source: 'test' }).ids;
+  store.close();
+  const imap = hoodiecrow({
+    users: { [USER]: { password: PASSWORD } },
+    storage: { INBOX: { messages: [{ raw: message('Ann <ann@harborview.test>', 'q1@harborview.test', 'How does it handle overtime for part-time cooks?') }] }, '': {} },
+  });
+  await new Promise<void>((resolve) => imap.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => imap.close(() => resolve())));
+  const r = await leadflowAwait(['--db', storePath, 'inbox', '--replies', 'ai', '--json'], {
+    IMAP_HOST: '127.0.0.1', IMAP_PORT: String((imap.server.address() as AddressInfo).port), IMAP_TLS: 'false', IMAP_USER: USER, IMAP_PASSWORD: PASSWORD,
+    GROQ_API_KEY: 'test-key', GROQ_BASE_URL: groq.baseURL,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { outcomes: { event?: { leadId: number; intent?: string } }[] };
+  assert.deepEqual(report.outcomes.map((o) => [o.event?.leadId, o.event?.intent]), [[id, 'interested']]);
+  assert.equal(groq.chatRequests().length, 1);
 });

@@ -13,6 +13,9 @@ import { recordEvent } from '../lib/inbound/events';
 import { ownWords, readReplyIntent } from '../lib/inbound/replyIntent';
 import { tempStorePath } from './support/tmp';
 import { GOOD_LEAD } from './support/goodLead';
+import { answer, startGroqServer, type Reply } from './support/groqServer';
+import type { ChatBody } from './support/groqFakeModel';
+import { createGroqClient } from '../lib/llm/client';
 
 const QUOTE = '\n\nOn Thu, 3 Dec 2026 at 10:00, Maria Chen <maria@tillpoint.test> wrote:\n> Hi Dana,\n> Open to a call?\n> If this isn\'t for you, reply "unsubscribe" and I won\'t write again.\n';
 
@@ -95,4 +98,35 @@ test('recorded replies: an opt-out in words suppresses the address and cancels i
 
   const referral = await recordEvent(store, { type: 'reply', email: jo.email, detail: { text: "I'm not the right person; please reach out to finance@harborview-jo.test" } });
   assert.deepEqual([referral.intent, referral.referral], ['wrong_person', 'finance@harborview-jo.test']);
+});
+
+test('with AI set up the model reads a reply the rules cannot place; an opt-out the rules see stands; no valid answer leaves the rules\' reading', async (t) => {
+  let script: (body: ChatBody) => Reply = () => answer({ intent: 'interested', referral: '' });
+  const server = await startGroqServer({ chat: (body) => script(body) });
+  t.after(() => server.close());
+  const store = openStore(tempStorePath(t));
+  t.after(() => store.close());
+  const people = ['ann', 'ben', 'cy'].map((n) => ({ ...GOOD_LEAD, email: `${n}@hv-${n}.test`, firstName: n, website: `https://hv-${n}.test` }));
+  store.tx(() => ingestLeads(store, people, new Date().toISOString()));
+  const ai = createGroqClient({ apiKey: 'k', baseURL: server.baseURL, rpm: 10_000, tpm: 100_000_000 }, store);
+  const [ann, ben, cy] = listLeads(store).leads;
+
+  const question = 'Could you say a bit about how it handles overtime for part-time cooks?';
+  assert.equal(readReplyIntent(question).intent, 'neutral', 'the rules cannot place it');
+  const byModel = await recordEvent(store, { type: 'reply', email: ann.email, detail: { text: question }, ai });
+  assert.equal(byModel.intent, 'interested');
+  const sent = server.chatRequests()[0].body;
+  assert.match(sent.messages[1].content, /overtime for part-time cooks/, 'the reply goes as data');
+  assert.equal(sent.response_format?.json_schema?.name, 'reply_intent');
+
+  script = () => answer({ intent: 'interested', referral: '' });
+  const stop = await recordEvent(store, { type: 'reply', email: ben.email, detail: { text: 'Please remove me.' }, ai });
+  assert.equal(stop.intent, 'unsubscribe', 'the model cannot overrule an opt-out');
+  assert.equal(server.chatRequests().length, 1, 'and is not even asked');
+
+  script = () => answer({ intent: 'maybe', referral: '' });
+  const invalid = await recordEvent(store, { type: 'reply', email: cy.email, detail: { text: 'Thanks, sounds good.' }, ai });
+  assert.equal(invalid.intent, 'interested', "the rules' reading stands when the model's answer is invalid");
+  const detail = JSON.parse(String(store.stmt("SELECT detail FROM events WHERE lead_id = ? AND type = 'reply'").get(cy.id)?.detail)) as { readBy: string };
+  assert.equal(detail.readBy, 'rules');
 });

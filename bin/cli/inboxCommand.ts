@@ -4,11 +4,13 @@
  * once, or every N seconds until Ctrl-C. A message already recorded is never recorded again, so a loop, a restart or
  * a second reader is safe. Nothing on the mail server is changed.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { resolveGroqSettings } from '../../lib/llm/settings';
+import { createGroqClient } from '../../lib/llm/client';
 import { LeadflowError } from '../../lib/errors';
 import { imapSettingsFromEnv, readInbox, type InboxReport } from '../../lib/inbound/inbox';
 import { openExistingStore } from './commandStore';
-import { wholeNumber } from './args';
+import { oneOf, wholeNumber } from './args';
 
 function describe(r: InboxReport): string {
   const recorded = r.outcomes.filter((o) => o.outcome === 'recorded');
@@ -26,18 +28,21 @@ export function registerInboxCommand(program: Command): void {
     .description('read replies and bounces from an IMAP mailbox (IMAP_HOST, IMAP_USER, IMAP_PASSWORD…) and record each once')
     .option('--every <seconds>', 'read again every this many seconds, until Ctrl-C (default: read once)', wholeNumber(5, 86_400))
     .option('--insecure-tls', 'accept a self-signed certificate (a local test server only)')
+    .addOption(new Option('--replies <mode>', 'how replies are read: rules, or ai (Groq, with the rules as the floor: an opt-out they see always stands)').argParser(oneOf(['rules', 'ai'] as const)).default('rules'))
     .option('--json', 'print what was read and recorded as JSON (one document per read)')
-    .action(async (o: { every?: number; insecureTls?: boolean; json?: boolean }) => {
+    .action(async (o: { every?: number; insecureTls?: boolean; json?: boolean; replies: 'rules' | 'ai' }) => {
       const settings = imapSettingsFromEnv(process.env);
       if (!settings) throw new LeadflowError('config', 'reading a mailbox needs IMAP_HOST, IMAP_USER and IMAP_PASSWORD (IMAP_PORT, IMAP_TLS and IMAP_MAILBOX are optional)');
+      const groq = o.replies === 'ai' ? resolveGroqSettings({}, process.env) : null;
       const store = openExistingStore(program);
+      const ai = groq ? createGroqClient(groq, store) : undefined;
       let stop = false;
       const onSignal = () => (stop = true);
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
         for (;;) {
-          const report = await readInbox(store, { ...settings, allowSelfSigned: o.insecureTls });
+          const report = await readInbox(store, { ...settings, allowSelfSigned: o.insecureTls }, { ai });
           process.stdout.write((o.json ? JSON.stringify(report) : describe(report)) + '\n');
           if (o.every === undefined || stop) break;
           for (let waited = 0; waited < o.every * 1000 && !stop; waited += 250) await new Promise((r) => setTimeout(r, 250));

@@ -19,7 +19,9 @@ import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from '../s
 import { moveLead } from '../leads/lifecycle';
 import { unsubscribeLead } from './unsubscribe';
 import { isAutoReply, returnDate } from './autoReply';
-import { readReplyIntent, type ReplyIntent } from './replyIntent';
+import { readReplyIntent, type IntentReading, type ReplyIntent } from './replyIntent';
+import { readReplyIntentWithAi } from './replyIntentAi';
+import type { GroqClient } from '../llm/client';
 
 export type EventType = 'reply' | 'bounce' | 'unsubscribe';
 
@@ -32,6 +34,8 @@ export interface EventInput {
   raw?: string | Buffer;
   /** For a reply: also stop every queued send to other leads at the same company domain. */
   stopCompany?: boolean;
+  /** A reply is read by this model when given (its answer validated, the rules as the floor), else by the rules. */
+  ai?: GroqClient;
 }
 
 export interface EventResult {
@@ -70,6 +74,16 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
     return { leadId: lead.id, type: 'unsubscribe', effect: r.alreadySuppressed ? 'already suppressed' : `suppressed ${lead.email}; ${r.cancelledSends} queued send(s) cancelled` };
   }
 
+  // A reply's meaning is read before the transaction: the model, when asked, answers over the network.
+  const isReply = input.type === 'reply' && !(parsed && isAutoReply(parsed));
+  const replyText = parsed?.text ?? (typeof input.detail?.text === 'string' ? input.detail.text : '');
+  const replySubject = parsed?.subject ?? (typeof input.detail?.subject === 'string' ? input.detail.subject : '');
+  const reading: IntentReading & { by?: string } | null = !isReply
+    ? null
+    : input.ai
+      ? await readReplyIntentWithAi(input.ai, replyText, replySubject)
+      : readReplyIntent(replyText, replySubject);
+
   return store.tx(() => {
     const insertEvent = () =>
       store.stmt('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)').run(lead.id, input.type, JSON.stringify(detail), now);
@@ -90,21 +104,20 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
         effect: back ? `automatic reply: the sequence continues after ${back.toISOString().slice(0, 10)} (${moved} send(s) moved)` : 'automatic reply: the sequence continues',
       };
     }
-    if (input.type === 'reply') {
-      const text = parsed?.text ?? (typeof input.detail?.text === 'string' ? input.detail.text : '');
-      const reading = readReplyIntent(text, parsed?.subject ?? (typeof input.detail?.subject === 'string' ? input.detail.subject : ''));
-      Object.assign(detail, { intent: reading.intent, matched: reading.matched, ...(reading.referral ? { referral: reading.referral } : {}) });
+    if (input.type === 'reply' && reading) {
+      Object.assign(detail, { intent: reading.intent, matched: reading.matched, readBy: reading.by ?? 'rules', ...(reading.referral ? { referral: reading.referral } : {}) });
       insertEvent();
       if (reading.intent === 'unsubscribe') {
         // Asking in words is asking: the same suppression and cancellations as the one-click link.
-        const r = unsubscribeLead(store, lead.id, `asked in a reply ("${reading.matched}")`);
+        const said = reading.matched ? `"${reading.matched}"` : 'as the model read it';
+        const r = unsubscribeLead(store, lead.id, `asked in a reply (${said})`);
         return {
           leadId: lead.id,
           type: 'reply' as const,
           intent: reading.intent,
           effect: r.ok
-            ? `opt-out in words ("${reading.matched}"): ${lead.email} ${r.alreadySuppressed ? 'was already suppressed' : 'suppressed'}; ${r.cancelledSends} queued send(s) cancelled`
-            : `opt-out in words ("${reading.matched}"): ${r.reason}`,
+            ? `opt-out in words (${said}): ${lead.email} ${r.alreadySuppressed ? 'was already suppressed' : 'suppressed'}; ${r.cancelledSends} queued send(s) cancelled`
+            : `opt-out in words (${said}): ${r.reason}`,
         };
       }
       moveLead(store, lead.id, 'REPLIED', now);

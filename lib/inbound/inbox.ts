@@ -10,6 +10,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import { recordEvent, type EventResult } from './events';
+import type { GroqClient } from '../llm/client';
 
 export type InboundKind = 'reply' | 'bounce';
 
@@ -28,14 +29,14 @@ export type InboundOutcome =
   | { messageId: string; outcome: 'not_ours'; kind: InboundKind; reason: string };
 
 /** Record one received message, once. A message about nobody in the store is told back, not thrown. */
-export async function recordInbound(store: Store, raw: string | Buffer): Promise<InboundOutcome> {
+export async function recordInbound(store: Store, raw: string | Buffer, o: { ai?: GroqClient } = {}): Promise<InboundOutcome> {
   const parsed = await simpleParser(raw);
   const kind = inboundKind(parsed);
   const messageId = parsed.messageId?.trim() || `(no Message-ID, ${parsed.date?.toISOString() ?? 'undated'}, ${parsed.from?.text ?? 'unknown sender'})`;
   if (store.rows('SELECT 1 FROM inbound_messages WHERE message_id = ?').get(messageId)) return { messageId, outcome: 'already_recorded', kind };
   let event: EventResult;
   try {
-    event = await recordEvent(store, { type: kind, raw });
+    event = await recordEvent(store, { type: kind, raw, ai: o.ai });
   } catch (err) {
     if (err instanceof LeadflowError && err.kind === 'input') return { messageId, outcome: 'not_ours', kind, reason: err.message };
     throw err;
@@ -80,7 +81,7 @@ export interface InboxReport {
 }
 
 /** Fetch every message of the mailbox and record each (once). Nothing on the server is changed. */
-export async function readInbox(store: Store, s: ImapSettings): Promise<InboxReport> {
+export async function readInbox(store: Store, s: ImapSettings, o: { ai?: GroqClient } = {}): Promise<InboxReport> {
   const client = new ImapFlow({
     host: s.host,
     port: s.port,
@@ -103,7 +104,7 @@ export async function readInbox(store: Store, s: ImapSettings): Promise<InboxRep
       if (exists > 0) for await (const message of client.fetch('1:*', { source: true })) if (message.source) sources.push(message.source);
       for (const source of sources) {
         report.read++;
-        report.outcomes.push(await recordInbound(store, source));
+        report.outcomes.push(await recordInbound(store, source, o));
       }
     } finally {
       lock.release();

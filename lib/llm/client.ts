@@ -21,7 +21,7 @@ export interface ChatMessage {
 }
 
 export interface JsonRequest<T> {
-  purpose: 'enrich' | 'personalize';
+  purpose: 'enrich' | 'personalize' | 'replies';
   /** Names the JSON schema for the server (letters, digits, _ and -). */
   schemaName: string;
   /** Sent as a strict JSON schema: every property required, no others allowed. */
