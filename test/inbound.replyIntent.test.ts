@@ -1,4 +1,8 @@
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runNode } from './support/n8nEngine';
+import { SendOutreach } from '../nodes/SendOutreach/SendOutreach.node.ts';
 import assert from 'node:assert/strict';
 import { openStore } from '../lib/store/store';
 import { ingestLeads } from '../lib/leads/ingest';
@@ -129,4 +133,24 @@ test('with AI set up the model reads a reply the rules cannot place; an opt-out 
   assert.equal(invalid.intent, 'interested', "the rules' reading stands when the model's answer is invalid");
   const detail = JSON.parse(String(store.stmt("SELECT detail FROM events WHERE lead_id = ? AND type = 'reply'").get(cy.id)?.detail)) as { readBy: string };
   assert.equal(detail.readBy, 'rules');
+});
+
+test('in n8n, Record Event puts a reply\'s intent at the top of its item, so the bundled inbox workflow\'s IF routes "interested"', async (t) => {
+  const storePath = tempStorePath(t);
+  const store = openStore(storePath);
+  const people = ['eve', 'fay'].map((n) => ({ ...GOOD_LEAD, email: `${n}@hv-${n}.test`, firstName: n, website: `https://hv-${n}.test` }));
+  store.tx(() => ingestLeads(store, people, new Date().toISOString()));
+  store.close();
+  const raw = (from: string, text: string) => ['From: ' + from, 'To: <maria@tillpoint.test>', 'Subject: Re: Payroll', `Message-ID: <${from.split('@')[0]}-r@x.test>`, 'Content-Type: text/plain; charset=utf-8', '', text + QUOTE].join('\r\n');
+  const run = await runNode(new SendOutreach(), {
+    parameters: { storePath, operation: 'recordEvent', eventType: 'reply', raw: '={{ $json.raw }}' },
+    input: [{ raw: raw(people[0].email, 'Sounds interesting, Tuesday?') }, { raw: raw(people[1].email, 'Not interested, thanks.') }],
+  });
+  assert.equal(run.error, undefined);
+  assert.deepEqual(run.items.map((i) => [i.json.email, i.json.intent]), [[people[0].email, 'interested'], [people[1].email, 'not_interested']]);
+  // The bundled workflow routes on exactly that field.
+  const workflow = JSON.parse(readFileSync(join(__dirname, '..', 'workflows', 'inbox-events.json'), 'utf8')) as { nodes: { name: string; parameters: Record<string, unknown> }[]; connections: Record<string, unknown> };
+  const gate = workflow.nodes.find((n) => n.name === 'Interested?')!;
+  assert.match(JSON.stringify(gate.parameters), /"leftValue":"=\{\{ \$json\.intent \}\}","rightValue":"interested"/);
+  assert.ok(workflow.connections['Record Event'], 'Record Event feeds the IF');
 });
