@@ -14,6 +14,7 @@ import { localDate } from '../lib/sending/limits';
 import { saveCampaign } from '../lib/campaigns/campaigns';
 import { parseCampaignText, type CampaignSpecInput } from '../lib/campaigns/spec';
 import { dueAfter, windowFor } from '../lib/campaigns/clock';
+import { simulateSchedule } from '../lib/campaigns/schedule';
 import { listLeads } from '../lib/store/leads';
 import { startSmtp } from './support/smtpServer';
 import { LIVE_TEST_DOMAIN } from './support/liveLeads';
@@ -116,4 +117,33 @@ test('a row queued in the recipient\'s hours and claimed after they close waits,
   assert.equal(store.stmt('SELECT count(*) AS n FROM send_attempts').get()?.n, 1, 'the put-back claim spent none of the budget');
   await tick('2026-12-08T08:00:00.000Z');
   assert.equal(smtp.received.length, 2);
+});
+
+test('the simulated schedule is, lead for lead, what the simulated-clock send then does — and it touches nothing', async (t) => {
+  const rows = ZONES.flatMap((zone, z) => [0, 1, 2].map((k) => lead(`s${z}k${k}@${LIVE_TEST_DOMAIN}`, zone)));
+  const { smtp, store, config } = await windowedCampaign(t, rows, { DAILY_SEND_CAP: '4' });
+  const start = new Date('2026-12-07T00:00:00.000Z'); // a Monday
+  const before = store.stmt('SELECT count(*) AS n FROM sends').get()?.n;
+  const schedule = await simulateSchedule(store, 'payroll-restaurants', config, { days: 6, start, tickMinutes: 30 });
+  assert.equal(store.stmt('SELECT count(*) AS n FROM sends').get()?.n, before, 'the simulation ran on a copy');
+  assert.equal(smtp.received.length, 0, 'and sent nothing');
+  const planned = schedule.days.flatMap((d) => d.sends.map((s) => `${s.leadId} step ${s.step} at ${s.at}`));
+  assert.ok(planned.length >= 9 + 4, `every lead's first step and some second steps: ${planned.length}`);
+  assert.ok(schedule.days.every((d) => d.sends.length <= 4), 'no day above the cap of 4');
+  assert.ok(schedule.days.some((d) => Object.keys(d.heldBy).some((why) => /daily cap of 4/.test(why))), JSON.stringify(schedule.days.map((d) => d.heldBy)));
+  for (const s of schedule.days.flatMap((d) => d.sends)) assert.match(s.local, /^(Mon|Tue|Wed|Thu|Fri) \d{4}-\d{2}-\d{2} (09|1[0-6]):\d{2} /, s.local);
+
+  // Now for real, on the same clock: what the SMTP server receives is exactly the schedule.
+  const campaignId = Number(store.stmt("SELECT id FROM campaigns WHERE name = 'payroll-restaurants'").get()?.id);
+  for (let ms = start.getTime(); ms < start.getTime() + 6 * 86_400_000; ms += 1_800_000) {
+    const now = new Date(ms);
+    await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants' }, config, { now: () => now, sleep: async () => {} });
+    await scheduleFollowUps(store, { delaysBusinessDays: [], dryRun: false, now, campaignId });
+  }
+  const done = store
+    .stmt("SELECT lead_id, step, sent_at FROM sends WHERE dry_run = 0 AND state = 'SENT' ORDER BY sent_at, id")
+    .all()
+    .map((r) => `${String(r.lead_id)} step ${String(r.step)} at ${String(r.sent_at)}`);
+  assert.deepEqual(done, planned);
+  assert.equal(smtp.received.length, planned.length);
 });

@@ -257,3 +257,25 @@ test('`campaign add-leads` moves leads in from the demo; a state the campaign ca
   assert.equal(show.code, 2);
   assert.match(show.stderr, /no campaign "payrol" in the store; campaigns: demo, payroll-restaurants/);
 });
+
+test('`campaign preview --days N` simulates the sending day by day with the limits in force, and sends and changes nothing', (t) => {
+  const { dir, db, cli } = workspace(t);
+  assert.equal(cli('campaign', 'create', '--file', FIXTURE).code, 0);
+  writeFileSync(join(dir, 'prospects.csv'), PROSPECTS);
+  assert.equal(cli('import', join(dir, 'prospects.csv'), '--campaign', NAME).code, 0);
+  assert.equal(cli('run', '--campaign', NAME).code, 0, 'enrich and write (a dry run sends nothing live)');
+  const ledger = () => leadflow(['--db', db, 'sends', 'list', '--state', 'sent', '--json']).stdout;
+  const before = ledger();
+  const r = leadflow(['--db', db, 'campaign', 'preview', NAME, '--days', '3', '--json'], { DAILY_SEND_CAP: '2' });
+  assert.equal(r.code, 0, r.stderr);
+  const schedule = JSON.parse(r.stdout) as { days: { sends: { email: string; step: number; from: string }[]; heldBy: Record<string, number> }[] };
+  const sends = schedule.days.flatMap((d) => d.sends);
+  assert.ok(schedule.days.every((d) => d.sends.length <= 2), 'the daily cap in force holds in the simulation');
+  assert.ok(sends.length >= 5, `the five prospects' first emails within three days at two a day: ${sends.length}`);
+  assert.deepEqual(new Set(sends.filter((s) => s.step === 1).map((s) => s.email)).size, 5);
+  assert.ok(schedule.days.some((d) => Object.keys(d.heldBy).some((why) => /daily cap of 2/.test(why))));
+  assert.equal(ledger(), before, 'the store is as it was');
+  const text = leadflow(['--db', db, 'campaign', 'preview', NAME, '--days', '1'], { DAILY_SEND_CAP: '2' });
+  assert.match(text.stdout, /nothing was sent/);
+  assert.match(text.stdout, /step 1 {2}\S+@/);
+});

@@ -15,6 +15,8 @@ import {
   addLeadsToCampaign, CampaignLintError, getCampaign, listCampaigns, saveCampaign, setCampaignState, type AddLeadsResult, type CampaignSummary,
 } from '../../lib/campaigns/campaigns';
 import { previewCampaign, type CampaignPreview } from '../../lib/campaigns/preview';
+import { simulateSchedule, type CampaignSchedule } from '../../lib/campaigns/schedule';
+import { sendingConfigFromEnv } from '../../lib/sending/config';
 import { lintCampaign, type LintFinding } from '../../lib/campaigns/lint';
 import type { LeadStatus } from '../../lib/types';
 import { openExistingStore, openOrCreateStore } from './commandStore';
@@ -145,6 +147,18 @@ const MOVES: { command: string; state: CampaignState; description: string }[] = 
   { command: 'finish', state: 'finished', description: 'finish a campaign for good: no lead joins, is written to or sent' },
 ];
 
+/** The simulated days, one block each: who gets which step when (on their clock), and what held the rest back. */
+function formatSchedule(s: CampaignSchedule): string {
+  const lines = [`Simulated ${s.days.length ? `from ${s.from}` : ''} for campaign ${s.campaign} — the same code that sends, on a copy of the store; nothing was sent.`];
+  for (const d of s.days) {
+    lines.push(`\n${d.date}: ${d.sends.length} send(s)`);
+    for (const x of d.sends) lines.push(`  ${x.at.slice(11, 16)} UTC  step ${x.step}  ${x.email}  (${x.local})  from ${x.from}`);
+    for (const [why, ticks] of Object.entries(d.heldBy)) lines.push(`  held back: ${why} (${ticks} tick(s))`);
+  }
+  lines.push(`\nStill queued at the end: ${s.stillQueued}.`);
+  return lines.join('\n') + '\n';
+}
+
 export function registerCampaignCommands(program: Command): void {
   const campaign = program
     .command('campaign')
@@ -214,10 +228,16 @@ export function registerCampaignCommands(program: Command): void {
     .command('preview <name>')
     .description('render each step, channel and variant for a few of its leads (or a sample lead); writes nothing')
     .option('--leads <n>', 'how many of its leads to render for (1–20)', wholeNumber(1, 20), 2)
+    .option('--days <n>', 'instead: simulate the next N days of sending (1–60), day by day, with your limits; sends nothing', wholeNumber(1, 60))
     .option('--json', 'print JSON')
-    .action((name: string, o: { leads: number; json?: boolean }) => {
+    .action(async (name: string, o: { leads: number; days?: number; json?: boolean }) => {
       const store = openExistingStore(program);
       try {
+        if (o.days !== undefined) {
+          const schedule = await simulateSchedule(store, name, sendingConfigFromEnv(process.env, {}), { days: o.days });
+          process.stdout.write(o.json ? JSON.stringify(schedule, null, 2) + '\n' : formatSchedule(schedule));
+          return;
+        }
         const p = previewCampaign(store, name, { leads: o.leads });
         process.stdout.write(o.json ? JSON.stringify(p, null, 2) + '\n' : formatPreview(p));
       } finally {
