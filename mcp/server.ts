@@ -21,6 +21,7 @@ import { registerGetLead } from './tools/getLead';
 import { registerCreateCampaign, registerUpdateCampaign } from './tools/saveCampaign';
 import { registerListCampaigns } from './tools/listCampaigns';
 import { registerPreviewCampaign } from './tools/previewCampaign';
+import { registerSimulateCampaign } from './tools/simulateCampaign';
 import { registerSetCampaignState } from './tools/setCampaignState';
 import { registerAddLeadsToCampaign } from './tools/addLeadsToCampaign';
 import { registerResources } from './resources';
@@ -56,6 +57,7 @@ export function createLeadflowServer(ctx: ToolContext): McpServer {
   registerAddLeadsToCampaign(server, ctx);
   registerEnrichLeads(server, ctx);
   registerPreviewCampaign(server, ctx);
+  registerSimulateCampaign(server, ctx);
   registerSetCampaignState(server, ctx);
   registerGenerateMessages(server, ctx);
   registerSendOutreach(server, ctx);

@@ -80,6 +80,12 @@ test('an agent creates the payroll campaign, imports its leads into it, previews
   assert.ok(preview.samples.every((s) => s.problems.length === 0), JSON.stringify(preview.samples.map((s) => s.problems)));
   assert.equal(messages(), 0, 'a preview writes nothing');
 
+  // The next days of sending, simulated by the sending code on a copy of the store: nothing is written or sent.
+  const simulated = await mcp.ok<{ days: { sends: { email: string; step: number; local: string }[] }[]; stillQueued: number }>('simulate_campaign', { campaign: CAMPAIGN, days: 5 });
+  // These prospects are on reserved (.example) domains: the live sender never mails them, so neither does the simulation.
+  assert.deepEqual(simulated.days.flatMap((d) => d.sends), []);
+  assert.equal(messages(), 0, 'a simulation writes nothing');
+
   const active = await mcp.ok<{ campaign: Campaign; previous: string }>('set_campaign_state', { campaign: CAMPAIGN, action: 'activate' });
   assert.deepEqual([active.previous, active.campaign.state], ['draft', 'active']);
 

@@ -19,9 +19,9 @@ function storeAt(t: { after(fn: () => void): void }, path: string): Store {
 const count = (s: Store, sql: string, ...p: (string | number)[]) => Number(s.stmt(sql).get(...p)?.n);
 
 const TOOLS = TOOL_NAMES;
-const READ_ONLY = ['get_status', 'get_metrics', 'list_leads', 'get_lead', 'list_campaigns', 'preview_campaign'];
+const READ_ONLY = ['get_status', 'get_metrics', 'list_leads', 'get_lead', 'list_campaigns', 'preview_campaign', 'simulate_campaign'];
 
-test('the server lists all eighteen tools, each with input and output schemas', async (t) => {
+test('the server lists all nineteen tools, each with input and output schemas', async (t) => {
   const mcp = await mcpOverStdio(t, tempStorePath(t));
   const { tools } = await mcp.client.listTools();
   assert.deepEqual(tools.map((x) => x.name).sort(), TOOLS);

@@ -111,5 +111,5 @@ export async function mcpOverHttp(t: Cleanup, db: string, env: Record<string, st
 export const TOOL_NAMES = [
   'add_leads_to_campaign', 'create_campaign', 'enrich_leads', 'generate_leads', 'generate_messages', 'get_lead', 'get_metrics',
   'get_status', 'import_leads', 'list_campaigns', 'list_leads', 'preview_campaign', 'record_event', 'run_pipeline', 'send_outreach',
-  'set_campaign_state', 'stop_pipeline', 'update_campaign',
+  'set_campaign_state', 'simulate_campaign', 'stop_pipeline', 'update_campaign',
 ];
