@@ -1,13 +1,20 @@
 // Type-aware typescript-eslint over all TypeScript — lib/, the adapters, the tests and the benchmarks — for the
-// promises nobody awaits (the store becomes asynchronous in the queue-mode issue), and n8n's community-node lint
-// rules (eslint-plugin-n8n-nodes-base) on what n8n loads: the nodes, the credentials and package.json. Not the "strict"/verified profile: leadflow needs runtime dependencies (SQLite, SMTP, files), which
-// a verified community package may not have (see ../shared/N8N-NOTES.md). The other faces (mcp/, status/, bin/) and
-// the workflow JSON are not n8n node code, so the node rules do not apply to them.
+// promises nobody awaits (the store becomes asynchronous in the queue-mode issue), and n8n's community-node lint on
+// what n8n loads: the nodes, the credentials and package.json. Two community rule sets: n8n's official one,
+// @n8n/eslint-plugin-community-nodes (the rules n8n's package scanner applies), and the older
+// eslint-plugin-n8n-nodes-base (parameter naming, descriptions, option order). The official one in its
+// `recommendedWithoutN8nCloudSupport` config, not `recommended`: leadflow is not a Cloud/verified package and cannot be
+// one — it needs runtime dependencies (SQLite, SMTP, files), which a verified package may not have (see
+// ../shared/N8N-NOTES.md). The other faces (mcp/, status/, bin/) and the workflow JSON are not n8n node code, so the
+// node rules do not apply to them.
 import tsParser from '@typescript-eslint/parser';
 import tseslint from 'typescript-eslint';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import n8nCommunityNodes from '@n8n/eslint-plugin-community-nodes';
 
 const plugins = { 'n8n-nodes-base': n8nNodesBase };
+// Its own `ignores` (eslint.config.*) is left out: the `files` below already say what it lints.
+const { plugins: officialPlugins, rules: officialRules } = n8nCommunityNodes.configs.recommendedWithoutN8nCloudSupport;
 
 export default [
   { ignores: ['dist/**', 'node_modules/**', 'workflows/**', 'scripts/**', 'status/public/**', '*.js', '*.mjs'] },
@@ -32,6 +39,30 @@ export default [
       // package.json has no author yet: the lead owns that field (re-enable once it has one).
       'n8n-nodes-base/community-package-json-author-missing': 'off',
     },
+  },
+  {
+    files: ['package.json'],
+    languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } },
+    plugins: officialPlugins,
+    rules: {
+      ...officialRules,
+      // No author or homepage yet: the lead owns those fields (re-enable once it has them).
+      '@n8n/community-nodes/valid-author': 'off',
+      '@n8n/community-nodes/require-homepage': 'off',
+      // The rules of a verified package, which leadflow is not: it runs on SQLite, SMTP and files (README, "n8n").
+      '@n8n/community-nodes/no-runtime-dependencies': 'off',
+      // Our one override is for development only — it lets this very lint plugin, which pins eslint 9.29.0 and
+      // n8n-workflow 2 as peers, share our eslint and the n8n-workflow 1.x the engine tests pin, so `npm ci` resolves.
+      // npm ignores `overrides` in an installed package's package.json: it changes nothing for n8n or its users.
+      '@n8n/community-nodes/no-overrides-field': 'off',
+    },
+  },
+  {
+    // n8n's official rules, in full, on everything n8n loads.
+    files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+    languageOptions: { parser: tsParser, parserOptions: { sourceType: 'module' } },
+    plugins: officialPlugins,
+    rules: officialRules,
   },
   {
     files: ['credentials/**/*.ts'],

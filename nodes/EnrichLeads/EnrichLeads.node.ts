@@ -71,7 +71,7 @@ export class EnrichLeads implements INodeType {
         }
         const client = await groqClientForNode(this, store);
         const session = createEnrichSession();
-        const guard = modelCallGuard();
+        const guard = modelCallGuard(this.getNode());
         return perItem(this, targets, async (target: LeadTarget, fail): Promise<IDataObject> => {
           const missing = missingLead(target, PRODUCER);
           if (missing) throw fail(missing);

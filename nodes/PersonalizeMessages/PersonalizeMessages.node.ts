@@ -137,7 +137,7 @@ export class PersonalizeMessages implements INodeType {
           });
         }
         const client = await groqClientForNode(this, store);
-        const guard = modelCallGuard();
+        const guard = modelCallGuard(this.getNode());
         return perItem(this, targets, async (target, fail): Promise<IDataObject> => {
           const refusal = channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER);
           if (refusal) throw fail(refusal);

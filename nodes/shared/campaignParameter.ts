@@ -4,10 +4,11 @@
  * the campaign's name, so an exported workflow means the same campaign on another machine's store; an expression may
  * give a name or an id. A stage node's list starts with a choice for every campaign (value ''), its default.
  */
-import type { IDisplayOptions, IExecuteFunctions, ILoadOptionsFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, ILoadOptionsFunctions, INode, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { Store, StoredLead } from '../../lib';
 import { leadsByIds } from '../../lib/store/leads';
 import { getCampaign, listCampaigns, type Campaign } from '../../lib/campaigns/campaigns';
+import { nodeError } from './nodeError';
 import { openStoreOfNode } from './openNodeStore';
 
 export const EVERY_CAMPAIGN = '';
@@ -47,16 +48,19 @@ export function campaignOptions(every?: { name: string; description: string }) {
   };
 }
 
-/** A campaign by name, else by id; lib's input error, naming the campaigns there are, when the store has neither. */
-export function findCampaign(store: Store, ref: string): Campaign {
+/**
+ * A campaign by name, else by id. When the store has neither: lib's input error for the name, naming the campaigns
+ * there are, as the NodeOperationError it leaves the node as (nodeError.ts; the item loops name its item).
+ */
+export function findCampaign(node: INode, store: Store, ref: string): Campaign {
   try {
     return getCampaign(store, ref);
   } catch (err) {
-    if (!/^\d+$/.test(ref)) throw err;
+    if (!/^\d+$/.test(ref)) throw nodeError(node, err);
     try {
       return getCampaign(store, Number(ref));
     } catch {
-      throw err;
+      throw nodeError(node, err);
     }
   }
 }
@@ -64,7 +68,7 @@ export function findCampaign(store: Store, ref: string): Campaign {
 /** The campaign the node's Campaign parameter names for this item, or undefined for every campaign. */
 export function chosenCampaign(fns: IExecuteFunctions, store: Store, itemIndex = 0): Campaign | undefined {
   const ref = String(fns.getNodeParameter('campaign', itemIndex, EVERY_CAMPAIGN) ?? '').trim();
-  return ref === EVERY_CAMPAIGN ? undefined : findCampaign(store, ref);
+  return ref === EVERY_CAMPAIGN ? undefined : findCampaign(fns.getNode(), store, ref);
 }
 
 /**

@@ -2,15 +2,17 @@
  * How a node's AI call ends when the model gives no answer for a lead. A deferral (Groq asked to wait longer than
  * the cap) leaves the lead untouched for the next run and says so on its item. A fatal error (key refused, model
  * retired, budget too small) would fail every lead alike, so it is asked once: later items fail with the same
- * message without another request.
+ * message without another request. What the call throws leaves as an n8n error (nodeError.ts); the item loop names
+ * its item.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import { getLead, isFatalLlmError, LlmDeferredError, type Store } from '../../lib';
 import { leadJson } from './leadJson';
+import { nodeError } from './nodeError';
 
 export type ModelCall = (store: Store, leadId: number, fail: (message: string) => Error, call: () => Promise<IDataObject>) => Promise<IDataObject>;
 
-export function modelCallGuard(): ModelCall {
+export function modelCallGuard(node: INode): ModelCall {
   let fatal: string | null = null;
   return async (store, leadId, fail, call) => {
     if (fatal) throw fail(fatal);
@@ -22,7 +24,7 @@ export function modelCallGuard(): ModelCall {
         if (lead) return leadJson(lead, { outcome: 'deferred', reason: err.message });
       }
       if (isFatalLlmError(err)) fatal = (err as Error).message;
-      throw err;
+      throw nodeError(node, err);
     }
   };
 }
