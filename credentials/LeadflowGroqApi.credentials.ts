@@ -9,7 +9,7 @@ export class LeadflowGroqApi implements ICredentialType {
 
   displayName = 'Leadflow Groq API';
 
-  icon = 'file:leadflowGroqApi.svg' as const;
+  icon = { light: 'file:leadflowGroqApi.svg', dark: 'file:leadflowGroqApi.dark.svg' } as const;
 
   documentationUrl = 'https://console.groq.com/docs/api-reference';
 

@@ -11,7 +11,7 @@ export class LeadflowSmtp implements ICredentialType {
 
   displayName = 'Leadflow SMTP';
 
-  icon = 'file:leadflowSmtp.svg' as const;
+  icon = { light: 'file:leadflowSmtp.svg', dark: 'file:leadflowSmtp.dark.svg' } as const;
 
   documentationUrl = 'https://nodemailer.com/smtp/';
 

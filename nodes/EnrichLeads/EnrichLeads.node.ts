@@ -32,7 +32,7 @@ export class EnrichLeads implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Enrich Leads',
     name: 'enrichLeads',
-    icon: 'file:enrichLeads.svg',
+    icon: { light: 'file:enrichLeads.svg', dark: 'file:enrichLeads.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{($parameter["method"] === "ai" ? "AI · " + $parameter["model"] : "Offline rules") + " · from " + $parameter["source"]}}',

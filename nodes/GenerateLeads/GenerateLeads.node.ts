@@ -33,7 +33,7 @@ export class GenerateLeads implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Generate Leads',
     name: 'generateLeads',
-    icon: 'file:generateLeads.svg',
+    icon: { light: 'file:generateLeads.svg', dark: 'file:generateLeads.dark.svg' },
     group: ['input'],
     version: 1,
     subtitle: '={{$parameter["mode"] === "import" ? "Import from input" : "Synthetic: " + $parameter["count"]}}',

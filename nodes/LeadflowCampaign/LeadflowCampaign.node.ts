@@ -17,7 +17,7 @@ export class LeadflowCampaign implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Leadflow Campaign',
     name: 'leadflowCampaign',
-    icon: 'file:leadflowCampaign.svg',
+    icon: { light: 'file:leadflowCampaign.svg', dark: 'file:leadflowCampaign.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{$parameter["operation"] + ($parameter["campaign"] ? ": " + $parameter["campaign"] : "")}}',
@@ -27,6 +27,9 @@ export class LeadflowCampaign implements INodeType {
     outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
     properties: [
+      // Every operation acts on one kind of thing, a campaign (n8n's rule wants a Resource above more than five
+      // operations): a Resource parameter here would be a menu of one choice, "Campaign", in front of them.
+      // eslint-disable-next-line @n8n/community-nodes/resource-operation-pattern
       {
         displayName: 'Operation',
         name: 'operation',

@@ -23,7 +23,7 @@ export class OutreachMetrics implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Outreach Metrics',
     name: 'outreachMetrics',
-    icon: 'file:outreachMetrics.svg',
+    icon: { light: 'file:outreachMetrics.svg', dark: 'file:outreachMetrics.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{$parameter["operation"]}}',

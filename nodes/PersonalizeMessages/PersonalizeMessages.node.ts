@@ -38,7 +38,7 @@ export class PersonalizeMessages implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Personalize Messages',
     name: 'personalizeMessages',
-    icon: 'file:personalizeMessages.svg',
+    icon: { light: 'file:personalizeMessages.svg', dark: 'file:personalizeMessages.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{($parameter["method"] === "ai" ? "AI · " + $parameter["model"] : "Template") + " · " + $parameter["channels"].join(", ")}}',

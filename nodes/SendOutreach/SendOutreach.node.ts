@@ -14,7 +14,7 @@ export class SendOutreach implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Send Outreach',
     name: 'sendOutreach',
-    icon: 'file:sendOutreach.svg',
+    icon: { light: 'file:sendOutreach.svg', dark: 'file:sendOutreach.dark.svg' },
     group: ['output'],
     version: 1,
     subtitle: '={{$parameter["operation"] === "recordEvent" ? "Record " + $parameter["eventType"] : ($parameter["dryRun"] === false ? "Live " : "Dry run ") + $parameter["mode"]}}',
