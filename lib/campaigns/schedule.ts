@@ -86,7 +86,9 @@ function simulationConfig(config: SendingConfig): Extract<SendingConfig, { live:
 
 /**
  * Simulate `days` of a campaign's sending on a copy of the store. The campaign's ENRICHED leads are written for it
- * first (on the copy), as a run would; synthetic leads are never mailed live, so they never appear.
+ * first (on the copy), as an offline run would — by templates: a model-written variant takes its fallback template,
+ * and a lead whose variant has none is left out, as it would be without a model. Synthetic leads are never mailed
+ * live, so they never appear.
  */
 export async function simulateSchedule(store: Store, ref: string | number, config: SendingConfig, o: ScheduleOptions): Promise<CampaignSchedule> {
   const campaign = getCampaign(store, ref);

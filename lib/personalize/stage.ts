@@ -88,7 +88,7 @@ export function personalizeBatch<L extends StageLead>(
   const messages: MessageRow[] = [];
   const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [], rejections: new Map(), held: new Map(), written: messages };
   const messaged: number[] = [];
-  const campaigns = campaignsOf(store, batch);
+  const { campaigns, attributes } = campaignsOf(store, batch);
   for (const lead of batch) {
     const enrichment = enrichments.get(lead.id);
     if (!enrichment) {
@@ -96,13 +96,13 @@ export function personalizeBatch<L extends StageLead>(
       out.failedLeads++;
       continue;
     }
-    const campaign = campaigns.get(lead.campaignId);
+    const campaign = lead.campaignId === undefined ? undefined : campaigns.get(lead.campaignId);
     if (campaign && !WRITABLE.includes(campaign.state)) {
       out.held.set(lead.id, `its campaign "${campaign.name}" is ${campaign.state}: resume it to write to its leads`);
       continue;
     }
     const judged = campaign && !campaign.builtin
-      ? campaignDrafts(campaign, lead, enrichment, campaigns.attributes.get(lead.id) ?? {}, o.channels)
+      ? campaignDrafts(campaign, lead, enrichment, attributes.get(lead.id) ?? {}, o.channels)
       : acceptedDrafts(lead, enrichment, { channels: o.channels, senderName: o.senderName, optOutLine: o.optOutLine });
     const source = campaign && !campaign.builtin ? CAMPAIGN_TEMPLATE_SOURCE : TEMPLATE_SOURCE;
     out.rejected += judged.rejected.length;
@@ -127,18 +127,16 @@ export function personalizeBatch<L extends StageLead>(
 /** A campaign's leads are written to while it is a draft (to preview them) or active; not when paused or finished. */
 const WRITABLE: readonly CampaignState[] = ['draft', 'active'];
 
-type BatchCampaigns = Map<number | undefined, Campaign> & { attributes: Map<number, Record<string, string>> };
-
 /**
  * The campaigns of a batch's leads, loaded once each, and the custom attributes of the leads a user campaign writes
  * to (one read). A batch of demo leads — every streamed pipeline batch — reads nothing.
  */
-function campaignsOf(store: Store, batch: readonly StageLead[]): BatchCampaigns {
+function campaignsOf(store: Store, batch: readonly StageLead[]): { campaigns: Map<number, Campaign>; attributes: Map<number, Record<string, string>> } {
   const ids = new Set<number>();
   for (const lead of batch) if (lead.campaignId !== undefined && lead.campaignId !== DEMO_CAMPAIGN_ID) ids.add(lead.campaignId);
-  const out = campaignsById(store, ids) as BatchCampaigns;
-  out.attributes = ids.size === 0 ? new Map() : attributesOfLeads(store, batch.filter((l) => l.campaignId !== undefined && ids.has(l.campaignId)).map((l) => l.id));
-  return out;
+  if (ids.size === 0) return { campaigns: new Map(), attributes: new Map() };
+  const written = batch.filter((l) => l.campaignId !== undefined && ids.has(l.campaignId)).map((l) => l.id);
+  return { campaigns: campaignsById(store, ids), attributes: attributesOfLeads(store, written) };
 }
 
 function campaignDrafts(campaign: Campaign, lead: StageLead, enrichment: TalkingPointsInput, attributes: Record<string, string>, channels: readonly Channel[]) {
