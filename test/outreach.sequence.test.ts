@@ -4,7 +4,8 @@ import { simpleParser } from 'mailparser';
 import { openStore, type Store } from '../lib/store/store';
 import { sendQueued } from '../lib/sending/drain';
 import { createSmtpTransport } from '../lib/sending/smtp';
-import { scheduleFollowUps, addBusinessDays } from '../lib/sending/sequence';
+import { scheduleFollowUps } from '../lib/sending/sequence';
+import { dueAfter } from '../lib/campaigns/clock';
 import { recordEvent } from '../lib/inbound/events';
 import { checkCopy } from '../lib/personalize/copyContract';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
@@ -41,9 +42,9 @@ function mime(lines: string[], body: string): string {
 }
 
 test('business days skip weekends', () => {
-  assert.equal(addBusinessDays(new Date('2026-12-04T10:00:00Z'), 1).toISOString(), '2026-12-07T10:00:00.000Z'); // Fri → Mon
-  assert.equal(addBusinessDays(new Date('2026-12-01T10:00:00Z'), 3).toISOString(), '2026-12-04T10:00:00.000Z'); // Tue → Fri
-  assert.equal(addBusinessDays(new Date('2026-12-04T10:00:00Z'), 5).toISOString(), '2026-12-11T10:00:00.000Z');
+  assert.equal(dueAfter(undefined, new Date('2026-12-04T10:00:00Z'), 1).toISOString(), '2026-12-07T10:00:00.000Z'); // Fri → Mon
+  assert.equal(dueAfter(undefined, new Date('2026-12-01T10:00:00Z'), 3).toISOString(), '2026-12-04T10:00:00.000Z'); // Tue → Fri
+  assert.equal(dueAfter(undefined, new Date('2026-12-04T10:00:00Z'), 5).toISOString(), '2026-12-11T10:00:00.000Z');
 });
 
 test('a three-step sequence goes out on its business days, threaded on what the server received', async (t) => {

@@ -9,7 +9,7 @@
 import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import {
-  campaignIdsOfLeads, campaignLeadCounts, campaignRowById, campaignRowByName, campaignRows, DEMO_CAMPAIGN_ID, insertCampaign, moveLeadsToCampaign,
+  campaignIdsOfLeads, campaignLeadCounts, campaignRowById, campaignRowByName, campaignRows, insertCampaign, moveLeadsToCampaign,
   setCampaignStateRow, updateCampaignSpec, type CampaignRow,
 } from '../store/campaigns';
 import { attributeNames } from '../store/leads';
@@ -85,9 +85,6 @@ export function campaignsInState(store: Store, state: CampaignState): Campaign[]
     .map(fromRow);
 }
 
-export function demoCampaign(store: Store): Campaign {
-  return getCampaign(store, DEMO_CAMPAIGN_ID);
-}
 
 export interface CampaignSummary {
   id: number;

@@ -7,6 +7,7 @@
 import type { Channel, MessageDraft, Variant } from '../types';
 import { DEFAULT_OPT_OUT_LINE } from '../personalize/templates';
 import { singleLine } from '../personalize/cleanField';
+import { threadSubject } from '../personalize/followUp';
 import type { TalkingPointsInput } from '../personalize/talkingPoints';
 import { compileTemplate, renderTemplate, type CompiledTemplate } from './template';
 import { renderContext, type CampaignLead, type RenderContext } from './variables';
@@ -61,11 +62,6 @@ export function optOutLineOf(spec: CampaignSpec): string {
 /** What follows every email body of the campaign. */
 export function emailClosingOf(spec: CampaignSpec): string {
   return `\n\n${signatureOf(spec)}\n\n${optOutLineOf(spec)}`;
-}
-
-/** "Re: <subject>", for a later step that gives no subject of its own. */
-export function threadSubject(subject: string): string {
-  return `Re: ${singleLine(subject).replace(/^(re:\s*)+/i, '')}`.slice(0, 80);
 }
 
 export interface StepDrafts {

@@ -16,7 +16,8 @@ import type { Channel } from '../types';
 import { checkCopy } from '../personalize/copyContract';
 import { allSpins, compileTemplate, liquidProblems, renderTemplate, spintaxProblems, variablesOf } from './template';
 import { CUSTOM, VARIABLE_NAMES, sampleContext, type RenderContext } from './variables';
-import { emailClosingOf, threadSubject } from './draft';
+import { emailClosingOf } from './draft';
+import { threadSubject } from '../personalize/followUp';
 import type { CampaignSpec, TemplateVariant } from './spec';
 
 export interface LintFinding {

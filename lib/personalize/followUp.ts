@@ -18,7 +18,8 @@ export interface PreviousStep {
   step: number;
 }
 
-function threadSubject(subject: string): string {
+/** "Re: <subject>" for a later step of a thread (a "Re:" already there is not doubled), within the subject limit. */
+export function threadSubject(subject: string): string {
   const clean = singleLine(subject).replace(/^(re:\s*)+/i, '');
   return `Re: ${clean}`.slice(0, 80);
 }

@@ -293,8 +293,6 @@ export const SEND_MESSAGES = rowMapper<SendMessage>({
 
 /** The columns `sendingAt` reads, of a query joining leads `l` and messages `m`. */
 export const SENDING_COLUMNS = `${SEND_LEADS.select('l')}, ${SEND_MESSAGES.select('m')}`;
-/** How many cells of a row `SENDING_COLUMNS` takes. */
-export const SENDING_WIDTH = SEND_LEADS.width + SEND_MESSAGES.width;
 
 /** The lead and message of a row that selected `SENDING_COLUMNS` at `offset`. */
 export function sendingAt(cells: Cells, offset: number): DrySend {

@@ -8,11 +8,11 @@
 import type { Store } from '../store/store';
 import { getLead, leadAttributes, type StoredLead } from '../store/leads';
 import { campaignsInState, getCampaign, type Campaign } from '../campaigns/campaigns';
-import { CAMPAIGN_TEMPLATE_SOURCE, draftStep, threadSubject } from '../campaigns/draft';
+import { CAMPAIGN_TEMPLATE_SOURCE, draftStep } from '../campaigns/draft';
 import { campaignWindowFor, dueAfter } from '../campaigns/clock';
 import { getEnrichment } from '../store/enrichments';
 import { saveMessage } from '../store/messages';
-import { draftFollowUps, FOLLOW_UP_SOURCE, type PreviousStep } from '../personalize/followUp';
+import { draftFollowUps, FOLLOW_UP_SOURCE, threadSubject, type PreviousStep } from '../personalize/followUp';
 import { checkCopy, countWords } from '../personalize/copyContract';
 import { enqueue } from './ledger';
 import { dueForStep } from './eligibility';
@@ -42,18 +42,6 @@ export interface ScheduleReport {
   rejected: { leadId: number; step: number; reason: string }[];
   /** AI mode: leads whose follow-up the template wrote, and why. */
   fallbacks: { leadId: number; step: number; reason: string }[];
-}
-
-/** `from` plus `days` business days (Monday–Friday, UTC calendar), keeping the time of day. */
-export function addBusinessDays(from: Date, days: number): Date {
-  const d = new Date(from.getTime());
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    const dow = d.getUTCDay();
-    if (dow !== 0 && dow !== 6) left--;
-  }
-  return d;
 }
 
 /** The latest return date an out-of-office reply gave for this lead, if any. */
