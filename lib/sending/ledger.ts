@@ -95,7 +95,8 @@ export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
            SELECT id FROM sends
            WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${marks})
              AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-             AND lead_id IN (SELECT id FROM leads WHERE campaign_id IN (SELECT id FROM campaigns WHERE state = 'active' ${o.campaignId === undefined ? '' : 'AND id = ?'}))
+             AND EXISTS (SELECT 1 FROM leads l JOIN campaigns c ON c.id = l.campaign_id
+                         WHERE l.id = sends.lead_id AND c.state = 'active' ${o.campaignId === undefined ? '' : 'AND c.id = ?'})
            ORDER BY id LIMIT ?)
          RETURNING ${CLAIMED_SENDS.columns}`,
       )
