@@ -18,7 +18,8 @@ import { scheduleFollowUps } from '../sending/sequence';
 import type { SendingConfig } from '../sending/config';
 import type { EmailTransport } from '../sending/drain';
 import { personalizeEnriched } from '../personalize/stage';
-import { getCampaign } from './campaigns';
+import { getCampaign, type Campaign } from './campaigns';
+import { configuredSender, type Sender } from '../sending/compose';
 import { setCampaignStateRow } from '../store/campaigns';
 
 export interface ScheduledSend {
@@ -72,13 +73,20 @@ function onTheirClock(ms: number, zone: string): string {
   return `${String(p.weekday)} ${localDate(ms, safe)} ${String(p.hour)}:${String(p.minute)} ${safe}`;
 }
 
-/** A live-shaped config for the simulation: the real one when live sending is set up, else its limits with stand-ins. */
-function simulationConfig(config: SendingConfig): Extract<SendingConfig, { live: true }> {
+/**
+ * A live-shaped config for the simulation: the real one when live sending is set up (a campaign mailbox without an
+ * SMTP account there then shows as held back, as it would be), else its limits with stand-ins for the sender and
+ * every mailbox the campaign names.
+ */
+function simulationConfig(config: SendingConfig, campaign: Campaign): Extract<SendingConfig, { live: true }> {
   if (config.live) return config;
+  const stand = (from: Sender) => ({ host: 'simulation.invalid', port: 25, from });
+  const smtp = stand(config.sender);
   return {
     ...config,
     live: true,
-    smtp: { host: 'simulation.invalid', port: 25, from: config.sender },
+    smtp,
+    mailboxes: [smtp, ...(campaign.spec.mailboxes ?? []).map((m) => stand(configuredSender(m.address, m.name)))],
     compliance: config.compliance ?? { unsubscribeBaseUrl: 'https://unsubscribe.invalid/u', secret: randomBytes(16).toString('hex'), postalAddress: '(simulation)' },
     summary: 'simulation',
   };
@@ -98,7 +106,7 @@ export async function simulateSchedule(store: Store, ref: string | number, confi
     store.exec(`VACUUM INTO '${copyPath.replace(/'/g, "''")}'`);
     const copy = openStore(copyPath);
     try {
-      return await simulateOn(copy, campaign.name, simulationConfig(config), o);
+      return await simulateOn(copy, campaign.name, simulationConfig(config, campaign), o);
     } finally {
       copy.close();
     }

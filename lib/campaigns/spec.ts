@@ -6,6 +6,7 @@
  *   name: payroll-restaurants
  *   offer:    { product, audience, value, proofPoints: [...], callToAction }
  *   sender:   { name, title, company, signature? }
+ *   mailboxes: [ { address, dailyCap, warmup?: { start, increasePerDay } } ]   # optional: else the configured sender
  *   sequence:
  *     - email:                          # step 1
  *         - { subject: "...", body: "Hi {{ firstName }}, ..." }   # variant A
@@ -125,6 +126,25 @@ export const WindowSchema = z
   });
 export type CampaignWindow = z.infer<typeof WindowSchema>;
 
+/**
+ * A mailbox the campaign sends from: its address (whose SMTP account comes from the environment, a mailboxes file or
+ * an n8n credential — never from the campaign), its daily cap, and an optional warm-up ramp: the cap starts at
+ * `start` on the mailbox's first sending day and grows by `increasePerDay` each day after, up to `dailyCap`.
+ */
+export const MailboxSchema = z.strictObject({
+  address: z.email({ error: 'mailboxes: address must be an email address' }).transform((a) => a.toLowerCase()),
+  /** The From name of its emails; default: the campaign sender's. */
+  name: line('mailboxes: name', 80).optional(),
+  dailyCap: z.number().int('mailboxes: dailyCap must be a whole number').min(1, 'mailboxes: dailyCap is at least 1').max(10_000, 'mailboxes: dailyCap is at most 10000'),
+  warmup: z
+    .strictObject({
+      start: z.number().int().min(1, 'mailboxes: warmup.start is at least 1').max(10_000),
+      increasePerDay: z.number().int().min(1, 'mailboxes: warmup.increasePerDay is at least 1').max(10_000),
+    })
+    .optional(),
+});
+export type CampaignMailbox = z.infer<typeof MailboxSchema>;
+
 export const CampaignSpecSchema = z
   .strictObject({
     name: z
@@ -138,11 +158,20 @@ export const CampaignSpecSchema = z
     optOutLine: line('optOutLine', 200).optional(),
     /** When mail goes out (default: whenever the sender's own limits allow, as before campaigns). */
     window: WindowSchema.optional(),
+    /**
+     * The mailboxes it sends from, each with its cap: leads are spread across them by remaining capacity and a
+     * lead's thread stays on its first email's mailbox. Default: the configured sender alone, under its own cap.
+     */
+    mailboxes: z.array(MailboxSchema).max(50, 'mailboxes: at most 50').optional(),
     /** Values for variables a lead lacks, by variable name: { firstName: "there" }. */
     fallbacks: z.record(z.string(), z.string().max(120)).default({}),
     sequence: z.array(StepSchema).min(1, 'sequence: give at least one step').max(8, 'sequence: at most 8 steps'),
   })
   .refine((c) => c.sequence[0].delayBusinessDays === 0, { message: 'the first step has no delay (delayBusinessDays: 0)', path: ['sequence', 0, 'delayBusinessDays'] })
+  .refine((c) => new Set(c.mailboxes?.map((m) => m.address)).size === (c.mailboxes?.length ?? 0), {
+    message: 'mailboxes: each address once',
+    path: ['mailboxes'],
+  })
   .refine((c) => c.sequence.slice(1).every((s) => !s.linkedin), {
     message: 'only the first step may have a linkedin variant (later LinkedIn steps are not supported yet)',
     path: ['sequence'],

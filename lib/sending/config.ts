@@ -16,6 +16,7 @@ import { DRY_RUN_SENDER, configuredSender } from './compose';
 import { DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, parseSendWindow, type SendLimits } from './limits';
 import { smtpSettingsFromEnv, type SmtpSettings } from './smtp';
 import type { Compliance } from './drain';
+import { readMailboxesFile } from './mailboxes';
 import { VERIFICATION_POLICIES, type VerificationPolicy } from '../deliverability/verify';
 
 export class SendingConfigError extends LeadflowError {
@@ -94,6 +95,8 @@ const limitsSchema = (n: LimitNames) =>
 const inputSchema = (n: LimitNames) => z.object({
   live: z.boolean(),
   smtp: z.custom<SmtpSettings>().nullable(),
+  /** Further mailboxes (a mailboxes file): each an SMTP account of its own. */
+  mailboxes: z.array(z.custom<SmtpSettings>()).default([]),
   compliance: z.object({
     unsubscribeBaseUrl: z.string().default(''),
     secret: z.string().default(''),
@@ -118,13 +121,24 @@ interface Common {
 export type SendingConfig =
   /** Records what would be sent; compliance, when complete, is applied so a dry run's record matches the wire. */
   | (Common & { live: false; smtp: null; compliance?: Compliance })
-  | (Common & { live: true; smtp: SmtpSettings; compliance: Compliance; summary: string });
+  | (Common & {
+      live: true;
+      /** The primary mailbox: it sends the campaigns that name no mailboxes. */
+      smtp: SmtpSettings;
+      /** Every mailbox, the primary first; campaigns name theirs by address. */
+      mailboxes: SmtpSettings[];
+      compliance: Compliance;
+      summary: string;
+    });
 
 /** Validate what a reader gathered; throws SendingConfigError naming every problem at once. */
 export function sendingConfig(input: SendingInput, names: LimitNames = ENV_NAMES): SendingConfig {
   const parsed = inputSchema(names).safeParse(input);
   if (!parsed.success) throw new SendingConfigError(parsed.error.issues.map((i) => i.message).join('; '));
-  const { live, smtp, limits: l, verificationPolicy } = parsed.data;
+  const { live, limits: l, verificationPolicy } = parsed.data;
+  // Without SMTP_* settings, a mailboxes file's first account is the primary.
+  const smtp = parsed.data.smtp ?? parsed.data.mailboxes[0] ?? null;
+  const mailboxes = smtp ? [smtp, ...parsed.data.mailboxes.filter((m) => m.from.email.toLowerCase() !== smtp.from.email.toLowerCase())] : [];
   const limits: SendLimits = {
     ratePerMinute: l.ratePerMinute,
     dailyCap: l.dailyCap,
@@ -148,10 +162,11 @@ export function sendingConfig(input: SendingInput, names: LimitNames = ENV_NAMES
   return {
     live: true,
     smtp: smtp!,
+    mailboxes,
     sender: smtp!.from,
     compliance: compliance.data!,
     ...common,
-    summary: `${smtp!.host}:${smtp!.port} as ${smtp!.from.email}`,
+    summary: `${smtp!.host}:${smtp!.port} as ${smtp!.from.email}${mailboxes.length > 1 ? ` and ${mailboxes.length - 1} more mailbox${mailboxes.length > 2 ? 'es' : ''} (${mailboxes.slice(1).map((m) => m.from.email).join(', ')})` : ''}`,
   };
 }
 
@@ -171,7 +186,8 @@ export interface SendingOverrides {
  * The config from the original design's environment names: SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD,
  * SMTP_FROM_EMAIL, SMTP_FROM_NAME; LEADFLOW_UNSUBSCRIBE_URL, LEADFLOW_SECRET, LEADFLOW_UNSUBSCRIBE_MAILTO,
  * SENDER_POSTAL_ADDRESS; RATE_LIMIT_PER_MINUTE, DAILY_SEND_CAP, SEND_WINDOW, MAX_RETRIES, BOUNCE_PAUSE_THRESHOLD,
- * BOUNCE_PAUSE_SAMPLE; LEADFLOW_VERIFY (deliverable-only | allow-risky). Live when asked, or with DRY_RUN_MODE=false.
+ * BOUNCE_PAUSE_SAMPLE; LEADFLOW_VERIFY (deliverable-only | allow-risky); LEADFLOW_MAILBOXES (a file of further SMTP
+ * accounts, mailboxes.ts). Live when asked, or with DRY_RUN_MODE=false.
  */
 export function sendingConfigFromEnv(env: NodeJS.ProcessEnv = process.env, o: SendingOverrides = {}): SendingConfig {
   const live = o.live ?? env.DRY_RUN_MODE?.trim().toLowerCase() === 'false';
@@ -182,9 +198,13 @@ export function sendingConfigFromEnv(env: NodeJS.ProcessEnv = process.env, o: Se
     if (live) throw new SendingConfigError(`nothing was sent: ${(err as Error).message}`);
   }
   const verify = o.verificationPolicy ?? (env.LEADFLOW_VERIFY?.trim() || undefined);
+  // Further mailboxes come from a file the user points at; read (and checked) for live sends only.
+  const file = env.LEADFLOW_MAILBOXES?.trim();
+  const mailboxes = live && file ? readMailboxesFile(file, env) : [];
   return sendingConfig({
     live,
     smtp,
+    mailboxes,
     compliance: {
       unsubscribeBaseUrl: env.LEADFLOW_UNSUBSCRIBE_URL ?? '',
       secret: env.LEADFLOW_SECRET ?? '',

@@ -14,7 +14,7 @@ import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
 import { suppressionReason, hasSuppressions } from '../store/suppressions';
-import { claim, deferClaimed, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
+import { claim, deferClaimed, nextClaimable, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
@@ -25,6 +25,7 @@ import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inb
 import { threadHeaders } from './thread';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
 import { getCampaign } from '../campaigns/campaigns';
+import { mailboxLanes, type MailboxLane } from './mailboxes';
 import { getVerification } from '../deliverability/verifyLeads';
 import { verificationPolicyAllows, type VerificationPolicy } from '../deliverability/verify';
 
@@ -64,8 +65,10 @@ export interface SendOptions {
   limit?: number;
   batchSize?: number;
   sender?: Sender;
-  /** Required when dryRun is false. */
+  /** Required when dryRun is false: the primary mailbox's transport (it sends as `sender`). */
   transport?: EmailTransport;
+  /** Further mailboxes (live): each sends the rows of the campaigns that list it, and its threads. */
+  mailboxes?: { sender: Sender; transport: EmailTransport }[];
   /** Claim holder id; defaults to this process. */
   worker?: string;
   now?: () => Date;
@@ -127,6 +130,10 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const batchSize = Math.max(1, o.batchSize ?? 500);
   const limits = dryRun ? undefined : o.limits;
+  // Live: the mailboxes sending, the primary first (the others come from a mailboxes file or further credentials).
+  const accounts: Account[] = dryRun ? [] : [{ sender, transport: o.transport! }];
+  for (const m of o.mailboxes ?? []) if (!accounts.some((a) => a.sender.email.toLowerCase() === m.sender.email.toLowerCase())) accounts.push(m);
+  const used = new Map<string, number>();
   // Before any live claim: a list that bounced past the configured threshold pauses every mailbox (limits.ts).
   if (limits) store.tx(() => checkBounceRate(store, limits));
   const deadline = clock().getTime() + Math.max(0, o.maxWaitMs ?? 0);
@@ -142,37 +149,54 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     if (!dryRun) room = Math.min(room, Math.max(1, o.concurrency ?? 3));
     if (limits && (o.maxWaitMs ?? 0) > 0) room = Math.min(room, 1);
     const now = clock();
-    let freesAt: number | null = null;
-    // Whether the budget left room: then an empty claim means the queue has nothing due, not the budget.
-    let budgetRoom = true;
+    const scope = { dryRun, channels: o.channels, campaignId: o.campaignId, now: now.toISOString() };
+    // When to look again if nothing was claimable now: the earliest a budget frees up or a claimable row comes due.
+    let wakeAt: number | null = null;
+    let claimedBy: Claimed | null = null;
     const batch = store.tx(() => {
-      let heldBy: string | null = null;
-      if (limits) {
-        const b = budget(store, sender.email, limits, now.getTime());
-        if (b.allowed < room) {
-          heldBy = b.limitedBy;
-          freesAt = b.nextAt;
-        }
-        room = Math.min(room, b.allowed);
-        budgetRoom = room > 0;
-        if (room <= 0) {
-          tally.limitedBy = heldBy;
-          return [];
-        }
+      if (dryRun) {
+        const rows = claim(store, { ...scope, limit: room, worker });
+        if (!rows.length) wakeAt = nextClaimable(store, scope);
+        return rows;
       }
-      const rows = claim(store, { dryRun, channels: o.channels, campaignId: o.campaignId, limit: room, worker, now: now.toISOString() });
-      if (limits) spend(store, sender.email, rows.map((r) => r.id), now.getTime());
-      // The budget held rows back only when it was what stopped the claim (a full claim at its room).
-      if (heldBy && rows.length === room) tally.limitedBy = heldBy;
-      return rows;
+      const { lanes } = mailboxLanes(store, accounts.map((a) => a.sender), now.getTime());
+      // Each mailbox's budget now; the one with the most left goes first (ties: the one used least in this drain).
+      const options = lanes
+        .map((l, i) => {
+          const own = laneLimits(limits, l.campaignCap);
+          const b = own ? budget(store, l.address, own, now.getTime()) : null;
+          return { lane: l, account: accounts[i], limits: own, budget: b, allowed: b ? b.allowed : Number.MAX_SAFE_INTEGER };
+        })
+        .sort((x, y) => y.allowed - x.allowed || (used.get(x.lane.address) ?? 0) - (used.get(y.lane.address) ?? 0));
+      const held: string[] = [];
+      for (const opt of options) {
+        const mine = { ...scope, mailbox: { address: opt.lane.address, campaigns: opt.lane.campaigns } };
+        const take = Math.min(room, opt.allowed);
+        if (take <= 0) {
+          held.push(opt.budget!.limitedBy!);
+          if (opt.budget!.nextAt !== null) wakeAt = Math.min(wakeAt ?? Infinity, opt.budget!.nextAt);
+          continue;
+        }
+        const rows = claim(store, { ...mine, limit: take, worker });
+        if (!rows.length) {
+          const next = nextClaimable(store, mine);
+          if (next !== null) wakeAt = Math.min(wakeAt ?? Infinity, next);
+          continue;
+        }
+        if (opt.limits) spend(store, opt.lane.address, rows.map((r) => r.id), now.getTime());
+        // The budget held rows back only when it was what stopped the claim (a full claim at its room).
+        if (opt.allowed < room && rows.length === take) tally.limitedBy = opt.budget!.limitedBy;
+        used.set(opt.lane.address, (used.get(opt.lane.address) ?? 0) + rows.length);
+        claimedBy = { ...opt.account, lane: opt.lane };
+        return rows;
+      }
+      if (held.length) tally.limitedBy = [...new Set(held)].join('; ');
+      return [];
     });
     if (batch.length === 0) {
-      // Nothing claimable now: wait for the budget (when it was what held) or the queue's next due row, if the caller
-      // allows, else stop. (With budget to spare, waiting for the budget would wait for nothing, forever under a
-      // clock that does not move.)
-      const due = budgetRoom ? nextDue(store, dryRun, o.channels) : freesAt;
-      if (due === null || due > deadline) break;
-      await sleep(Math.max(10, due - clock().getTime()));
+      // Nothing claimable now: wait for a budget or the next claimable row, if the caller allows, else stop.
+      if (wakeAt === null || wakeAt > deadline) break;
+      await sleep(Math.max(10, wakeAt - clock().getTime()));
       continue;
     }
     tally.claimed += batch.length;
@@ -192,7 +216,9 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
         moves.advance([...sentLeads], 'MESSAGED', 'SENT');
       });
     } else {
-      // Several messages in flight (one per SMTP session); each is settled the moment its answer comes back.
+      // Several messages in flight (one per SMTP session of the claiming mailbox); each is settled the moment its
+      // answer comes back.
+      const from = claimedBy!;
       let next = 0;
       const lane = async () => {
         while (next < batch.length) {
@@ -202,13 +228,13 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
           const opening = 'state' in loadedRow ? null : closedUntil(store, loadedRow.lead, now);
           if (opening !== null) {
             store.tx(() => {
-              if (deferClaimed(store, row.id, worker, new Date(opening).toISOString(), clock().toISOString()) && limits) refund(store, sender.email, row.id);
+              if (deferClaimed(store, row.id, worker, new Date(opening).toISOString(), clock().toISOString())) refund(store, from.lane.address, row.id);
             });
             tally.requeued++;
             tally.limitedBy = "outside the recipients' hours";
             continue;
           }
-          const outcome = await deliverLive(store, loadedRow, row, sender, now, o.transport!, o.compliance!, {
+          const outcome = await deliverLive(store, loadedRow, row, from, now, o.compliance!, {
             maxRetries: o.maxRetries ?? DEFAULT_MAX_RETRIES,
             retryBaseMs: o.retryBaseMs ?? 60_000,
           }, o.verificationPolicy);
@@ -229,22 +255,40 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     .rows(`SELECT count(*) AS n, min(next_attempt_at) AS next FROM sends WHERE state = 'QUEUED' AND dry_run = ?`)
     .get(dryRun ? 1 : 0)!;
   tally.stillQueued = int(left[0], 'count(sends)');
+  if (tally.stillQueued && !dryRun && !tally.limitedBy) tally.limitedBy = unservedReason(store, accounts, clock());
   tally.nextSendAt = tally.stillQueued ? (textOrNull(left[1], 'min(sends.next_attempt_at)') ?? clock().toISOString()) : null;
   return tally;
 }
 
-/** When the earliest queued row of this mode comes due (epoch ms), or null when none is queued. */
-function nextDue(store: Store, dryRun: boolean, channels?: Channel[]): number | null {
-  const list = channels?.length ? channels : ['email', 'linkedin'];
-  const r = store
+/** A live mailbox: who it sends as, and through which transport. */
+interface Account {
+  sender: Sender;
+  transport: EmailTransport;
+}
+
+/** The mailbox that claimed a batch, with what it serves. */
+type Claimed = Account & { lane: MailboxLane };
+
+/** A mailbox's limits: the sender's, under the cap its campaigns give it today (when smaller); none when neither. */
+function laneLimits(limits: SendLimits | undefined, campaignCap: number): SendLimits | undefined {
+  if (campaignCap <= 0) return limits;
+  const base = limits ?? { ratePerMinute: 0, dailyCap: 0, bounceThreshold: 0, bounceSample: 1 };
+  return { ...base, dailyCap: base.dailyCap > 0 ? Math.min(base.dailyCap, campaignCap) : campaignCap };
+}
+
+/** Why live rows wait that no mailbox here can take: campaigns without one of their mailboxes, threads on another. */
+function unservedReason(store: Store, accounts: readonly Account[], now: Date): string | null {
+  const { unserved } = mailboxLanes(store, accounts.map((a) => a.sender), now.getTime());
+  const here = accounts.map((a) => a.sender.email.toLowerCase());
+  const elsewhere = store
     .rows(
-      `SELECT count(*) AS n, min(coalesce(next_attempt_at, '')) AS next FROM sends
-       WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${list.map(() => '?').join(', ')})`,
+      `SELECT mailbox, count(*) FROM sends WHERE state = 'QUEUED' AND dry_run = 0 AND mailbox IS NOT NULL
+         AND mailbox NOT IN (${here.map(() => '?').join(', ')}) GROUP BY mailbox ORDER BY mailbox`,
     )
-    .get(dryRun ? 1 : 0, ...list)!;
-  if (int(r[0], 'count(sends)') === 0) return null;
-  const next = textOrNull(r[1], 'min(sends.next_attempt_at)');
-  return next ? Date.parse(next) : Date.now();
+    .all(...here)
+    .map((r) => `${int(r[1], 'count(sends)')} queued on ${text(r[0], 'sends.mailbox')}, which has no SMTP account here`);
+  const all = [...unserved, ...elsewhere];
+  return all.length ? all.join('; ') : null;
 }
 
 /** Add one tally's counts to another (the limit and queue fields stay the target's). */
@@ -335,10 +379,11 @@ function composeFor(
   sender: Sender,
   now: Date,
   compliance?: Compliance,
+  mailboxName?: string,
 ): { mail: OutgoingEmail; footer: string | null } {
   // A later step of a sequence answers the thread: In-Reply-To/References name the earlier steps' Message-IDs.
   const thread = threadHeaders(store, row.leadId, row.step, row.dryRun);
-  sender = campaignSender(store, l.lead.campaignId, sender);
+  sender = mailboxName ? { email: sender.email, name: mailboxName } : campaignSender(store, l.lead.campaignId, sender);
   if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now, extraHeaders: thread }), footer: null };
   const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead, compliance.secret));
   const footer = `\n\n--\n${sender.name} · ${compliance.postalAddress.replace(/[\r\n]+/g, ', ')}\nUnsubscribe with one click: ${url}`;
@@ -395,9 +440,8 @@ async function deliverLive(
   store: Store,
   l: Loaded | Settlement,
   row: ClaimedSend,
-  sender: Sender,
+  from: Claimed,
   now: Date,
-  transport: EmailTransport,
   compliance: Compliance,
   retry: { maxRetries: number; retryBaseMs: number },
   policy?: VerificationPolicy,
@@ -416,10 +460,10 @@ async function deliverLive(
       };
     }
   }
-  if (row.channel === 'linkedin') return linkedinSent(l, sender, '');
-  const { mail, footer } = composeFor(store, l, row, sender, now, compliance);
+  if (row.channel === 'linkedin') return linkedinSent(l, from.sender, '');
+  const { mail, footer } = composeFor(store, l, row, from.sender, now, compliance, from.lane.names.get(l.lead.campaignId ?? DEMO_CAMPAIGN_ID));
   try {
-    const { response } = await transport.deliver(mail);
+    const { response } = await from.transport.deliver(mail);
     return { state: 'SENT', footer, envelopeFrom: mail.envelope.from, envelopeTo: mail.envelope.to, rfcMessageId: mail.headers['Message-ID'], headers: mail.headers, response };
   } catch (err) {
     const fault = err instanceof DeliveryError ? err : new DeliveryError('transient', (err as Error).message);

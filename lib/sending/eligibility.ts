@@ -182,6 +182,8 @@ export interface StepCandidate {
   previousSentAt: string;
   /** Step N-1's body, the context a follow-up is written with. */
   previousBody: string;
+  /** The mailbox step N-1 left from (live): the thread stays on it. */
+  previousMailbox: string | null;
 }
 
 /**
@@ -194,7 +196,7 @@ export function dueForStep(store: Store, r: { step: number; dryRun: boolean; cam
   const mode = r.dryRun ? 1 : 0;
   return store
     .rows(
-      `SELECT s.lead_id, s.sent_at, m.body FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
+      `SELECT s.lead_id, s.sent_at, m.body, s.mailbox FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
        WHERE s.channel = 'email' AND s.step = ? AND s.dry_run = ? AND s.state = 'SENT'
          AND l.status NOT IN ('REPLIED', 'BOUNCED', 'SUPPRESSED', 'FAILED')
          AND NOT EXISTS (SELECT 1 FROM sends n WHERE n.lead_id = s.lead_id AND n.channel = 'email' AND n.step = ? AND n.dry_run = ?)
@@ -202,5 +204,10 @@ export function dueForStep(store: Store, r: { step: number; dryRun: boolean; cam
        ORDER BY s.id`,
     )
     .all(r.step - 1, mode, r.step, mode, ...(r.campaignId === undefined ? [] : [r.campaignId]))
-    .map((row) => ({ leadId: int(row[0], 'sends.lead_id'), previousSentAt: text(row[1], 'sends.sent_at'), previousBody: text(row[2], 'messages.body') }));
+    .map((row) => ({
+      leadId: int(row[0], 'sends.lead_id'),
+      previousSentAt: text(row[1], 'sends.sent_at'),
+      previousBody: text(row[2], 'messages.body'),
+      previousMailbox: textOrNull(row[3], 'sends.mailbox'),
+    }));
 }

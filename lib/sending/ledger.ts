@@ -38,13 +38,13 @@ export interface LedgerKey {
  * Queue a send, due now or at `dueAt` (a follow-up's day); returns false when the (lead, channel, step, mode) row
  * already exists, whatever its state.
  */
-export function enqueue(store: Store, key: LedgerKey, messageId: number, now: string, dueAt: string | null = null): boolean {
+export function enqueue(store: Store, key: LedgerKey, messageId: number, now: string, dueAt: string | null = null, mailbox: string | null = null): boolean {
   const r = store
     .stmt(
-      `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?) ON CONFLICT DO NOTHING`,
+      `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, next_attempt_at, created_at, updated_at, mailbox)
+       VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     )
-    .run(key.leadId, key.channel, key.step, key.dryRun ? 1 : 0, messageId, dueAt, now, now);
+    .run(key.leadId, key.channel, key.step, key.dryRun ? 1 : 0, messageId, dueAt, now, now, mailbox);
   return Number(r.changes) === 1;
 }
 
@@ -63,6 +63,11 @@ export interface ClaimOptions {
   channels?: Channel[];
   /** Only this campaign's rows (its id); otherwise those of every active campaign. */
   campaignId?: number;
+  /**
+   * Live: the mailbox claiming. It takes the rows already on it (a thread's later steps, retries) and rows on no
+   * mailbox yet of the campaigns it serves (`campaigns`, ids), and the latter become its own.
+   */
+  mailbox?: { address: string; campaigns: readonly number[] };
   limit: number;
   /** Who holds the claim: `pid@host#run`, so a crashed holder can be recognised. */
   worker: string;
@@ -80,29 +85,49 @@ export const CLAIMED_SENDS = rowMapper<ClaimedSend>({
   attempts: ['attempts', int],
 });
 
+/** Which queued rows `o` may claim, due or not: the WHERE both `claim` and `nextClaimable` use, and its values. */
+function claimable(o: Omit<ClaimOptions, 'limit' | 'worker' | 'now'>): { where: string; values: SqlValue[] } {
+  const channels = o.channels?.length ? o.channels : ['email', 'linkedin'];
+  const values: SqlValue[] = [o.dryRun ? 1 : 0, ...channels];
+  let where = `state = 'QUEUED' AND dry_run = ? AND channel IN (${channels.map(() => '?').join(', ')})
+    AND EXISTS (SELECT 1 FROM leads l JOIN campaigns c ON c.id = l.campaign_id
+                WHERE l.id = sends.lead_id AND c.state = 'active' ${o.campaignId === undefined ? '' : 'AND c.id = ?'})`;
+  if (o.campaignId !== undefined) values.push(o.campaignId);
+  if (o.mailbox) {
+    const marks = o.mailbox.campaigns.map(() => '?').join(', ');
+    where += ` AND (mailbox = ? ${marks ? `OR (mailbox IS NULL AND (SELECT campaign_id FROM leads WHERE id = sends.lead_id) IN (${marks}))` : ''})`;
+    values.push(o.mailbox.address, ...o.mailbox.campaigns);
+  }
+  return { where, values };
+}
+
 /**
  * Claim up to `limit` due rows of active campaigns (or of one) for this worker, atomically: one UPDATE … RETURNING
- * under BEGIN IMMEDIATE. A paused campaign's queued rows wait in the queue.
+ * under BEGIN IMMEDIATE. A paused campaign's queued rows wait in the queue. With a mailbox, the rows it takes are
+ * stamped with it (a row keeps the mailbox it was first claimed by).
  */
 export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
-  const channels = o.channels?.length ? o.channels : ['email', 'linkedin'];
-  const marks = channels.map(() => '?').join(', ');
+  const { where, values } = claimable(o);
   const rows = store.tx(() =>
     store
       .rows(
-        `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
+        `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?${o.mailbox ? ', mailbox = coalesce(mailbox, ?)' : ''}
          WHERE id IN (
-           SELECT id FROM sends
-           WHERE state = 'QUEUED' AND dry_run = ? AND channel IN (${marks})
-             AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-             AND EXISTS (SELECT 1 FROM leads l JOIN campaigns c ON c.id = l.campaign_id
-                         WHERE l.id = sends.lead_id AND c.state = 'active' ${o.campaignId === undefined ? '' : 'AND c.id = ?'})
+           SELECT id FROM sends WHERE ${where} AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
            ORDER BY id LIMIT ?)
          RETURNING ${CLAIMED_SENDS.columns}`,
       )
-      .all(o.worker, o.now, o.now, o.dryRun ? 1 : 0, ...channels, o.now, ...(o.campaignId === undefined ? [] : [o.campaignId]), o.limit),
+      .all(o.worker, o.now, o.now, ...(o.mailbox ? [o.mailbox.address] : []), ...values, o.now, o.limit),
   );
   return rows.map((r) => CLAIMED_SENDS.from(r)).sort((a, b) => a.id - b.id);
+}
+
+/** When the earliest row `o` could claim comes due after `now` (epoch ms), or null when it has none waiting. */
+export function nextClaimable(store: Store, o: Omit<ClaimOptions, 'limit' | 'worker'>): number | null {
+  const { where, values } = claimable(o);
+  const r = store.rows(`SELECT min(next_attempt_at) FROM sends WHERE ${where} AND next_attempt_at > ?`).get(...values, o.now)!;
+  const next = textOrNull(r[0], 'min(sends.next_attempt_at)');
+  return next ? Date.parse(next) : null;
 }
 
 /**

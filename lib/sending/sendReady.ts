@@ -138,14 +138,17 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     }
   }
   const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
-  const own = !hooks.transport && config.live ? createSmtpTransport(config.smtp) : undefined;
+  // One transport per mailbox (tests and the simulation hand in one that stands for all of them).
+  const own = !hooks.transport && config.live ? config.mailboxes.map((m) => createSmtpTransport(m)) : [];
+  const transportOf = (i: number) => hooks.transport ?? own[i];
   try {
     const tally = await sendQueued(store, {
       dryRun,
       channels: request.channels,
       campaignId,
       limit: request.limit === undefined ? undefined : request.limit - recorded.claimed,
-      transport: hooks.transport ?? own,
+      transport: config.live ? transportOf(0) : undefined,
+      mailboxes: config.live ? config.mailboxes.slice(1).map((m, i) => ({ sender: m.from, transport: transportOf(i + 1) })) : undefined,
       sender: config.sender,
       compliance: config.compliance,
       limits: config.live ? config.limits : undefined,
@@ -166,6 +169,6 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     }
     return { live: config.live, queued: queued + recorded.claimed, followUps, unplanned, excluded, ...tally };
   } finally {
-    own?.close();
+    for (const t of own) t.close();
   }
 }

@@ -111,7 +111,7 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
   const stamp = now.toISOString();
   const lastStep = Math.max(o.delaysBusinessDays.length + 1, ...campaignsInState(store, 'active').map((c) => c.spec.sequence.length));
   for (let step = 2; step <= lastStep; step++) {
-    for (const { leadId, previousSentAt, previousBody } of dueForStep(store, { step, dryRun: o.dryRun, campaignId: o.campaignId })) {
+    for (const { leadId, previousSentAt, previousBody, previousMailbox } of dueForStep(store, { step, dryRun: o.dryRun, campaignId: o.campaignId })) {
       const lead = getLead(store, leadId)!;
       const enrichment = getEnrichment(store, leadId);
       const opener = store.rows("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
@@ -144,7 +144,8 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
         let dueAt = dueAfter(w, new Date(previousSentAt), plan.delay);
         const back = returnDateOf(store, leadId);
         if (back && back > dueAt) dueAt = dueAfter(w, back, 1);
-        if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString())) {
+        // On the thread's mailbox: a follow-up leaves from where the first email did.
+        if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString(), previousMailbox)) {
           report.scheduled.push({ leadId, step, dueAt: dueAt.toISOString() });
         }
       });

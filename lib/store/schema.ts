@@ -273,6 +273,12 @@ export const MIGRATIONS: string[] = [
     recorded_at TEXT    NOT NULL
   ) WITHOUT ROWID;
   `,
+  // v11: several mailboxes. A live send records the mailbox it leaves from when it is first claimed (spread by each
+  // mailbox's remaining capacity), and a lead's later steps are queued on that same mailbox, so a thread never
+  // changes sender. NULL: not claimed yet, a dry run, or a row of an older store (any mailbox serving its campaign).
+  `
+  ALTER TABLE sends ADD COLUMN mailbox TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
