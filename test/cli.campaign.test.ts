@@ -279,3 +279,45 @@ test('`campaign preview --days N` simulates the sending day by day with the limi
   assert.match(text.stdout, /nothing was sent/);
   assert.match(text.stdout, /step 1 {2}\S+@/);
 });
+
+test('several mailboxes from the CLI: a campaign\'s mailboxes from LEADFLOW_MAILBOXES, each within its cap, the preview naming each email\'s mailbox', async (t) => {
+  const { dir, db, cli } = workspace(t);
+  const withMailboxes = campaignFile(dir, 'mailboxes.yaml', (x) =>
+    x.replace('optOutLine:', 'mailboxes:\n  - { address: anna@tillpoint-mail.test, dailyCap: 2 }\n  - { address: ben@tillpoint-mail.test, name: Ben Ortiz, dailyCap: 1 }\noptOutLine:'),
+  );
+  assert.equal(cli('campaign', 'create', '--file', withMailboxes, '--activate').code, 0);
+  writeFileSync(join(dir, 'prospects.csv'), PROSPECTS);
+  assert.equal(cli('import', join(dir, 'prospects.csv'), '--campaign', NAME).code, 0);
+  assert.equal(cli('run', '--campaign', NAME, '--channels', 'email').code, 0);
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const accounts = join(dir, 'accounts.yaml');
+  writeFileSync(accounts, ['anna', 'ben'].map((n) => `- fromEmail: ${n}@tillpoint-mail.test\n  host: 127.0.0.1\n  port: ${smtp.port}\n`).join(''));
+  const env = liveEnv(smtp.port, { LEADFLOW_MAILBOXES: accounts });
+
+  const plan = JSON.parse(leadflow(['--db', db, 'campaign', 'preview', NAME, '--days', '1', '--json'], env).stdout) as { days: { sends: { from: string }[] }[] };
+  // Today (the simulated day runs into tomorrow, when the caps start afresh): two from anna, one from ben.
+  const planned = plan.days[0].sends.map((s) => s.from).sort();
+  assert.deepEqual(planned, ['anna@tillpoint-mail.test', 'anna@tillpoint-mail.test', 'ben@tillpoint-mail.test']);
+  assert.equal(plan.days[1]?.sends.length ?? 0, 2, 'tomorrow the other two, within the fresh caps');
+
+  const live = await leadflowAwait(['--db', db, 'send', '--campaign', NAME, '--live', '--json'], env);
+  assert.equal(live.code, 0, live.stderr);
+  assert.equal(JSON.parse(live.stdout).sent, 3);
+  assert.deepEqual(smtp.received.map((m) => m.from).sort(), planned, 'what left is what the preview said');
+  assert.ok(smtp.received.some((m) => /^From: Ben Ortiz <ben@tillpoint-mail\.test>\r$/m.test(m.raw.toString('utf8'))));
+  const again = await leadflowAwait(['--db', db, 'send', '--campaign', NAME, '--live', '--json'], env);
+  const held = JSON.parse(again.stdout) as { sent: number; limitedBy: string; stillQueued: number };
+  assert.equal(held.sent, 0);
+  assert.equal(held.stillQueued, 2);
+  assert.match(held.limitedBy, /daily cap of 2 for anna@tillpoint-mail\.test/);
+  assert.match(held.limitedBy, /daily cap of 1 for ben@tillpoint-mail\.test/);
+  assert.equal(smtp.received.length, 3);
+
+  // A file that names a password others can read is refused before anything is sent (a settings error: exit 1).
+  writeFileSync(accounts, `- fromEmail: anna@tillpoint-mail.test\n  host: 127.0.0.1\n  port: ${smtp.port}\n  password: hunter2\n`, { mode: 0o644 });
+  const refused = await leadflowAwait(['--db', db, 'send', '--campaign', NAME, '--live'], env);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /holds passwords and others can read it/);
+  assert.doesNotMatch(refused.stderr, /hunter2/);
+});
