@@ -18,6 +18,7 @@ import { scheduleFollowUps } from '../lib/sending/sequence';
 import { saveCampaign } from '../lib/campaigns/campaigns';
 import { parseCampaignSpec, parseCampaignText, CampaignSpecError, type CampaignSpecInput } from '../lib/campaigns/spec';
 import { simulateSchedule } from '../lib/campaigns/schedule';
+import { previewEmail } from '../lib/sending/preview';
 import { readMailboxesFile, warmupCap, MailboxesFileError } from '../lib/sending/mailboxes';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
 import { LIVE_TEST_DOMAIN } from './support/liveLeads';
@@ -149,6 +150,14 @@ test('warm-up: a new mailbox starts at its ramp and grows by it each day, up to 
     perDay.push(smtp.received.length - before);
   }
   assert.deepEqual(perDay, [2, 5, 8, 9]);
+
+  // A follow-up queued but not sent yet previews from its thread's mailbox, under the name the campaign gives it.
+  const campaignId = Number(store.stmt("SELECT id FROM campaigns WHERE name = 'payroll-restaurants'").get()?.id);
+  const follow = await scheduleFollowUps(store, { delaysBusinessDays: [], dryRun: false, now: new Date('2026-12-10T15:00:00.000Z'), campaignId });
+  assert.ok(follow.scheduled.length >= 2, JSON.stringify(follow));
+  const preview = await previewEmail(store, follow.scheduled[0].leadId, { step: 2, sender: config.sender });
+  assert.equal(preview.basis, 'draft');
+  assert.equal(preview.record.headers.From, '"Maria Chen" <new@tillpoint-mail.test>');
 });
 
 test('a campaign whose mailboxes have no SMTP account here waits, and says why; the primary sends campaigns that name none', async (t) => {

@@ -379,11 +379,10 @@ function composeFor(
   sender: Sender,
   now: Date,
   compliance?: Compliance,
-  mailboxName?: string,
 ): { mail: OutgoingEmail; footer: string | null } {
   // A later step of a sequence answers the thread: In-Reply-To/References name the earlier steps' Message-IDs.
   const thread = threadHeaders(store, row.leadId, row.step, row.dryRun);
-  sender = mailboxName ? { email: sender.email, name: mailboxName } : campaignSender(store, l.lead.campaignId, sender);
+  sender = campaignSender(store, l.lead.campaignId, sender);
   if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now, extraHeaders: thread }), footer: null };
   const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead, compliance.secret));
   const footer = `\n\n--\n${sender.name} · ${compliance.postalAddress.replace(/[\r\n]+/g, ', ')}\nUnsubscribe with one click: ${url}`;
@@ -405,13 +404,14 @@ function closedUntil(store: Store, lead: SendLead, now: Date): number | null {
 }
 
 /**
- * Who an email of this campaign is from: the configured mailbox's address under the campaign sender's name (its
- * `fromName`, else its name). The built-in demo keeps the configured sender as it is.
+ * Who an email of this campaign is from: the sending mailbox's address under the name the campaign gives that
+ * mailbox, else the campaign sender's (its `fromName`, else its name). The built-in demo keeps the sender as it is.
  */
 export function campaignSender(store: Store, campaignId: number | undefined, sender: Sender): Sender {
   if (campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID) return sender;
   const { spec } = getCampaign(store, campaignId);
-  return { email: sender.email, name: spec.sender.fromName ?? spec.sender.name };
+  const mailbox = spec.mailboxes?.find((m) => m.address === sender.email.toLowerCase());
+  return { email: sender.email, name: mailbox?.name ?? spec.sender.fromName ?? spec.sender.name };
 }
 
 /** LinkedIn is simulated in both modes (linkedin.ts); a dry run says so in the recorded response. */
@@ -461,7 +461,7 @@ async function deliverLive(
     }
   }
   if (row.channel === 'linkedin') return linkedinSent(l, from.sender, '');
-  const { mail, footer } = composeFor(store, l, row, from.sender, now, compliance, from.lane.names.get(l.lead.campaignId ?? DEMO_CAMPAIGN_ID));
+  const { mail, footer } = composeFor(store, l, row, from.sender, now, compliance);
   try {
     const { response } = await from.transport.deliver(mail);
     return { state: 'SENT', footer, envelopeFrom: mail.envelope.from, envelopeTo: mail.envelope.to, rfcMessageId: mail.headers['Message-ID'], headers: mail.headers, response };

@@ -118,8 +118,6 @@ export interface MailboxLane {
   campaigns: number[];
   /** The smallest cap a campaign listing it gives today, warm-up applied; 0 when none gives one. */
   campaignCap: number;
-  /** The From name a campaign gives it, by campaign id. */
-  names: Map<number, string>;
 }
 
 /** How many the warm-up allows on `nowMs`'s day: `start` on the first sending day, `increasePerDay` more each day. */
@@ -142,7 +140,7 @@ export function mailboxLanes(store: Store, accounts: readonly Sender[], nowMs: n
   const active = campaignsInState(store, 'active');
   const lanes = accounts.map((a, i): MailboxLane => {
     const address = a.email.toLowerCase();
-    const lane: MailboxLane = { address, campaigns: [], campaignCap: 0, names: new Map() };
+    const lane: MailboxLane = { address, campaigns: [], campaignCap: 0 };
     let first: number | null | undefined;
     for (const c of active) {
       const listed = c.spec.mailboxes;
@@ -153,7 +151,6 @@ export function mailboxLanes(store: Store, accounts: readonly Sender[], nowMs: n
       const mine = listed.find((m) => m.address === address);
       if (!mine) continue;
       lane.campaigns.push(c.id);
-      if (mine.name) lane.names.set(c.id, mine.name);
       if (first === undefined && mine.warmup) first = firstAttempt(store, address);
       const cap = mine.warmup ? warmupCap(mine.warmup, mine.dailyCap, first ?? null, nowMs) : mine.dailyCap;
       lane.campaignCap = lane.campaignCap === 0 ? cap : Math.min(lane.campaignCap, cap);

@@ -7,7 +7,7 @@ import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { getMessage } from '../store/messages';
-import { int } from '../store/rowMapper';
+import { int, text } from '../store/rowMapper';
 import { RECORDED_EMAILS } from './ledger';
 import { campaignSender } from './drain';
 import { threadHeaders } from './thread';
@@ -57,7 +57,11 @@ export async function previewEmail(
     throw new PreviewError(`lead ${leadId} (${lead.email}) has no email message yet (status ${lead.status}): run the pipeline first`);
   }
   const message = getMessage(store, int(row[0], 'messages.id'))!;
-  const sender = campaignSender(store, lead.campaignId, o.sender ?? DRY_RUN_SENDER);
+  // From the thread's mailbox once its first live email was claimed (a campaign with several mailboxes), else as given.
+  const base = o.sender ?? DRY_RUN_SENDER;
+  const onMailbox = store.rows("SELECT mailbox FROM sends WHERE lead_id = ? AND channel = 'email' AND dry_run = 0 AND mailbox IS NOT NULL ORDER BY step LIMIT 1").get(leadId);
+  const mailbox = onMailbox ? text(onMailbox[0], 'sends.mailbox') : null;
+  const sender = campaignSender(store, lead.campaignId, mailbox ? { email: mailbox, name: base.name } : base);
   // A later step answers the thread as its send will: in the mode its queued row has (else live, once anything went live).
   const queued = store.rows("SELECT dry_run FROM sends WHERE lead_id = ? AND channel = 'email' AND step = ? ORDER BY dry_run LIMIT 1").get(leadId, step);
   const anyLive = store.rows("SELECT 1 FROM sends WHERE lead_id = ? AND channel = 'email' AND dry_run = 0 LIMIT 1").get(leadId) !== undefined;
