@@ -25,6 +25,8 @@ import { eventsApi } from './routes/eventsApi';
 import { pipelineApi } from './routes/pipelineApi';
 import { eraseApi } from './routes/eraseApi';
 import { unsubscribePages } from './routes/unsubscribePages';
+import { scheduleApi } from './routes/scheduleApi';
+import { ScheduleSimulator } from './scheduleSimulator';
 
 export interface StatusAppOptions {
   store: Store;
@@ -47,7 +49,9 @@ export interface StatusApp {
   /** Runs started from the page: the lib's background runner, the same one the MCP server uses. */
   runner: BackgroundRunner;
   events: LiveEvents;
-  /** Stop a run this app started, end the event streams. The store stays open (the caller owns it). */
+  /** Campaign schedules simulated for the page, in a worker thread, one at a time. */
+  schedules: ScheduleSimulator;
+  /** Stop a run this app started, end a schedule simulation and the event streams. The store stays open (the caller owns it). */
   close(): Promise<void>;
 }
 
@@ -80,6 +84,7 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
 export function createStatusApp(o: StatusAppOptions): StatusApp {
   const runner = new BackgroundRunner(o.store, { log: o.logger });
   const events = new LiveEvents(o.store, runner);
+  const schedules = new ScheduleSimulator(o.store, { log: o.logger });
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -111,6 +116,7 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
   api.use(jsonBodiesOnly);
   api.use(express.json({ limit: '10kb' }));
   api.use(readApi(o.store));
+  api.use(scheduleApi(o.store, schedules));
   api.use(exportCsv(o.store, o.logger));
   api.use(eventsApi(events));
   api.use(pipelineApi(runner));
@@ -137,9 +143,10 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
     unsubscribeApp,
     runner,
     events,
+    schedules,
     async close() {
       events.close();
-      await runner.close();
+      await Promise.all([runner.close(), schedules.close()]);
     },
   };
 }

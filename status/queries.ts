@@ -39,6 +39,20 @@ export const metricsQuery = z
 
 export const leadId = decimal.pipe(z.number().min(1, 'must be 1 or more'));
 
+/** A campaign's name in a path (`/api/campaigns/:name/…`), as /api/campaigns lists them. */
+export const campaignName = z.string().min(1, 'is empty').max(63, 'must be at most 63 characters');
+
+/** `?days=` to simulate (1–30, default 10) and `?start=` (an ISO date-time; default now) for a campaign's schedule. */
+export const scheduleQuery = z
+  .object({
+    days: z.preprocess(blankIsAbsent, decimal.pipe(z.number().min(1, 'must be 1 or more').max(30, 'must be at most 30')).default(10)),
+    start: z.preprocess(
+      blankIsAbsent,
+      z.iso.datetime({ offset: true, error: 'must be an ISO date and time, e.g. 2026-12-07T08:00:00Z' }).optional(),
+    ),
+  })
+  .strict();
+
 export const runRequest = z
   .object({
     leads: z.number().int().min(0).max(1_000_000, 'at most 1,000,000 per run').default(200),

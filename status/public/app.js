@@ -172,6 +172,108 @@
     state.campaign = $('campaign-filter').value;
     document.body.dataset.campaign = state.campaign;
     loadMetrics();
+    resetSchedule();
+  });
+
+  // ---- schedule: the chosen campaign's next days of sending, simulated by the server; nothing is sent ----
+  const SCHEDULE_INTRO = $('schedule-status').textContent;
+  /** Asks are numbered: an answer for a campaign no longer chosen, or overtaken by a newer ask, is dropped. */
+  let scheduleAsk = 0;
+  /** One simulation at a time (the server allows no more): the button waits for the one in flight. */
+  let scheduleInFlight = false;
+  const count = (n, one, many) => `${fmt.format(n)} ${n === 1 ? one : many}`;
+
+  function scheduleDays() {
+    const n = Number($('schedule-days').value);
+    return Number.isInteger(n) && n >= 1 && n <= 30 ? n : null;
+  }
+
+  function scheduleStatus(text, failed) {
+    $('schedule-status').textContent = text;
+    $('schedule-status').classList.toggle('error', !!failed);
+  }
+
+  function resetSchedule() {
+    scheduleAsk++;
+    $('schedule').hidden = !state.campaign;
+    $('schedule-out').replaceChildren();
+    scheduleStatus(SCHEDULE_INTRO);
+  }
+
+  /** A UTC date's weekday: the schedule's days are UTC days. */
+  const weekday = (date) => new Date(date + 'T00:00:00Z').toLocaleDateString('en', { weekday: 'short', timeZone: 'UTC' });
+
+  function renderScheduleDay(d, leads) {
+    const held = Object.entries(d.heldBy);
+    return el(
+      'section',
+      { class: 'day', dataset: { date: d.date } },
+      el('h3', {}, `${weekday(d.date)} ${d.date}`, el('span', { class: 'muted' }, ` · ${count(d.sends.length, 'email', 'emails')}`)),
+      d.sends.length
+        ? el(
+            'div',
+            { class: 'scroll' },
+            el(
+              'table',
+              {},
+              el('thead', {}, el('tr', {}, ['Recipient', 'Step', 'Their time', 'From'].map((h) => el('th', {}, h)))),
+              el(
+                'tbody',
+                {},
+                d.sends.map((x) => {
+                  const who = leads[x.leadId];
+                  return el(
+                    'tr',
+                    { tabindex: '0', dataset: { id: String(x.leadId), step: String(x.step) } },
+                    el('td', { class: 'recipient' }, who && who.name ? el('span', { class: 'name' }, who.name) : null, el('span', { class: 'email' }, x.email)),
+                    el('td', { class: 'step' }, String(x.step)),
+                    el('td', { class: 'local' }, x.local),
+                    el('td', { class: 'from' }, x.from),
+                  );
+                }),
+              ),
+            ),
+          )
+        : el('p', { class: 'muted' }, 'Nothing goes out.'),
+      held.length ? el('ul', { class: 'held' }, held.map(([why, ticks]) => el('li', {}, `Held back: ${why} (${count(ticks, 'tick', 'ticks')})`))) : null,
+    );
+  }
+
+  function renderSchedule(s, days) {
+    const total = s.days.reduce((n, d) => n + d.sends.length, 0);
+    scheduleStatus(
+      `Campaign ${s.campaign}, ${count(days, 'simulated day', 'simulated days')} from ${s.from.slice(0, 16).replace('T', ' ')} UTC: ` +
+        `${count(total, 'email', 'emails')}; ` +
+        `${fmt.format(s.stillQueued)} still queued at the end. Nothing was sent.`,
+    );
+    $('schedule-out').replaceChildren(
+      ...(s.days.length ? s.days.map((d) => renderScheduleDay(d, s.leads)) : [el('p', { class: 'muted' }, 'Nothing would go out in these days.')]),
+    );
+  }
+
+  $('schedule-days').addEventListener('input', () => {
+    const n = scheduleDays();
+    $('schedule-run').textContent = n === null ? 'Simulate (1–30 days)' : `Simulate next ${count(n, 'day', 'days')}`;
+  });
+
+  $('schedule-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const days = scheduleDays();
+    if (!state.campaign || days === null || scheduleInFlight) return;
+    const ask = ++scheduleAsk;
+    scheduleInFlight = true;
+    $('schedule-run').disabled = true;
+    $('schedule-out').replaceChildren();
+    scheduleStatus(`Simulating the next ${count(days, 'day', 'days')} of ${state.campaign}…`);
+    try {
+      const s = await api('GET', `/api/campaigns/${encodeURIComponent(state.campaign)}/schedule?days=${days}`);
+      if (ask === scheduleAsk) renderSchedule(s, days);
+    } catch (err) {
+      if (ask === scheduleAsk) scheduleStatus(err.message, true);
+    } finally {
+      scheduleInFlight = false;
+      $('schedule-run').disabled = false;
+    }
   });
 
   // ---- run progress ----
@@ -345,10 +447,12 @@
     const row = e.target.closest('tr[data-id]');
     if (row) openDetail(Number(row.dataset.id));
   };
-  $('leads').addEventListener('click', openFromRow);
-  $('leads').addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') openFromRow(e);
-  });
+  for (const table of [$('leads'), $('schedule-out')]) {
+    table.addEventListener('click', openFromRow);
+    table.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') openFromRow(e);
+    });
+  }
 
   // ---- lead detail ----
   function fields(pairs) {
