@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { countLeadsByStatus, openStore, runPipeline } from '../lib';
+import { getMetrics, openStore, runPipeline } from '../lib';
 import { ensureN8n, importWorkflows, installLikeN8nUi, packRepo, rebuildBetterSqlite3, type N8nInstall } from '../test/support/n8nCli';
 
 const WORKFLOW = JSON.parse(readFileSync(join(__dirname, '..', 'workflows', 'pipeline.json'), 'utf8')) as {
@@ -84,7 +84,7 @@ async function executeN8n(inst: N8nInstall, userFolder: string, id: string, stor
   const run = flatted.parse(row.data) as { resultData: { runData: Record<string, { executionTime: number }[]> } };
   const perNode = Object.fromEntries(Object.entries(run.resultData.runData).map(([name, tasks]) => [name, tasks[0].executionTime / 1000]));
   const store = openStore(storePath);
-  const sent = countLeadsByStatus(store).SENT ?? 0;
+  const sent = getMetrics(store).simulated.leads;
   store.close();
   return { wallSeconds, executionSeconds: (asDate(row.stoppedAt) - asDate(row.startedAt)) / 1000, perNode, sent };
 }
@@ -102,7 +102,7 @@ async function libChild(n: number, storePath: string): Promise<void> {
   const r = await runPipeline(store, { leads: n, seed: 42, channels: ['email'] });
   const seconds = (performance.now() - t0) / 1000;
   store.close();
-  process.stdout.write(JSON.stringify({ seconds, sent: r.progress.send.sent }) + '\n');
+  process.stdout.write(JSON.stringify({ seconds, sent: r.progress.send.simulated }) + '\n');
 }
 
 async function main(): Promise<void> {
@@ -126,11 +126,11 @@ async function main(): Promise<void> {
     const one = ones.reduce((a, b) => (a.wallSeconds <= b.wallSeconds ? a : b));
     console.log(`n8n, 1 lead (boot + one run): ${ones.map((o) => o.wallSeconds.toFixed(1)).join(' s, ')} s`);
     const big = await executeN8n(inst, dir, 'benchPipelineN', join(dir, 'n.db'));
-    if (big.sent !== n) throw new Error(`n8n left ${big.sent} of ${n} leads SENT`);
+    if (big.sent !== n) throw new Error(`n8n dry-ran ${big.sent} of ${n} leads`);
     const nodeSeconds = Object.values(big.perNode).reduce((a, b) => a + b, 0);
     console.log(`n8n, ${n} leads: ${big.wallSeconds.toFixed(1)} s wall, execution ${big.executionSeconds.toFixed(1)} s, nodes`, big.perNode);
     const lib = measureLib(n, join(dir, 'lib.db'));
-    if (lib.sent !== n) throw new Error(`lib sent ${lib.sent} of ${n}`);
+    if (lib.sent !== n) throw new Error(`lib dry-ran ${lib.sent} of ${n}`);
     console.log(`lib runPipeline, ${n} leads: ${lib.seconds.toFixed(1)} s`);
 
     const result = {

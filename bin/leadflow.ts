@@ -161,7 +161,7 @@ addAiOptions(program
           `: ${p.generate.inserted} new lead(s)` +
           (p.generate.duplicates ? `, ${p.generate.duplicates} already in the store` : '') +
           `, ${p.enrich.done} enriched, ${p.personalize.done} personalized` +
-          (liveConfig ? '; live sending follows.\n' : campaignSend ? '; the dry run follows.\n' : `, ${p.send.sent} send(s) recorded — dry run, nothing was sent.\n`),
+          (liveConfig ? '; live sending follows.\n' : campaignSend ? '; the dry run follows.\n' : `, ${p.send.simulated} send(s) simulated — dry run, nothing was sent.\n`),
       );
       if (result.status === 'STOPPED') process.stdout.write(`Resume it with \`leadflow run --resume${o.campaign !== undefined ? ` --campaign ${o.campaign}` : ''}\`.\n`);
       if (usage) {

@@ -90,7 +90,7 @@ export const sendOut = z.object({
   channel: z.string(),
   step: z.number(),
   dryRun: z.boolean(),
-  state: z.string(),
+  state: z.string().describe('the ledger state (QUEUED, SENDING, SENT, FAILED, SKIPPED, UNKNOWN); a dry run\'s record is SIMULATED: nothing was sent'),
   attempts: z.number(),
   messageId: z.number(),
   rfcMessageId: z.string().nullable(),

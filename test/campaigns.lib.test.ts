@@ -83,9 +83,9 @@ test('a campaign for another offer writes its leads in that offer\'s words, sign
   assert.match(danaB.body, /finance directors/);
 
   const sent = await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants' }, sendingConfigFromEnv({}, { live: false }));
-  assert.equal(sent.sent, 5);
+  assert.deepEqual([sent.simulated, sent.sent], [5, 0], 'a dry run simulates; nothing is sent');
   const campaigns = listCampaigns(store);
-  assert.deepEqual(campaigns.map((c) => [c.name, c.leads, c.byStatus.SENT ?? 0]), [['demo', 0, 0], ['payroll-restaurants', 5, 5]]);
+  assert.deepEqual(campaigns.map((c) => [c.name, c.leads, c.byStatus.MESSAGED ?? 0, c.byStatus.SENT ?? 0]), [['demo', 0, 0, 0], ['payroll-restaurants', 5, 5, 0]]);
 });
 
 test('the linter refuses an unknown variable and an over-budget step when the campaign is saved, naming each, and saves nothing', (t) => {
@@ -249,7 +249,8 @@ test('a campaign preview renders each step and variant for its leads (or a sampl
   await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }));
   const mine = getMetrics(store, { campaign: 'payroll-restaurants' });
   assert.deepEqual(mine.campaign && [mine.campaign.name, mine.campaign.product], ['payroll-restaurants', 'Tillpoint Payroll']);
-  assert.deepEqual(mine.funnel.map((f) => f.leads), [5, 5, 5, 5, 0]);
+  assert.deepEqual(mine.funnel.map((f) => f.leads), [5, 5, 5, 0, 0], 'nothing sent: a dry run');
+  assert.deepEqual(mine.simulated, { leads: 5, sends: 5 });
   assert.equal(mine.abTest.variants.reduce((n, v) => n + v.sent, 0), 5);
   const demo = getMetrics(store, { campaign: 'demo' });
   assert.deepEqual(demo.funnel.map((f) => f.leads), [0, 0, 0, 0, 0]);

@@ -206,3 +206,18 @@ test('campaign mailboxes are checked: an address, a cap, each address once', () 
   );
   assert.throws(() => parseCampaignSpec({ ...base, mailboxes: [{ address: 'a@b.test', dailyCap: 5 }, { address: 'A@b.test', dailyCap: 5 }] }), /each address once/);
 });
+
+test('a first email that goes back to the queue unsent (a 451, a shut window) is not held on the mailbox that tried it', async (t) => {
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const store = campaignStore(t, 2, [{ address: 'anna@tillpoint-mail.test', dailyCap: 5 }, { address: 'ben@tillpoint-mail.test', dailyCap: 5 }]);
+  const config = liveConfig(t, smtp, ['anna@tillpoint-mail.test', 'ben@tillpoint-mail.test']);
+  smtp.faults.set(`lead0@${LIVE_TEST_DOMAIN}`, [{ at: 'rcpt', code: 451, message: 'try later' }]);
+  const r = await sendReady(store, { channels: ['email'] }, config, { now: () => new Date('2026-12-07T10:00:00.000Z') });
+  assert.equal(r.requeued, 1);
+  const waiting = store.stmt("SELECT step, mailbox, attempts FROM sends WHERE state = 'QUEUED'").all();
+  assert.deepEqual(waiting.map((w) => [w.step, w.mailbox, w.attempts]), [[1, null, 1]], 'free for whichever mailbox has room when it comes due');
+  const sent = store.stmt("SELECT mailbox FROM sends WHERE state = 'SENT'").all();
+  assert.equal(sent.length, 1);
+  assert.ok(sent[0].mailbox, 'a sent first email keeps its mailbox: the thread stays on it');
+});

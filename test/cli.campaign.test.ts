@@ -178,20 +178,21 @@ test('a campaign end to end: import with a custom column, preview, write, activa
   assert.equal(activated.stdout, 'campaign "payroll-restaurants": draft → active\n');
   const dry = cli('send', '--campaign', NAME, '--dry-run', '--json');
   assert.equal(dry.code, 0, dry.stderr);
-  assert.equal(JSON.parse(dry.stdout).sent, 5);
+  assert.deepEqual([JSON.parse(dry.stdout).simulated, JSON.parse(dry.stdout).sent], [5, 0]);
 
   const metrics = cli('metrics', '--campaign', NAME);
   assert.equal(metrics.code, 0, metrics.stderr);
   assert.match(metrics.stdout, /^Funnel — 5 lead\(s\) of campaign "payroll-restaurants" \(active, Tillpoint Payroll\) in /m);
-  assert.match(metrics.stdout, /^ {2}sent\s+5 /m);
-  assert.match(metrics.stdout, /^Sends: 5 \(SENT 5; 5 dry run, 0 live\)$/m);
+  assert.match(metrics.stdout, /^ {2}sent\s+0 /m);
+  assert.match(metrics.stdout, /^ {2}\(dry run: 5 lead\(s\) simulated — recorded, nothing was sent\)$/m);
+  assert.match(metrics.stdout, /^Sends: 0 live; 5 dry-run record\(s\), nothing sent$/m);
   const whole = JSON.parse(cli('metrics', '--json').stdout);
   assert.equal(whole.leads.total, 19, "the whole store: 12 demo leads, the campaign's 5 and the other's 2");
   assert.equal(whole.campaign, null);
 
   // The other campaign's leads are written and dry-run sent by its own run: a live send without --campaign would take them.
   const otherRun = JSON.parse(cli('run', '--campaign', 'other', '--channels', 'email', '--json').stdout);
-  assert.equal(otherRun.send.sent, 2);
+  assert.deepEqual([otherRun.send.simulated, otherRun.send.sent], [2, 0]);
   assert.equal(otherRun.leads.total, 2);
 
   // Paused: the live send (to a real SMTP server) sends nothing; resumed, it sends the campaign's five, as Maria Chen.

@@ -17,10 +17,13 @@ test('`run --json` prints one document with leads, messages and sends for script
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.leads.total, 50);
-  assert.equal(doc.leads.byStatus.SENT, 50);
+  assert.equal(doc.leads.byStatus.MESSAGED, 50, 'a dry run leaves its leads MESSAGED: nothing reached them');
+  assert.equal(doc.leads.byStatus.SENT, 0);
   assert.equal(doc.leads.byStatus.NEW, 0);
   assert.equal(doc.messages.total, 200);
-  assert.equal(doc.sends.byState.SENT, 100);
+  assert.equal(doc.sends.byState.SENT, 0);
+  assert.equal(doc.sends.dryRunByState.SENT, 100);
+  assert.deepEqual(doc.simulated, { leads: 50, sends: 100 });
   assert.equal(doc.run.status, 'DONE');
 });
 
@@ -30,8 +33,9 @@ test('`run` without --json shows progress on stderr and the funnel on stdout', (
   assert.match(r.stderr, /generate .*30\/30/);
   assert.match(r.stderr, /send .*30\/30/);
   assert.match(r.stdout, /Funnel — 30 lead\(s\)/);
-  assert.match(r.stdout, /sent\s+30/);
-  assert.match(r.stdout, /dry run, nothing was sent/);
+  assert.match(r.stdout, /^ {2}sent\s+0 /m, 'the funnel counts mail that left: none');
+  assert.match(r.stdout, /\(dry run: 30 lead\(s\) simulated — recorded, nothing was sent\)/);
+  assert.match(r.stdout, /60 send\(s\) simulated — dry run, nothing was sent/);
 });
 
 for (const [args, pattern] of [
@@ -119,8 +123,8 @@ test('export streams every lead as CSV with a header, or as JSON Lines', (t) => 
   assert.equal(csv.code, 0, csv.stderr);
   const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
   assert.equal(rows.length, 40);
-  assert.ok(rows.every((row) => row.status === 'SENT' && row.email.endsWith('.example')));
-  const jsonl = leadflow(['--db', db, 'export', '--format', 'json', '--status', 'SENT']);
+  assert.ok(rows.every((row) => row.status === 'MESSAGED' && row.email.endsWith('.example')));
+  const jsonl = leadflow(['--db', db, 'export', '--format', 'json', '--status', 'MESSAGED']);
   const lines = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.length, 40);
   assert.deepEqual(lines.map((l) => l.email), rows.map((row) => row.email));
@@ -167,8 +171,8 @@ test('`send --json` prints the tally for scripts, never the messages it planned'
   const r = leadflow(['--db', db, 'send', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-  assert.equal(doc.sent, 40);
+  assert.deepEqual([doc.simulated, doc.sent], [40, 0]);
   assert.equal(doc.live, false);
-  assert.deepEqual(Object.keys(doc).filter((k) => !['live', 'queued', 'followUps', 'unplanned', 'excluded', 'claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown', 'limitedBy', 'stillQueued', 'nextSendAt'].includes(k)), []);
+  assert.deepEqual(Object.keys(doc).filter((k) => !['live', 'queued', 'followUps', 'unplanned', 'excluded', 'claimed', 'sent', 'simulated', 'failed', 'skipped', 'requeued', 'unknown', 'limitedBy', 'stillQueued', 'nextSendAt'].includes(k)), []);
   assert.ok(r.stdout.length < 2_000, `${r.stdout.length} bytes of JSON for a tally`);
 });

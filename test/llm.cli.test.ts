@@ -20,7 +20,8 @@ test('`run --enrich ai --personalize ai` works against a Groq-compatible server 
   const out = child.output();
   assert.equal(out.code, 0, out.stderr);
   const doc = JSON.parse(out.stdout);
-  assert.equal(doc.leads.byStatus.SENT, 12);
+  assert.equal(doc.leads.byStatus.MESSAGED, 12);
+  assert.equal(doc.simulated.leads, 12);
   assert.equal(doc.run.ai.enrich.enriched, 12);
   assert.equal(doc.run.ai.personalize.byModel, 24);
   assert.equal(doc.llm.requests, server.chatRequests().length);

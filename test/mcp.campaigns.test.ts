@@ -96,16 +96,17 @@ test('an agent creates the payroll campaign, imports its leads into it, previews
     assert.doesNotMatch(d.body, /workflow automation|Alex from Leadflow/);
   }
 
-  const sent = await mcp.ok<{ dryRun: boolean; campaign: string; tally: { sent: number } }>('send_outreach', { campaign: CAMPAIGN });
-  assert.deepEqual([sent.dryRun, sent.campaign, sent.tally.sent], [true, CAMPAIGN, 5]);
+  const sent = await mcp.ok<{ dryRun: boolean; campaign: string; tally: { sent: number; simulated: number } }>('send_outreach', { campaign: CAMPAIGN });
+  assert.deepEqual([sent.dryRun, sent.campaign, sent.tally.simulated, sent.tally.sent], [true, CAMPAIGN, 5, 0]);
 
-  const metrics = await mcp.ok<{ campaign: { name: string; product: string }; funnel: { stage: string; leads: number }[]; abTest: { steps: { step: number }[] } }>('get_metrics', { campaign: CAMPAIGN });
+  const metrics = await mcp.ok<{ campaign: { name: string; product: string }; funnel: { stage: string; leads: number }[]; simulated: { leads: number }; abTest: { steps: { step: number }[] } }>('get_metrics', { campaign: CAMPAIGN });
   assert.deepEqual([metrics.campaign.name, metrics.campaign.product], [CAMPAIGN, 'Tillpoint Payroll']);
-  assert.deepEqual(metrics.funnel.map((f) => f.leads), [5, 5, 5, 5, 0]);
+  assert.deepEqual(metrics.funnel.map((f) => f.leads), [5, 5, 5, 0, 0], 'sent counts mail that left: none in a dry run');
+  assert.equal(metrics.simulated.leads, 5);
   assert.deepEqual(metrics.abTest.steps.map((s) => s.step), [1]);
 
   const { campaigns } = await mcp.ok<{ campaigns: Campaign[] }>('list_campaigns');
-  assert.deepEqual(campaigns.map((c) => [c.name, c.state, c.leads, c.byStatus.SENT ?? 0]), [['demo', 'active', 3, 0], [CAMPAIGN, 'active', 5, 5]]);
+  assert.deepEqual(campaigns.map((c) => [c.name, c.state, c.leads, c.byStatus.MESSAGED ?? 0]), [['demo', 'active', 3, 0], [CAMPAIGN, 'active', 5, 5]], 'dry-run leads stay MESSAGED');
 });
 
 test('a {{frist_name}} template is refused naming it and the variable it meant, and nothing is saved; so is a misspelt field, by its path', async (t) => {
@@ -151,10 +152,10 @@ test('a draft campaign\'s messaged leads are not sent until it is activated; a p
   assert.match(await refused(mcp, 'set_campaign_state', { campaign: CAMPAIGN, action: 'pause' }), /campaign "payroll-restaurants" is draft; it can become active or finished, not paused/);
   await mcp.ok('set_campaign_state', { campaign: CAMPAIGN, action: 'activate' });
   await mcp.ok('set_campaign_state', { campaign: CAMPAIGN, action: 'pause' });
-  assert.equal((await mcp.ok<{ tally: { sent: number } }>('send_outreach', { campaign: CAMPAIGN })).tally.sent, 0, 'paused: held');
+  assert.equal((await mcp.ok<{ tally: { simulated: number } }>('send_outreach', { campaign: CAMPAIGN })).tally.simulated, 0, 'paused: held');
   const resumed = await mcp.ok<{ previous: string; campaign: Campaign }>('set_campaign_state', { campaign: CAMPAIGN, action: 'resume' });
   assert.deepEqual([resumed.previous, resumed.campaign.state], ['paused', 'active']);
-  assert.equal((await mcp.ok<{ tally: { sent: number } }>('send_outreach', { campaign: CAMPAIGN, limit: 2 })).tally.sent, 2);
+  assert.equal((await mcp.ok<{ tally: { simulated: number } }>('send_outreach', { campaign: CAMPAIGN, limit: 2 })).tally.simulated, 2);
   assert.match(await refused(mcp, 'send_outreach', { campaign: 'nope' }), /no campaign "nope" in the store; campaigns: demo, payroll-restaurants/);
 });
 

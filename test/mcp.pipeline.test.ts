@@ -6,7 +6,7 @@ import { openStore } from '../lib/store/store';
 import { mcpOverStdio, type McpSession } from './support/mcpClient';
 import { tempStorePath } from './support/tmp';
 
-interface Run { runId: number; status: string; finished: boolean; resumedFrom: number | null; progress: { generate: { inserted: number }; send: { sent: number } } }
+interface Run { runId: number; status: string; finished: boolean; resumedFrom: number | null; progress: { generate: { inserted: number }; send: { simulated: number } } }
 interface Status { running: { id: number }[]; lastRun: { id: number; status: string } | null; resumableRunId: number | null }
 
 /** Poll get_status until no run is in flight (bounded, so a broken stop fails the test instead of hanging it). */
@@ -26,10 +26,11 @@ test('run_pipeline runs all four stages as a dry run and reports the finished ru
   assert.equal(r.status, 'DONE');
   assert.equal(r.finished, true);
   assert.equal(r.progress.generate.inserted, 40);
-  assert.equal(r.progress.send.sent, 40);
+  assert.equal(r.progress.send.simulated, 40);
   const s = openStore(db);
   t.after(() => s.close());
-  assert.equal(s.stmt("SELECT count(*) AS n FROM leads WHERE status = 'SENT'").get()?.n, 40);
+  assert.equal(s.stmt("SELECT count(*) AS n FROM leads WHERE status = 'MESSAGED'").get()?.n, 40, 'a dry run leaves its leads MESSAGED');
+  assert.equal(s.stmt("SELECT count(*) AS n FROM sends WHERE dry_run = 1 AND state = 'SENT'").get()?.n, 40);
   assert.equal(s.stmt('SELECT count(*) AS n FROM sends WHERE dry_run = 0').get()?.n, 0, 'nothing live');
   assert.equal(s.stmt('SELECT status FROM runs WHERE id = ?').get(r.runId)?.status, 'DONE');
 });

@@ -165,13 +165,13 @@ test('enrich → messages → dry-run send moves leads through the stages and re
     assert.equal(stored?.body, d.body, 'a sample draft is the stored message in the lead’s own variant');
   }
 
-  const sent = await mcp.ok<{ dryRun: boolean; step: string; tally: { leads: number; sent: number } }>('send_outreach', {});
+  const sent = await mcp.ok<{ dryRun: boolean; step: string; tally: { leads: number; sent: number; simulated: number } }>('send_outreach', {});
   assert.equal(sent.dryRun, true);
   assert.equal(sent.step, 'dry_run');
-  assert.equal(sent.tally.sent, 12);
+  assert.deepEqual([sent.tally.simulated, sent.tally.sent], [12, 0], 'simulated, and nothing called sent');
   assert.equal(count(s, "SELECT count(*) AS n FROM sends WHERE dry_run = 1 AND state = 'SENT'"), 12);
   assert.equal(count(s, 'SELECT count(*) AS n FROM sends WHERE dry_run = 0'), 0, 'no live ledger row');
-  assert.equal(count(s, "SELECT count(*) AS n FROM leads WHERE status = 'SENT'"), 12);
+  assert.equal(count(s, "SELECT count(*) AS n FROM leads WHERE status = 'MESSAGED'"), 12, 'the leads stay MESSAGED: nothing reached them');
 });
 
 test('list_leads pages and filters the way the store does', async (t) => {
@@ -207,7 +207,7 @@ test('get_lead returns the lead with its enrichment, messages and sends; an unkn
   assert.equal(d.messages.length, count(s, 'SELECT count(*) AS n FROM messages WHERE lead_id = 2'));
   assert.equal(d.sends.length, 1);
   assert.equal(d.sends[0].dryRun, true);
-  assert.equal(d.sends[0].state, 'SENT');
+  assert.equal(d.sends[0].state, 'SIMULATED', 'a dry run\'s record never reads SENT');
   assert.match(await mcp.error('get_lead', { id: 999 }), /no lead with id 999: use list_leads/);
 });
 

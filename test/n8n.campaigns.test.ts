@@ -290,15 +290,16 @@ test('Send with a campaign dry-runs only its leads, from the store or from items
   const sent = await runNode(new SendOutreach(), { parameters: { storePath, campaign: CAMPAIGN, mode: 'sendAll' } });
   assert.equal(sent.error, undefined);
   assert.deepEqual(sent.items.map((i) => i.json.email), PROSPECTS.slice(0, 3).map((p) => p.Email));
-  assert.deepEqual(outcomes(sent.items), ['sent', 'sent', 'sent']);
-  assert.ok(sent.items.every((i) => i.json.dryRun === true));
-  assert.deepEqual(countLeadsByStatus(storeOf(t, storePath)), { SENT: 3, MESSAGED: 2 });
+  assert.deepEqual(outcomes(sent.items), ['simulated', 'simulated', 'simulated']);
+  assert.ok(sent.items.every((i) => i.json.dryRun === true && i.json.status === 'MESSAGED'), 'a dry run reads as what it is: no lead SENT');
+  assert.deepEqual(countLeadsByStatus(storeOf(t, storePath)), { MESSAGED: 5 });
 
   const funnel = await runNode(new OutreachMetrics(), { parameters: { storePath, campaign: CAMPAIGN } });
   const metrics = funnel.items[0].json as { campaign: IDataObject; funnel: { stage: string; leads: number }[]; leads: { total: number } };
   assert.deepEqual(metrics.campaign, { id: 2, name: CAMPAIGN, state: 'active', product: 'Tillpoint Payroll' });
   assert.equal(metrics.leads.total, 3);
-  assert.deepEqual(metrics.funnel.slice(0, 4).map((s) => s.leads), [3, 3, 3, 3]);
+  assert.deepEqual(metrics.funnel.slice(0, 4).map((s) => s.leads), [3, 3, 3, 0]);
+  assert.deepEqual((funnel.items[0].json as { simulated: IDataObject }).simulated, { leads: 3, sends: 3 });
   const whole = await runNode(new OutreachMetrics(), { parameters: { storePath } });
   assert.equal((whole.items[0].json as { campaign: null; leads: { total: number } }).leads.total, 5);
   assert.equal(whole.items[0].json.campaign, null);
@@ -306,7 +307,8 @@ test('Send with a campaign dry-runs only its leads, from the store or from items
   const listed = await runNode(new OutreachMetrics(), { parameters: { storePath, operation: 'leads', campaign: 'demo' } });
   assert.deepEqual(listed.items.map((i) => i.json.email), jsonOf(demo).map((d) => d.email));
   const variants = await runNode(new OutreachMetrics(), { parameters: { storePath, operation: 'variants', campaign: CAMPAIGN } });
-  assert.equal(variants.items.reduce((n, i) => n + Number(i.json.sent), 0), 3);
+  assert.equal(variants.items.reduce((n, i) => n + Number(i.json.sent), 0), 0);
+  assert.equal(variants.items.reduce((n, i) => n + Number(i.json.simulated), 0), 3);
 });
 
 test('Send with a campaign that is still a draft sends nothing and says the campaign must be active', async (t) => {
@@ -376,8 +378,9 @@ test('the bundled campaign workflow, node by node through the engine, writes Til
     assert.match(String(item.json.body), /Tillpoint Payroll/);
     assert.match(String(item.json.body), /\n\nBest,\nMaria Chen\nAccount Executive, Tillpoint\n/);
   }
-  assert.deepEqual(outcomes(out['Send Outreach (Dry Run)']), Array(10).fill('sent'));
-  const metrics = out['Outreach Metrics'][0].json as { campaign: { name: string }; funnel: { leads: number }[] };
+  assert.deepEqual(outcomes(out['Send Outreach']), Array(10).fill('simulated'));
+  const metrics = out['Outreach Metrics'][0].json as { campaign: { name: string }; funnel: { leads: number }[]; simulated: { leads: number } };
   assert.equal(metrics.campaign.name, CAMPAIGN);
-  assert.deepEqual(metrics.funnel.slice(0, 4).map((s) => s.leads), [10, 10, 10, 10]);
+  assert.deepEqual(metrics.funnel.slice(0, 4).map((s) => s.leads), [10, 10, 10, 0]);
+  assert.equal(metrics.simulated.leads, 10);
 });

@@ -48,14 +48,15 @@ test('n8n 1.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
     const r = executeWorkflow(inst, dir, 'leadflowPipeline', env);
     assert.equal(r.code, 0, r.stdout.slice(0, 2000));
     assert.equal(r.data?.status, 'success');
-    const sent = r.output('Send Outreach (Dry Run)');
+    const sent = r.output('Send Outreach');
     assert.equal(sent.length, 25);
-    assert.ok(sent.every((j) => (j.leadflow as { outcome: string }).outcome === 'sent' && j.dryRun === true));
-    const metrics = r.output('Outreach Metrics')[0] as { funnel: { stage: string; leads: number }[] };
-    assert.deepEqual(metrics.funnel.map((s) => s.leads), [25, 25, 25, 25, 0]);
+    assert.ok(sent.every((j) => (j.leadflow as { outcome: string }).outcome === 'simulated' && j.dryRun === true && j.status === 'MESSAGED'));
+    const metrics = r.output('Outreach Metrics')[0] as { funnel: { stage: string; leads: number }[]; simulated: { leads: number } };
+    assert.deepEqual(metrics.funnel.map((s) => s.leads), [25, 25, 25, 0, 0], 'a dry run sends nothing, and the funnel says so');
+    assert.equal(metrics.simulated.leads, 25);
     const store = openStore(storePath);
     try {
-      assert.deepEqual(countLeadsByStatus(store), { SENT: 25 });
+      assert.deepEqual(countLeadsByStatus(store), { MESSAGED: 25 });
     } finally {
       store.close();
     }
@@ -83,7 +84,8 @@ test('n8n 1.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
     assert.deepEqual(r.output('Send Outreach Tick').map((j) => j.email).sort(), ['jane@northwind-traders.com', 'sam@contoso-shipping.com']);
     const after = openStore(storePath);
     try {
-      assert.deepEqual(countLeadsByStatus(after), { SENT: 27 });
+      assert.deepEqual(countLeadsByStatus(after), { MESSAGED: 27 });
+      assert.equal(after.stmt('SELECT count(DISTINCT lead_id) AS n FROM sends WHERE dry_run = 1').get()?.n, 27);
     } finally {
       after.close();
     }

@@ -99,7 +99,7 @@ test('n8n 1.x inbox-events workflow records a reply and a bounce from a real IMA
     enrichNewLeads(store);
     personalizeEnriched(store, { channels: ['email'] });
     const sent = await sendMessaged(store, { channels: ['email'] });
-    assert.equal(sent.sent, 2, JSON.stringify(sent));
+    assert.equal(sent.simulated, 2, JSON.stringify(sent));
     const row = store.stmt("SELECT rfc_message_id FROM sends WHERE lead_id = ? AND state = 'SENT'").get(replierId);
     sentMessageId = String(row?.rfc_message_id ?? '');
     assert.match(sentMessageId, /^<.+@.+>$/);

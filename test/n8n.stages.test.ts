@@ -22,7 +22,7 @@ function storeCounts(storePath: string) {
   }
 }
 
-test('Enrich, Personalize and Send (dry run) take the items of Generate Leads to SENT, item by item', async (t) => {
+test('Enrich, Personalize and Send (dry run) take the items of Generate Leads to a simulated send, item by item', async (t) => {
   const storePath = tempStorePath(t);
   const generated = await runNode(new GenerateLeads(), { parameters: { storePath, count: 6 } });
   const enriched = await runNode(new EnrichLeads(), { parameters: { storePath }, input: jsonOf(generated.items) });
@@ -39,10 +39,12 @@ test('Enrich, Personalize and Send (dry run) take the items of Generate Leads to
 
   const sent = await runNode(new SendOutreach(), { parameters: { storePath }, input: jsonOf(messaged.items) });
   assert.equal(sent.error, undefined);
-  assert.deepEqual(outcomes(sent.items), Array(6).fill('sent'));
+  assert.deepEqual(outcomes(sent.items), Array(6).fill('simulated'));
   assert.equal(sent.items[0].json.dryRun, true);
+  assert.equal(sent.items[0].json.status, 'MESSAGED', 'nothing reached the lead');
+  assert.equal((sent.items[0].json.sends as IDataObject[])[0].state, 'SIMULATED');
   assert.match(String((sent.items[0].json.sends as IDataObject[])[0].response), /^dry-run/);
-  assert.deepEqual(storeCounts(storePath), { leads: { SENT: 6 }, sends: { byState: { SENT: 6 }, dryRun: 6, live: 0 } });
+  assert.deepEqual(storeCounts(storePath), { leads: { MESSAGED: 6 }, sends: { byState: {}, dryRunByState: { SENT: 6 }, dryRun: 6, live: 0 } });
 });
 
 test('Enrich Leads after a trigger (an item naming no lead) takes NEW leads from the store', async (t) => {
@@ -95,15 +97,15 @@ test('Send Outreach in tick mode sends at most Max per Tick and leaves the rest 
   await runNode(new EnrichLeads(), { parameters: { storePath } });
   await runNode(new PersonalizeMessages(), { parameters: { storePath } });
   const first = await runNode(new SendOutreach(), { parameters: { storePath, maxPerTick: 2 } });
-  assert.deepEqual(outcomes(first.items).sort(), ['queued', 'queued', 'queued', 'sent', 'sent']);
+  assert.deepEqual(outcomes(first.items).sort(), ['queued', 'queued', 'queued', 'simulated', 'simulated']);
   const second = await runNode(new SendOutreach(), { parameters: { storePath, maxPerTick: 2 } });
-  assert.deepEqual(outcomes(second.items).sort(), ['queued', 'sent', 'sent']);
-  assert.deepEqual(storeCounts(storePath).leads, { SENT: 4, MESSAGED: 1 });
+  assert.deepEqual(outcomes(second.items).sort(), ['queued', 'simulated', 'simulated'], 'the store batch: the three still waiting, not the two already simulated');
+  assert.deepEqual(storeCounts(storePath).sends.dryRunByState, { SENT: 4, QUEUED: 1 });
 });
 
 test('Send Outreach with Dry Run off and no SMTP credential fails and says how to fix it', async (t) => {
   const storePath = tempStorePath(t);
-  const { error } = await runNode(new SendOutreach(), { parameters: { storePath, dryRun: false } });
+  const { error } = await runNode(new SendOutreach(), { parameters: { storePath, dryRun: false, postalAddress: '1 Test Street, Testville' } });
   assert.match(String(error), /Leadflow SMTP credential|credentials/i);
 });
 

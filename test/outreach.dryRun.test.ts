@@ -58,8 +58,9 @@ test('the send stage leaves the ledger and the leads exactly as queue → claim 
   assert.equal(rows.length, N * 2);
   assert.deepEqual(rows, ledger(viaQueue));
   assert.deepEqual(statuses(viaStage), statuses(viaQueue));
-  for (const k of ['claimed', 'sent', 'skipped', 'failed'] as const) assert.equal(staged[k], queued[k], k);
-  assert.equal(staged.sent, N * 2 - 3, 'lead 7 on both channels and lead 9 on LinkedIn are skipped');
+  for (const k of ['claimed', 'sent', 'simulated', 'skipped', 'failed'] as const) assert.equal(staged[k], queued[k], k);
+  assert.equal(staged.simulated, N * 2 - 3, 'lead 7 on both channels and lead 9 on LinkedIn are skipped');
+  assert.equal(staged.sent, 0, 'a dry run sends nothing');
 
   const suppressed = rows.filter((r) => r.lead_id === 7);
   assert.deepEqual(suppressed.map((r) => [r.state, r.error]), [
@@ -79,9 +80,9 @@ test('a send an adapter queued earlier goes through its queue once, and the stag
   const first = await sendMessaged(s, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
   const again = await sendMessaged(s, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
 
-  assert.equal(first.sent, N * 2 - 3);
+  assert.equal(first.simulated, N * 2 - 3);
   assert.equal(first.queued, N * 2 - 1, 'the stage wrote every row but the one already queued');
-  assert.equal(again.sent + again.queued, 0);
+  assert.equal(again.simulated + again.queued, 0);
   assert.equal(s.stmt('SELECT count(*) AS n FROM sends').get()?.n, N * 2);
   const queuedEarlier = s.stmt("SELECT state, attempts, claimed_by FROM sends WHERE lead_id = 3 AND channel = 'email'").get();
   assert.deepEqual({ ...queuedEarlier }, { state: 'SENT', attempts: 1, claimed_by: null });

@@ -148,7 +148,7 @@ test('a dry run keeps the demo sender in the From header and the sign-off', asyn
   const store = openStore(tempStorePath(t));
   t.after(() => store.close());
   const [id] = queueLive(store, [lead(1)], { dryRun: true });
-  assert.equal((await sendQueued(store, { dryRun: true })).sent, 1);
+  assert.equal((await sendQueued(store, { dryRun: true })).simulated, 1);
   const parsed = await simpleParser((await previewEmail(store, id)).mime);
   assert.equal((parsed.from as AddressObject).value[0].name, DEMO_NAME);
   assert.match(parsed.text ?? '', new RegExp(`\\n\\nBest,\\n${DEMO_NAME}\\n\\n`));

@@ -67,13 +67,13 @@ test('a run goes on in its own process: progress arrives per batch while the cal
   clearInterval(ticker);
 
   assert.equal(done.status, 'DONE');
-  assert.equal(done.result?.progress.send.sent, 3_000);
+  assert.equal(done.result?.progress.send.simulated, 3_000);
   assert.equal(runner.busy, false);
   const generate = events.filter((e) => e.runId === run.runId && e.stage === 'generate').map((e) => e.done);
   assert.ok(generate.length >= 30, `one progress event per batch (${generate.length})`);
   assert.deepEqual(generate, [...generate].sort((a, b) => a - b));
   assert.ok(ticks > 5, `the caller's timers ran during the run (${ticks})`);
-  assert.equal(count(store, "SELECT count(*) AS n FROM leads WHERE status = 'SENT'"), 3_000);
+  assert.equal(count(store, "SELECT count(DISTINCT lead_id) AS n FROM sends WHERE dry_run = 1 AND state = 'SENT'"), 3_000);
 });
 
 test('a stop asked through the store by anyone ends the run at a batch boundary, and resume continues it', async (t) => {

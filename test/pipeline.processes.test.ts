@@ -32,16 +32,17 @@ test('`leadflow stop` from a second process stops a running pipeline, and `run -
   assert.equal(code, 0, out.stderr);
   assert.match(out.stdout, /stopped/);
   assert.match(out.stdout, /leadflow run --resume/);
-  const sent = count(watch, "SELECT count(*) AS n FROM leads WHERE status = 'SENT'");
-  assert.ok(sent < N, `stopped before the end (${sent} of ${N} sent)`);
+  const sent = count(watch, 'SELECT count(DISTINCT lead_id) AS n FROM sends WHERE dry_run = 1');
+  assert.ok(sent < N, `stopped before the end (${sent} of ${N} dry-run sent)`);
   assert.equal(count(watch, "SELECT count(*) AS n FROM runs WHERE status = 'STOPPED'"), 1);
 
   const resumed = leadflow(['--db', db, 'run', '--resume', '--json']);
   assert.equal(resumed.code, 0, resumed.stderr);
   const doc = JSON.parse(resumed.stdout);
   assert.equal(doc.leads.total, N);
-  assert.equal(doc.leads.byStatus.SENT, N);
-  assert.equal(doc.sends.byState.SENT, N);
+  assert.equal(doc.leads.byStatus.MESSAGED, N);
+  assert.equal(doc.sends.dryRunByState.SENT, N);
+  assert.equal(doc.simulated.leads, N);
   assert.equal(doc.run.status, 'DONE');
 });
 
@@ -87,7 +88,7 @@ test('SIGKILL at any stage loses no lead and duplicates no send; resume finishes
     if (JSON.parse(r.stdout).run.status === 'DONE') break;
   }
   assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), N, 'every lead generated exactly once');
-  assert.equal(count(watch, "SELECT count(*) AS n FROM leads WHERE status = 'SENT'"), N, 'every lead reached SENT');
+  assert.equal(count(watch, "SELECT count(*) AS n FROM leads WHERE status = 'MESSAGED'"), N, 'every lead reached MESSAGED and its dry run');
   assert.equal(count(watch, 'SELECT count(*) AS n FROM sends'), N * 2);
   assert.equal(count(watch, "SELECT count(*) AS n FROM sends WHERE state = 'SENT'"), N * 2);
   assert.equal(count(watch, "SELECT count(*) AS n FROM sends WHERE state IN ('SENDING', 'UNKNOWN', 'QUEUED')"), 0);

@@ -13,7 +13,7 @@ import { checkCopy } from '../lib/personalize/copyContract';
 import { suppress } from '../lib/store/suppressions';
 import { tempStorePath } from './support/tmp';
 
-test('200 synthetic leads go NEW → ENRICHED → MESSAGED → SENT (dry run) and the metrics add up', async (t) => {
+test('200 synthetic leads go NEW → ENRICHED → MESSAGED and a dry run, and the metrics add up (nothing counted as sent)', async (t) => {
   const s = openStore(tempStorePath(t));
   t.after(() => s.close());
   const stages = new Set<string>();
@@ -24,13 +24,16 @@ test('200 synthetic leads go NEW → ENRICHED → MESSAGED → SENT (dry run) an
   assert.deepEqual([...stages], ['generate', 'enrich', 'personalize', 'send']);
   const m = getMetrics(s);
   assert.equal(m.leads.total, 200);
-  assert.equal(m.leads.byStatus.SENT, 200);
-  assert.equal(m.leads.byStatus.NEW + m.leads.byStatus.ENRICHED + m.leads.byStatus.MESSAGED, 0);
+  assert.equal(m.leads.byStatus.MESSAGED, 200, 'a dry run leaves its leads MESSAGED: nothing reached them');
+  assert.equal(m.leads.byStatus.NEW + m.leads.byStatus.ENRICHED + m.leads.byStatus.SENT, 0);
   assert.equal(m.messages.total, 200 * 2 * 2, 'two channels × two variants per lead');
-  assert.equal(m.sends.byState.SENT, 400);
+  assert.equal(m.sends.byState.SENT, 0);
+  assert.equal(m.sends.dryRunByState.SENT, 400);
   assert.equal(m.sends.dryRun, 400);
   assert.equal(m.sends.live, 0);
-  assert.deepEqual(m.funnel.map((f) => f.leads), [200, 200, 200, 200, 0]);
+  assert.deepEqual(m.funnel.map((f) => f.leads), [200, 200, 200, 0, 0]);
+  assert.deepEqual(m.simulated, { leads: 200, sends: 400 });
+  assert.deepEqual(r.progress.send.simulated, 400);
   assert.equal(m.health.status, 'ok');
   // Each lead's sends use the variant it was assigned.
   const mismatched = s
@@ -58,7 +61,8 @@ test('running the same pipeline again adds nothing and sends nothing twice', asy
   const again = await runPipeline(s, { leads: 120, seed: 3, channels: ['email'] });
   assert.equal(again.progress.generate.inserted, 0);
   assert.equal(again.progress.generate.duplicates, 120);
-  assert.equal(again.progress.send.sent, 0);
+  assert.equal(again.progress.send.simulated, 0);
+  assert.equal(again.progress.send.total, 0, 'the second run has no lead left to dry-run');
   assert.equal(s.stmt('SELECT count(*) AS n FROM sends').get()?.n, 120);
 });
 
@@ -81,8 +85,8 @@ test('a stop request is honoured at a batch boundary and the run resumes to the 
   assert.equal(resumed.resumedFrom, stopped.runId);
   assert.equal(resumed.progress.generate.inserted, 1000);
   const m = getMetrics(s);
-  assert.equal(m.leads.byStatus.SENT, 1000);
-  assert.equal(m.sends.byState.SENT, 1000);
+  assert.equal(m.leads.byStatus.MESSAGED, 1000);
+  assert.equal(m.sends.dryRunByState.SENT, 1000);
 
   // The resumed store equals a store that ran straight through.
   const straight = openStore(tempStorePath(t));
@@ -125,7 +129,7 @@ test('an offline run, streaming each batch through every stage, leaves the store
     suppress(s, 'domain', domain, 'company asked', '2026-11-01T00:00:00.000Z');
   }
   const r = await runPipeline(streamed, { leads: N, seed: 21, channels: ['email', 'linkedin'], batchSize: 64 });
-  assert.equal(r.progress.send.sent, (N - suppressedLeads) * 2);
+  assert.equal(r.progress.send.simulated, (N - suppressedLeads) * 2);
   // The run checkpoints less often while it generates, and leaves the connection as it found it.
   assert.equal(streamed.stmt('PRAGMA wal_autocheckpoint').get()!.wal_autocheckpoint, 1000);
   assert.equal(r.progress.send.skipped, suppressedLeads * 2);

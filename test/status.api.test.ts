@@ -193,7 +193,8 @@ test('POST /api/pipeline/run runs in the background and /api/events streams its 
   const finished = events.find((e) => e.event === 'run' && e.data.runId === runId && !e.data.running)!;
   assert.equal(finished.data.status, 'DONE');
   assert.ok(events.some((e) => e.event === 'metrics' && e.data.leads.total > 0), 'counts are pushed while it runs');
-  assert.equal(getMetrics(h.store).leads.byStatus.SENT, 400);
+  const after = getMetrics(h.store);
+  assert.deepEqual([after.leads.byStatus.MESSAGED, after.leads.byStatus.SENT, after.simulated.leads], [400, 0, 400], 'a dry run from the page sends nothing and says so');
 });
 
 test('POST /api/pipeline/stop ends a running pipeline at a batch boundary', async (t) => {

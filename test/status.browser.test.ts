@@ -197,7 +197,8 @@ test('Run shows the progress moving, Stop ends the run, a second run finishes it
   await page.waitForFunction(() => /finished/.test(document.getElementById('run-status')?.textContent ?? ''));
   assert.equal(await page.getAttribute('#progress', 'aria-valuenow'), '100');
   const done = getMetrics(h.store);
-  assert.equal(done.leads.byStatus.NEW + done.leads.byStatus.ENRICHED + done.leads.byStatus.MESSAGED, 0);
+  assert.equal(done.leads.byStatus.NEW + done.leads.byStatus.ENRICHED + done.leads.byStatus.SENT, 0);
+  assert.equal(done.simulated.leads, done.leads.total, 'every lead dry-run: simulated, none sent');
   await page.waitForFunction(
     (n) => document.querySelector('[data-metric="sent"]')?.textContent?.replace(/,/g, '') === n,
     String(done.funnel.find((f) => f.stage === 'sent')!.leads),

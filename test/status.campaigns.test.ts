@@ -42,7 +42,7 @@ test('the API gives the campaigns and one campaign\'s metrics; an unknown campai
   const list = (await (await s.authed('/api/campaigns')).json()) as { campaigns: { name: string; state: string; leads: number }[] };
   assert.deepEqual(list.campaigns.map((c) => [c.name, c.state, c.leads]), [['demo', 'active', 40], ['payroll-restaurants', 'active', 6]]);
   const m = (await (await s.authed('/api/metrics?campaign=payroll-restaurants')).json()) as { funnel: { leads: number }[]; campaign: { product: string } };
-  assert.deepEqual(m.funnel.map((f) => f.leads), [6, 6, 6, 6, 0]);
+  assert.deepEqual(m.funnel.map((f) => f.leads), [6, 6, 6, 0, 0], 'a dry run is not counted as sent');
   assert.equal(m.campaign.product, 'Tillpoint Payroll');
   const all = (await (await s.authed('/api/metrics')).json()) as { funnel: { leads: number }[]; campaign: null };
   assert.equal(all.funnel[0].leads, 46);
@@ -69,7 +69,8 @@ test('in Chromium, choosing a campaign shows its funnel and what it sells; "All 
 
   await page.selectOption('#campaign-filter', 'payroll-restaurants');
   await page.waitForFunction(() => document.querySelector('[data-metric="total"]')?.textContent === '6');
-  assert.equal(await page.locator('#funnel [data-stage="sent"] .num').innerText(), '6');
+  assert.equal(await page.locator('#funnel [data-stage="sent"] .num').innerText(), '0');
+  assert.equal(await page.locator('[data-metric="sendModes"]').first().innerText(), '6 simulated (dry run, not sent)');
   assert.match(await page.locator('#campaign-info').innerText(), /Campaign payroll-restaurants \(active\): Tillpoint Payroll/);
 
   await page.selectOption('#campaign-filter', '');

@@ -15,14 +15,19 @@ export function formatFunnel(m: Metrics, storePath: string): string {
     const conv = step.stage === 'generated' ? '' : `  ${step.conversionPct.toFixed(1)}% of previous`;
     lines.push(`  ${step.stage.padEnd(10)} ${String(step.leads).padStart(8)}  ${bar}${conv}`);
   }
+  if (m.simulated.leads) lines.push(`  (dry run: ${m.simulated.leads} lead(s) simulated — recorded, nothing was sent)`);
   const statuses = Object.entries(m.leads.byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
   lines.push(`Leads by status: ${statuses.join(', ') || 'none'}`);
   const channels = Object.entries(m.messages.byChannelVariant).map(([k, n]) => `${k} ${n}`);
   lines.push(`Messages: ${m.messages.total}${channels.length ? ` (${channels.join(', ')})` : ''}`);
-  const states = Object.entries(m.sends.byState).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
-  lines.push(`Sends: ${m.sends.total} (${states.join(', ') || 'none'}; ${m.sends.dryRun} dry run, ${m.sends.live} live)`);
+  const states = (by: Record<string, number>) => Object.entries(by).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ');
+  const dryOther = states(Object.fromEntries(Object.entries(m.sends.dryRunByState).filter(([s]) => s !== 'SENT')));
+  lines.push(
+    `Sends: ${m.sends.live} live${m.sends.live ? ` (${states(m.sends.byState)})` : ''}` +
+      (m.sends.dryRun ? `; ${m.sends.dryRun} dry-run record(s), nothing sent${dryOther ? ` (${dryOther})` : ''}` : ''),
+  );
   if (m.variants.length) {
-    lines.push('Variants: ' + m.variants.map((v) => `${v.variant}: ${v.leads} leads, ${v.sent} sent, ${v.replied} replied`).join(' | '));
+    lines.push('Variants: ' + m.variants.map((v) => `${v.variant}: ${v.leads} leads, ${v.sent} sent${v.simulated ? `, ${v.simulated} simulated` : ''}, ${v.replied} replied`).join(' | '));
   }
   if (m.abTest.basis !== 'none') lines.push(...formatAbTest(m.abTest));
   if (m.llm.requests > 0) {
@@ -38,7 +43,7 @@ export function formatFunnel(m: Metrics, storePath: string): string {
 export function formatAbTest(ab: AbTestReport): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const row = (v: VariantStats) =>
-    `${v.variant}: ${v.sent} sent, ${v.replies} replied (${pct(v.replyRate)}, ${Math.round(ab.confidence * 100)}% CI ${pct(v.replyRateInterval.low)}–${pct(v.replyRateInterval.high)}), ${v.bounces} bounced, ${v.unsubscribes} unsubscribed`;
+    `${v.variant}: ${v.sent} ${ab.basis === 'dry-run' ? 'simulated' : 'sent'}, ${v.replies} replied (${pct(v.replyRate)}, ${Math.round(ab.confidence * 100)}% CI ${pct(v.replyRateInterval.low)}–${pct(v.replyRateInterval.high)}), ${v.bounces} bounced, ${v.unsubscribes} unsubscribed`;
   const lines = [`A/B test${ab.basis === 'dry-run' ? ' (dry-run sends only: nobody received them, the rates are not real)' : ''}:`];
   for (const v of ab.variants) lines.push(`  ${row(v)}`);
   lines.push(`  → ${ab.comparison.verdict}`);

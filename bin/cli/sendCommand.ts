@@ -37,7 +37,7 @@ export function describeRun(r: SendReadyResult, sequence: boolean): string {
 }
 
 function describe(t: SendTally, live: boolean): string {
-  const parts = [`${t.sent} sent${live ? '' : ' (dry run: recorded, nothing was sent)'}`];
+  const parts = [live ? `${t.sent} sent` : `${t.simulated} simulated (dry run: recorded, nothing was sent)`];
   if (t.failed) parts.push(`${t.failed} failed`);
   if (t.skipped) parts.push(`${t.skipped} skipped`);
   if (t.requeued) parts.push(`${t.requeued} to retry`);

@@ -11,6 +11,7 @@ export interface LeadSend {
   channel: string;
   step: number;
   dryRun: boolean;
+  /** The ledger state, except that a dry run's record reads SIMULATED: it reached nobody, so it never reads SENT. */
   state: string;
   attempts: number;
   messageId: number;
@@ -66,13 +67,18 @@ const LEAD_EVENTS = rowMapper<LeadEvent>({
   createdAt: ['created_at', text],
 });
 
+/** A ledger row as people see it: a dry run's settled record is SIMULATED, never SENT. */
+export function shownSend(s: LeadSend): LeadSend {
+  return s.dryRun && s.state === 'SENT' ? { ...s, state: 'SIMULATED' } : s;
+}
+
 /** The ledger rows of many leads in one read (an n8n node's batch of items), in each lead's detail order. */
 export function sendsOfLeads(store: Store, ids: readonly number[]): Map<number, LeadSend[]> {
   const out = new Map<number, LeadSend[]>(ids.map((id) => [id, []]));
   const rows = store
     .rows(`SELECT lead_id, ${LEAD_SENDS.columns} FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, dry_run`)
     .all(JSON.stringify(ids));
-  for (const r of rows) out.get(int(r[0], 'lead_id'))?.push(LEAD_SENDS.at(r, 1));
+  for (const r of rows) out.get(int(r[0], 'lead_id'))?.push(shownSend(LEAD_SENDS.at(r, 1)));
   return out;
 }
 
@@ -82,7 +88,7 @@ export function getLeadDetail(store: Store, id: number): LeadDetail | undefined 
   const sends = store
     .rows(`SELECT ${LEAD_SENDS.columns} FROM sends WHERE lead_id = ? ORDER BY step, channel, dry_run`)
     .all(id)
-    .map((r) => LEAD_SENDS.from(r));
+    .map((r) => shownSend(LEAD_SENDS.from(r)));
   const events = store
     .rows(`SELECT ${LEAD_EVENTS.columns} FROM events WHERE lead_id = ? ORDER BY id`)
     .all(id)

@@ -31,8 +31,22 @@ export interface Metrics {
     byVariant: Record<string, number>;
     byChannelVariant: Record<string, number>;
   };
-  sends: { total: number; byState: Record<string, number>; byChannel: Record<string, number>; dryRun: number; live: number };
-  variants: { variant: string; leads: number; sent: number; replied: number }[];
+  /**
+   * The ledger: `byState` and `byChannel` count live sends (SENT: mail that left); the dry run's records are counted
+   * apart (`dryRun`, `dryRunByState`) and never as sent.
+   */
+  sends: {
+    total: number;
+    byState: Record<string, number>;
+    byChannel: Record<string, number>;
+    dryRun: number;
+    dryRunByState: Record<string, number>;
+    live: number;
+  };
+  /** What dry runs recorded: leads and messages that would have gone, and did not. Its own figure, beside the funnel. */
+  simulated: { leads: number; sends: number };
+  /** Per variant: its leads, those a live email reached (`sent`), those only a dry run recorded for, and replies. */
+  variants: { variant: string; leads: number; sent: number; simulated: number; replied: number }[];
   /** Reply rates of A and B with confidence intervals and a significance test (see abTest.ts). */
   abTest: AbTestReport;
   suppressions: number;
@@ -73,12 +87,8 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
     generated: total,
     enriched: one(`SELECT count(*) AS n FROM enrichments ${where}`),
     messaged: one(`SELECT count(DISTINCT lead_id) AS n FROM messages ${where}`),
-    // Once anything was sent live, "sent" means live: a dry run recorded earlier reached nobody.
-    sent: one(
-      `SELECT count(DISTINCT lead_id) AS n FROM sends
-       WHERE state = 'SENT' ${and} AND dry_run = (CASE WHEN EXISTS (SELECT 1 FROM sends WHERE dry_run = 0 ${and}) THEN 0 ELSE 1 END)`,
-      2,
-    ),
+    // Mail that left: a dry run's record reached nobody and is counted apart (`simulated`).
+    sent: one(`SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0 ${and}`),
     replied: byStatus.REPLIED,
   };
   const order = ['generated', 'enriched', 'messaged', 'sent', 'replied'] as const;
@@ -101,20 +111,28 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
 
   const ledger = countSendsByState(store, campaignId);
   const byState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.byState[s] ?? 0]));
+  const dryRunByState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.dryRunByState[s] ?? 0]));
   const byChannel: Record<string, number> = {};
-  for (const r of store.rows(`SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' ${and} GROUP BY channel`).all(...params)) {
+  for (const r of store.rows(`SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0 ${and} GROUP BY channel`).all(...params)) {
     byChannel[channelOf(r[0], 'sends.channel')] = int(r[1], 'count(sends)');
   }
+  const simulated = {
+    leads: one(`SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1 ${and}`),
+    sends: dryRunByState.SENT,
+  };
 
   // Two linear passes; a correlated lookup per lead made this quadratic on large stores.
-  const sentByVariant = new Map<string, number>();
+  const sentByVariant = new Map<string, { sent: number; simulated: number }>();
   for (const r of store
     .rows(
-      `SELECT l.variant, count(DISTINCT s.lead_id) AS n FROM sends s JOIN leads l ON l.id = s.lead_id
-       WHERE s.state = 'SENT' ${campaignId === undefined ? '' : 'AND l.campaign_id = ?'} GROUP BY l.variant`,
+      `SELECT l.variant, s.dry_run, count(DISTINCT s.lead_id) AS n FROM sends s JOIN leads l ON l.id = s.lead_id
+       WHERE s.state = 'SENT' ${campaignId === undefined ? '' : 'AND l.campaign_id = ?'} GROUP BY l.variant, s.dry_run`,
     )
     .all(...params)) {
-    sentByVariant.set(variantOf(r[0], 'leads.variant'), int(r[1], 'count(sends.lead_id)'));
+    const variant = variantOf(r[0], 'leads.variant');
+    const v = sentByVariant.get(variant) ?? { sent: 0, simulated: 0 };
+    v[int(r[1], 'sends.dry_run') ? 'simulated' : 'sent'] = int(r[2], 'count(sends.lead_id)');
+    sentByVariant.set(variant, v);
   }
   const variants = store
     .rows(`SELECT variant, count(*) AS leads, sum(status = 'REPLIED') AS replied FROM leads ${campaignId === undefined ? '' : 'WHERE campaign_id = ?'} GROUP BY variant ORDER BY variant`)
@@ -124,7 +142,8 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
       return {
         variant,
         leads: int(r[1], 'count(leads)'),
-        sent: sentByVariant.get(variant) ?? 0,
+        sent: sentByVariant.get(variant)?.sent ?? 0,
+        simulated: sentByVariant.get(variant)?.simulated ?? 0,
         replied: intOrNull(r[2], 'replied') ?? 0,
       };
     });
@@ -142,7 +161,8 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
     leads: { total, byStatus, synthetic: one(`SELECT count(*) AS n FROM leads WHERE synthetic = 1 ${campaignId === undefined ? '' : 'AND campaign_id = ?'}`) },
     funnel,
     messages,
-    sends: { total: ledger.dryRun + ledger.live, byState, byChannel, dryRun: ledger.dryRun, live: ledger.live },
+    sends: { total: ledger.dryRun + ledger.live, byState, byChannel, dryRun: ledger.dryRun, dryRunByState, live: ledger.live },
+    simulated,
     variants,
     abTest: abTestReport(store, { campaignId }),
     suppressions: countSuppressions(store),

@@ -25,7 +25,7 @@ import { createLeadGenerator } from '../leads/generate/generate';
 import { ingestLeads } from '../leads/ingest';
 import { enrichNewLeads, enrichBatch } from '../enrich/stage';
 import { personalizeEnriched, personalizeBatch } from '../personalize/stage';
-import { sendMessaged } from '../sending/stage';
+import { countAwaitingDryRun, sendMessaged } from '../sending/stage';
 import { recordDrySends, type SendLead } from '../sending/drain';
 import { DEFAULT_BATCH_SIZE } from './control';
 import { createGroqClient, type GroqClient } from '../llm/client';
@@ -74,7 +74,8 @@ export interface PipelineProgress {
   generate: StageProgress & { inserted: number; duplicates: number };
   enrich: StageProgress;
   personalize: StageProgress & { messages: number; failed: number };
-  send: StageProgress & { queued: number; sent: number; skipped: number; failed: number };
+  /** The dry-run send stage: `simulated` records, nothing sent (live sending is `sendReady`'s job). */
+  send: StageProgress & { queued: number; simulated: number; skipped: number; failed: number };
 }
 
 export interface ProgressEvent {
@@ -139,7 +140,7 @@ function emptyProgress(): PipelineProgress {
     generate: { done: 0, total: 0, inserted: 0, duplicates: 0 },
     enrich: { done: 0, total: 0 },
     personalize: { done: 0, total: 0, messages: 0, failed: 0 },
-    send: { done: 0, total: 0, queued: 0, sent: 0, skipped: 0, failed: 0 },
+    send: { done: 0, total: 0, queued: 0, simulated: 0, skipped: 0, failed: 0 },
   };
 }
 
@@ -217,7 +218,7 @@ async function execute(
     moves.write();
     progress.send.done += p.messaged;
     progress.send.queued += s.claimed;
-    progress.send.sent += s.sent;
+    progress.send.simulated += s.simulated;
     progress.send.skipped += s.skipped;
     progress.send.failed += s.failed;
   };
@@ -321,8 +322,8 @@ async function execute(
     t = performance.now();
     if (!stopped && options.drySend !== false) {
       const s = progress.send;
-      const base = { done: s.done, queued: s.queued, sent: s.sent, skipped: s.skipped, failed: s.failed };
-      s.total = base.done + (countLeadsByStatus(store).MESSAGED ?? 0);
+      const base = { done: s.done, queued: s.queued, simulated: s.simulated, skipped: s.skipped, failed: s.failed };
+      s.total = base.done + countAwaitingDryRun(store);
       emit('send');
       await sendMessaged(store, { channels: options.channels, worker }, {
         batchSize,
@@ -330,7 +331,7 @@ async function execute(
         inBatch: (tally) => {
           s.done = base.done + tally.leads;
           s.queued = base.queued + tally.queued;
-          s.sent = base.sent + tally.sent;
+          s.simulated = base.simulated + tally.simulated;
           s.skipped = base.skipped + tally.skipped;
           s.failed = base.failed + tally.failed;
           record();

@@ -101,7 +101,10 @@ export interface SendOptions {
 
 export interface SendTally {
   claimed: number;
+  /** Live messages a server accepted: mail that left. */
   sent: number;
+  /** Dry-run records: what would have gone, and nothing left. Never counted as sent. */
+  simulated: number;
   failed: number;
   skipped: number;
   requeued: number;
@@ -137,7 +140,7 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
   // Before any live claim: a list that bounced past the configured threshold pauses every mailbox (limits.ts).
   if (limits) store.tx(() => checkBounceRate(store, limits));
   const deadline = clock().getTime() + Math.max(0, o.maxWaitMs ?? 0);
-  const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0, limitedBy: null };
+  const tally: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0, limitedBy: null };
   // Rows a killed sender left mid-send: live ones become UNKNOWN (never re-sent on their own), dry ones go back.
   reapDeadClaims(store);
 
@@ -204,16 +207,14 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     const loaded = loadBatch(store, batch, worker);
     if (dryRun) {
       store.tx(() => {
-        // Leads move to SENT once per batch, in one statement (the settle itself stays per row).
+        // A dry run's record moves no lead to SENT: nothing reached anyone (a suppressed or failed one still moves).
         const at = now.toISOString();
         const moves = movesNow(store, at);
-        const sentLeads = new Set<number>();
         for (const row of batch) {
           const l = load(loaded, row);
           const outcome = 'state' in l ? l : recordDry(store, l, row, sender, now, checkSuppression, o.compliance);
-          count(tally, settleRow(store, row, worker, outcome, at, moves, sentLeads));
+          count(tally, settleRow(store, row, worker, outcome, at, moves), true);
         }
-        moves.advance([...sentLeads], 'MESSAGED', 'SENT');
       });
     } else {
       // Several messages in flight (one per SMTP session of the claiming mailbox); each is settled the moment its
@@ -239,7 +240,7 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
             retryBaseMs: o.retryBaseMs ?? 60_000,
           }, o.verificationPolicy);
           const at = clock().toISOString();
-          store.tx(() => count(tally, settleRow(store, row, worker, outcome, at, movesNow(store, at))));
+          store.tx(() => count(tally, settleRow(store, row, worker, outcome, at, movesNow(store, at)), false));
         }
       };
       await Promise.all(Array.from({ length: Math.min(batch.length, Math.max(1, o.concurrency ?? 3)) }, lane));
@@ -293,11 +294,12 @@ function unservedReason(store: Store, accounts: readonly Account[], now: Date): 
 
 /** Add one tally's counts to another (the limit and queue fields stay the target's). */
 export function addTally(into: SendTally, t: SendTally): void {
-  for (const k of ['claimed', 'sent', 'failed', 'skipped', 'requeued', 'unknown'] as const) into[k] += t[k];
+  for (const k of ['claimed', 'sent', 'simulated', 'failed', 'skipped', 'requeued', 'unknown'] as const) into[k] += t[k];
 }
 
-function count(t: SendTally, s: Settlement['state']): void {
-  if (s === 'SENT') t.sent++;
+function count(t: SendTally, s: Settlement['state'], dryRun: boolean): void {
+  if (s === 'SENT' && dryRun) t.simulated++;
+  else if (s === 'SENT') t.sent++;
   else if (s === 'FAILED') t.failed++;
   else if (s === 'SKIPPED') t.skipped++;
   else if (s === 'UNKNOWN') t.unknown++;
@@ -485,24 +487,21 @@ function settleRow(
   s: Settlement,
   at: string,
   moves: LeadMoves,
-  sentLeads?: Set<number>,
 ): Settlement['state'] {
-  if (settle(store, row.id, worker, s, at)) moveLead(store, moves, row.leadId, row.dryRun, s, sentLeads);
+  if (settle(store, row.id, worker, s, at)) moveLead(store, moves, row.leadId, row.dryRun, s);
   return s.state;
 }
 
 /**
- * How a settled send moves its lead, so the lead says what happened in this mode: SENT; SUPPRESSED; FAILED when
- * nothing of it was sent in this mode; and, live, back to MESSAGED with the reason while a send waits for a retry or
- * its outcome is UNKNOWN — a dry run recorded earlier is no proof that anything reached anyone. The lifecycle decides
- * from where each move may happen (a reply or a bounce is never overwritten).
+ * How a settled send moves its lead, so the lead says what happened: SENT once a server took a live email (a dry
+ * run's record moves nobody to SENT — it reached no one, and the lead stays MESSAGED, ready for a live send);
+ * SUPPRESSED; FAILED when nothing of it was sent in this mode; and, live, back to MESSAGED with the reason while a send
+ * waits for a retry or its outcome is UNKNOWN. The lifecycle decides from where each move may happen (a reply or a
+ * bounce is never overwritten).
  */
-function moveLead(store: Store, moves: LeadMoves, leadId: number, dryRun: boolean, s: Settlement, sentLeads?: Set<number>): void {
+function moveLead(store: Store, moves: LeadMoves, leadId: number, dryRun: boolean, s: Settlement): void {
   if (s.state === 'SENT') {
-    // Batched callers collect the leads and move them together; a single live settle moves its lead now.
-    if (sentLeads) sentLeads.add(leadId);
-    else if (dryRun) moves.advance([leadId], 'MESSAGED', 'SENT');
-    else moves.set(leadId, 'SENT', null);
+    if (!dryRun) moves.set(leadId, 'SENT', null);
     return;
   }
   if (s.state === 'SKIPPED') {
@@ -535,7 +534,7 @@ export function recordDrySends(
   sends: readonly DrySend[],
   o: { sender?: Sender; compliance?: Compliance; now: Date; moves?: LeadMoves; recorded?: DryRunRecord[] },
 ): SendTally {
-  const tally: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const tally: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   const sender = o.sender ?? DRY_RUN_SENDER;
   const at = o.now.toISOString();
   const checkSuppression = hasSuppressions(store);
@@ -545,13 +544,11 @@ export function recordDrySends(
     return { leadId: key.leadId, channel: key.channel, step: key.step, variant: l.message.variant, settlement };
   });
   const moves = o.moves ?? movesNow(store, at);
-  const sentLeads = new Set<number>();
   for (const r of recordDryRun(store, records, at)) {
     o.recorded?.push(r);
     tally.claimed++;
-    count(tally, r.settlement.state);
-    moveLead(store, moves, r.leadId, true, r.settlement, sentLeads);
+    count(tally, r.settlement.state, true);
+    moveLead(store, moves, r.leadId, true, r.settlement);
   }
-  moves.advance([...sentLeads], 'MESSAGED', 'SENT');
   return tally;
 }

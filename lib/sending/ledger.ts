@@ -137,7 +137,8 @@ export function nextClaimable(store: Store, o: Omit<ClaimOptions, 'limit' | 'wor
 export function deferClaimed(store: Store, id: number, worker: string, dueAt: string, now: string): boolean {
   const r = store
     .stmt(
-      `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?, updated_at = ?
+      `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?, updated_at = ?,
+         mailbox = CASE WHEN step = 1 THEN NULL ELSE mailbox END
        WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
     )
     .run(dueAt, now, id, worker);
@@ -189,10 +190,12 @@ export function settle(store: Store, id: number, worker: string, s: Settlement, 
   } else {
     r = store
       .stmt(
-        `UPDATE sends SET state = ?, error = ?, next_attempt_at = ?, claimed_by = NULL, updated_at = ?
+        // A first email that goes back to the queue unsent leaves its mailbox free: no thread holds it there yet.
+        `UPDATE sends SET state = ?, error = ?, next_attempt_at = ?, claimed_by = NULL, updated_at = ?,
+           mailbox = CASE WHEN ? AND step = 1 THEN NULL ELSE mailbox END
          WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
       )
-      .run(s.state, s.error, s.state === 'QUEUED' ? s.nextAttemptAt : null, now, id, worker);
+      .run(s.state, s.error, s.state === 'QUEUED' ? s.nextAttemptAt : null, now, s.state === 'QUEUED' ? 1 : 0, id, worker);
   }
   return Number(r.changes) === 1;
 }
@@ -304,8 +307,16 @@ export function workersHoldingClaims(store: Store): string[] {
 }
 
 /** The ledger by state and mode, of the whole store or of one campaign's leads. */
-export function countSendsByState(store: Store, campaignId?: number): { byState: Record<string, number>; dryRun: number; live: number } {
+/**
+ * The ledger by state: `byState` counts live rows (a SENT there is mail that left), `dryRunByState` the dry run's
+ * records (its SENT means "recorded": nothing left).
+ */
+export function countSendsByState(
+  store: Store,
+  campaignId?: number,
+): { byState: Record<string, number>; dryRunByState: Record<string, number>; dryRun: number; live: number } {
   const byState: Record<string, number> = {};
+  const dryRunByState: Record<string, number> = {};
   let dryRun = 0;
   let live = 0;
   const rows =
@@ -317,11 +328,15 @@ export function countSendsByState(store: Store, campaignId?: number): { byState:
   for (const r of rows) {
     const state = stateOf(r[0], 'sends.state');
     const n = int(r[2], 'count(sends)');
-    byState[state] = (byState[state] ?? 0) + n;
-    if (flag(r[1], 'sends.dry_run')) dryRun += n;
-    else live += n;
+    if (flag(r[1], 'sends.dry_run')) {
+      dryRunByState[state] = (dryRunByState[state] ?? 0) + n;
+      dryRun += n;
+    } else {
+      byState[state] = (byState[state] ?? 0) + n;
+      live += n;
+    }
   }
-  return { byState, dryRun, live };
+  return { byState, dryRunByState, dryRun, live };
 }
 
 /** Cancel every send still waiting for this lead (QUEUED → SKIPPED with the reason). Returns how many. */

@@ -122,7 +122,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
     }
     return n;
   });
-  const recorded: SendTally = { claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const recorded: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   const records: DryRunRecord[] = [];
   const stamps: string[] = [];
   for (let i = 0; i < recordNow.length; i += DRY_BATCH) {

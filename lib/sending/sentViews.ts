@@ -91,7 +91,7 @@ function sendOf(r: RecordedSend, id: number): LeadSend {
     channel: r.record.channel,
     step: r.record.step,
     dryRun: true,
-    state: s.state,
+    state: sent ? 'SIMULATED' : s.state,
     attempts: 1,
     messageId: r.messageId,
     rfcMessageId: sent ? s.rfcMessageId : null,

@@ -1,11 +1,13 @@
 /**
- * The send stage of a dry run: MESSAGED → SENT. Each batch of messaged leads is read with the assigned variant's
+ * The send stage of a dry run: MESSAGED leads get their dry-run record (and stay MESSAGED: nothing reached anyone,
+ * and a live send may follow). Each batch of messaged leads not yet dry-run is read with the assigned variant's
  * step-1 message on each channel and recorded in the ledger (`recordDrySends`: the gate, the record, the settled row)
  * in one transaction. Live sending has its own job, `sendReady`: limits, compliance and a transport, one row at a time.
  */
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { int } from '../store/rowMapper';
+import { NO_DRY_RUN_RECORD } from '../store/leads';
 import { addTally, sendQueued, recordDrySends, sendingAt, SENDING_COLUMNS, type SendTally, type DrySend } from './drain';
 import type { Sender } from './compose';
 import { batchRoom, type StageControl } from '../pipeline/control';
@@ -28,7 +30,7 @@ export async function sendMessaged(
   o: SendStageOptions,
   c: StageControl<SendStageTally> = {},
 ): Promise<SendStageTally> {
-  const tally: SendStageTally = { leads: 0, queued: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const tally: SendStageTally = { leads: 0, queued: 0, claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   let afterId = 0;
   for (;;) {
     const room = batchRoom(c, tally.leads);
@@ -57,16 +59,22 @@ export async function sendMessaged(
   return tally;
 }
 
+/** MESSAGED leads of active campaigns with no dry-run record yet: what the stage has left to do. */
+const AWAITING = `status = 'MESSAGED' AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'active') AND ${NO_DRY_RUN_RECORD}`;
+
+export function countAwaitingDryRun(store: Store): number {
+  return int(store.rows(`SELECT count(*) FROM leads WHERE ${AWAITING}`).get()![0], 'count(leads)');
+}
+
 /**
- * Up to `limit` MESSAGED leads of active campaigns after `afterId`, each with its assigned variant's step-1 message on the requested
+ * Up to `limit` MESSAGED leads of active campaigns after `afterId` with no dry-run record yet, each with its assigned variant's step-1 message on the requested
  * channels: one query for the batch. `leads` counts them all (one may have no message on these channels).
  */
 function messagedWithSends(store: Store, afterId: number, limit: number, channels: Channel[]): { leads: number; lastId: number; sends: DrySend[] } {
   const rows = store
     .rows(
       `SELECT l.id, m.id, ${SENDING_COLUMNS}
-       FROM (SELECT id FROM leads WHERE status = 'MESSAGED' AND id > ?
-               AND campaign_id IN (SELECT id FROM campaigns WHERE state = 'active') ORDER BY id LIMIT ?) b
+       FROM (SELECT id FROM leads WHERE id > ? AND ${AWAITING} ORDER BY id LIMIT ?) b
        JOIN leads l ON l.id = b.id
        LEFT JOIN messages m ON m.lead_id = l.id AND m.step = 1 AND m.variant = l.variant
        ORDER BY l.id`,

@@ -251,12 +251,24 @@ export function hasImportedLeads(store: Store): boolean {
   return store.stmt('SELECT 1 FROM leads WHERE synthetic = 0 LIMIT 1').get() !== undefined;
 }
 
+/**
+ * A lead (`leads`) with no settled dry-run record of its first step: a dry run leaves its leads MESSAGED, so this is
+ * what tells the ones a dry run still has to record (a row still queued counts as waiting) from the ones it did.
+ */
+export const NO_DRY_RUN_RECORD =
+  "NOT EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = leads.id AND s.dry_run = 1 AND s.step = 1 AND s.state NOT IN ('QUEUED', 'SENDING'))";
+
 export interface LeadQuery {
   status?: LeadStatus;
   /** Case-insensitive substring of name, email, company or title. */
   search?: string;
   /** Only the leads of this campaign. */
   campaignId?: number;
+  /**
+   * Only leads a dry run has not recorded yet (a dry-run row still queued counts as waiting): what a dry-run send
+   * from the store takes, since a dry run leaves its leads MESSAGED.
+   */
+  awaitingDryRun?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -272,6 +284,7 @@ export function listLeads(store: Store, q: LeadQuery = {}): { total: number; lea
     where.push('campaign_id = ?');
     params.push(q.campaignId);
   }
+  if (q.awaitingDryRun) where.push(NO_DRY_RUN_RECORD);
   if (q.search) {
     const like = '%' + q.search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
     where.push(

@@ -33,8 +33,11 @@ export const metricsOut = z.object({
   leads: z.object({ total: z.number(), byStatus: counts, synthetic: z.number() }),
   funnel: z.array(z.object({ stage: z.string(), leads: z.number(), conversionPct: z.number() })),
   messages: z.object({ total: z.number(), byChannel: counts, byVariant: counts, byChannelVariant: counts }),
-  sends: z.object({ total: z.number(), byState: counts, byChannel: counts, dryRun: z.number(), live: z.number() }),
-  variants: z.array(z.object({ variant: z.string(), leads: z.number(), sent: z.number(), replied: z.number() })),
+  sends: z
+    .object({ total: z.number(), byState: counts, byChannel: counts, dryRun: z.number(), dryRunByState: counts, live: z.number() })
+    .describe('byState and byChannel count live rows (SENT: mail that left); the dry run\'s records are counted apart'),
+  simulated: z.object({ leads: z.number(), sends: z.number() }).describe('what dry runs recorded: nothing of it was sent'),
+  variants: z.array(z.object({ variant: z.string(), leads: z.number(), sent: z.number(), simulated: z.number(), replied: z.number() })),
   suppressions: z.number(),
   lastRun: z.object({ id: z.number(), status: z.string(), startedAt: z.string(), finishedAt: z.string().nullable() }).nullable(),
   health: z.object({ status: z.enum(['ok', 'attention']), notes: z.array(z.string()) }),
@@ -71,7 +74,7 @@ export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {
     {
       title: 'Funnel metrics',
       description:
-        'The funnel (generated → enriched → messaged → sent → replied) with conversions, messages by channel and A/B variant, the send ledger by state (dry run vs live), and health notes. With campaign: that campaign\'s figures only, its A/B test per step. Read-only.',
+        'The funnel (generated → enriched → messaged → sent → replied; sent counts mail that left, a dry run\'s records are the separate simulated figure) with conversions, messages by channel and A/B variant, the send ledger by state (dry run apart from live), and health notes. With campaign: that campaign\'s figures only, its A/B test per step. Read-only.',
       inputSchema: input,
       outputSchema: metricsOut,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -79,7 +82,10 @@ export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {
     guarded('get_metrics', (args: { campaign?: string }) => {
       const m = getMetrics(ctx.store, { campaign: args.campaign });
       const funnel = m.funnel.map((f) => `${f.stage} ${f.leads}`).join(' → ');
-      const summary = `${m.campaign ? `campaign ${m.campaign.name}: ` : ''}${funnel}; ledger: ${m.sends.dryRun} dry-run, ${m.sends.live} live row(s); health ${m.health.status}` +
+      const summary =
+        `${m.campaign ? `campaign ${m.campaign.name}: ` : ''}${funnel}` +
+        (m.simulated.leads ? ` (dry run: ${m.simulated.leads} lead(s) simulated, nothing sent)` : '') +
+        `; ledger: ${m.sends.dryRun} dry-run, ${m.sends.live} live row(s); health ${m.health.status}` +
         (m.health.notes.length ? ` (${m.health.notes.join('; ')})` : '');
       return toolResult(summary, { ...m });
     }),

@@ -34,7 +34,16 @@ const input = toolInput({
       .describe('only this campaign\'s leads (its name, see list_campaigns; it must be active); default: the leads of every active campaign'),
   });
 
-const tally = z.object({ claimed: z.number(), sent: z.number(), failed: z.number(), skipped: z.number(), requeued: z.number() }).loose();
+const tally = z
+  .object({
+    claimed: z.number(),
+    sent: z.number().describe('live emails a server accepted: mail that left (always 0 in a dry run)'),
+    simulated: z.number().describe('dry-run records: what would have gone; nothing left'),
+    failed: z.number(),
+    skipped: z.number(),
+    requeued: z.number(),
+  })
+  .loose();
 
 const output = z.object({
   dryRun: z.boolean(),
@@ -100,10 +109,10 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         }
         const t = await sendReady(ctx.store, { channels: [a.channel], limit: a.limit, campaign: campaign?.name }, sendingConfigFromEnv(ctx.env, { live: false }));
         const summary =
-          `dry run on ${a.channel}${campaign ? ` for campaign "${campaign.name}"` : ''}: ${t.claimed} lead(s), ${t.sent} send(s) recorded` +
+          `dry run on ${a.channel}${campaign ? ` for campaign "${campaign.name}"` : ''}: ${t.claimed} lead(s), ${t.simulated} simulated (recorded)` +
           (t.skipped ? `, ${t.skipped} skipped` : '') + (t.failed ? `, ${t.failed} failed` : '') +
           ' — nothing was sent. For real email: dry_run false (returns a preview to confirm)' + inactive;
-        const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued };
+        const tally = { claimed: t.claimed, sent: t.sent, simulated: t.simulated, failed: t.failed, skipped: t.skipped, requeued: t.requeued };
         return toolResult(summary, { dryRun: true, step: 'dry_run' as const, channel: a.channel, campaign: campaign?.name ?? null, tally });
       }
 
@@ -175,7 +184,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
         (t.requeued ? `, ${t.requeued} will be retried` : '') +
         (t.unknown ? `, ${t.unknown} UNKNOWN (connection lost after the message was handed over: check before resending)` : '') +
         (t.limitedBy ? `; held back by the ${t.limitedBy}: the rest stays queued` : '');
-      const tally = { claimed: t.claimed, sent: t.sent, failed: t.failed, skipped: t.skipped, requeued: t.requeued, unknown: t.unknown, limitedBy: t.limitedBy ?? null };
+      const tally = { claimed: t.claimed, sent: t.sent, simulated: t.simulated, failed: t.failed, skipped: t.skipped, requeued: t.requeued, unknown: t.unknown, limitedBy: t.limitedBy ?? null };
       return toolResult(summary, { dryRun: false, step: 'sent' as const, channel: a.channel, campaign: scope, tally, outcomes: r.outcomes });
     }),
   );

@@ -79,8 +79,11 @@ export function leadReferences(items: INodeExecutionData[], store: Store): LeadT
   });
 }
 
-/** The items' leads, or (from the store) a batch by status — only of `campaignId`'s leads when one is given. */
-export function chooseTargets(fns: IExecuteFunctions, store: Store, o: { campaignId?: number } = {}): LeadTarget[] {
+/**
+ * The items' leads, or (from the store) a batch by status — only of `campaignId`'s leads when one is given, and with
+ * `awaitingDryRun` only those a dry run has not recorded yet.
+ */
+export function chooseTargets(fns: IExecuteFunctions, store: Store, o: { campaignId?: number; awaitingDryRun?: boolean } = {}): LeadTarget[] {
   const items = fns.getInputData();
   const mode = fns.getNodeParameter('source', 0, 'auto') as SourceMode;
   if (mode !== 'store') {
@@ -89,7 +92,7 @@ export function chooseTargets(fns: IExecuteFunctions, store: Store, o: { campaig
   }
   const status = fns.getNodeParameter('status', 0, 'NEW') as LeadStatus;
   const limit = fns.getNodeParameter('limit', 0, 50) as number;
-  return listLeads(store, { status, limit, campaignId: o.campaignId }).leads.map((lead) => ({ itemIndex: 0, leadId: lead.id, named: `id ${lead.id}` }));
+  return listLeads(store, { status, limit, campaignId: o.campaignId, awaitingDryRun: o.awaitingDryRun }).leads.map((lead) => ({ itemIndex: 0, leadId: lead.id, named: `id ${lead.id}` }));
 }
 
 /**

@@ -102,7 +102,8 @@
     set('messaged', fmt.format(reached.messaged));
     set('messages', `${fmt.format(m.messages.total)} messages`);
     set('sent', fmt.format(reached.sent));
-    set('sendModes', `${fmt.format(m.sends.dryRun)} dry run · ${fmt.format(m.sends.live)} live`);
+    // Sent is mail that left; a dry run's records are their own figure, never counted as sent.
+    set('sendModes', m.simulated.leads ? `${fmt.format(m.simulated.leads)} simulated (dry run, not sent)` : `${fmt.format(m.sends.live)} live send(s)`);
     set('replied', fmt.format(reached.replied));
     set('suppressions', fmt.format(m.suppressions));
 

@@ -162,7 +162,8 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
 
   return withNodeStore(fns, async (store) => {
     const campaign = chosenCampaign(fns, store);
-    const targets = chooseTargets(fns, store, { campaignId: campaign?.id });
+    // A dry run leaves its leads MESSAGED: from the store, it takes only those it has not recorded yet.
+    const targets = chooseTargets(fns, store, { campaignId: campaign?.id, awaitingDryRun: dryRun });
     const leadIds = targets.flatMap((t) => (t.leadId === null ? [] : [t.leadId]));
     const recorded: RecordedSend[] = [];
     const r = await sendReady(
@@ -184,6 +185,7 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
     const tick = {
       claimed: r.claimed,
       sent: r.sent,
+      simulated: r.simulated,
       failed: r.failed,
       skipped: r.skipped,
       requeued: r.requeued,
