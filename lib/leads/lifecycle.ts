@@ -1,7 +1,8 @@
 /**
  * The lead lifecycle: the status machine of DESIGN.md ("The flow"), and the only module that writes `leads.status`.
  *
- *   NEW ─enrich→ ENRICHED ─personalize→ MESSAGED ─send→ SENT ─reply→ REPLIED
+ *   NEW ─enrich→ ENRICHED ─personalize→ MESSAGED ─live send→ SENT ─reply→ REPLIED
+ *   (a dry run moves nobody: its lead stays MESSAGED, its record is the ledger's, shown as SIMULATED)
  *                                           │             └─bounce→ BOUNCED
  *   any open status → SUPPRESSED (unsubscribed, bounced elsewhere, blocked) · FAILED when a stage cannot do its work
  *
