@@ -26,9 +26,17 @@ export interface McpSession {
   stderr(): string;
 }
 
+/**
+ * A session that behaves like a real client: before its first call it lists the tools, so the SDK validates every
+ * result against the tool's output schema (a result that does not match is an error, as in Claude Desktop or n8n's
+ * MCP Client Tool). A listing the server refuses (no token) is left to the call to report.
+ */
 function session(client: Client, stderr: () => string): McpSession {
-  const call = async (name: string, args: Record<string, unknown> = {}) =>
-    (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult;
+  let listed: Promise<unknown> | undefined;
+  const call = async (name: string, args: Record<string, unknown> = {}) => {
+    await (listed ??= client.listTools().catch(() => undefined));
+    return (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult;
+  };
   const text = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
   return {
     client,
