@@ -5,7 +5,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -13,7 +13,7 @@ import { openStore } from '../lib/store/store';
 import { mcpOverStdio, type McpSession } from './support/mcpClient';
 import { startSmtpSink } from './support/mcpSmtp';
 import { LIVE_TEST_DOMAIN } from './support/liveLeads';
-import { tempStorePath } from './support/tmp';
+import { tempDir, tempStorePath } from './support/tmp';
 
 const FIXTURES = join(__dirname, 'fixtures/campaigns');
 const CAMPAIGN = 'payroll-restaurants';
@@ -221,4 +221,27 @@ test('a live send for a campaign is previewed for it, and its confirm_token send
   const store = openStore(db);
   t.after(() => store.close());
   assert.equal(Number(store.stmt("SELECT count(*) AS n FROM sends s JOIN leads l ON l.id = s.lead_id JOIN campaigns c ON c.id = l.campaign_id WHERE s.dry_run = 0 AND c.name = 'payroll-bakeries'").get()?.n), 0);
+});
+
+test('a live preview of a campaign with several mailboxes names them and counts each one\'s cap; the confirmed send leaves from them', async (t) => {
+  const smtp = await startSmtpSink(t);
+  const dir = tempDir(t);
+  const accounts = join(dir, 'mailboxes.yaml');
+  writeFileSync(accounts, ['anna', 'ben'].map((n) => `- fromEmail: ${n}@tillpoint-mail.test\n  host: 127.0.0.1\n  port: ${smtp.env.SMTP_PORT}\n`).join(''));
+  const mcp = await mcpOverStdio(t, tempStorePath(t), { ...smtp.env, LEADFLOW_MAILBOXES: accounts, DAILY_SEND_CAP: '0', RATE_LIMIT_PER_MINUTE: '0' });
+  const mailboxes = [{ address: 'anna@tillpoint-mail.test', dailyCap: 2 }, { address: 'ben@tillpoint-mail.test', name: 'Ben Ortiz', dailyCap: 1 }];
+  await mcp.ok('create_campaign', { campaign: { ...payroll(), mailboxes } });
+  const people = ['dana', 'lee', 'sam', 'kim', 'ana'].map((n) => ({ email: `${n}@${LIVE_TEST_DOMAIN}`, firstName: n, title: 'CFO', company: `${n} Group`, website: `https://${LIVE_TEST_DOMAIN}` }));
+  await mcp.ok('import_leads', { rows: people, campaign: CAMPAIGN });
+  await mcp.ok('set_campaign_state', { campaign: CAMPAIGN, action: 'activate' });
+  await mcp.ok('enrich_leads', {});
+  await mcp.ok('generate_messages', { channels: ['email'] });
+
+  const p = await mcp.ok<{ preview: { from: string; allowedNow: number; count: number; limitedBy: string }; confirm_token: string }>('send_outreach', { dry_run: false, limit: 5, campaign: CAMPAIGN });
+  assert.equal(p.preview.from, 'Maria Chen <anna@tillpoint-mail.test>, Ben Ortiz <ben@tillpoint-mail.test>');
+  assert.deepEqual([p.preview.allowedNow, p.preview.count], [3, 3], 'two from anna and one from ben today');
+  assert.match(p.preview.limitedBy, /daily cap of 2 for anna@tillpoint-mail\.test/);
+  const sent = await mcp.ok<{ tally: { sent: number } }>('send_outreach', { dry_run: false, limit: 5, confirm_token: p.confirm_token, campaign: CAMPAIGN });
+  assert.equal(sent.tally.sent, 3);
+  assert.deepEqual(smtp.received.map((m) => m.from).sort(), ['anna@tillpoint-mail.test', 'anna@tillpoint-mail.test', 'ben@tillpoint-mail.test']);
 });

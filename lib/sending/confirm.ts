@@ -20,6 +20,9 @@ import { planSend, type SendPlan } from './eligibility';
 import { sendReady, type SendHooks, type SendReadyResult } from './sendReady';
 import type { SendingConfig } from './config';
 import { budget } from './limits';
+import { laneLimits, mailboxLanes } from './mailboxes';
+import { campaignSender } from './drain';
+import type { Sender } from './compose';
 import { getCampaign } from '../campaigns/campaigns';
 
 export const LIVE_SEND_ACTION = 'live_send';
@@ -49,8 +52,10 @@ type LiveConfig = Extract<SendingConfig, { live: true }>;
 
 export interface LivePreview {
   plan: LivePlan;
-  /** What the limits allow to start now for this sender, and why not more (null: not limited). */
+  /** What the limits allow to start now from the mailboxes that would send, and why not more (null: not limited). */
   allowedNow: number;
+  /** Who it would go out from: each mailbox that serves the request, under the name it sends with. */
+  from: Sender[];
   limitedBy: string | null;
   token: string | null;
   expiresAt: string | null;
@@ -59,15 +64,26 @@ export interface LivePreview {
 /** Plan within today's limits and, when there is anything to send, issue the token for exactly this plan. */
 export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig, o: { now?: Date } = {}): LivePreview {
   const now = o.now ?? new Date();
-  const b = budget(store, config.sender.email, config.limits, now.getTime());
-  const allowedNow = Math.min(r.limit, b.allowed);
   const campaignId = campaignIdOf(store, r);
+  // The mailboxes that would send it (those serving its campaign, or any campaign), each within its own budget.
+  const { lanes } = mailboxLanes(store, config.mailboxes.map((m) => m.from), now.getTime());
+  const serving = lanes.filter((l) => (campaignId === undefined ? l.campaigns.length > 0 : l.campaigns.includes(campaignId)));
+  let room = 0;
+  let limitedBy: string | null = null;
+  for (const l of serving) {
+    const b = budget(store, l.address, laneLimits(config.limits, l.campaignCap)!, now.getTime());
+    room = Math.min(Number.MAX_SAFE_INTEGER, room + b.allowed);
+    if (b.allowed < r.limit) limitedBy ??= b.limitedBy;
+  }
+  const allowedNow = Math.min(r.limit, room);
+  if (allowedNow >= r.limit) limitedBy = null;
+  else limitedBy ??= serving.length ? null : 'no SMTP account here is one of the campaign\'s mailboxes';
+  const from = serving.map((l) => campaignSender(store, campaignId, config.mailboxes.find((m) => m.from.email.toLowerCase() === l.address)!.from));
   const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: allowedNow, now }), limit: r.limit };
-  const limitedBy = b.allowed < r.limit ? b.limitedBy : null;
-  if (plan.items.length === 0) return { plan, allowedNow, limitedBy, token: null, expiresAt: null };
+  if (plan.items.length === 0) return { plan, allowedNow, from, limitedBy, token: null, expiresAt: null };
   const bound: Bound = { channel: r.channel, limit: r.limit, campaignId: campaignId ?? null, leadIds: plan.items.map((i) => i.leadId) };
   const { token, expiresAt } = issueConfirmation(store, LIVE_SEND_ACTION, bound, { ttlMs: LIVE_CONFIRM_TTL_MS, now });
-  return { plan, allowedNow, limitedBy, token, expiresAt };
+  return { plan, allowedNow, from, limitedBy, token, expiresAt };
 }
 
 export class LiveConfirmRefused extends LeadflowError {

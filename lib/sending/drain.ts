@@ -25,7 +25,7 @@ import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inb
 import { threadHeaders } from './thread';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
 import { getCampaign } from '../campaigns/campaigns';
-import { mailboxLanes, type MailboxLane } from './mailboxes';
+import { laneLimits, mailboxLanes, type MailboxLane } from './mailboxes';
 import { getVerification } from '../deliverability/verifyLeads';
 import { verificationPolicyAllows, type VerificationPolicy } from '../deliverability/verify';
 
@@ -269,13 +269,6 @@ interface Account {
 
 /** The mailbox that claimed a batch, with what it serves. */
 type Claimed = Account & { lane: MailboxLane };
-
-/** A mailbox's limits: the sender's, under the cap its campaigns give it today (when smaller); none when neither. */
-function laneLimits(limits: SendLimits | undefined, campaignCap: number): SendLimits | undefined {
-  if (campaignCap <= 0) return limits;
-  const base = limits ?? { ratePerMinute: 0, dailyCap: 0, bounceThreshold: 0, bounceSample: 1 };
-  return { ...base, dailyCap: base.dailyCap > 0 ? Math.min(base.dailyCap, campaignCap) : campaignCap };
-}
 
 /** Why live rows wait that no mailbox here can take: campaigns without one of their mailboxes, threads on another. */
 function unservedReason(store: Store, accounts: readonly Account[], now: Date): string | null {

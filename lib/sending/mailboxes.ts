@@ -22,7 +22,7 @@ import { intOrNull } from '../store/rowMapper';
 import { campaignsInState } from '../campaigns/campaigns';
 import { configuredSender, type Sender } from './compose';
 import type { SmtpSettings } from './smtp';
-import { localDate } from './limits';
+import { localDate, type SendLimits } from './limits';
 import { LeadflowError } from '../errors';
 
 export class MailboxesFileError extends LeadflowError {
@@ -118,6 +118,13 @@ export interface MailboxLane {
   campaigns: number[];
   /** The smallest cap a campaign listing it gives today, warm-up applied; 0 when none gives one. */
   campaignCap: number;
+}
+
+/** A mailbox's limits: the sender's, under the cap its campaigns give it today (when smaller); none when neither. */
+export function laneLimits(limits: SendLimits | undefined, campaignCap: number): SendLimits | undefined {
+  if (campaignCap <= 0) return limits;
+  const base = limits ?? { ratePerMinute: 0, dailyCap: 0, bounceThreshold: 0, bounceSample: 1 };
+  return { ...base, dailyCap: base.dailyCap > 0 ? Math.min(base.dailyCap, campaignCap) : campaignCap };
 }
 
 /** How many the warm-up allows on `nowMs`'s day: `start` on the first sending day, `increasePerDay` more each day. */

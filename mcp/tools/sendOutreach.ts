@@ -131,9 +131,9 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
       const scope = campaign?.name ?? null;
 
       if (!a.confirm_token) {
-        const { plan, token, expiresAt, allowedNow, limitedBy } = previewLiveSend(ctx.store, request, config);
+        const { plan, token, expiresAt, allowedNow, limitedBy, from } = previewLiveSend(ctx.store, request, config);
         const preview = {
-          from: `${config.sender.name} <${config.sender.email}>`,
+          from: from.map((s) => `${s.name} <${s.email}>`).join(', ') || `${config.sender.name} <${config.sender.email}>`,
           smtp: `${config.smtp.host}:${config.smtp.port}`,
           count: plan.items.length,
           remaining: plan.remaining,
@@ -141,7 +141,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
           allowedNow,
           limitedBy,
           limits:
-            `rate ${config.limits.ratePerMinute}/min and ${config.limits.dailyCap}/day for ${config.sender.email}, shared with every process on the store; ` +
+            `rate ${config.limits.ratePerMinute}/min and ${config.limits.dailyCap}/day per mailbox (a campaign's own mailbox caps when lower), shared with every process on the store; ` +
             `at most ${MAX_LIVE_PER_CONFIRM} per confirmation; each lead, channel and step is sent at most once`,
           leads: plan.items.map(({ leadId, email, name, company, variant, subject, alreadyQueued }) => ({
             leadId, email, name, company, variant, subject, alreadyQueued,
