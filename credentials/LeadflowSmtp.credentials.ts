@@ -13,10 +13,18 @@ export class LeadflowSmtp implements ICredentialType {
 
   icon = { light: 'file:leadflowSmtp.svg', dark: 'file:leadflowSmtp.dark.svg' } as const;
 
-  documentationUrl = 'https://nodemailer.com/smtp/';
+  documentationUrl = 'https://github.com/leadflow/n8n-nodes-leadflow#sending-for-real';
 
   properties: INodeProperties[] = [
-    { displayName: 'Host', name: 'host', type: 'string', required: true, default: '', placeholder: 'smtp.example.com' },
+    {
+      displayName: 'Host',
+      name: 'host',
+      type: 'string',
+      required: true,
+      default: '',
+      placeholder: 'smtp.example.com',
+      description: "Your mail provider's SMTP server (e.g. smtp.gmail.com, smtp.office365.com)",
+    },
     {
       displayName: 'Port',
       name: 'port',
@@ -31,8 +39,38 @@ export class LeadflowSmtp implements ICredentialType {
       default: false,
       description: 'Whether to use TLS from the first byte (port 465). Off: plain connection upgraded with STARTTLS when the server offers it.',
     },
-    { displayName: 'User', name: 'user', type: 'string', default: '' },
-    { displayName: 'Password', name: 'password', type: 'string', typeOptions: { password: true }, default: '' },
+    {
+      displayName: 'Disable STARTTLS',
+      name: 'disableStartTls',
+      type: 'boolean',
+      default: false,
+      description: 'Whether to stay on a plain connection even when the server offers STARTTLS (a server whose STARTTLS is broken; the password then travels unencrypted)',
+      displayOptions: { show: { secure: [false] } },
+    },
+    {
+      displayName: 'Client Host Name',
+      name: 'hostName',
+      type: 'string',
+      default: '',
+      placeholder: 'mailer.yourcompany.com',
+      description: "The name this client greets the server with (EHLO). Empty: this machine's host name. Some servers want one that resolves to the sending host.",
+    },
+    {
+      displayName: 'User',
+      name: 'user',
+      type: 'string',
+      default: '',
+      placeholder: 'alex@yourcompany.com',
+      description: 'The login of the mailbox, often its full address. Empty: send without logging in (a relay that trusts this host).',
+    },
+    {
+      displayName: 'Password',
+      name: 'password',
+      type: 'string',
+      typeOptions: { password: true },
+      default: '',
+      description: 'The password of the login, or an app password where the provider requires one (Gmail, Microsoft 365 with MFA)',
+    },
     {
       displayName: 'From Name',
       name: 'fromName',
@@ -72,7 +110,7 @@ export class LeadflowSmtp implements ICredentialType {
       type: 'string',
       default: '',
       placeholder: 'Your Co, 1 Main St, Springfield',
-      description: "The sender's postal address, required in every commercial email's footer (CAN-SPAM). Empty: the node's Postal Address, else $SENDER_POSTAL_ADDRESS.",
+      description: "The sender's postal address, required in every commercial email's footer (CAN-SPAM). When set, it is used instead of the Send Outreach node's Postal Address.",
     },
     {
       displayName: 'Unsubscribe Mailbox',

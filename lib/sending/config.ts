@@ -254,10 +254,14 @@ export function smtpSettingsFromCredential(c: Record<string, unknown>): SmtpSett
   if (!fromEmail) throw new SendingConfigError('the Leadflow SMTP credential has no From Email: fill in the mailbox you send from');
   const port = Number(c.port ?? 587);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SendingConfigError(`the Leadflow SMTP credential's Port must be 1-65535, got "${String(c.port)}"`);
+  const secure = c.secure === true;
   return {
     host,
     port,
-    secure: c.secure === true,
+    secure,
+    // As n8n's own SMTP credential: Disable STARTTLS only means something on a connection that starts plain.
+    disableStartTls: !secure && c.disableStartTls === true,
+    clientHostName: text(c.hostName) || undefined,
     user: text(c.user) || undefined,
     password: typeof c.password === 'string' && c.password ? c.password : undefined,
     from: configuredSender(fromEmail, text(c.fromName)),

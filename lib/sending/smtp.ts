@@ -19,6 +19,10 @@ export interface SmtpSettings {
   port: number;
   /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when offered. */
   secure?: boolean;
+  /** With `secure` off, stay plain even when the server offers STARTTLS (nodemailer's `ignoreTLS`). */
+  disableStartTls?: boolean;
+  /** The name greeted with in EHLO/HELO (nodemailer's `name`); default: this machine's host name. */
+  clientHostName?: string;
   user?: string;
   password?: string;
   from: Sender;
@@ -97,6 +101,8 @@ export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
         host: settings.host,
         port: settings.port,
         secure: settings.secure ?? settings.port === 465,
+        ignoreTLS: settings.disableStartTls === true,
+        ...(settings.clientHostName ? { name: settings.clientHostName } : {}),
         connectionTimeout: settings.timeoutMs ?? 30_000,
         greetingTimeout: settings.timeoutMs ?? 30_000,
         socketTimeout: settings.timeoutMs ?? 60_000,
