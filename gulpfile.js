@@ -1,4 +1,5 @@
-// Copies what tsc does not: node and credential icons, codex files, and the status page's static assets.
+// Copies what tsc does not: node and credential icons, codex files (*.node.json), the nodes' output schemas
+// (nodes/<Node>/__schema__/**/*.json, which n8n 2.x serves beside each node's .js), and the status page's static assets.
 const { src, dest } = require('gulp');
 
 function copyStatic() {
