@@ -11,7 +11,7 @@ export class LeadflowGroqApi implements ICredentialType {
 
   icon = { light: 'file:leadflowGroqApi.svg', dark: 'file:leadflowGroqApi.dark.svg' } as const;
 
-  documentationUrl = 'https://console.groq.com/docs/api-reference';
+  documentationUrl = 'https://github.com/leadflow/n8n-nodes-leadflow#ai-mode-groq';
 
   properties: INodeProperties[] = [
     {

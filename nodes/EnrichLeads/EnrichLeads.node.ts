@@ -17,11 +17,11 @@ import { createEnrichSession, getLead, type GroqClient, type Store } from '../..
 import { enrichChosen, type EnrichLeadResult } from '../../lib/enrich/enrichChosen';
 import { enrichLeadWithAi } from '../../lib/enrich/aiEnrichLead';
 import { groqClientForNode, listGroqModels } from '../shared/groqMode';
-import { isAiMode, methodProperties } from '../shared/methodProperties';
+import { isAiMode, methodProperties, methodSubtitle } from '../shared/methodProperties';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
-import { chooseTargets, missingLead, sourceProperties, type LeadTarget } from '../shared/leadSource';
+import { chooseTargets, missingLead, SOURCE_SUBTITLE, sourceProperties, type LeadTarget } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
 import { perBatch, type UnitFail, type UnitResult } from '../shared/perBatch';
 import { perItem } from '../shared/perItem';
@@ -35,7 +35,7 @@ export class EnrichLeads implements INodeType {
     icon: { light: 'file:enrichLeads.svg', dark: 'file:enrichLeads.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{($parameter["method"] === "ai" ? "AI · " + $parameter["model"] : "Offline rules") + " · from " + $parameter["source"]}}',
+    subtitle: `={{${methodSubtitle('Offline rules')} + ${SOURCE_SUBTITLE}}}`,
     description: 'Add company size, persona, seniority, pain points and buying triggers to leads',
     defaults: { name: 'Enrich Leads' },
     inputs: [NodeConnectionTypes.Main],

@@ -22,6 +22,7 @@ import { withNodeStore } from '../shared/openNodeStore';
 import { leadJson } from '../shared/leadJson';
 import { nodeError } from '../shared/nodeError';
 import { perBatch } from '../shared/perBatch';
+import { byExpression, raw } from '../shared/subtitle';
 
 const FIELD_LABELS: Record<string, string> = {
   firstName: 'First Name', lastName: 'Last Name', fullName: 'Full Name', email: 'Email', title: 'Job Title',
@@ -36,7 +37,7 @@ export class GenerateLeads implements INodeType {
     icon: { light: 'file:generateLeads.svg', dark: 'file:generateLeads.dark.svg' },
     group: ['input'],
     version: 1,
-    subtitle: '={{$parameter["mode"] === "import" ? "Import from input" : "Synthetic: " + $parameter["count"]}}',
+    subtitle: `={{${raw('mode')} === "import" ? "Import leads from input" : ${byExpression('count')} ? "Synthetic leads" : ${raw('count')} + (${raw('count')} == 1 ? " synthetic lead" : " synthetic leads")}}`,
     description: 'Create synthetic B2B leads or import leads from input items into the leadflow store',
     defaults: { name: 'Generate Leads' },
     inputs: [NodeConnectionTypes.Main],

@@ -12,15 +12,23 @@ import * as list from './actions/list.operation';
 import * as preview from './actions/preview.operation';
 import * as save from './actions/save.operation';
 import { router } from './actions/router';
+import { byExpression, raw } from '../shared/subtitle';
+
+const op = (value: string) => `(${raw('operation')} === "${value}")`;
 
 export class LeadflowCampaign implements INodeType {
+  // The subtitle is built from named pieces (subtitle.ts); this rule recognises only a subtitle written as one literal.
+  // eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle
   description: INodeTypeDescription = {
     displayName: 'Leadflow Campaign',
     name: 'leadflowCampaign',
     icon: { light: 'file:leadflowCampaign.svg', dark: 'file:leadflowCampaign.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{$parameter["operation"] + ($parameter["campaign"] ? ": " + $parameter["campaign"] : "")}}',
+    subtitle:
+      `={{${op('save')} ? "Create or update a campaign" : ${op('list')} ? "List campaigns" : ` +
+      `(${op('addLeads')} ? "Add leads to" : ${op('activate')} ? "Activate" : ${op('pause')} ? "Pause" : ${op('resume')} ? "Resume" : ${op('finish')} ? "Finish" : "Preview")` +
+      ` + " " + (!${raw('campaign')} || ${byExpression('campaign')} ? "a campaign" : ${raw('campaign')})}}`,
     description: 'Create, update, activate, pause, resume and finish outreach campaigns, add leads to one, and preview its messages',
     defaults: { name: 'Leadflow Campaign' },
     inputs: [NodeConnectionTypes.Main],

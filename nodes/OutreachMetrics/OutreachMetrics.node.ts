@@ -18,6 +18,9 @@ import { withNodeStore } from '../shared/openNodeStore';
 import { leadJson } from '../shared/leadJson';
 import { limitProperty, statusProperty } from '../shared/leadFilterProperties';
 import { campaignOptions, campaignProperty, chosenCampaign } from '../shared/campaignParameter';
+import { byExpression, raw } from '../shared/subtitle';
+
+const op = (value: string) => `(${raw('operation')} === "${value}")`;
 
 export class OutreachMetrics implements INodeType {
   description: INodeTypeDescription = {
@@ -26,7 +29,9 @@ export class OutreachMetrics implements INodeType {
     icon: { light: 'file:outreachMetrics.svg', dark: 'file:outreachMetrics.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{$parameter["operation"]}}',
+    subtitle:
+      `={{(${op('variants')} ? "Figures per variant" : ${op('leads')} ? "List leads" : ${op('export')} ? "Export leads as " + (${raw('format')} === "json" ? "JSON Lines" : "CSV") : "Funnel")` +
+      ` + (!${op('export')} && ${raw('campaign')} && !${byExpression('campaign')} ? " of " + ${raw('campaign')} : "")}}`,
     description: 'Funnel, A/B variant figures, lead lists and exports from the leadflow store',
     defaults: { name: 'Outreach Metrics' },
     inputs: [NodeConnectionTypes.Main],

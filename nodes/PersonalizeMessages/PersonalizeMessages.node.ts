@@ -19,8 +19,8 @@ import { DEFAULT_OPT_OUT_LINE, DEFAULT_SENDER_NAME, fallbacksFor, getLead, type 
 import { personalizeChosen, type PersonalizeLeadResult } from '../../lib/personalize/personalizeChosen';
 import { personalizeLeadWithAi } from '../../lib/personalize/aiPersonalizeLead';
 import { groqClientForNode, listGroqModels } from '../shared/groqMode';
-import { isAiMode, methodProperties } from '../shared/methodProperties';
-import { channelsProperty, NO_CHANNEL } from '../shared/channelsProperty';
+import { isAiMode, methodProperties, methodSubtitle } from '../shared/methodProperties';
+import { channelsProperty, CHANNELS_SUBTITLE, NO_CHANNEL } from '../shared/channelsProperty';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
 import { withNodeStore } from '../shared/openNodeStore';
@@ -41,7 +41,7 @@ export class PersonalizeMessages implements INodeType {
     icon: { light: 'file:personalizeMessages.svg', dark: 'file:personalizeMessages.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{($parameter["method"] === "ai" ? "AI · " + $parameter["model"] : "Template") + " · " + $parameter["channels"].join(", ")}}',
+    subtitle: `={{${methodSubtitle('Templates')} + ${CHANNELS_SUBTITLE}}}`,
     description: 'Write first-touch email and LinkedIn messages for leads, A/B variants, checked by the copy contract',
     defaults: { name: 'Personalize Messages' },
     inputs: [NodeConnectionTypes.Main],

@@ -9,8 +9,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { knownLeadIds, leadIdsByEmails } from '../../lib/store/leads';
 import { listLeads, type LeadStatus, type Store } from '../../lib';
 import { limitProperty, statusProperty } from './leadFilterProperties';
+import { byExpression, raw } from './subtitle';
 
 export type SourceMode = 'auto' | 'items' | 'store';
+
+/**
+ * Leads From in words, for the end of a node's canvas subtitle (an expression, see subtitle.ts): nothing in Auto, the
+ * default; " · input items"; " · enriched leads" for leads from the store in that status.
+ */
+export const SOURCE_SUBTITLE =
+  `(${raw('source')} === "items" ? " · input items" : ${raw('source')} !== "store" ? "" : ${byExpression('status')} ? " · leads from store" : " · " + (${raw('status')} + "").toLowerCase() + " leads")`;
 
 export function sourceProperties(defaultStatus: LeadStatus, what: string): INodeProperties[] {
   const fromStore = { hide: { source: ['items'] } };
@@ -21,13 +29,21 @@ export function sourceProperties(defaultStatus: LeadStatus, what: string): INode
       type: 'options',
       default: 'auto',
       options: [
-        { name: 'Auto', value: 'auto', description: 'Input items that name a lead (leadId, ID or email); if none do, the store by status' },
+        {
+          name: 'Auto',
+          value: 'auto',
+          description: 'The leads the input items name (leadId, ID or email); when no item names one (after a trigger), leads from the store by Status, up to Limit',
+        },
         { name: 'Input Items', value: 'items', description: 'Each input item names one lead by leadId, ID or email' },
-        { name: 'Store (by Status)', value: 'store', description: 'A batch of leads from the store in the chosen status' },
+        { name: 'Store (by Status)', value: 'store', description: 'Leads from the store in the chosen Status, up to Limit; input items are not read' },
       ],
-      description: `Which leads to ${what}`,
+      description: `Which leads to ${what}. In Auto, Status and Limit are ignored when the input items name leads: they only choose leads from the store after a trigger.`,
     },
-    statusProperty({ default: defaultStatus, description: 'Status of the leads taken from the store', displayOptions: fromStore }),
+    statusProperty({
+      default: defaultStatus,
+      description: 'Status of the leads taken from the store (in Auto, only when the input items name no lead)',
+      displayOptions: fromStore,
+    }),
     limitProperty(fromStore),
   ];
 }

@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { modelProperty } from './groqMode';
+import { byExpression, raw } from './subtitle';
 
 const AI = 'ai';
 
@@ -21,6 +22,11 @@ export function methodProperties(offline: INodePropertyOptions & { value: string
     },
     modelProperty(AI),
   ];
+}
+
+/** Method in words, for the start of a canvas subtitle (an expression, see subtitle.ts): "AI: <model>", else `offline`. */
+export function methodSubtitle(offline: string): string {
+  return `(${raw('method')} === "${AI}" ? (${byExpression('model')} ? "AI" : "AI: " + ${raw('model')}) : "${offline}")`;
 }
 
 /** Whether this execution runs in AI mode. */

@@ -31,6 +31,14 @@ const properties: INodeProperties[] = [
     default: true,
     description: 'Whether to only record what would be sent. Turn off to send live through the SMTP credential (synthetic .example leads are never mailed).',
   },
+  {
+    displayName:
+      'Dry Run is off: this node sends real email to your leads through the Leadflow SMTP credential, within the limits below. Synthetic .example leads are never mailed.',
+    name: 'liveSendNotice',
+    type: 'notice',
+    default: '',
+    displayOptions: onLiveSend,
+  },
   campaignProperty({
     description:
       "Every active campaign's leads, or only this campaign's (it must be active to send). An input item whose lead is in another campaign is skipped, saying which",
@@ -138,8 +146,10 @@ const properties: INodeProperties[] = [
     displayName: 'Postal Address',
     name: 'postalAddress',
     type: 'string',
+    required: true,
     default: '',
-    description: "The sender's postal address for the email footer (CAN-SPAM). Empty: $SENDER_POSTAL_ADDRESS.",
+    placeholder: 'Your Co, 1 Main St, Springfield',
+    description: "The sender's postal address, printed in every live email's footer (CAN-SPAM requires one). The Leadflow SMTP credential's Postal Address, when set, is used instead.",
     displayOptions: onLiveSend,
   },
   ...sourceProperties('MESSAGED', 'send to'),
