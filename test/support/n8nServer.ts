@@ -109,19 +109,21 @@ export interface N8nWorkspace {
 }
 
 /**
- * A throwaway n8n user folder with this package installed as a user would (packed, installed like n8n's UI, the
- * better-sqlite3 fix applied), for tests that start a real n8n. One after-hook stops the server and only then removes
- * the folder: removing it first would pull the ground from under a running n8n.
+ * A throwaway n8n user folder with this package installed as a user would (packed, installed like n8n's UI), for
+ * tests that start a real n8n: n8n 1.x (Node 20) with the README's better-sqlite3 fix applied, n8n 2.x (Node 24) with
+ * nothing done — its nodes use the built-in node:sqlite. One after-hook stops the server and only then removes the
+ * folder: removing it first would pull the ground from under a running n8n.
  */
-export async function n8nWorkspace(t: TestContext, prefix: string): Promise<N8nWorkspace> {
-  const inst = await ensureN8n(1);
+export async function n8nWorkspace(t: TestContext, prefix: string, major: 1 | 2 = 1): Promise<N8nWorkspace> {
+  const inst = await ensureN8n(major);
   const dir = mkdtempSync(join(tmpdir(), prefix));
   let server: N8nServer | undefined;
   t.after(async () => {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  rebuildBetterSqlite3(installLikeN8nUi(packRepo(dir), dir), inst);
+  const nodesDir = installLikeN8nUi(packRepo(dir), dir);
+  if (major === 1) rebuildBetterSqlite3(nodesDir, inst);
   return {
     inst,
     dir,
