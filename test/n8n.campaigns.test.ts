@@ -378,7 +378,7 @@ test('the bundled campaign workflow, node by node through the engine, writes Til
     assert.match(String(item.json.body), /Tillpoint Payroll/);
     assert.match(String(item.json.body), /\n\nBest,\nMaria Chen\nAccount Executive, Tillpoint\n/);
   }
-  assert.deepEqual(outcomes(out['Send Outreach (Dry Run)']), Array(10).fill('simulated'));
+  assert.deepEqual(outcomes(out['Send Outreach']), Array(10).fill('simulated'));
   const metrics = out['Outreach Metrics'][0].json as { campaign: { name: string }; funnel: { leads: number }[]; simulated: { leads: number } };
   assert.equal(metrics.campaign.name, CAMPAIGN);
   assert.deepEqual(metrics.funnel.slice(0, 4).map((s) => s.leads), [10, 10, 10, 0]);

@@ -48,7 +48,7 @@ test('n8n 1.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
     const r = executeWorkflow(inst, dir, 'leadflowPipeline', env);
     assert.equal(r.code, 0, r.stdout.slice(0, 2000));
     assert.equal(r.data?.status, 'success');
-    const sent = r.output('Send Outreach (Dry Run)');
+    const sent = r.output('Send Outreach');
     assert.equal(sent.length, 25);
     assert.ok(sent.every((j) => (j.leadflow as { outcome: string }).outcome === 'simulated' && j.dryRun === true && j.status === 'MESSAGED'));
     const metrics = r.output('Outreach Metrics')[0] as { funnel: { stage: string; leads: number }[]; simulated: { leads: number } };

@@ -41,7 +41,7 @@ test('n8n 2.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
   await t.test('the full pipeline runs through node:sqlite with no build step', () => {
     const r = executeWorkflow(inst, dir, 'leadflowPipeline', env);
     assert.equal(r.data?.status, 'success', r.stdout.slice(0, 2000) + r.stderr.slice(-2000));
-    assert.equal(r.output('Send Outreach (Dry Run)').length, 25);
+    assert.equal(r.output('Send Outreach').length, 25);
     const metrics = r.output('Outreach Metrics')[0] as { funnel: { leads: number }[] };
     assert.deepEqual(metrics.funnel.map((s) => s.leads), [25, 25, 25, 25, 0]);
   });
@@ -69,7 +69,7 @@ test('n8n 2.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
       assert.match(String(lead.body), /\n\nBest,\nMaria Chen\nAccount Executive, Tillpoint\n/);
       assert.doesNotMatch(String(lead.body), /workflow automation|Alex from Leadflow/);
     }
-    const sent = r.output('Send Outreach (Dry Run)');
+    const sent = r.output('Send Outreach');
     assert.deepEqual(outcomes(sent), Array(10).fill('simulated'));
     assert.ok(sent.every((j) => j.dryRun === true));
     const metrics = r.output('Outreach Metrics')[0] as { campaign: { name: string }; funnel: { leads: number }[]; simulated: { leads: number } };
