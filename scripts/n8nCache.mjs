@@ -1,25 +1,34 @@
-// A real n8n for the end-to-end tests, kept in a cache folder outside the repo (~/.cache/leadflow/n8n-1 and n8n-2,
-// or under $LEADFLOW_CACHE), installed once with its own package.json and reused. Recipes: ../shared/N8N-NOTES.md.
+// A real n8n for the end-to-end tests, kept in a cache folder outside the repo (~/.cache/leadflow, or $LEADFLOW_CACHE),
+// one folder per version (n8n-<version>), installed once with its own package.json and reused. Recipes:
+// ../shared/N8N-NOTES.md.
 //   n8n 1.123.50 on this Node 20 (override xlsx: its tarball host is unreachable), ~5–12 min, ~1.7 GB.
-//   n8n 2.40.7 on the cached Node 24 (scripts/node24.mjs), --ignore-scripts then only sqlite3 rebuilt, ~6 min.
+//   n8n 2.41.1 on the cached Node 24 (scripts/node24.mjs), --ignore-scripts then only sqlite3 rebuilt, ~4 min, 2.7 GB.
+//   (2.41.3, the registry's latest, does not resolve: it pins @n8n/agents 0.26.2 and @n8n/ai-node-sdk 0.31.2, which
+//   the registry does not have.)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureNode24 } from './node24.mjs';
 
-export const N8N_VERSIONS = { 1: '1.123.50', 2: '2.40.7' };
+export const N8N_VERSIONS = { 1: '1.123.50', 2: '2.41.1' };
 
 const cacheRoot = () => process.env.LEADFLOW_CACHE ?? join(homedir(), '.cache', 'leadflow');
 
-/** Where n8n `major` lives, which node binary runs it and its bin script; `ready` says whether it is installed. */
+/**
+ * Where n8n `major` lives, which node binary runs it and its bin script; `ready` says whether it is installed. Each
+ * version has its own folder, so moving to another version never removes an installed one; the first installs lived
+ * in n8n-<major> and are used from there while that folder holds the version asked for.
+ */
 export function n8nInstall(major) {
-  const dir = join(cacheRoot(), `n8n-${major}`);
+  const version = N8N_VERSIONS[major];
+  const legacy = join(cacheRoot(), `n8n-${major}`);
+  const dir = existsSync(join(legacy, `.installed-${version}`)) ? legacy : join(cacheRoot(), `n8n-${version}`);
   const node = major === 2 ? ensureNode24() : process.execPath;
   const bin = join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
   // The marker is written only after a complete install, so a killed install is redone rather than trusted.
-  const marker = join(dir, `.installed-${N8N_VERSIONS[major]}`);
-  return { major, version: N8N_VERSIONS[major], dir, node, bin, ready: existsSync(marker) && existsSync(bin), marker };
+  const marker = join(dir, `.installed-${version}`);
+  return { major, version, dir, node, bin, ready: existsSync(marker) && existsSync(bin), marker };
 }
 
 /** Installs n8n `major` into its cache folder if it is not there yet; returns n8nInstall(major). */

@@ -1,6 +1,7 @@
 /**
- * End to end in a real n8n 2.40.7 on Node 24: this package installed exactly as n8n's UI installs it (scripts off,
- * so better-sqlite3 stays unbuilt), and nothing else done — the nodes must work through Node's built-in node:sqlite.
+ * End to end in a real n8n 2.x (scripts/n8nCache.mjs: 2.41.1) on Node 24: this package installed exactly as n8n's UI
+ * installs it (scripts off, so better-sqlite3 stays unbuilt), and nothing else done — the nodes must work through
+ * Node's built-in node:sqlite.
  * Runs once, under the Node 20 pass of `npm test` (n8n is spawned with the cached Node 24 either way).
  */
 import { test } from 'node:test';

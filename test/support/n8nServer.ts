@@ -60,6 +60,10 @@ async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
 
 export async function startN8n(inst: N8nInstall, userFolder: string, env: Record<string, string> = {}, readyTimeoutMs = 180_000): Promise<N8nServer> {
   const port = await freePort();
+  // n8n 2.x starts a task broker in every process, on 5679 unless told: a server on its own port leaves that one to
+  // the `n8n execute` runs of a test running beside it.
+  let brokerPort = await freePort();
+  while (brokerPort === port) brokerPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(inst.node, [inst.bin, 'start'], {
     detached: true,
@@ -70,6 +74,7 @@ export async function startN8n(inst: N8nInstall, userFolder: string, env: Record
       N8N_HOST: '127.0.0.1',
       N8N_SECURE_COOKIE: 'false',
       N8N_PERSONALIZATION_ENABLED: 'false',
+      N8N_RUNNERS_BROKER_PORT: String(brokerPort),
       WEBHOOK_URL: `${url}/`,
       ...env,
     }),
