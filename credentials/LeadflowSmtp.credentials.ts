@@ -108,6 +108,7 @@ export class LeadflowSmtp implements ICredentialType {
       displayName: 'Postal Address',
       name: 'postalAddress',
       type: 'string',
+      required: true,
       default: '',
       placeholder: 'Your Co, 1 Main St, Springfield',
       description: "The sender's postal address, required in every commercial email's footer (CAN-SPAM). When set, it is used instead of the Send Outreach node's Postal Address.",

@@ -44,7 +44,7 @@ test('n8n 2.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
     assert.equal(r.data?.status, 'success', r.stdout.slice(0, 2000) + r.stderr.slice(-2000));
     assert.equal(r.output('Send Outreach').length, 25);
     const metrics = r.output('Outreach Metrics')[0] as { funnel: { leads: number }[] };
-    assert.deepEqual(metrics.funnel.map((s) => s.leads), [25, 25, 25, 25, 0]);
+    assert.deepEqual(metrics.funnel.map((s) => s.leads), [25, 25, 25, 0, 0]);
   });
 
   await t.test('the CSV workflow imports good rows and reports the bad one', () => {

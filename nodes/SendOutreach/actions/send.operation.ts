@@ -146,10 +146,10 @@ const properties: INodeProperties[] = [
     displayName: 'Postal Address',
     name: 'postalAddress',
     type: 'string',
-    required: true,
     default: '',
     placeholder: 'Your Co, 1 Main St, Springfield',
-    description: "The sender's postal address, printed in every live email's footer (CAN-SPAM requires one). The Leadflow SMTP credential's Postal Address, when set, is used instead.",
+    description:
+      "Only when the Leadflow SMTP credential has none (workflows from before the credential held it): the sender's postal address for every live email's footer (CAN-SPAM requires one). The credential's Postal Address, which it requires, comes first.",
     displayOptions: onLiveSend,
   },
   ...sourceProperties('MESSAGED', 'send to'),
