@@ -14,6 +14,7 @@ import { getLead, getLeadByEmail, hasImportedLeads, listLeads } from '../lib/sto
 import { getMetrics } from '../lib/metrics/metrics';
 import { runPipeline, resumePipeline, type PipelineResult } from '../lib/pipeline/pipeline';
 import { exportLeads } from '../lib/leads/exportLeads';
+import { getCampaign } from '../lib/campaigns/campaigns';
 import { previewEmail } from '../lib/sending/preview';
 import { CHANNELS, LEAD_STATUSES, type Channel, type Industry, type LeadStatus } from '../lib/types';
 import { wholeNumber, integer, channelList, industryList, leadStatus, oneOf } from './cli/args';
@@ -219,12 +220,15 @@ program
   .command('export')
   .description('export leads as CSV or JSON Lines (streamed)')
   .option('--status <s>', 'only leads in this status', leadStatus)
+  .option('--campaign <name>', "only this campaign's leads")
   .addOption(new Option('--format <f>', 'csv or json (JSON Lines)').argParser(oneOf(['csv', 'json'] as const)).default('csv'))
   .option('--out <file>', 'write to this file instead of standard output')
-  .action(async (o: { status?: LeadStatus; format: 'csv' | 'json'; out?: string }) => {
+  .action(async (o: { status?: LeadStatus; campaign?: string; format: 'csv' | 'json'; out?: string }) => {
     const s = existingStore();
+    // An unknown campaign is an input error naming the campaigns there are, before any file is created.
+    const campaignId = o.campaign === undefined ? undefined : getCampaign(s, o.campaign).id;
     const sink = o.out ? createWriteStream(o.out) : process.stdout;
-    const n = await exportLeads(s, sink, { status: o.status, format: o.format });
+    const n = await exportLeads(s, sink, { status: o.status, format: o.format, campaignId });
     if (o.out) {
       await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
       process.stderr.write(`exported ${n} lead(s) to ${o.out}\n`);

@@ -176,3 +176,25 @@ test('`send --json` prints the tally for scripts, never the messages it planned'
   assert.deepEqual(Object.keys(doc).filter((k) => !['live', 'queued', 'followUps', 'unplanned', 'excluded', 'claimed', 'sent', 'simulated', 'failed', 'skipped', 'requeued', 'unknown', 'limitedBy', 'stillQueued', 'nextSendAt'].includes(k)), []);
   assert.ok(r.stdout.length < 2_000, `${r.stdout.length} bytes of JSON for a tally`);
 });
+
+test('export --campaign streams only that campaign\'s leads, with its own custom columns; an unknown campaign is named and nothing is written', (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, 'leadflow.db');
+  assert.equal(leadflow(['--db', db, 'run', '--leads', '5']).code, 0, 'five demo leads');
+  assert.equal(leadflow(['--db', db, 'campaign', 'create', '--file', join(__dirname, 'fixtures/campaigns/payroll-restaurants.yaml')]).code, 0);
+  writeFileSync(join(dir, 'p.csv'), 'email,first_name,company,website,Number of Sites\nana@harbor.example,Ana,Harbor,https://harbor.example,12\nlee@bluefin.example,Lee,Bluefin,https://bluefin.example,30\n');
+  assert.equal(leadflow(['--db', db, 'import', join(dir, 'p.csv'), '--campaign', 'payroll-restaurants']).code, 0);
+
+  const csv = leadflow(['--db', db, 'export', '--campaign', 'payroll-restaurants']);
+  assert.equal(csv.code, 0, csv.stderr);
+  const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+  assert.deepEqual(rows.map((r) => [r.email, r['Number of Sites']]), [['ana@harbor.example', '12'], ['lee@bluefin.example', '30']]);
+  const all = parse(leadflow(['--db', db, 'export']).stdout, { columns: true }) as Record<string, string>[];
+  assert.equal(all.length, 7, 'without --campaign, the whole store');
+
+  const out = join(dir, 'nope.csv');
+  const wrong = leadflow(['--db', db, 'export', '--campaign', 'nope', '--out', out]);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /no campaign "nope" in the store; campaigns: demo, payroll-restaurants/);
+  assert.equal(existsSync(out), false, 'no empty file left behind');
+});

@@ -38,7 +38,7 @@ function neutralize(v: unknown): string {
 export async function exportLeads(
   store: Store,
   sink: Writable,
-  o: { status?: LeadStatus; format?: ExportFormat } = {},
+  o: { status?: LeadStatus; format?: ExportFormat; campaignId?: number } = {},
 ): Promise<number> {
   const format = o.format ?? 'csv';
   let count = 0;
@@ -46,9 +46,9 @@ export async function exportLeads(
     if (!sink.write(chunk)) await once(sink, 'drain');
   };
   // Read only when some lead has attributes: a store without any exports as fast as before them.
-  const names = attributeNames(store, o.status);
+  const names = attributeNames(store, o.status, o.campaignId);
   if (format === 'csv') await write(stringify([[...EXPORT_COLUMNS, ...names.map(attributeColumn)]]));
-  for (const lead of iterateLeads(store, o.status)) {
+  for (const lead of iterateLeads(store, o.status, o.campaignId)) {
     const attributes = names.length ? leadAttributes(store, lead.id) : {};
     await write(format === 'csv' ? csvLine(lead, attributes, names) : JSON.stringify({ ...lead, attributes }) + '\n');
     count++;

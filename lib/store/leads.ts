@@ -83,15 +83,15 @@ export function leadAttributes(store: Store, id: number): Record<string, string>
  * The attribute names the leads (of one status) carry, in the order leads first brought them: the extra columns
  * of an export. One pass over the table; empty, and quick, when no lead has any.
  */
-export function attributeNames(store: Store, status?: LeadStatus): string[] {
+export function attributeNames(store: Store, status?: LeadStatus, campaignId?: number): string[] {
   const rows = store
     .rows(
       // With one min(), SQLite takes the bare j.id from the row of the minimum: the key's place in its first lead.
       `SELECT j.key, min(leads.id) AS first_lead, j.id AS place FROM leads, json_each(leads.attributes) AS j
-       WHERE leads.attributes != '${NO_ATTRIBUTES}' ${status ? 'AND leads.status = ?' : ''}
+       WHERE leads.attributes != '${NO_ATTRIBUTES}' ${status ? 'AND leads.status = ?' : ''} ${campaignId === undefined ? '' : 'AND leads.campaign_id = ?'}
        GROUP BY j.key ORDER BY first_lead, place`,
     )
-    .all(...(status ? [status] : []));
+    .all(...(status ? [status] : []), ...(campaignId === undefined ? [] : [campaignId]));
   return rows.map((r) => text(r[0], 'key'));
 }
 
@@ -305,17 +305,17 @@ export function listLeads(store: Store, q: LeadQuery = {}): { total: number; lea
 const LEAD_PAGE = 1_000;
 
 /**
- * Stream every lead (optionally of one status) without holding them in memory. Pages by id rather than keeping one
- * statement open: an open SQLite iterator blocks every other statement on its connection, and the caller (an
- * export to a slow client) awaits between rows while the same connection serves everything else. A lead added
- * during the walk is included when its id is past the page being read.
+ * Stream every lead (optionally of one status, of one campaign) without holding them in memory. Pages by id rather
+ * than keeping one statement open: an open SQLite iterator blocks every other statement on its connection, and the
+ * caller (an export to a slow client) awaits between rows while the same connection serves everything else. A lead
+ * added during the walk is included when its id is past the page being read.
  */
-export function* iterateLeads(store: Store, status?: LeadStatus): Generator<StoredLead> {
+export function* iterateLeads(store: Store, status?: LeadStatus, campaignId?: number): Generator<StoredLead> {
   let after = 0;
+  const where = [status ? 'status = ?' : '', campaignId === undefined ? '' : 'campaign_id = ?', 'id > ?'].filter(Boolean).join(' AND ');
+  const page = store.rows(`SELECT ${COLUMNS} FROM leads WHERE ${where} ORDER BY id LIMIT ?`);
   for (;;) {
-    const rows = status
-      ? store.rows(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`).all(status, after, LEAD_PAGE)
-      : store.rows(`SELECT ${COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).all(after, LEAD_PAGE);
+    const rows = page.all(...(status ? [status] : []), ...(campaignId === undefined ? [] : [campaignId]), after, LEAD_PAGE);
     let last: StoredLead | undefined;
     for (const r of rows) yield (last = LEADS.from(r));
     if (rows.length < LEAD_PAGE || !last) return;
