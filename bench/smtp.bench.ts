@@ -84,9 +84,10 @@ async function main(): Promise<void> {
     // of `rounds` pairs, each leadflow run followed by its nodemailer run of the same messages.
     const pairs: { leadflowSecs: number; poolSecs: number }[] = [];
     for (let round = 0; round < rounds; round++) pairs.push(await pair(join(dir, `a${round}.db`), n, sink.port));
-    const ratios = pairs.map((p) => p.poolSecs / p.leadflowSecs).sort((a, b) => a - b);
-    const mid = pairs.slice().sort((a, b) => a.poolSecs / a.leadflowSecs - b.poolSecs / b.leadflowSecs)[Math.floor(rounds / 2)];
-    const { leadflowSecs, poolSecs } = mid;
+    const ratio = (p: { leadflowSecs: number; poolSecs: number }) => p.poolSecs / p.leadflowSecs;
+    pairs.sort((a, b) => ratio(a) - ratio(b));
+    const ratios = pairs.map(ratio);
+    const { leadflowSecs, poolSecs } = pairs[Math.floor(rounds / 2)];
 
     // 3. leadflow with the default rate limit, waiting mode.
     const limited = openStore(join(dir, 'b.db'));

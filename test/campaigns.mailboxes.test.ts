@@ -164,9 +164,13 @@ test('a campaign whose mailboxes have no SMTP account here waits, and says why; 
   const smtp = await startSmtp();
   t.after(() => smtp.close());
   const store = campaignStore(t, 3, [{ address: 'elsewhere@tillpoint-mail.test', dailyCap: 5 }]);
+  // A lead of the built-in demo campaign, which names no mailbox: the primary account (SMTP_*) sends it.
+  importRows(store, [{ email: `demo@${LIVE_TEST_DOMAIN}`, first_name: 'Dee', company: 'Demo Co', title: 'CFO', website: `https://${LIVE_TEST_DOMAIN}` }], { source: 'test' });
+  enrichNewLeads(store);
+  personalizeEnriched(store, { channels: ['email'] });
   const config = liveConfig(t, smtp, ['anna@tillpoint-mail.test']);
   const r = await sendReady(store, { channels: ['email'] }, config, { now: () => new Date('2026-12-07T10:00:00.000Z') });
-  assert.equal(smtp.received.length, 0);
+  assert.deepEqual(smtp.received.map((m) => [m.from, m.to[0]]), [['primary@tillpoint-mail.test', `demo@${LIVE_TEST_DOMAIN}`]]);
   assert.equal(r.stillQueued, 3);
   assert.match(r.limitedBy ?? '', /campaign "payroll-restaurants" sends from elsewhere@tillpoint-mail\.test, and no SMTP account here is one of them/);
 });

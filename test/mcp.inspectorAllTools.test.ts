@@ -7,8 +7,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -16,9 +14,8 @@ import { startMcpHttp, MCP_TEST_TOKEN, TOOL_NAMES } from './support/mcpClient';
 import { CLI } from './support/cli';
 import { LIVE_TEST_DOMAIN, COMPLIANCE } from './support/liveLeads';
 import { tempStorePath } from './support/tmp';
+import { inspector } from './support/inspector';
 
-const INSPECTOR = execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'inspectorCache.mjs')], { encoding: 'utf8' }).trim().split('\n').pop()!;
-const ROOT = join(__dirname, '..');
 const CAMPAIGN = 'payroll-restaurants';
 const spec = () => parseYaml(readFileSync(join(__dirname, 'fixtures/campaigns/payroll-restaurants.yaml'), 'utf8')) as Record<string, unknown>;
 
@@ -36,16 +33,6 @@ interface Answer {
 }
 
 type Caller = (tool: string, args?: Record<string, unknown>) => Promise<Answer>;
-
-async function inspector(args: string[]): Promise<{ code: number; out: string; all: string }> {
-  const child = spawn(process.execPath, [INSPECTOR, '--cli', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  const [code] = (await once(child, 'exit')) as [number];
-  return { code, out, all: out + err };
-}
 
 /** `--tool-arg key=value` for each argument; objects and arrays as JSON, which the Inspector parses back. */
 const toolArgs = (args: Record<string, unknown>) =>

@@ -11,7 +11,7 @@ import { getMetrics } from '../lib/metrics/metrics';
 import { listLeads, getLeadByEmail } from '../lib/store/leads';
 import { latestRun } from '../lib/store/runs';
 import { ingestLeads } from '../lib/leads/ingest';
-import { launchChromium } from './support/browser';
+import { launchChromium, openStatusPage } from './support/browser';
 import { startTestStatusServer, TEST_TOKEN } from './support/browserServer';
 
 const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -55,27 +55,7 @@ async function seed(s: Store): Promise<void> {
   );
 }
 
-/** A fresh page that records console errors, uncaught exceptions and dialogs (an alert would mean script ran). */
-async function openPage(t: TestContext, url: string, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    if (d.type() === 'confirm') void d.accept();
-    else {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    }
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
-  return { page, problems };
-}
+const openPage = (t: TestContext, url: string, viewport?: { width: number; height: number }) => openStatusPage(browser, t, url, viewport);
 
 const text = (page: Page, selector: string) => page.locator(selector).first().innerText();
 const rowCount = (page: Page) => page.locator('#leads tbody tr').count();

@@ -13,7 +13,7 @@ import { sendReady } from '../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../lib/sending/config';
 import { saveCampaign } from '../lib/campaigns/campaigns';
 import { parseCampaignText } from '../lib/campaigns/spec';
-import { launchChromium } from './support/browser';
+import { launchChromium, openStatusPage } from './support/browser';
 import { startTestStatusServer } from './support/browserServer';
 
 const CAMPAIGN_FILE = join(__dirname, 'fixtures/campaigns/payroll-restaurants.yaml');
@@ -54,14 +54,7 @@ test('the API gives the campaigns and one campaign\'s metrics; an unknown campai
 
 test('in Chromium, choosing a campaign shows its funnel and what it sells; "All campaigns" shows the store again', async (t) => {
   const s = await startTestStatusServer(t, { seed });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  await page.goto(s.url);
-  await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
+  const { page, problems } = await openStatusPage(browser, t, s.url);
   const total = () => page.locator('[data-metric="total"]').innerText();
   await page.waitForFunction(() => document.querySelector('[data-metric="total"]')?.textContent === '46');
   const options = await page.locator('#campaign-filter option').allInnerTexts();

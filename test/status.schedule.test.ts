@@ -18,7 +18,7 @@ import { parseCampaignText, type CampaignSpecInput } from '../lib/campaigns/spec
 import { simulateSchedule, type CampaignSchedule } from '../lib/campaigns/schedule';
 import { getLead } from '../lib/store/leads';
 import type { SimulatedSchedule } from '../status/scheduleSimulator';
-import { launchChromium } from './support/browser';
+import { launchChromium, openStatusPage } from './support/browser';
 import { startTestStatusServer, type TestStatusServer } from './support/browserServer';
 import { startSmtp } from './support/smtpServer';
 import { LIVE_TEST_DOMAIN } from './support/liveLeads';
@@ -186,18 +186,7 @@ test('a simulation runs off the page\'s event loop and one at a time: the page a
 
 test('in Chromium, the Schedule panel simulates the chosen campaign day by day — recipient, step, their time, mailbox, what held the rest back — and a lead named <img src=x onerror=alert(1)> is text', async (t) => {
   const s = await startTestStatusServer(t, { seed });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  await page.goto(s.url);
-  await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
+  const { page, problems } = await openStatusPage(browser, t, s.url);
   assert.equal(await page.locator('#schedule').isHidden(), true, 'no campaign chosen, no schedule');
 
   await page.waitForSelector(`#campaign-filter option[value="${CAMPAIGN}"]`, { state: 'attached' });

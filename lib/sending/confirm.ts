@@ -67,10 +67,13 @@ export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig
   const campaignId = campaignIdOf(store, r);
   // The mailboxes that would send it (those serving its campaign, or any campaign), each within its own budget.
   const { lanes } = mailboxLanes(store, config.mailboxes.map((m) => m.from), now.getTime());
-  const serving = lanes.filter((l) => (campaignId === undefined ? l.campaigns.length > 0 : l.campaigns.includes(campaignId)));
+  // Lanes come in the order of the accounts given: each one's sender is its account's.
+  const serving = lanes
+    .map((lane, i) => ({ lane, sender: config.mailboxes[i].from }))
+    .filter(({ lane: l }) => (campaignId === undefined ? l.campaigns.length > 0 : l.campaigns.includes(campaignId)));
   let room = 0;
   let limitedBy: string | null = null;
-  for (const l of serving) {
+  for (const { lane: l } of serving) {
     const b = budget(store, l.address, laneLimits(config.limits, l.campaignCap)!, now.getTime());
     room = Math.min(Number.MAX_SAFE_INTEGER, room + b.allowed);
     if (b.allowed < r.limit) limitedBy ??= b.limitedBy;
@@ -78,7 +81,7 @@ export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig
   const allowedNow = Math.min(r.limit, room);
   if (allowedNow >= r.limit) limitedBy = null;
   else limitedBy ??= serving.length ? null : 'no SMTP account here is one of the campaign\'s mailboxes';
-  const from = serving.map((l) => campaignSender(store, campaignId, config.mailboxes.find((m) => m.from.email.toLowerCase() === l.address)!.from));
+  const from = serving.map(({ sender }) => campaignSender(store, campaignId, sender));
   const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: allowedNow, now }), limit: r.limit };
   if (plan.items.length === 0) return { plan, allowedNow, from, limitedBy, token: null, expiresAt: null };
   const bound: Bound = { channel: r.channel, limit: r.limit, campaignId: campaignId ?? null, leadIds: plan.items.map((i) => i.leadId) };

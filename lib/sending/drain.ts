@@ -68,7 +68,7 @@ export interface SendOptions {
   /** Required when dryRun is false: the primary mailbox's transport (it sends as `sender`). */
   transport?: EmailTransport;
   /** Further mailboxes (live): each sends the rows of the campaigns that list it, and its threads. */
-  mailboxes?: { sender: Sender; transport: EmailTransport }[];
+  mailboxes?: Account[];
   /** Claim holder id; defaults to this process. */
   worker?: string;
   now?: () => Date;
@@ -262,7 +262,7 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
 }
 
 /** A live mailbox: who it sends as, and through which transport. */
-interface Account {
+export interface Account {
   sender: Sender;
   transport: EmailTransport;
 }

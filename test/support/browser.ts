@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -39,4 +40,29 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A fresh page of the status page at `url`, open once its live updates are: it records console errors, uncaught
+ * exceptions and dialogs (an alert would mean script ran; a confirm the page asks is accepted).
+ */
+export async function openStatusPage(browser: Browser, t: TestContext, url: string, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    if (d.type() === 'confirm') void d.accept();
+    else {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    }
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
+  return { page, problems };
 }
