@@ -7,7 +7,7 @@
  */
 
 import { LeadflowError } from '../../errors';
-import { Faker, base, en } from '@faker-js/faker';
+import { privateFaker } from './englishFaker';
 import { INDUSTRIES, type Industry, type LeadInput } from '../../types';
 import { drawCompanyName } from './companyName';
 import { COUNTRIES, findCountry, type Country } from '../countries';
@@ -51,8 +51,7 @@ export function createLeadGenerator(options: LeadGeneratorOptions): LeadGenerato
 
   // A private instance: the global faker is shared with whoever else imports it, and any draw they make would
   // shift our sequence.
-  const faker = new Faker({ locale: [en, base] });
-  faker.seed(options.seed);
+  const faker = privateFaker(options.seed);
 
   const domains = new DomainRegistry(SYNTHETIC_TLD);
   const profileIdSalt = Number(BigInt.asUintN(32, BigInt(options.seed)));

@@ -4,7 +4,7 @@
  */
 
 import { LeadflowError } from '../../errors';
-import { en } from '@faker-js/faker';
+import { ENGLISH } from './englishFaker';
 import { asciiLetters, asciiSlug } from './asciiSlug';
 
 export interface PooledName {
@@ -25,5 +25,5 @@ function pool(names: readonly string[] | undefined, which: string): PooledName[]
     .filter((name) => name.letters.length > 0);
 }
 
-export const FIRST_NAMES: readonly PooledName[] = pool(en.person?.first_name?.generic, 'first-name');
-export const LAST_NAMES: readonly PooledName[] = pool(en.person?.last_name?.generic, 'last-name');
+export const FIRST_NAMES: readonly PooledName[] = pool(ENGLISH.person?.first_name?.generic, 'first-name');
+export const LAST_NAMES: readonly PooledName[] = pool(ENGLISH.person?.last_name?.generic, 'last-name');
