@@ -269,7 +269,7 @@ registerEraseCommand(program);
 registerSendCommands(program);
 registerVerifyCommand(program);
 registerInboxCommand(program);
-registerDoctorCommand(program);
+registerDoctorCommand(program, existingStore);
 
 
 async function main(argv: string[]): Promise<number> {

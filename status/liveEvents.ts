@@ -4,13 +4,15 @@
  * progress as batches commit, metrics at most twice a second while anything moves, and a comment every 15 s so
  * proxies keep the stream open.
  *
- * Runs started elsewhere (the CLI, n8n, MCP) are seen too: while a client is connected the store's run table is
- * polled once a second and a RUNNING run's saved progress is forwarded.
+ * Changes made elsewhere (a run or a send from the CLI, n8n, MCP) are seen too: while a client is connected the page
+ * asks the store once a second whether another process committed anything (`dataVersion`, no table read) and, if so,
+ * pushes fresh metrics — a few rows of tallies, whatever the store's size — and a RUNNING run's saved progress.
  */
 import type { Request, Response } from 'express';
 import type { Store } from '../lib/store/store';
 import { getMetrics } from '../lib/metrics/metrics';
 import { latestRun } from '../lib/store/runs';
+import { dataVersion } from '../lib/store/store';
 import type { PipelineProgress } from '../lib/pipeline/pipeline';
 import type { BackgroundRunner, BackgroundRunState } from '../lib/pipeline/backgroundRunner';
 
@@ -25,6 +27,7 @@ export class LiveEvents {
   private readonly ticker: NodeJS.Timeout;
   private readonly heartbeat: NodeJS.Timeout;
   private watchedRun: number | null = null;
+  private seenVersion: number | null = null;
 
   constructor(
     private readonly store: Store,
@@ -75,7 +78,11 @@ export class LiveEvents {
   }
 
   private watchOtherProcesses(): void {
-    if (!this.clients.size || this.runner.busy) return;
+    if (!this.clients.size) return;
+    const version = dataVersion(this.store);
+    const changedElsewhere = this.seenVersion !== null && version !== this.seenVersion;
+    this.seenVersion = version;
+    if (this.runner.busy) return; // our own run reports its progress as it goes
     const run = latestRun<unknown, PipelineProgress>(this.store);
     if (run?.status === 'RUNNING') {
       this.watchedRun = run.id;
@@ -85,6 +92,8 @@ export class LiveEvents {
       this.broadcast('run', { running: false, runId: this.watchedRun, status: run?.id === this.watchedRun ? run.status : null, error: null });
       this.watchedRun = null;
       this.metricsNow();
+    } else if (changedElsewhere) {
+      this.metricsSoon();
     }
   }
 

@@ -7,7 +7,10 @@ import { getMetrics } from '../lib/metrics/metrics';
 import { listLeads, getLead } from '../lib/store/leads';
 import { latestRun } from '../lib/store/runs';
 import { startTestStatusServer, TEST_TOKEN } from './support/browserServer';
-import { leadflowAsync } from './support/cli';
+import { leadflowAsync, leadflowAwait } from './support/cli';
+import { tempDir } from './support/tmp';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const seeded = (leads: number) => async (s: Store) => {
   await runPipeline(s, { leads, seed: 5, channels: ['email', 'linkedin'], batchSize: 100 });
@@ -240,6 +243,21 @@ test('a run started by `leadflow run` in another process shows up on /api/events
   assert.equal(JSON.parse(cli.output().stdout).run.status, 'STOPPED');
   const rest = await readEvents(stream, (es) => es.some((e) => e.event === 'run' && e.data.runId === runId));
   assert.equal(rest.find((e) => e.event === 'run' && e.data.runId === runId)!.data.status, 'STOPPED');
+});
+
+test('a change another process commits without a run (an import) reaches an open page as fresh metrics', async (t) => {
+  const h = await startTestStatusServer(t, { seed: seeded(20) });
+  const stream = await fetch(h.url + '/api/events');
+  const first = await readEvents(stream, (es) => es.some((e) => e.event === 'metrics'));
+  assert.equal(first.find((e) => e.event === 'metrics')!.data.leads.total, 20);
+  const csv = join(tempDir(t), 'people.csv');
+  writeFileSync(csv, 'email,first_name,last_name,company\n' + Array.from({ length: 7 }, (_, i) => `p${i}@people.example,Pat,Lee${i},People Co`).join('\n') + '\n');
+  const imported = await leadflowAwait(['--db', h.storePath, 'import', csv]);
+  assert.equal(imported.code, 0, imported.stderr);
+  const events = await readEvents(stream, (es) => es.some((e) => e.event === 'metrics' && e.data.leads.total === 27));
+  const pushed = events.filter((e) => e.event === 'metrics').pop()!;
+  assert.equal(pushed.data.leads.byStatus.NEW, 7, 'the imported leads, pushed without a reload');
+  assert.ok(!events.some((e) => e.event === 'progress'), 'no run was involved');
 });
 
 test('a run request with bad options, or asking for live sending, is refused with the reason', async (t) => {

@@ -2,10 +2,14 @@
  * `leadflow doctor <domain>`: check the sending domain's SPF, DKIM, DMARC and MX against the Gmail/Yahoo
  * bulk-sender rules and say what to fix. Reads DNS only. Exits 1 when a finding is an error or a check got no
  * answer from DNS, so a deploy script can refuse to start a live campaign from a domain that will be junked.
+ *
+ * `leadflow doctor --store [--repair]`: check the store instead (see storeDoctor.ts).
  */
 import { Resolver } from 'node:dns/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { doctor, type DoctorReport, type Severity } from '../../lib/deliverability/doctor';
+import type { Store } from '../../lib/store/store';
+import { formatStoreDoctor, storeDoctor } from './storeDoctor';
 
 const MARK: Record<Severity, string> = { ok: 'OK  ', info: 'INFO', warning: 'WARN', error: 'FAIL' };
 
@@ -33,14 +37,30 @@ export function formatDoctor(r: DoctorReport): string {
   return lines.join('\n');
 }
 
-export function registerDoctorCommand(program: Command): void {
+export function registerDoctorCommand(program: Command, existingStore: () => Store): void {
   program
-    .command('doctor <domain>')
-    .description('check SPF, DKIM, DMARC and MX of your sending domain against the Gmail/Yahoo bulk-sender rules')
+    .command('doctor [domain]')
+    .description('check SPF, DKIM, DMARC and MX of your sending domain against the Gmail/Yahoo bulk-sender rules (or, with --store, the store)')
     .option('--json', 'print the report as JSON')
     .option('--dns-server <host:port>', 'ask this DNS server instead of the system resolver', dnsServer)
     .option('--dkim-selector <name>', 'also try this DKIM selector (repeatable)', collect, [] as string[])
-    .action(async (domain: string, o: { json?: boolean; dnsServer?: string; dkimSelector: string[] }) => {
+    .option('--store', "check the store instead: its counts against a recount of its rows (reads every row once)")
+    .option('--repair', 'with --store: rebuild the counts that disagree')
+    .action(async (domain: string | undefined, o: { json?: boolean; dnsServer?: string; dkimSelector: string[]; store?: boolean; repair?: boolean }, cmd: Command) => {
+      if (o.store) {
+        if (domain !== undefined) cmd.error('error: --store checks the store, not a domain: run the two separately', { exitCode: 2 });
+        const s = existingStore();
+        try {
+          const report = storeDoctor(s, o.repair === true);
+          process.stdout.write((o.json ? JSON.stringify(report, null, 2) : formatStoreDoctor(report)) + '\n');
+          if (!report.ok) process.exitCode = 1;
+        } finally {
+          s.close();
+        }
+        return;
+      }
+      if (o.repair) cmd.error('error: --repair goes with --store', { exitCode: 2 });
+      if (domain === undefined) cmd.error("error: name the sending domain to check (leadflow doctor example.com), or check the store with --store", { exitCode: 2 });
       const resolver = new Resolver({ timeout: 3000, tries: 2 });
       if (o.dnsServer) resolver.setServers([o.dnsServer]);
       // A domain that is not one is lib's DoctorInputError (kind input): exit 2, from the CLI's one error handler.

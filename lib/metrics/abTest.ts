@@ -9,6 +9,7 @@
  */
 import type { Store } from '../store/store';
 import { int, intOrNull, oneOf } from '../store/rowMapper';
+import { readTallies, sumTallies } from '../store/tallies';
 import { fisherExactTest, sampleSizePerGroup, twoProportionZTest, wilsonInterval, type Interval } from './abStats';
 
 export interface VariantStats {
@@ -56,6 +57,8 @@ export interface AbTestOptions {
   power?: number;
   /** Only this campaign's leads (its id); otherwise the whole store. */
   campaignId?: number;
+  /** The tallies of that scope, when the caller has read them already. */
+  tallies?: ReadonlyMap<string, number>;
 }
 
 type Counts = Pick<VariantStats, 'sent' | 'replies'>;
@@ -109,57 +112,55 @@ function stats(variant: string, c: { sent: number; replies: number; bounces: num
 const VARIANTS = ['A', 'B'] as const;
 const variantOf = oneOf(VARIANTS);
 
-/** The A/B report for a store, from the send ledger, lead statuses and unsubscribe events. */
+/**
+ * The A/B report for a store. What was sent comes from the tallies (leads reached per variant and step: a few rows);
+ * how it ended is read from the leads that replied, bounced or unsubscribed only — each credited, with its variant,
+ * to the last step it was sent — so the report costs the same for a thousand leads as for a million.
+ */
 export function abTestReport(store: Store, options: AbTestOptions = {}): AbTestReport {
   const alpha = options.alpha ?? 0.05;
   const confidence = 1 - alpha;
-  const scope = options.campaignId === undefined ? '' : 'AND lead_id IN (SELECT id FROM leads WHERE campaign_id = ?)';
-  const scoped = options.campaignId === undefined ? [] : [options.campaignId];
-  const count = (sql: string) => int(store.rows(sql).get(...scoped)![0], 'count(sends)');
-  const live = count(`SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0 ${scope}`);
-  const dry = live ? 0 : count(`SELECT count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1 ${scope}`);
+  const t = options.tallies ?? readTallies(store, options.campaignId);
+  const live = sumTallies(t, 'send', 'SENT', 0);
+  const dry = live ? 0 : sumTallies(t, 'send', 'SENT', 1);
   const basis: AbTestReport['basis'] = live ? 'live' : dry ? 'dry-run' : 'none';
-
-  // Per lead: its variant, the steps it was sent, its last step, and how it ended (one pass over the sent leads).
-  const rows = store
-    .rows(
-      `WITH sent AS (SELECT lead_id, step FROM sends WHERE state = 'SENT' AND dry_run = ? ${scope} GROUP BY lead_id, step),
-            last AS (SELECT lead_id, max(step) AS step FROM sent GROUP BY lead_id),
-            unsub AS (SELECT DISTINCT lead_id FROM events WHERE type = 'unsubscribe' AND lead_id IS NOT NULL)
-       SELECT l.variant, s.step,
-              count(*) AS sent,
-              sum(s.step = last.step AND l.status = 'REPLIED') AS replies,
-              sum(s.step = last.step AND l.status = 'BOUNCED') AS bounces,
-              sum(s.step = last.step AND u.lead_id IS NOT NULL) AS unsubscribes,
-              count(DISTINCT CASE WHEN s.step = last.step THEN s.lead_id END) AS leads
-       FROM sent s JOIN leads l ON l.id = s.lead_id JOIN last ON last.lead_id = s.lead_id
-       LEFT JOIN unsub u ON u.lead_id = s.lead_id
-       GROUP BY l.variant, s.step ORDER BY s.step, l.variant`,
-    )
-    .all(basis === 'dry-run' ? 1 : 0, ...scoped);
+  const mode = basis === 'dry-run' ? 1 : 0;
 
   type Tally = { sent: number; replies: number; bounces: number; unsubscribes: number };
   const zero = (): Tally => ({ sent: 0, replies: 0, bounces: 0, unsubscribes: 0 });
-  const overall = new Map<string, Tally>(VARIANTS.map((v) => [v, zero()]));
+  const overall = new Map<string, Tally>(VARIANTS.map((v) => [v, { ...zero(), sent: sumTallies(t, 'sentLead', mode, v) }]));
   const bySteps = new Map<number, Map<string, Tally>>();
-  for (const r of rows) {
-    const variant = variantOf(r[0], 'leads.variant');
-    const step = int(r[1], 'sends.step');
-    const t: Tally = {
-      sent: int(r[2], 'sent'),
-      replies: intOrNull(r[3], 'replies') ?? 0,
-      bounces: intOrNull(r[4], 'bounces') ?? 0,
-      unsubscribes: intOrNull(r[5], 'unsubscribes') ?? 0,
-    };
+  const stepOf = (step: number) => {
     if (!bySteps.has(step)) bySteps.set(step, new Map(VARIANTS.map((v) => [v, zero()])));
-    bySteps.get(step)!.set(variant, t);
-    // Overall, a lead counts once: at its last step, which is where its outcome was credited.
-    const o = overall.get(variant) ?? zero();
-    o.sent += intOrNull(r[6], 'leads') ?? 0;
-    o.replies += t.replies;
-    o.bounces += t.bounces;
-    o.unsubscribes += t.unsubscribes;
-    overall.set(variant, o);
+    return bySteps.get(step)!;
+  };
+  for (const [key, n] of t) {
+    const [kind, m, variant, step] = key.split(':');
+    if (kind !== 'sentStep' || m !== String(mode) || n === 0) continue;
+    stepOf(Number(step)).get(variantOf(variant, 'tallies: variant'))!.sent += n;
+  }
+
+  // The outcomes: leads that replied or bounced (by status) or unsubscribed (an event), with their last step sent.
+  const scoped = options.campaignId === undefined ? [] : [options.campaignId];
+  const inCampaign = options.campaignId === undefined ? '' : 'AND l.campaign_id = ?';
+  const outcomes = store
+    .rows(
+      `WITH unsub AS (SELECT DISTINCT lead_id FROM events WHERE type = 'unsubscribe' AND lead_id IS NOT NULL),
+            ended AS (SELECT id FROM leads WHERE status IN ('REPLIED', 'BOUNCED') UNION SELECT lead_id FROM unsub)
+       SELECT l.variant, (SELECT max(s.step) FROM sends s WHERE s.lead_id = l.id AND s.state = 'SENT' AND s.dry_run = ?) AS last,
+              l.status = 'REPLIED', l.status = 'BOUNCED', l.id IN unsub
+       FROM ended JOIN leads l ON l.id = ended.id WHERE true ${inCampaign}`,
+    )
+    .all(mode, ...scoped);
+  for (const r of outcomes) {
+    const last = intOrNull(r[1], 'last step');
+    if (last === null) continue; // never sent in this mode: not part of the test
+    const variant = variantOf(r[0], 'leads.variant');
+    for (const tally of [overall.get(variant)!, stepOf(last).get(variant)!]) {
+      tally.replies += int(r[2], 'replied');
+      tally.bounces += int(r[3], 'bounced');
+      tally.unsubscribes += int(r[4], 'unsubscribed');
+    }
   }
 
   const report = (tallies: Map<string, Tally>) => {

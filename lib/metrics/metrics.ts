@@ -5,8 +5,7 @@
  */
 import { CHANNELS, LEAD_STATUSES, VARIANTS, type LeadStatus } from '../types';
 import type { Store } from '../store/store';
-import { int, intOrNull, oneOf } from '../store/rowMapper';
-import { countLeadsByStatus } from '../store/leads';
+import { readTallies, sumTallies } from '../store/tallies';
 import { countSendsByState, SEND_STATES } from '../sending/ledger';
 import { countSuppressions } from '../store/suppressions';
 import { latestRun } from '../store/runs';
@@ -63,8 +62,9 @@ export interface MetricsOptions {
   campaign?: string;
 }
 
-const channelOf = oneOf(CHANNELS);
-const variantOf = oneOf(VARIANTS);
+/** The `dry_run` part of a ledger tally's key. */
+const LIVE = 0;
+const DRY_RUN = 1;
 
 function pct(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
@@ -73,22 +73,17 @@ function pct(part: number, whole: number): number {
 export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
   const campaign = o.campaign === undefined ? undefined : getCampaign(store, o.campaign);
   const campaignId = campaign?.id;
-  // One campaign's figures: every table read through its leads. `AND`/`WHERE` forms of the same filter.
-  const ofLeads = campaignId === undefined ? '' : 'lead_id IN (SELECT id FROM leads WHERE campaign_id = ?)';
-  const and = ofLeads && `AND ${ofLeads}`;
-  const where = ofLeads && `WHERE ${ofLeads}`;
-  const params = campaignId === undefined ? [] : [campaignId];
-  const counted = countLeadsByStatus(store, campaignId);
-  const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<LeadStatus, number>;
-  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
-  const one = (sql: string, times = 1) => int(store.rows(sql).get(...Array<number[]>(times).fill(params).flat())![0], 'count');
+  // Every count is a tally (lib/store/tallies.ts): a few rows whatever the store's size, kept exact by triggers.
+  const t = readTallies(store, campaignId);
+  const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, sumTallies(t, 'lead', s)])) as Record<LeadStatus, number>;
+  const total = sumTallies(t, 'lead');
 
   const reached = {
     generated: total,
-    enriched: one(`SELECT count(*) AS n FROM enrichments ${where}`),
-    messaged: one(`SELECT count(DISTINCT lead_id) AS n FROM messages ${where}`),
+    enriched: sumTallies(t, 'enriched'),
+    messaged: sumTallies(t, 'messaged'),
     // Mail that left: a dry run's record reached nobody and is counted apart (`simulated`).
-    sent: one(`SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0 ${and}`),
+    sent: sumTallies(t, 'sentLead', LIVE),
     replied: byStatus.REPLIED,
   };
   const order = ['generated', 'enriched', 'messaged', 'sent', 'replied'] as const;
@@ -99,54 +94,34 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
   }));
 
   const messages = { total: 0, byChannel: {} as Record<string, number>, byVariant: {} as Record<string, number>, byChannelVariant: {} as Record<string, number> };
-  for (const r of store.rows(`SELECT channel, variant, count(*) AS n FROM messages ${where} GROUP BY channel, variant`).all(...params)) {
-    const channel = channelOf(r[0], 'messages.channel');
-    const variant = variantOf(r[1], 'messages.variant');
-    const n = int(r[2], 'count(messages)');
-    messages.total += n;
-    messages.byChannel[channel] = (messages.byChannel[channel] ?? 0) + n;
-    messages.byVariant[variant] = (messages.byVariant[variant] ?? 0) + n;
-    messages.byChannelVariant[`${channel}/${variant}`] = n;
+  for (const channel of CHANNELS) {
+    for (const variant of VARIANTS) {
+      const n = sumTallies(t, 'message', channel, variant);
+      if (n === 0) continue;
+      messages.total += n;
+      messages.byChannel[channel] = (messages.byChannel[channel] ?? 0) + n;
+      messages.byVariant[variant] = (messages.byVariant[variant] ?? 0) + n;
+      messages.byChannelVariant[`${channel}/${variant}`] = n;
+    }
   }
 
   const ledger = countSendsByState(store, campaignId);
   const byState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.byState[s] ?? 0]));
   const dryRunByState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.dryRunByState[s] ?? 0]));
   const byChannel: Record<string, number> = {};
-  for (const r of store.rows(`SELECT channel, count(*) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0 ${and} GROUP BY channel`).all(...params)) {
-    byChannel[channelOf(r[0], 'sends.channel')] = int(r[1], 'count(sends)');
+  for (const channel of CHANNELS) {
+    const n = sumTallies(t, 'send', 'SENT', LIVE, channel);
+    if (n) byChannel[channel] = n;
   }
-  const simulated = {
-    leads: one(`SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1 ${and}`),
-    sends: dryRunByState.SENT,
-  };
+  const simulated = { leads: sumTallies(t, 'sentLead', DRY_RUN), sends: dryRunByState.SENT };
 
-  // Two linear passes; a correlated lookup per lead made this quadratic on large stores.
-  const sentByVariant = new Map<string, { sent: number; simulated: number }>();
-  for (const r of store
-    .rows(
-      `SELECT l.variant, s.dry_run, count(DISTINCT s.lead_id) AS n FROM sends s JOIN leads l ON l.id = s.lead_id
-       WHERE s.state = 'SENT' ${campaignId === undefined ? '' : 'AND l.campaign_id = ?'} GROUP BY l.variant, s.dry_run`,
-    )
-    .all(...params)) {
-    const variant = variantOf(r[0], 'leads.variant');
-    const v = sentByVariant.get(variant) ?? { sent: 0, simulated: 0 };
-    v[int(r[1], 'sends.dry_run') ? 'simulated' : 'sent'] = int(r[2], 'count(sends.lead_id)');
-    sentByVariant.set(variant, v);
-  }
-  const variants = store
-    .rows(`SELECT variant, count(*) AS leads, sum(status = 'REPLIED') AS replied FROM leads ${campaignId === undefined ? '' : 'WHERE campaign_id = ?'} GROUP BY variant ORDER BY variant`)
-    .all(...params)
-    .map((r) => {
-      const variant = variantOf(r[0], 'leads.variant');
-      return {
-        variant,
-        leads: int(r[1], 'count(leads)'),
-        sent: sentByVariant.get(variant)?.sent ?? 0,
-        simulated: sentByVariant.get(variant)?.simulated ?? 0,
-        replied: intOrNull(r[2], 'replied') ?? 0,
-      };
-    });
+  const variants = VARIANTS.filter((v) => sumTallies(t, 'lead', undefined, v) > 0).map((variant) => ({
+    variant,
+    leads: sumTallies(t, 'lead', undefined, variant),
+    sent: sumTallies(t, 'sentLead', LIVE, variant),
+    simulated: sumTallies(t, 'sentLead', DRY_RUN, variant),
+    replied: sumTallies(t, 'lead', 'REPLIED', variant),
+  }));
 
   const run = latestRun(store);
   const notes: string[] = [];
@@ -158,13 +133,13 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
 
   return {
     generatedAt: new Date().toISOString(),
-    leads: { total, byStatus, synthetic: one(`SELECT count(*) AS n FROM leads WHERE synthetic = 1 ${campaignId === undefined ? '' : 'AND campaign_id = ?'}`) },
+    leads: { total, byStatus, synthetic: sumTallies(t, 'lead', undefined, undefined, 1) },
     funnel,
     messages,
     sends: { total: ledger.dryRun + ledger.live, byState, byChannel, dryRun: ledger.dryRun, dryRunByState, live: ledger.live },
     simulated,
     variants,
-    abTest: abTestReport(store, { campaignId }),
+    abTest: abTestReport(store, { campaignId, tallies: t }),
     suppressions: countSuppressions(store),
     lastRun: run ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt } : null,
     health: { status: notes.length ? 'attention' : 'ok', notes },

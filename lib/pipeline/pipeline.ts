@@ -19,6 +19,7 @@ import type { Store } from '../store/store';
 import { startRun, saveProgress, stopRequested, finishRun, reapCrashedRuns, latestResumable, type RunStatus } from '../store/runs';
 import { ownerId } from '../store/owner';
 import { countLeadsByStatus, type StageLead } from '../store/leads';
+import { tallyNewLeads } from '../store/tallies';
 import { movesAtEnd } from '../leads/leadMoves';
 import { reapDeadClaims } from '../sending/ledger';
 import { createLeadGenerator } from '../leads/generate/generate';
@@ -257,12 +258,15 @@ async function execute(
           const leads = Array.from({ length: n }, () => generator.next());
           const now = new Date();
           store.tx(() => {
-            const r = ingestLeads(store, leads, now.toISOString());
-            gen.done += n;
-            gen.inserted += r.inserted.length;
-            gen.duplicates += r.skipped.length;
-            lap('generate');
-            if (streamed) streamBatch(r.inserted.map(({ index, id, variant }) => streamedLead(leads[index], id, variant)), now, lap);
+            // The batch writes only the leads it creates: their tallies are counted once, after it (tallyNewLeads).
+            tallyNewLeads(store, () => {
+              const r = ingestLeads(store, leads, now.toISOString());
+              gen.done += n;
+              gen.inserted += r.inserted.length;
+              gen.duplicates += r.skipped.length;
+              lap('generate');
+              if (streamed) streamBatch(r.inserted.map(({ index, id, variant }) => streamedLead(leads[index], id, variant)), now, lap);
+            });
             ahead();
             record();
           });

@@ -1,14 +1,14 @@
 /**
  * `getPipelineStatus`: where the work stands right now — leads per status, the runs in flight with their progress
  * and whether a stop was asked, the last run and whether one can be resumed, and the send ledger split into dry run
- * and live. One read, no writes; what every face shows as "status" (the MCP `get_status` tool, the status page).
+ * and live, from the tallies (a few rows at any size). One read, no writes; what every face shows as "status" (the MCP `get_status` tool, the status page).
  */
 import { LEAD_STATUSES, type LeadStatus } from '../types';
 import type { Store } from '../store/store';
 import { countLeadsByStatus } from '../store/leads';
 import { latestResumable, latestRun, runningRuns, type RunStatus } from '../store/runs';
-import { SEND_STATES, type SendState } from '../sending/ledger';
-import { flag, int, oneOf } from '../store/rowMapper';
+import { countSendsByState, SEND_STATES, type SendState } from '../sending/ledger';
+import { oneOf } from '../store/rowMapper';
 
 const stateOf = oneOf(SEND_STATES);
 
@@ -50,9 +50,9 @@ export function getPipelineStatus(store: Store): PipelineStatus {
   const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<LeadStatus, number>;
   const zero = () => Object.fromEntries(SEND_STATES.map((s) => [s, 0])) as Record<SendState, number>;
   const sends = { dryRun: zero(), live: zero() };
-  for (const r of store.rows('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()) {
-    sends[flag(r[1], 'sends.dry_run') ? 'dryRun' : 'live'][stateOf(r[0], 'sends.state')] = int(r[2], 'count(sends)');
-  }
+  const ledger = countSendsByState(store);
+  for (const [state, n] of Object.entries(ledger.dryRunByState)) sends.dryRun[stateOf(state, 'sends.state')] = n;
+  for (const [state, n] of Object.entries(ledger.byState)) sends.live[stateOf(state, 'sends.state')] = n;
   const last = latestRun(store);
   return {
     store: store.path,

@@ -15,6 +15,7 @@ import { CHANNELS, type Channel, type Variant } from '../types';
 import type { Store } from '../store/store';
 import { isOwnerAlive } from '../store/owner';
 import { insertRows, type MultiRowInsert } from '../store/multiRow';
+import { groupTallies, readTallies, sumTallies } from '../store/tallies';
 import { flag, int, jsonOf, oneOf, rowMapper, text, textOrNull } from '../store/rowMapper';
 import type { SqlValue } from '../store/store';
 import type { OutgoingEmail } from './compose';
@@ -306,37 +307,20 @@ export function workersHoldingClaims(store: Store): string[] {
     .map((r) => text(r[0], 'sends.claimed_by'));
 }
 
-/** The ledger by state and mode, of the whole store or of one campaign's leads. */
 /**
- * The ledger by state: `byState` counts live rows (a SENT there is mail that left), `dryRunByState` the dry run's
- * records (its SENT means "recorded": nothing left).
+ * The ledger by state, of the whole store or of one campaign's leads: `byState` counts live rows (a SENT there is
+ * mail that left), `dryRunByState` the dry run's records (its SENT means "recorded": nothing left). Read from the
+ * tallies (lib/store/tallies.ts): a few rows, whatever the ledger's size.
  */
 export function countSendsByState(
   store: Store,
   campaignId?: number,
 ): { byState: Record<string, number>; dryRunByState: Record<string, number>; dryRun: number; live: number } {
-  const byState: Record<string, number> = {};
-  const dryRunByState: Record<string, number> = {};
-  let dryRun = 0;
-  let live = 0;
-  const rows =
-    campaignId === undefined
-      ? store.rows('SELECT state, dry_run, count(*) AS n FROM sends GROUP BY state, dry_run').all()
-      : store
-          .rows('SELECT state, dry_run, count(*) AS n FROM sends WHERE lead_id IN (SELECT id FROM leads WHERE campaign_id = ?) GROUP BY state, dry_run')
-          .all(campaignId);
-  for (const r of rows) {
-    const state = stateOf(r[0], 'sends.state');
-    const n = int(r[2], 'count(sends)');
-    if (flag(r[1], 'sends.dry_run')) {
-      dryRunByState[state] = (dryRunByState[state] ?? 0) + n;
-      dryRun += n;
-    } else {
-      byState[state] = (byState[state] ?? 0) + n;
-      live += n;
-    }
-  }
-  return { byState, dryRunByState, dryRun, live };
+  const tallies = readTallies(store, campaignId);
+  const byState = Object.fromEntries(groupTallies(tallies, 1, 'send', undefined, 0));
+  const dryRunByState = Object.fromEntries(groupTallies(tallies, 1, 'send', undefined, 1));
+  for (const state of Object.keys({ ...byState, ...dryRunByState })) stateOf(state, 'tallies: send state');
+  return { byState, dryRunByState, dryRun: sumTallies(tallies, 'send', undefined, 1), live: sumTallies(tallies, 'send', undefined, 0) };
 }
 
 /** Cancel every send still waiting for this lead (QUEUED → SKIPPED with the reason). Returns how many. */

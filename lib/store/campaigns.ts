@@ -4,6 +4,7 @@
  */
 import type { Store } from './store';
 import { int, oneOf, rowMapper, text } from './rowMapper';
+import { groupTallies, talliesByCampaign } from './tallies';
 import { CAMPAIGN_STATES, type CampaignState } from '../campaigns/spec';
 
 export interface CampaignRow {
@@ -60,14 +61,12 @@ export function setCampaignStateRow(store: Store, id: number, state: CampaignSta
   store.stmt('UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ?').run(state, now, id);
 }
 
-/** How many leads each campaign holds, by status: `{ campaignId: { NEW: 3, SENT: 9 } }`. */
+/** How many leads each campaign holds, by status: `{ campaignId: { NEW: 3, SENT: 9 } }` (from the tallies). */
 export function campaignLeadCounts(store: Store): Map<number, Record<string, number>> {
   const out = new Map<number, Record<string, number>>();
-  for (const r of store.rows('SELECT campaign_id, status, count(*) FROM leads GROUP BY campaign_id, status').all()) {
-    const id = int(r[0], 'leads.campaign_id');
-    const counts = out.get(id) ?? {};
-    counts[text(r[1], 'leads.status')] = int(r[2], 'count');
-    out.set(id, counts);
+  for (const [id, tallies] of talliesByCampaign(store)) {
+    const counts = Object.fromEntries(groupTallies(tallies, 1, 'lead'));
+    if (Object.keys(counts).length) out.set(id, counts);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 import { LEAD_STATUSES, VARIANTS, type Lead, type LeadInput, type LeadStatus, type Variant } from '../types';
 import { flag, int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
 import { DEMO_CAMPAIGN_ID } from './campaigns';
+import { groupTallies, readTallies } from './tallies';
 import type { Store } from './store';
 
 export interface LeadRow extends LeadInput {
@@ -323,13 +324,7 @@ export function* iterateLeads(store: Store, status?: LeadStatus, campaignId?: nu
   }
 }
 
-/** Leads by status, of the whole store or of one campaign. */
+/** Leads by status, of the whole store or of one campaign: from the tallies (lib/store/tallies.ts), a few rows. */
 export function countLeadsByStatus(store: Store, campaignId?: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  const rows =
-    campaignId === undefined
-      ? store.rows('SELECT status, count(*) FROM leads GROUP BY status').all()
-      : store.rows('SELECT status, count(*) FROM leads WHERE campaign_id = ? GROUP BY status').all(campaignId);
-  for (const r of rows) out[text(r[0], 'leads.status')] = int(r[1], 'count(leads)');
-  return out;
+  return Object.fromEntries(groupTallies(readTallies(store, campaignId), 1, 'lead'));
 }

@@ -3,6 +3,8 @@
  * never edited, so every store file can be brought forward from any older version.
  */
 
+import { TALLIES_MIGRATION } from './tallies';
+
 export const MIGRATIONS: string[] = [
   // v1: the foundation.
   `
@@ -278,6 +280,12 @@ export const MIGRATIONS: string[] = [
   // changes sender. NULL: not claimed yet, a dry run, or a row of an older store (any mailbox serving its campaign).
   `
   ALTER TABLE sends ADD COLUMN mailbox TEXT;
+  `,
+  // v12: tallies (lib/store/tallies.ts) — the counts every metric reads, kept by triggers in the transaction of each
+  // write, so a funnel at a million leads is a few rows rather than a scan; and the unsubscribe events found by type,
+  // for the A/B report's outcomes.
+  TALLIES_MIGRATION + `
+  CREATE INDEX events_by_type ON events (type, lead_id);
   `,
 ];
 

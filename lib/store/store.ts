@@ -182,3 +182,13 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
 }
 
 export type { SqlValue };
+
+/**
+ * A number that changes whenever another connection (another process, or another store opened on the same file)
+ * commits a change to the store: `PRAGMA data_version`. Cheap — no read of any table — so a page can ask it every
+ * second and push fresh figures only when something changed.
+ */
+export function dataVersion(store: Store): number {
+  const row = store.rows('PRAGMA data_version').get();
+  return row ? Number(row[0]) : 0;
+}

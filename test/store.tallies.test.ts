@@ -1,0 +1,150 @@
+/**
+ * The tallies (lib/store/tallies.ts) are what every metric reads at a million leads: they must equal a full recount
+ * of the rows after anything a user does to a store — two processes writing at once, a SIGKILL mid-batch and a
+ * resume, an import with duplicates, an erase, a live send with faults, a clear — and `leadflow doctor --store`
+ * must find a drift and rebuild it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openStore, type Store } from '../lib/store/store';
+import { readTallies, tallyDrift } from '../lib/store/tallies';
+import { getMetrics } from '../lib/metrics/metrics';
+import { clearLeads } from '../lib/leads/erase';
+import { leadflow, leadflowAsync, leadflowAwait } from './support/cli';
+import { tempDir, tempStorePath } from './support/tmp';
+import { startSmtp } from './support/smtpServer';
+import { LIVE_TEST_DOMAIN, liveEnv } from './support/liveLeads';
+
+const count = (s: Store, sql: string) => Number(s.stmt(sql).get()?.n ?? 0);
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** The tallies equal the recount, and the funnel read from them equals the same figures counted from the rows. */
+function assertExact(s: Store, when: string): void {
+  assert.deepEqual(tallyDrift(s), [], `tallies after ${when}`);
+  const m = getMetrics(s);
+  assert.equal(m.leads.total, count(s, 'SELECT count(*) AS n FROM leads'), `leads after ${when}`);
+  assert.equal(m.funnel[2].leads, count(s, 'SELECT count(DISTINCT lead_id) AS n FROM messages'), `messaged after ${when}`);
+  assert.equal(m.funnel[3].leads, count(s, "SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0"), `sent after ${when}`);
+  assert.equal(m.simulated.leads, count(s, "SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT' AND dry_run = 1"), `simulated after ${when}`);
+  assert.equal(m.sends.total, count(s, 'SELECT count(*) AS n FROM sends'), `ledger rows after ${when}`);
+}
+
+function csvOf(rows: string[][]): string {
+  return ['email,first_name,last_name,title,company,website,industry,country', ...rows.map((r) => r.join(','))].join('\n') + '\n';
+}
+
+test('the tallies equal a recount after two writers at once, a SIGKILL and a resume, an import with duplicates, an erase and a clear', async (t) => {
+  const db = tempStorePath(t);
+  const dir = tempDir(t);
+  const people = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => [`buyer${from + i}@imported.example`, 'Ana', `Ruiz${from + i}`, 'CTO', 'Imported Co', 'https://imported.example', 'Technology', 'Spain']);
+  writeFileSync(join(dir, 'first.csv'), csvOf(people(0, 400)));
+
+  // Two processes write at once: a run generating, enriching, writing and dry-running, and an import beside it.
+  const run = leadflowAsync(['--db', db, 'run', '--leads', '3000', '--batch-size', '100', '--channels', 'email,linkedin']);
+  const runExited = once(run, 'exit'); // listened for now: the run may end before the import does
+  const watch = openStore(db);
+  t.after(() => watch.close());
+  await waitFor(() => count(watch, 'SELECT count(*) AS n FROM leads') >= 300, 'the run under way');
+  const imported = await leadflowAwait(['--db', db, 'import', join(dir, 'first.csv')]);
+  assert.equal(imported.code, 0, imported.stderr);
+  const [runCode] = await runExited;
+  assert.equal(runCode, 0, run.output().stderr);
+  assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 3_400);
+  assertExact(watch, 'a run and an import at once');
+
+  // A SIGKILL mid-batch, then a resume.
+  const from = count(watch, "SELECT count(*) AS n FROM sends WHERE state = 'SENT'");
+  const killed = leadflowAsync(['--db', db, 'run', '--leads', '6000', '--seed', '7', '--batch-size', '100', '--channels', 'email,linkedin']);
+  const exited = once(killed, 'exit');
+  await waitFor(() => count(watch, "SELECT count(*) AS n FROM sends WHERE state = 'SENT'") >= from + 2_000, 'the second run sending');
+  killed.kill('SIGKILL');
+  await exited;
+  assert.ok(count(watch, 'SELECT count(*) AS n FROM leads') < 9_400, 'killed before the end');
+  assertExact(watch, 'a SIGKILL mid-batch');
+  const resumed = leadflow(['--db', db, 'run', '--resume']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_400);
+  assertExact(watch, 'the resume');
+
+  // An import whose rows repeat each other and the store.
+  writeFileSync(join(dir, 'again.csv'), csvOf([...people(390, 20), ...people(410, 5), ...people(410, 5)]));
+  const again = await leadflowAwait(['--db', db, 'import', join(dir, 'again.csv'), '--json']);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_415, '15 new people, 15 repeats');
+  assertExact(watch, 'an import with duplicates');
+
+  // Erase a lead that was written to and dry-run sent.
+  const sentTo = String(watch.stmt("SELECT l.email FROM leads l JOIN sends s ON s.lead_id = l.id WHERE s.state = 'SENT' LIMIT 1").get()!.email);
+  const erased = leadflow(['--db', db, 'erase', sentTo]);
+  assert.equal(erased.code, 0, erased.stderr);
+  assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_414);
+  assertExact(watch, 'an erase');
+
+  assert.ok(clearLeads(watch) > 0);
+  assertExact(watch, 'a clear');
+  assert.deepEqual([...readTallies(watch)], [], 'nothing left to count');
+});
+
+test('the tallies equal a recount after a live send with faults and an erase of a lead mail reached; doctor --store finds and repairs a drift', async (t) => {
+  const db = tempStorePath(t);
+  const dir = tempDir(t);
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const address = (i: number) => `rae${i}@${LIVE_TEST_DOMAIN}`;
+  writeFileSync(join(dir, 'live.csv'), csvOf(Array.from({ length: 8 }, (_, i) => [address(i), 'Rae', `Doe${i}`, 'CTO', 'Test Co', `https://${LIVE_TEST_DOMAIN}`, 'Technology', 'Germany'])));
+  assert.equal((await leadflowAwait(['--db', db, 'import', join(dir, 'live.csv')])).code, 0);
+  smtp.faults.set(address(1), [{ at: 'rcpt', code: 550, message: '550 5.1.1 no such user' }]);
+  smtp.faults.set(address(2), [{ at: 'rcpt', code: 451, message: '451 4.7.1 try again later' }]);
+  smtp.faults.set(address(3), [{ at: 'drop-after-data' }]);
+  smtp.faults.set(address(4), [{ at: 'data', code: 554, message: '554 5.7.1 rejected' }]);
+  const r = await leadflowAwait(['--db', db, 'run', '--leads', '0', '--channels', 'email', '--live'], liveEnv(smtp.port));
+  assert.equal(r.code, 0, r.stderr);
+  const store = openStore(db);
+  t.after(() => store.close());
+  const states = count(store, "SELECT count(DISTINCT state) AS n FROM sends WHERE dry_run = 0");
+  assert.ok(states >= 3, `the faults left sends in ${states} states`);
+  // Sent: what the server took, but the message whose connection dropped after its data (UNKNOWN: not counted as sent).
+  const took = smtp.received.filter((m) => !m.to.includes(address(3))).length;
+  assert.equal(getMetrics(store).funnel[3].leads, took, 'sent: what the server took and said so');
+  assertExact(store, 'a live send with faults');
+
+  const erased = leadflow(['--db', db, 'erase', address(0)]);
+  assert.equal(erased.code, 0, erased.stderr);
+  assertExact(store, 'an erase of a lead mail reached');
+
+  // A count written past the triggers (a hand edit) is found, named, and rebuilt from the rows.
+  store.exec("UPDATE tallies SET n = n + 5 WHERE key = 'messaged'");
+  const found = leadflow(['--db', db, 'doctor', '--store']);
+  assert.equal(found.code, 1, found.stdout);
+  assert.match(found.stdout, /FAIL {2}tallies {5}1 count\(s\) disagreed/);
+  assert.match(found.stdout, /messaged: kept 12, counted 7/);
+  assert.match(found.stdout, /leadflow doctor --store --repair/);
+  const repaired = leadflow(['--db', db, 'doctor', '--store', '--repair', '--json']);
+  assert.equal(repaired.code, 0, repaired.stderr);
+  const report = JSON.parse(repaired.stdout);
+  assert.equal(report.repaired, true);
+  assert.deepEqual(report.drift.map((d: { key: string }) => d.key), ['messaged']);
+  assertExact(store, 'a repair');
+  const ok = leadflow(['--db', db, 'doctor', '--store']);
+  assert.equal(ok.code, 0, ok.stdout);
+  assert.match(ok.stdout, /OK {4}tallies {5}every count equals a recount/);
+
+  const both = leadflow(['--db', db, 'doctor', 'example.com', '--store']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--store checks the store, not a domain/);
+  const neither = leadflow(['--db', db, 'doctor']);
+  assert.equal(neither.code, 2);
+  assert.match(neither.stderr, /name the sending domain to check/);
+});
