@@ -8,6 +8,9 @@
  *   search       listLeads({ search: 'acme', limit: 20 }) — the page's search box, `leadflow leads --search`
  *   status page  listLeads({ status: 'MESSAGED', limit: 20, offset: ⌊N/2⌋ rounded to a page }) — deep paging
  *   lead         getLeadDetail(⌊N/2⌋) — a lead's detail
+ *   GET /api/metrics  the same snapshot through the status server, over HTTP, as the page reads it
+ *   page in Chromium  the status page opened in real Chromium until its funnel is drawn (navigation, the page's
+ *                     script, /api/metrics, /api/campaigns, the first page of leads and the event stream all included)
  *
  * Usage: npm run bench:reads [-- 1000 100000 1000000] (default 1000 100000; a 1M store takes ~2 minutes to make)
  */
@@ -19,6 +22,10 @@ import { runPipeline } from '../lib/pipeline/pipeline';
 import { getMetrics } from '../lib/metrics/metrics';
 import { listLeads } from '../lib/store/leads';
 import { getLeadDetail } from '../lib/leads/detail';
+import { createLogger } from '../lib/log/logger';
+import { startStatusServer } from '../status/server';
+import { launchChromium } from '../test/support/browser';
+import type { Browser } from 'playwright-core';
 
 const ROUNDS = 15;
 
@@ -31,6 +38,22 @@ const READS: Record<string, Read> = {
   lead: (s, n) => getLeadDetail(s, Math.max(1, Math.floor(n / 2))),
 };
 
+/** Reads through the status server: `url` is its address. Each returns once the read is complete. */
+const PAGE_READS: Record<string, (url: string, browser: Browser) => Promise<unknown>> = {
+  'GET /api/metrics': async (url) => (await fetch(url + '/api/metrics')).json(),
+  'page in Chromium': async (url, browser) => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(url, { waitUntil: 'commit' });
+      await page.waitForFunction(() => (document.querySelector('#funnel')?.children.length ?? 0) > 0, undefined, { polling: 'raf' });
+    } finally {
+      await context.close();
+    }
+  },
+};
+const PAGE_ROUNDS = 7;
+
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
@@ -40,6 +63,7 @@ async function main(): Promise<void> {
   if (sizes.length === 0) sizes.push(1_000, 100_000);
   const dir = mkdtempSync(join(tmpdir(), 'leadflow-reads-'));
   const results = new Map<number, Record<string, { p50: number; p95: number }>>();
+  const browser = await launchChromium();
   try {
     for (const n of sizes) {
       const store = openStore(join(dir, `${n}.db`));
@@ -58,11 +82,33 @@ async function main(): Promise<void> {
         times.sort((a, b) => a - b);
         row[name] = { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
       }
+      const server = await startStatusServer({
+        storePath: join(dir, `${n}.db`),
+        token: 'bench-token-0123456789abcdef',
+        logger: createLogger({ name: 'status', level: 'silent' }),
+        port: 0,
+      });
+      try {
+        for (const [name, read] of Object.entries(PAGE_READS)) {
+          await read(server.url, browser); // a first load fills the caches, as any page after the first finds them
+          const times: number[] = [];
+          for (let i = 0; i < PAGE_ROUNDS; i++) {
+            const t = performance.now();
+            await read(server.url, browser);
+            times.push(performance.now() - t);
+          }
+          times.sort((a, b) => a - b);
+          row[name] = { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
+        }
+      } finally {
+        await server.close();
+      }
       results.set(n, row);
       store.close();
       rmSync(join(dir, `${n}.db`), { force: true });
     }
   } finally {
+    await browser.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
@@ -70,7 +116,7 @@ async function main(): Promise<void> {
   const last = sizes[sizes.length - 1];
   console.log(`| read | ${sizes.map((n) => `${n.toLocaleString('en')}: p50 / p95 ms`).join(' | ')} | ${last.toLocaleString('en')}/${first.toLocaleString('en')} (p95) |`);
   console.log(`|---|${sizes.map(() => '---|').join('')}---|`);
-  for (const name of Object.keys(READS)) {
+  for (const name of [...Object.keys(READS), ...Object.keys(PAGE_READS)]) {
     const cells = sizes.map((n) => `${ms(results.get(n)![name].p50)} / ${ms(results.get(n)![name].p95)}`);
     const ratio = results.get(last)![name].p95 / Math.max(0.01, results.get(first)![name].p95);
     console.log(`| ${name} | ${cells.join(' | ')} | ${ratio.toFixed(1)}× |`);
