@@ -13,7 +13,6 @@ import { requestStop } from '../lib/store/runs';
 import { getLead, getLeadByEmail, hasImportedLeads, listLeads } from '../lib/store/leads';
 import { getMetrics } from '../lib/metrics/metrics';
 import { runPipeline, resumePipeline, type PipelineResult } from '../lib/pipeline/pipeline';
-import { exportLeads } from '../lib/leads/exportLeads';
 import { getCampaign } from '../lib/campaigns/campaigns';
 import { previewEmail } from '../lib/sending/preview';
 import { CHANNELS, LEAD_STATUSES, type Channel, type Industry, type LeadStatus } from '../lib/types';
@@ -224,6 +223,7 @@ program
   .addOption(new Option('--format <f>', 'csv or json (JSON Lines)').argParser(oneOf(['csv', 'json'] as const)).default('csv'))
   .option('--out <file>', 'write to this file instead of standard output')
   .action(async (o: { status?: LeadStatus; campaign?: string; format: 'csv' | 'json'; out?: string }) => {
+    const { exportLeads } = await import('../lib/leads/exportLeads.js'); // the CSV writer is the export's alone
     const s = existingStore();
     // An unknown campaign is an input error naming the campaigns there are, before any file is created.
     const campaignId = o.campaign === undefined ? undefined : getCampaign(s, o.campaign).id;

@@ -4,16 +4,17 @@
  */
 import type { Command } from 'commander';
 import { openOrCreateStore } from './commandStore';
-import { eraseEmail } from '../../lib/leads/erase';
-import { createLogger } from '../../lib/log/logger';
-import pino from 'pino';
 
 export function registerEraseCommand(program: Command): void {
   program
     .command('erase <email>')
     .description('erase one person: delete every row about them and suppress their address by hash (never re-imported)')
     .option('--json', 'print the result as JSON')
-    .action((email: string, o: { json?: boolean }) => {
+    .action(async (email: string, o: { json?: boolean }) => {
+      // Loaded when the command runs: the logger (pino) is the erasure's alone among the CLI's commands.
+      const { eraseEmail } = await import('../../lib/leads/erase.js');
+      const { createLogger } = await import('../../lib/log/logger.js');
+      const { default: pino } = await import('pino');
       const log = createLogger({ name: 'cli', defaultLevel: 'warn', destination: pino.destination({ fd: 2, sync: true }) });
       // Creates a store when there is none: the suppression must hold before the person is ever imported.
       const store = openOrCreateStore(program);

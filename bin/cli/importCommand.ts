@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { openOrCreateStore } from './commandStore';
-import { importCsvFile, importedNothing, type ImportReport } from '../../lib/leads/importLeads';
+import type { ImportReport } from '../../lib/leads/importLeads';
 import { MAPPABLE_FIELDS, type FieldMapping, type MappableField } from '../../lib/leads/columns';
 
 /** `--map title=Designation`, repeatable: one field read from a column the aliases do not find. */
@@ -31,6 +31,8 @@ export function registerImportCommand(program: Command): void {
     .option('--campaign <name>', 'new leads join this campaign (default: the built-in demo); see `leadflow campaign list`')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, o: { json?: boolean; map?: FieldMapping; campaign?: string }) => {
+      // Loaded when the command runs (the CSV reader and the encodings are the import's alone).
+      const { importCsvFile, importedNothing } = await import('../../lib/leads/importLeads.js');
       const store = openOrCreateStore(program);
       try {
         const report = await importCsvFile(store, file, { mapping: o.map, campaign: o.campaign });

@@ -4,14 +4,14 @@
  * transient faults (429, 5xx, timeouts, dropped connections) a few times, honouring retry-after up to a cap, and
  * defers the lead rather than sleeping longer. Answers come back parsed and zod-validated, or as a reason why not.
  */
-import Groq from 'groq-sdk';
+import type Groq from 'groq-sdk';
 import type { z } from 'zod';
 import type { Store } from '../store/store';
 import { openStore } from '../store/store';
 import { holdRequests, reserveRequest, settleRequest } from './budget';
 import { GroqAuthError, LlmDeferredError, LlmRequestFailedError } from './errors';
 import { ModelUnavailableError } from './models';
-import { sdkFor } from './sdk';
+import { groqSdk, sdkFor } from './sdk';
 import { Semaphore } from './semaphore';
 import { groqSettings, type GroqSettings, type GroqSettingsInput } from './settings';
 
@@ -98,6 +98,7 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
   const settings = groqSettings(input);
   const budgetStore = store ?? openStore(':memory:');
   const sdk = sdkFor(settings);
+  const { APIError, APIConnectionError, APIConnectionTimeoutError, AuthenticationError, InternalServerError, PermissionDeniedError, RateLimitError } = groqSdk();
   const inFlight = new Semaphore(settings.concurrency);
   const limits = { rpm: settings.rpm, tpm: settings.tpm, windowMs: settings.windowMs };
   const reasoning = settings.model.startsWith('openai/gpt-oss');
@@ -144,7 +145,7 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
       });
       return answer;
     } catch (err) {
-      const rateLimited = err instanceof Groq.RateLimitError;
+      const rateLimited = err instanceof RateLimitError;
       settleRequest(budgetStore, id, {
         outcome: rateLimited ? 'rate_limited' : 'error',
         latencyMs: elapsed(),
@@ -160,8 +161,8 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
       try {
         return await inFlight.run(() => once(req));
       } catch (err) {
-        if (!(err instanceof Groq.APIError)) throw err;
-        if (err instanceof Groq.AuthenticationError || err instanceof Groq.PermissionDeniedError) {
+        if (!(err instanceof APIError)) throw err;
+        if (err instanceof AuthenticationError || err instanceof PermissionDeniedError) {
           throw new GroqAuthError(err.status, serverError(err).message);
         }
         const { code, message } = serverError(err);
@@ -174,15 +175,15 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
           return { ok: false, reason: `the server rejected the answer against the schema (${message})`, raw: failed };
         }
         const transient =
-          err instanceof Groq.RateLimitError ||
-          err instanceof Groq.InternalServerError ||
-          err instanceof Groq.APIConnectionError || // includes timeouts
+          err instanceof RateLimitError ||
+          err instanceof InternalServerError ||
+          err instanceof APIConnectionError || // includes timeouts
           err.status === 408 ||
           err.status === 409;
         if (!transient) throw new LlmRequestFailedError(`Groq answered ${err.status ?? 'no status'}: ${message}`, { service: 'Groq', status: err.status });
-        lastFault = err instanceof Groq.APIConnectionTimeoutError ? `timed out after ${settings.timeoutMs} ms` : `${err.status ?? 'connection'}: ${message}`;
+        lastFault = err instanceof APIConnectionTimeoutError ? `timed out after ${settings.timeoutMs} ms` : `${err.status ?? 'connection'}: ${message}`;
         const hinted = retryAfterMs(err.headers);
-        if (err instanceof Groq.RateLimitError) {
+        if (err instanceof RateLimitError) {
           const wait = hinted ?? BACKOFF_BASE_MS * 2 ** attempt;
           // Every process holds back, not just this one; the budget turns a long hold into a deferral.
           holdRequests(budgetStore, Date.now() + wait);

@@ -9,7 +9,7 @@
  * copy drafted with the demo sign-off names the sender it goes out as.
  */
 import { hash } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type MailComposer from 'nodemailer/lib/mail-composer';
 import { visibleLine } from '../leads/invisibleCharacters';
 import { DEFAULT_SENDER_NAME } from '../personalize/templates';
 
@@ -171,8 +171,11 @@ function headerMailbox(value: string): string | { name: string; address: string 
 
 /** The exact bytes a live send puts on the wire for this record (CRLF line ends, before dot-stuffing). */
 export function composeMime(e: OutgoingEmail): Promise<Buffer> {
+  // Loaded with the first message composed (a preview, a live send): a dry run stores the record and composes none.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Composer = require('nodemailer/lib/mail-composer') as typeof MailComposer;
   const { From, To, Subject, Date: date, 'Message-ID': messageId, ...rest } = e.headers;
-  const composer = new MailComposer({
+  const composer = new Composer({
     from: headerMailbox(From),
     to: headerMailbox(To),
     subject: headerText(Subject),

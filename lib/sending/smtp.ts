@@ -9,7 +9,7 @@
 import { LeadflowError } from '../errors';
 import { Readable } from 'node:stream';
 import type { Socket } from 'node:net';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { composeMime, configuredSender, type OutgoingEmail, type Sender } from './compose';
 import { classifySmtpFault, DeliveryError } from './faults';
 import type { EmailTransport } from './drain';
@@ -95,9 +95,12 @@ function hangUp(c: SMTPConnection, politely: boolean): void {
 }
 
 export function createSmtpTransport(settings: SmtpSettings): SmtpTransport {
+  // Loaded here, with the first live transport: a dry run and every process that never sends live do without it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Connection = require('nodemailer/lib/smtp-connection') as typeof SMTPConnection;
   const connect = () =>
     new Promise<SMTPConnection>((resolve, reject) => {
-      const c = new SMTPConnection({
+      const c = new Connection({
         host: settings.host,
         port: settings.port,
         secure: settings.secure ?? settings.port === 465,
