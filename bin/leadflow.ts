@@ -32,6 +32,8 @@ import { registerVerifyCommand } from './cli/verifyCommand';
 import { registerInboxCommand } from './cli/inboxCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
 import { openExistingStore, openOrCreateStore } from './cli/commandStore';
+import { inQueueMode, queueModeProblem } from '../lib/sending/queueMode';
+import { defaultStorePath } from '../lib/store/location';
 
 /**
  * A reader that goes away (`leadflow export | head -1`) is not a failure: the rest of the output has nowhere to go,
@@ -59,6 +61,8 @@ const program = new Command('leadflow')
   .hook('preSubcommand', (cmd) => {
     const db = cmd.opts().db as string | undefined;
     if (db) process.env.LEADFLOW_DB = resolve(db);
+    // In n8n's queue mode every worker has its own SQLite file: say so before anything runs (a live send refuses).
+    if (inQueueMode()) process.stderr.write(`leadflow: warning: ${queueModeProblem(defaultStorePath())}.\n`);
   });
 
 program.command('serve', 'serve the status page and its JSON API (127.0.0.1; changes need LEADFLOW_TOKEN)', {

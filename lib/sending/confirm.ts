@@ -12,6 +12,7 @@
  * confirm sends what it showed rather than leaving part of it queued for whoever ticks next.
  */
 import { LeadflowError } from '../errors';
+import { refuseLiveSendInQueueMode } from './queueMode';
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { issueConfirmation, useConfirmation } from '../store/confirmations';
@@ -63,6 +64,8 @@ export interface LivePreview {
 
 /** Plan within today's limits and, when there is anything to send, issue the token for exactly this plan. */
 export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig, o: { now?: Date } = {}): LivePreview {
+  // No token for a send that would be refused: say so at the preview.
+  refuseLiveSendInQueueMode(store.path, true);
   const now = o.now ?? new Date();
   const campaignId = campaignIdOf(store, r);
   // The mailboxes that would send it (those serving its campaign, or any campaign), each within its own budget.

@@ -24,6 +24,7 @@ import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
 import { campaignWindowFor, opensAt } from '../campaigns/clock';
 import { createSmtpTransport } from './smtp';
 import type { SendingConfig } from './config';
+import { refuseLiveSendInQueueMode } from './queueMode';
 
 /** Dry-run rows recorded per transaction. */
 const DRY_BATCH = 1_000;
@@ -94,6 +95,7 @@ function recipientOpenings(store: Store, now: Date): (lead: SendLead) => string 
 }
 
 export async function sendReady(store: Store, request: SendRequest, config: SendingConfig, hooks: SendHooks = {}): Promise<SendReadyResult> {
+  refuseLiveSendInQueueMode(store.path, config.live);
   const dryRun = !config.live;
   const now = hooks.now ?? (() => new Date());
   // Named leads are all queued (the drain's limit decides how many go now, the rest wait their turn in the ledger);

@@ -1,0 +1,35 @@
+/**
+ * n8n's queue mode on an embedded store. In queue mode (`EXECUTIONS_MODE=queue`) n8n runs each execution on whichever
+ * worker picks it up, on any host, and every worker opens its own SQLite file: the daily cap and the rate limit would
+ * hold per worker, not per mailbox; a lead imported on one host would be unknown on another; and an unsubscribe
+ * recorded by one host's webhook would not stop another host's send. The last is a compliance failure, so live
+ * sending refuses (a dry run sends nothing and may go on), and `leadflow` says so whenever it starts in such a process.
+ */
+import { LeadflowError } from '../errors';
+
+export class QueueModeError extends LeadflowError {
+  constructor(message: string) {
+    super('config', message);
+    this.name = 'QueueModeError';
+  }
+}
+
+/** Whether this process runs as part of n8n's queue mode (a main process or a worker with EXECUTIONS_MODE=queue). */
+export function inQueueMode(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.EXECUTIONS_MODE ?? '').trim().toLowerCase() === 'queue';
+}
+
+/** What a person reads: what is wrong with queue mode on this store, and what to do. */
+export function queueModeProblem(storePath: string): string {
+  return (
+    `n8n runs in queue mode here (EXECUTIONS_MODE=queue), and the leadflow store is a SQLite file (${storePath}) that ` +
+    'each worker opens on its own host: daily caps, rate limits, imported leads and unsubscribes would not be shared ' +
+    'between workers. Send live from one process on one store instead — n8n in regular mode (EXECUTIONS_MODE=regular), ' +
+    'or `leadflow send --live` / the MCP server beside it; a store shared by every worker (PostgreSQL) is not available yet'
+  );
+}
+
+/** Refuses a live send in queue mode on this (SQLite) store; a dry run passes. */
+export function refuseLiveSendInQueueMode(storePath: string, live: boolean, env: NodeJS.ProcessEnv = process.env): void {
+  if (live && inQueueMode(env)) throw new QueueModeError(`live sending refused: ${queueModeProblem(storePath)}.`);
+}
