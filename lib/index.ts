@@ -7,7 +7,7 @@ export { LeadflowError, errorKind, errorMessage, type ErrorKind, type LeadflowEr
 export { openStore, StoreError, type Store, type OpenStoreOptions } from './store/store';
 export { defaultStorePath } from './store/location';
 export { NoSqliteDriverError, type DriverName } from './store/driver';
-export { getLead, getLeadByEmail, listLeads, iterateLeads, countLeadsByStatus, type StoredLead, type LeadQuery } from './store/leads';
+export { getLead, getLeadByEmail, listLeads, iterateLeads, countLeadsByStatus, type StoredLead, type LeadQuery, type LeadPage } from './store/leads';
 export { getEnrichment } from './store/enrichments';
 export { messagesForLead, getMessage, type StoredMessage } from './store/messages';
 export { suppress, suppressionReason, emailHash, type SuppressionKind } from './store/suppressions';

@@ -17,6 +17,7 @@ import type { Store } from '../store/store';
 import { getLead } from '../store/leads';
 import { emailHash, suppress } from '../store/suppressions';
 import { reapCrashedRuns } from '../store/runs';
+import { clearLeadSearch } from '../store/leadSearch';
 
 export const ERASURE_REASON = 'erased at the person’s request';
 
@@ -101,6 +102,7 @@ export function clearLeads(store: Store): number {
       throw new EraseError(`run #${running.id} is still going: stop it first (leadflow stop, or the Stop button), then clear`, 'conflict');
     }
     for (const table of ['events', 'sends', 'messages', 'enrichments'] as const) store.exec(`DELETE FROM ${table}`);
+    clearLeadSearch(store);
     const n = Number(store.stmt('DELETE FROM leads').run().changes);
     store.exec("DELETE FROM runs WHERE status != 'RUNNING'");
     return n;

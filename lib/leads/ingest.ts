@@ -1,7 +1,7 @@
 /**
  * `ingestLeads`: put valid leads into the store, deduplicated against it. Every lead that does not go in comes back
  * with its reason (already in the store, or erased at the person's request); the rest go in, in the caller's
- * transaction.
+ * transaction, and into the search index (lib/store/leadSearch.ts) with them.
  */
 import type { LeadInput, Variant } from '../types';
 import type { Store } from '../store/store';
@@ -10,6 +10,7 @@ import { emailHash, hasSuppressions } from '../store/suppressions';
 import { assignVariant } from '../personalize/variant';
 import { companyDomainOf } from '../enrich/companyDomain';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
+import { indexNewLeads } from '../store/leadSearch';
 
 export interface IngestResult {
   /** Each lead that went in: its place in the input, its id, the variant it was assigned, its company domain and campaign. */
@@ -35,6 +36,8 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string, campa
     if (id === null) result.skipped.push({ index, email: lead.email, kind: 'duplicate', reason: 'duplicate: this email is already in the store' });
     else result.inserted.push({ index, id, variant, companyDomain, campaignId: campaignId ?? DEMO_CAMPAIGN_ID });
   }
+  // Every path that adds leads passes here: the batch joins the search index in the same transaction, in one statement.
+  if (result.inserted.length > 0) indexNewLeads(store);
   return result;
 }
 

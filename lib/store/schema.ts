@@ -4,6 +4,7 @@
  */
 
 import { TALLIES_MIGRATION } from './tallies';
+import { LEAD_SEARCH_MIGRATION } from './leadSearch';
 
 export const MIGRATIONS: string[] = [
   // v1: the foundation.
@@ -287,6 +288,9 @@ export const MIGRATIONS: string[] = [
   TALLIES_MIGRATION + `
   CREATE INDEX events_by_type ON events (type, lead_id);
   `,
+  // v13: lead search (lib/store/leadSearch.ts) — a full-text index of each lead's name, email, company and title, kept
+  // by the writers that add leads and by triggers, with the leads already in the store indexed here.
+  LEAD_SEARCH_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
