@@ -202,19 +202,23 @@ program
   .command('leads')
   .description('list leads')
   .option('--status <s>', `only leads in this status (${LEAD_STATUSES.join(', ')})`, leadStatus)
-  .option('--search <text>', 'only leads whose name, email, company or title contains this')
+  .option('--search <words>', 'only leads with words starting with these in their name, email, company or title (all of them; case and accents ignored)')
   .option('--limit <n>', 'how many', wholeNumber(1, 10_000), 20)
   .option('--offset <n>', 'skip this many', wholeNumber(0), 0)
+  .option('--after <id>', 'only leads after this id: the next page after one ending with this lead (as fast at any depth)', wholeNumber(0))
   .option('--json', 'print JSON')
-  .action((o: { status?: LeadStatus; search?: string; limit: number; offset: number; json?: boolean }) => {
+  .action((o: { status?: LeadStatus; search?: string; limit: number; offset: number; after?: number; json?: boolean }) => {
     const s = existingStore();
-    const page = listLeads(s, { status: o.status, search: o.search, limit: o.limit, offset: o.offset });
+    const page = listLeads(s, { status: o.status, search: o.search, limit: o.limit, offset: o.offset, afterId: o.after });
     if (o.json) printJson(page);
     else {
       for (const l of page.leads) {
         process.stdout.write(`${String(l.id).padStart(7)}  ${l.status.padEnd(10)} ${l.variant}  ${l.email.padEnd(42)} ${l.title}, ${l.company}\n`);
       }
-      process.stdout.write(`${page.leads.length} of ${page.total} lead(s)\n`);
+      const last = page.leads.at(-1);
+      process.stdout.write(
+        `${page.leads.length} of ${page.total}${page.totalIsLowerBound ? '+' : ''} lead(s)` + (page.hasMore && last ? `; next page: --after ${last.id}` : '') + '\n',
+      );
     }
     s.close();
   });

@@ -21,14 +21,31 @@ const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 const status = z.preprocess(blankIsAbsent, z.enum(LEAD_STATUSES, { message: `must be one of ${LEAD_STATUSES.join(', ')}` }).optional());
 
+/** A lead id as a cursor: `?after=` (the page after the lead with this id) or `?before=`. */
+const cursorId = z.preprocess(blankIsAbsent, decimal.pipe(z.number().min(1, 'must be a lead id (1 or more)')).optional());
+
+/**
+ * `/api/leads`: `page` pages by offset (slower the deeper it goes); `after` / `before` page by cursor, at the same
+ * cost at any depth — the page's Next and Previous use them. A cursor page is where its id says, so it takes no `page`.
+ */
 export const leadsQuery = z
   .object({
     status,
     q: z.preprocess(blankIsAbsent, z.string().max(200, 'must be at most 200 characters').optional()),
-    page: z.preprocess(blankIsAbsent, decimal.pipe(z.number().min(1, 'must be 1 or more').max(1_000_000)).default(1)),
+    page: z.preprocess(blankIsAbsent, decimal.pipe(z.number().min(1, 'must be 1 or more').max(1_000_000)).optional()),
     limit: z.preprocess(blankIsAbsent, decimal.pipe(z.number().min(1, 'must be 1 or more').max(200, 'must be at most 200')).default(25)),
+    after: cursorId,
+    before: cursorId,
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.after !== undefined && q.before !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['before'], message: 'cannot be combined with after: give the one cursor the page starts from' });
+    }
+    if (q.page !== undefined && (q.after !== undefined || q.before !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['page'], message: 'cannot be combined with after or before: a cursor already says where the page is' });
+    }
+  });
 
 export const exportQuery = z.object({ status }).strict();
 

@@ -61,7 +61,7 @@ export class OutreachMetrics implements INodeType {
         name: 'search',
         type: 'string',
         default: '',
-        description: 'Only leads whose name, email, company or title contains this',
+        description: 'Only leads whose name, email, company or title has words starting with these (every word must match; case and accents are ignored)',
         displayOptions: { show: { operation: ['leads'] } },
       },
       limitProperty({ show: { operation: ['leads'] } }),

@@ -12,7 +12,9 @@
 
   const $ = (id) => document.getElementById(id);
   const fmt = new Intl.NumberFormat('en');
-  const state = { page: 1, pages: 1, q: '', status: '', campaign: '', detailId: null, running: false, tableTimer: null };
+  // The lead table pages by cursor: `cursor` names the lead the page starts after (Next) or ends before (Prev), and
+  // `page` is counted here, for the "21–40 of 300" label; null cursor is the first page.
+  const state = { page: 1, cursor: null, firstId: null, lastId: null, q: '', status: '', campaign: '', detailId: null, running: false, tableTimer: null };
 
   /** Build an element; string children become text nodes, so data can never become markup. */
   function el(tag, attrs, ...children) {
@@ -354,15 +356,22 @@
     return '/api/export.csv' + (state.status ? '?status=' + encodeURIComponent(state.status) : '');
   }
 
+  function firstPage() {
+    state.page = 1;
+    state.cursor = null;
+  }
+
   async function loadLeads() {
-    const params = new URLSearchParams({ page: String(state.page), limit: String(PAGE_SIZE) });
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (state.cursor) params.set(state.cursor.kind, String(state.cursor.id));
     if (state.q) params.set('q', state.q);
     if (state.status) params.set('status', state.status);
     try {
       const r = await api('GET', '/api/leads?' + params);
-      state.pages = r.pages;
-      if (state.page > r.pages) {
-        state.page = r.pages;
+      // The leads this page was reached from are gone (erased, cleared): start again from the first page.
+      const backward = state.cursor && state.cursor.kind === 'before';
+      if (state.page > 1 && (r.leads.length === 0 || (backward && r.leads.length < PAGE_SIZE))) {
+        firstPage();
         return loadLeads();
       }
       $('leads').tBodies[0].replaceChildren(
@@ -380,11 +389,15 @@
           ),
         ),
       );
-      const from = r.total ? (r.page - 1) * r.limit + 1 : 0;
-      const to = Math.min(r.total, r.page * r.limit);
-      $('page-info').textContent = `${fmt.format(from)}–${fmt.format(to)} of ${fmt.format(r.total)}`;
-      $('prev').disabled = r.page <= 1;
-      $('next').disabled = r.page >= r.pages;
+      state.firstId = r.leads.length ? r.leads[0].id : null;
+      state.lastId = r.leads.length ? r.leads[r.leads.length - 1].id : null;
+      const from = r.leads.length ? (state.page - 1) * PAGE_SIZE + 1 : 0;
+      const to = r.leads.length ? from + r.leads.length - 1 : 0;
+      // A search counts its matches up to a cap: past it, the total reads "10,000+".
+      $('page-info').textContent = `${fmt.format(from)}–${fmt.format(to)} of ${fmt.format(r.total)}${r.totalIsLowerBound ? '+' : ''}`;
+      $('prev').disabled = state.page <= 1;
+      // Read backward, this page has the one it came from after it.
+      $('next').disabled = backward ? false : !r.hasMore;
       $('export').href = exportHref();
     } catch (err) {
       notice(err.message);
@@ -426,22 +439,26 @@
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => {
       state.q = $('search').value.trim();
-      state.page = 1;
+      firstPage();
       loadLeads();
     }, 250);
   });
   $('filters').addEventListener('submit', (e) => e.preventDefault());
   $('status-filter').addEventListener('change', () => {
     state.status = $('status-filter').value;
-    state.page = 1;
+    firstPage();
     loadLeads();
   });
   $('prev').addEventListener('click', () => {
-    state.page = Math.max(1, state.page - 1);
+    if (state.page <= 1 || state.firstId === null) return;
+    state.page -= 1;
+    state.cursor = state.page === 1 ? null : { kind: 'before', id: state.firstId };
     loadLeads();
   });
   $('next').addEventListener('click', () => {
-    state.page = Math.min(state.pages, state.page + 1);
+    if (state.lastId === null) return;
+    state.page += 1;
+    state.cursor = { kind: 'after', id: state.lastId };
     loadLeads();
   });
   const openFromRow = (e) => {

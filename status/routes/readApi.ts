@@ -20,10 +20,28 @@ export function readApi(store: Store): Router {
     res.json({ campaigns: listCampaigns(store) });
   });
 
+  // A cursor page (after / before) has no page number: the page counts its own as it moves. `hasMore`: more leads
+  // past this page in the direction it was read; `totalIsLowerBound`: a search counted to its cap ("10,000+").
   r.get('/leads', (req, res) => {
     const q = parseOr400(leadsQuery, req.query, 'query');
-    const { total, leads } = listLeads(store, { status: q.status, search: q.q, limit: q.limit, offset: (q.page - 1) * q.limit });
-    res.json({ total, page: q.page, limit: q.limit, pages: Math.max(1, Math.ceil(total / q.limit)), leads });
+    const page = q.after === undefined && q.before === undefined ? (q.page ?? 1) : null;
+    const found = listLeads(store, {
+      status: q.status,
+      search: q.q,
+      limit: q.limit,
+      offset: page === null ? 0 : (page - 1) * q.limit,
+      afterId: q.after,
+      beforeId: q.before,
+    });
+    res.json({
+      total: found.total,
+      totalIsLowerBound: found.totalIsLowerBound,
+      page,
+      limit: q.limit,
+      pages: Math.max(1, Math.ceil(found.total / q.limit)),
+      hasMore: found.hasMore,
+      leads: found.leads,
+    });
   });
 
   r.get('/leads/:id', (req, res) => {
