@@ -5,8 +5,12 @@
  *
  *   metrics      getMetrics — `leadflow metrics`, GET /api/metrics (the page's funnel and every live update),
  *                MCP get_metrics and the Outreach Metrics node all compute this one snapshot
- *   search       listLeads({ search: 'acme', limit: 20 }) — the page's search box, `leadflow leads --search`
- *   status page  listLeads({ status: 'MESSAGED', limit: 20, offset: ⌊N/2⌋ rounded to a page }) — deep paging
+ *   search       listLeads({ search: 'acme', limit: 20 }) — what the page's search box asks (GET /api/leads?q=acme&limit=20),
+ *                as `leadflow leads --search` and MCP list_leads do: the full-text index, a total counted to its cap
+ *                ('acme' matches no generated lead)
+ *   search (common)  the same for 'head', a title word of about a fifth of generated leads: the total stops at 10,000
+ *   status page  listLeads({ status: 'MESSAGED', limit: 20, offset: ⌊N/2⌋ rounded to a page }) — deep paging by offset
+ *   status page (cursor)  the same page by cursor, as the page's Next reads it: afterId = the lead just before it
  *   lead         getLeadDetail(⌊N/2⌋) — a lead's detail
  *   GET /api/metrics  the same snapshot through the status server, over HTTP, as the page reads it
  *   page in Chromium  the status page opened in real Chromium until its funnel is drawn (navigation, the page's
@@ -31,10 +35,24 @@ const ROUNDS = 15;
 
 type Read = (store: Store, n: number) => unknown;
 
+/** The middle MESSAGED page's offset, and the id of the lead just before it (found once per store, untimed: the warm-up read). */
+const middleOffset = (n: number) => Math.floor(n / 2 / 20) * 20;
+const beforeMiddle = new WeakMap<Store, number>();
+function leadBeforeMiddle(s: Store, n: number): number {
+  let id = beforeMiddle.get(s);
+  if (id === undefined) {
+    id = listLeads(s, { status: 'MESSAGED', limit: 1, offset: Math.max(0, middleOffset(n) - 1) }).leads[0]?.id ?? 0;
+    beforeMiddle.set(s, id);
+  }
+  return id;
+}
+
 const READS: Record<string, Read> = {
   metrics: (s) => getMetrics(s),
   search: (s) => listLeads(s, { search: 'acme', limit: 20 }),
-  'status page': (s, n) => listLeads(s, { status: 'MESSAGED', limit: 20, offset: Math.floor(n / 2 / 20) * 20 }),
+  'search (common)': (s) => listLeads(s, { search: 'head', limit: 20 }),
+  'status page': (s, n) => listLeads(s, { status: 'MESSAGED', limit: 20, offset: middleOffset(n) }),
+  'status page (cursor)': (s, n) => listLeads(s, { status: 'MESSAGED', limit: 20, afterId: leadBeforeMiddle(s, n) }),
   lead: (s, n) => getLeadDetail(s, Math.max(1, Math.floor(n / 2))),
 };
 
