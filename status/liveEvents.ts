@@ -56,6 +56,8 @@ export class LiveEvents {
     });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
+    // What the first client is shown is the store as of now: a commit from here on, even before the next tick, is news.
+    if (this.clients.size === 0) this.seenVersion = dataVersion(this.store);
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
     send(res, 'metrics', getMetrics(this.store));
