@@ -1,20 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore, type Store } from '../lib/store/store';
 import { leadflow, leadflowAsync } from './support/cli';
 import { tempStorePath } from './support/tmp';
+import { waitFor } from './support/wait';
 
 const count = (s: Store, sql: string) => Number(s.stmt(sql).get()?.n ?? 0);
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 test('`leadflow stop` from a second process stops a running pipeline, and `run --resume` finishes it', async (t) => {
   const db = tempStorePath(t);

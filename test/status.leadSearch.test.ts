@@ -12,16 +12,8 @@ import { listLeads } from '../lib/store/leads';
 import { SEARCH_COUNT_CAP } from '../lib/store/leadSearch';
 import type { LeadInput } from '../lib/types';
 import { startTestStatusServer } from './support/browserServer';
-import { GOOD_LEAD } from './support/goodLead';
+import { person } from './support/goodLead';
 
-const person = (firstName: string, lastName: string, email: string, company: string): LeadInput => ({
-  ...GOOD_LEAD,
-  firstName,
-  lastName,
-  email,
-  company,
-  website: 'https://' + email.split('@')[1],
-});
 
 async function seed(s: Store): Promise<void> {
   await runPipeline(s, { leads: 120, seed: 5, channels: ['email'], batchSize: 50 });

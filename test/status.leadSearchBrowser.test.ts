@@ -14,18 +14,10 @@ import { SEARCH_COUNT_CAP } from '../lib/store/leadSearch';
 import type { LeadInput } from '../lib/types';
 import { launchChromium, openStatusPage } from './support/browser';
 import { startTestStatusServer } from './support/browserServer';
-import { GOOD_LEAD } from './support/goodLead';
+import { person } from './support/goodLead';
 
 const PLENTY = SEARCH_COUNT_CAP + 40;
 
-const person = (firstName: string, lastName: string, email: string, company: string): LeadInput => ({
-  ...GOOD_LEAD,
-  firstName,
-  lastName,
-  email,
-  company,
-  website: 'https://' + email.split('@')[1],
-});
 
 function seed(s: Store): void {
   const many = Array.from({ length: PLENTY }, (_, i) => person(`Pat${i}`, 'Plenty', `pat${i}@plenty.example`, 'Plenty Co'));

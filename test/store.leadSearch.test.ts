@@ -13,18 +13,11 @@ import { ingestLeads } from '../lib/leads/ingest';
 import { clearLeads, eraseEmail } from '../lib/leads/erase';
 import { rebuildLeadSearch, searchCoverage, searchMatch, SEARCH_COUNT_CAP } from '../lib/store/leadSearch';
 import type { LeadInput } from '../lib/types';
-import { GOOD_LEAD } from './support/goodLead';
+import { person as anyone } from './support/goodLead';
 import { tempStorePath } from './support/tmp';
 
-const person = (firstName: string, lastName: string, email: string, company: string, title = 'Head of Finance'): LeadInput => ({
-  ...GOOD_LEAD,
-  firstName,
-  lastName,
-  email,
-  company,
-  title,
-  website: 'https://' + email.split('@')[1],
-});
+/** Someone of GOOD_LEAD's kind, by default in finance. */
+const person = (firstName: string, lastName: string, email: string, company: string, title = 'Head of Finance') => anyone(firstName, lastName, email, company, title);
 
 const PEOPLE: LeadInput[] = [
   person('Jane', 'Doe', 'jane.doe@acme.example', 'Acme Corp.', 'CTO'),

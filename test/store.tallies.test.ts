@@ -9,25 +9,18 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore, type Store } from '../lib/store/store';
 import { readTallies, tallyDrift } from '../lib/store/tallies';
 import { getMetrics } from '../lib/metrics/metrics';
 import { clearLeads } from '../lib/leads/erase';
 import { leadflow, leadflowAsync, leadflowAwait } from './support/cli';
 import { tempDir, tempStorePath } from './support/tmp';
+import { waitFor } from './support/wait';
 import { startSmtp } from './support/smtpServer';
 import { LIVE_TEST_DOMAIN, liveEnv } from './support/liveLeads';
 
 const count = (s: Store, sql: string) => Number(s.stmt(sql).get()?.n ?? 0);
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 /** The tallies equal the recount, and the funnel read from them equals the same figures counted from the rows. */
 function assertExact(s: Store, when: string): void {

@@ -15,3 +15,14 @@ export const GOOD_LEAD: LeadInput = {
   synthetic: false,
   source: 'test',
 };
+
+/** GOOD_LEAD as someone else: a name, an address, a company, a title (and a website from the address's domain). */
+export const person = (firstName: string, lastName: string, email: string, company: string, title = GOOD_LEAD.title): LeadInput => ({
+  ...GOOD_LEAD,
+  firstName,
+  lastName,
+  email,
+  company,
+  title,
+  website: 'https://' + email.split('@')[1],
+});
