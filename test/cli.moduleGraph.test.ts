@@ -1,8 +1,8 @@
 /**
  * What `leadflow run` loads. Every module a command loads stays in the heap for the whole run, and V8 lets the heap
  * grow to about four times what is live before it collects: the mail stack, the CSV reader and faker's every-locale
- * entry cost a 1M-lead run ~45 MB of peak RSS (bench/README.md, "CLI memory"). Commands load what only they use when
- * they run, and lib loads the SMTP client, the MIME composer and the Groq SDK with the first use of each.
+ * entry cost a 1M-lead run 65–100 MB of peak RSS (bench/README.md, "The CLI's memory"). Commands load what only they
+ * use when they run, and lib loads the SMTP client, the MIME composer and the Groq SDK with the first use of each.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

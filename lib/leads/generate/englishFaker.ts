@@ -1,9 +1,9 @@
 /**
  * Faker in English only, for the generator: a private, seeded instance and the English locale's word lists.
  *
- * Why not `import { Faker, en, base } from '@faker-js/faker'`: that entry builds a Faker for each of its ~70 locales
- * as it loads — ~8 MB of heap, live for the whole process, which V8 then lets grow about fourfold in garbage before it
- * collects (a 1M-lead run's peak RSS). The `locale/en` entry builds one, for English, and nothing else.
+ * Why not `import { Faker, en, base } from '@faker-js/faker'`: that entry builds a Faker for each of its ~70
+ * locales as it loads — ~8 MB of heap, live for the whole process, which V8 then lets grow about fourfold in garbage
+ * before it collects (a 1M-lead run's peak RSS). The `locale/en` entry builds one, for English, and nothing else.
  */
 import type { Faker, LocaleDefinition } from '@faker-js/faker';
 import { faker as english } from '@faker-js/faker/locale/en';
