@@ -1,7 +1,7 @@
 /**
  * The tallies (lib/store/tallies.ts) are what every metric reads at a million leads: they must equal a full recount
  * of the rows after anything a user does to a store — two processes writing at once, a SIGKILL mid-batch and a
- * resume, an import with duplicates, an erase, a live send with faults, a clear — and `leadflow doctor --store`
+ * resume, an import with duplicates, an erase, a lead deleted by hand, a live send with faults, a clear — and `leadflow doctor --store`
  * must find a drift and rebuild it.
  */
 import { test } from 'node:test';
@@ -84,6 +84,12 @@ test('the tallies equal a recount after two writers at once, a SIGKILL and a res
   assert.equal(erased.code, 0, erased.stderr);
   assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_414);
   assertExact(watch, 'an erase');
+
+  // A lead deleted outright (by hand, as the sqlite3 shell would): its rows go by cascade, after it.
+  const doomed = Number(watch.stmt("SELECT l.id FROM leads l JOIN sends s ON s.lead_id = l.id WHERE s.state = 'SENT' LIMIT 1").get()!.id);
+  watch.exec(`DELETE FROM leads WHERE id = ${doomed}`);
+  assert.equal(count(watch, `SELECT count(*) AS n FROM messages WHERE lead_id = ${doomed}`), 0, 'its messages went with it');
+  assertExact(watch, 'a lead deleted with its rows by cascade');
 
   assert.ok(clearLeads(watch) > 0);
   assertExact(watch, 'a clear');

@@ -6,7 +6,7 @@
  * whichever process writes (the CLI, n8n, the MCP server, the page, a person with the sqlite3 shell) — so a tally can
  * never be ahead of or behind its rows, across kills and concurrent writers alike. Children (enrichments, messages,
  * sends) are counted under their lead's campaign, as the metrics read them; a lead that changes campaign or variant
- * carries its children's counts along.
+ * carries its children's counts along, and a deleted lead takes them away with it.
  *
  * Keys (`:`-separated):
  *   lead:<status>:<variant>:<synthetic>   leads
@@ -136,12 +136,11 @@ export const TALLIES_MIGRATION = `
     INSERT INTO tallies (campaign_id, key, n) SELECT OLD.campaign_id, key, -n FROM (${childrenOf('OLD.id', 'OLD.variant')}) WHERE true ${UPSERT};
     INSERT INTO tallies (campaign_id, key, n) SELECT NEW.campaign_id, key, n FROM (${childrenOf('NEW.id', 'NEW.variant')}) WHERE true ${UPSERT};
   END;
-  -- A lead's rows go before it does, so each is counted out under the lead's campaign (a cascade would run after the
-  -- lead is gone, and it runs only where foreign keys are on).
-  CREATE TRIGGER tallies_lead_delete_children BEFORE DELETE ON leads BEGIN
-    DELETE FROM sends WHERE lead_id = OLD.id;
-    DELETE FROM messages WHERE lead_id = OLD.id;
-    DELETE FROM enrichments WHERE lead_id = OLD.id;
+  -- A deleted lead's rows are counted out with it, while it is still there to say its campaign: the cascade that
+  -- deletes them runs after the lead is gone, when their own triggers find no lead and count nothing (and where
+  -- foreign keys are off, rows left without a lead are counted by nobody, as the recount does).
+  CREATE TRIGGER tallies_lead_delete_children BEFORE DELETE ON leads WHEN ${COUNTING} BEGIN
+    INSERT INTO tallies (campaign_id, key, n) SELECT OLD.campaign_id, key, -n FROM (${childrenOf('OLD.id', 'OLD.variant')}) WHERE true ${UPSERT};
   END;
   CREATE TRIGGER tallies_lead_delete AFTER DELETE ON leads WHEN ${COUNTING} BEGIN
     INSERT INTO tallies (campaign_id, key, n) VALUES (OLD.campaign_id, 'lead:' || OLD.status || ':' || OLD.variant || ':' || OLD.synthetic, -1) ${UPSERT};
