@@ -1,8 +1,8 @@
 /**
  * The tallies (lib/store/tallies.ts) are what every metric reads at a million leads: they must equal a full recount
  * of the rows after anything a user does to a store — two processes writing at once, a SIGKILL mid-batch and a
- * resume, an import with duplicates, an erase, a lead deleted by hand, a live send with faults, a clear — and `leadflow doctor --store`
- * must find a drift and rebuild it.
+ * resume, an import with duplicates, an erase, a lead deleted by hand, a live send with faults, a clear — and
+ * `leadflow doctor --store` must find a drift (and a lead missing from the search index) and rebuild it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,7 +96,7 @@ test('the tallies equal a recount after two writers at once, a SIGKILL and a res
   assert.deepEqual([...readTallies(watch)], [], 'nothing left to count');
 });
 
-test('the tallies equal a recount after a live send with faults and an erase of a lead mail reached; doctor --store finds and repairs a drift', async (t) => {
+test('the tallies equal a recount after a live send with faults and an erase of a lead mail reached; doctor --store finds and repairs a drift and a lead missing from search', async (t) => {
   const db = tempStorePath(t);
   const dir = tempDir(t);
   const smtp = await startSmtp();
@@ -123,22 +123,31 @@ test('the tallies equal a recount after a live send with faults and an erase of 
   assert.equal(erased.code, 0, erased.stderr);
   assertExact(store, 'an erase of a lead mail reached');
 
-  // A count written past the triggers (a hand edit) is found, named, and rebuilt from the rows.
+  // A count written past the triggers and a lead taken out of the search index by hand are found, named, and rebuilt.
   store.exec("UPDATE tallies SET n = n + 5 WHERE key = 'messaged'");
+  const hidden = address(5);
+  store.exec(`INSERT INTO lead_search (lead_search, rowid, text)
+    SELECT 'delete', id, first_name || ' ' || last_name || ' ' || email || ' ' || company || ' ' || title FROM leads WHERE email = '${hidden}'`);
+  const search = () => leadflow(['--db', db, 'leads', '--search', hidden, '--json']);
+  assert.equal(JSON.parse(search().stdout).total, 0, 'the hand edit hid the lead from search');
   const found = leadflow(['--db', db, 'doctor', '--store']);
   assert.equal(found.code, 1, found.stdout);
   assert.match(found.stdout, /FAIL {2}tallies {5}1 count\(s\) disagreed/);
   assert.match(found.stdout, /messaged: kept 12, counted 7/);
+  assert.match(found.stdout, /FAIL {2}search {6}6 lead\(s\) indexed where there should be 7/);
   assert.match(found.stdout, /leadflow doctor --store --repair/);
   const repaired = leadflow(['--db', db, 'doctor', '--store', '--repair', '--json']);
   assert.equal(repaired.code, 0, repaired.stderr);
   const report = JSON.parse(repaired.stdout);
   assert.equal(report.repaired, true);
   assert.deepEqual(report.drift.map((d: { key: string }) => d.key), ['messaged']);
+  assert.deepEqual(report.search, { indexed: 6, expected: 7 });
   assertExact(store, 'a repair');
+  assert.equal(JSON.parse(search().stdout).total, 1, 'found again');
   const ok = leadflow(['--db', db, 'doctor', '--store']);
   assert.equal(ok.code, 0, ok.stdout);
   assert.match(ok.stdout, /OK {4}tallies {5}every count equals a recount/);
+  assert.match(ok.stdout, /OK {4}search {6}7 lead\(s\) indexed, as there should be/);
 
   const both = leadflow(['--db', db, 'doctor', 'example.com', '--store']);
   assert.equal(both.code, 2);

@@ -154,3 +154,17 @@ export function withUnindexedLeads<T>(store: Store, indexedThrough: number, read
     store.exec(`INSERT INTO ${UNINDEXED_TABLE} (lead_search_unindexed) VALUES ('delete-all')`);
   }
 }
+
+/**
+ * How many leads the index holds against how many it should (every lead up to the mark): equal unless something
+ * wrote past its triggers (a lead given an id at or below the mark by hand, a delete with the triggers dropped).
+ * `leadflow doctor --store` reports it and `--repair` rebuilds.
+ */
+export function searchIndexCount(store: Store): { indexed: number; expected: number } {
+  return store.tx(() => {
+    const row = store
+      .rows('SELECT (SELECT count(*) FROM lead_search), (SELECT count(*) FROM leads WHERE id <= (SELECT indexed_through FROM lead_search_state))')
+      .get()!;
+    return { indexed: int(row[0], 'count(lead_search)'), expected: int(row[1], 'count(leads)') };
+  });
+}
