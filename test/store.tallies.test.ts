@@ -13,6 +13,8 @@ import { openStore, type Store } from '../lib/store/store';
 import { readTallies, tallyDrift } from '../lib/store/tallies';
 import { getMetrics } from '../lib/metrics/metrics';
 import { clearLeads } from '../lib/leads/erase';
+import { enrichNewLeads } from '../lib/enrich/stage';
+import { personalizeEnriched } from '../lib/personalize/stage';
 import { leadflow, leadflowAsync, leadflowAwait } from './support/cli';
 import { tempDir, tempStorePath } from './support/tmp';
 import { waitFor } from './support/wait';
@@ -77,6 +79,18 @@ test('the tallies equal a recount after two writers at once, a SIGKILL and a res
   assert.equal(again.code, 0, again.stderr);
   assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_415, '15 new people, 15 repeats');
   assertExact(watch, 'an import with duplicates');
+
+  // Leads that change campaign take their counts along: the 15 new ones, enriched and drafted (not sent), move into
+  // a campaign, their enrichment with them and their demo drafts dropped.
+  enrichNewLeads(watch);
+  personalizeEnriched(watch, { channels: ['email'] });
+  assert.equal(leadflow(['--db', db, 'campaign', 'create', '--file', join(__dirname, 'fixtures/campaigns/payroll-restaurants.yaml')]).code, 0);
+  const moved = leadflow(['--db', db, 'campaign', 'add-leads', 'payroll-restaurants', '--status', 'MESSAGED']);
+  assert.equal(moved.code, 0, moved.stderr);
+  assert.match(moved.stdout, /^15 lead\(s\) added/);
+  const theirs = getMetrics(watch, { campaign: 'payroll-restaurants' });
+  assert.deepEqual([theirs.leads.total, theirs.funnel[1].leads, theirs.funnel[2].leads], [15, 15, 0], 'leads and enrichments moved, drafts dropped');
+  assertExact(watch, 'leads moving campaign');
 
   // Erase a lead that was written to and dry-run sent.
   const sentTo = String(watch.stmt("SELECT l.email FROM leads l JOIN sends s ON s.lead_id = l.id WHERE s.state = 'SENT' LIMIT 1").get()!.email);
