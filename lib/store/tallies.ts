@@ -17,9 +17,10 @@
  *   sentLead:<dry_run>:<variant>          leads with at least one SENT ledger row of that mode (variant: the lead's)
  *   sentStep:<dry_run>:<variant>:<step>   leads with at least one SENT ledger row of that mode at that step
  *
- * `recountTallies` counts the same from the rows themselves: the migration fills the table with it, and
- * `leadflow doctor --store` compares (and, asked to, rebuilds) with it if a tally ever drifts — say, a row written
- * with the triggers dropped.
+ * `recount()` counts the same from the rows themselves: the migration fills the table with it, and
+ * `leadflow doctor --store` compares (`tallyDrift`) and, asked to, rebuilds (`rebuildTallies`) with it if a tally ever
+ * drifts — say, a row written with the triggers dropped. The triggers and `recount()` are schema v12 as released:
+ * change them only through a new migration that replaces the triggers and recounts.
  */
 import type { Store } from './store';
 import { int, text } from './rowMapper';
