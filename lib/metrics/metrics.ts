@@ -6,7 +6,7 @@
 import { CHANNELS, LEAD_STATUSES, VARIANTS, type LeadStatus } from '../types';
 import type { Store } from '../store/store';
 import { readTallies, sumTallies } from '../store/tallies';
-import { countSendsByState, SEND_STATES } from '../sending/ledger';
+import { ledgerCounts, SEND_STATES } from '../sending/ledger';
 import { countSuppressions } from '../store/suppressions';
 import { latestRun } from '../store/runs';
 import { llmUsage, type LlmUsage } from '../llm/usage';
@@ -105,7 +105,7 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
     }
   }
 
-  const ledger = countSendsByState(store, campaignId);
+  const ledger = ledgerCounts(t);
   const byState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.byState[s] ?? 0]));
   const dryRunByState = Object.fromEntries(SEND_STATES.map((s) => [s, ledger.dryRunByState[s] ?? 0]));
   const byChannel: Record<string, number> = {};

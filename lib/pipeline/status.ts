@@ -5,12 +5,9 @@
  */
 import { LEAD_STATUSES, type LeadStatus } from '../types';
 import type { Store } from '../store/store';
-import { countLeadsByStatus } from '../store/leads';
+import { readTallies, sumTallies } from '../store/tallies';
 import { latestResumable, latestRun, runningRuns, type RunStatus } from '../store/runs';
-import { countSendsByState, SEND_STATES, type SendState } from '../sending/ledger';
-import { oneOf } from '../store/rowMapper';
-
-const stateOf = oneOf(SEND_STATES);
+import { ledgerCounts, SEND_STATES, type SendState } from '../sending/ledger';
 
 export interface RunSummary {
   id: number;
@@ -46,13 +43,12 @@ function summary(r: {
 }
 
 export function getPipelineStatus(store: Store): PipelineStatus {
-  const counted = countLeadsByStatus(store);
-  const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<LeadStatus, number>;
+  // One read of the tallies for both figures: a few rows, whatever the store's size.
+  const tallies = readTallies(store);
+  const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, sumTallies(tallies, 'lead', s)])) as Record<LeadStatus, number>;
   const zero = () => Object.fromEntries(SEND_STATES.map((s) => [s, 0])) as Record<SendState, number>;
-  const sends = { dryRun: zero(), live: zero() };
-  const ledger = countSendsByState(store);
-  for (const [state, n] of Object.entries(ledger.dryRunByState)) sends.dryRun[stateOf(state, 'sends.state')] = n;
-  for (const [state, n] of Object.entries(ledger.byState)) sends.live[stateOf(state, 'sends.state')] = n;
+  const ledger = ledgerCounts(tallies);
+  const sends = { dryRun: { ...zero(), ...ledger.dryRunByState }, live: { ...zero(), ...ledger.byState } };
   const last = latestRun(store);
   return {
     store: store.path,

@@ -65,7 +65,7 @@ export interface LivePreview {
 /** Plan within today's limits and, when there is anything to send, issue the token for exactly this plan. */
 export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig, o: { now?: Date } = {}): LivePreview {
   // No token for a send that would be refused: say so at the preview.
-  refuseLiveSendInQueueMode(store.path, true);
+  refuseLiveSendInQueueMode(store.path);
   const now = o.now ?? new Date();
   const campaignId = campaignIdOf(store, r);
   // The mailboxes that would send it (those serving its campaign, or any campaign), each within its own budget.

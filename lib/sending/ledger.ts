@@ -312,11 +312,19 @@ export function workersHoldingClaims(store: Store): string[] {
  * mail that left), `dryRunByState` the dry run's records (its SENT means "recorded": nothing left). Read from the
  * tallies (lib/store/tallies.ts): a few rows, whatever the ledger's size.
  */
-export function countSendsByState(
-  store: Store,
-  campaignId?: number,
-): { byState: Record<string, number>; dryRunByState: Record<string, number>; dryRun: number; live: number } {
-  const tallies = readTallies(store, campaignId);
+export function countSendsByState(store: Store, campaignId?: number): LedgerCounts {
+  return ledgerCounts(readTallies(store, campaignId));
+}
+
+export interface LedgerCounts {
+  byState: Record<string, number>;
+  dryRunByState: Record<string, number>;
+  dryRun: number;
+  live: number;
+}
+
+/** `countSendsByState` from tallies already read (`readTallies`), for a reader that needs other figures of them too. */
+export function ledgerCounts(tallies: ReadonlyMap<string, number>): LedgerCounts {
   const byState = Object.fromEntries(groupTallies(tallies, 1, 'send', undefined, 0));
   const dryRunByState = Object.fromEntries(groupTallies(tallies, 1, 'send', undefined, 1));
   for (const state of Object.keys({ ...byState, ...dryRunByState })) stateOf(state, 'tallies: send state');

@@ -29,7 +29,7 @@ export function queueModeProblem(storePath: string): string {
   );
 }
 
-/** Refuses a live send in queue mode on this (SQLite) store; a dry run passes. */
-export function refuseLiveSendInQueueMode(storePath: string, live: boolean, env: NodeJS.ProcessEnv = process.env): void {
-  if (live && inQueueMode(env)) throw new QueueModeError(`live sending refused: ${queueModeProblem(storePath)}.`);
+/** Refuses a live send in queue mode on this (SQLite) store. */
+export function refuseLiveSendInQueueMode(storePath: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (inQueueMode(env)) throw new QueueModeError(`live sending refused: ${queueModeProblem(storePath)}.`);
 }

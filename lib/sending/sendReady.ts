@@ -95,7 +95,7 @@ function recipientOpenings(store: Store, now: Date): (lead: SendLead) => string 
 }
 
 export async function sendReady(store: Store, request: SendRequest, config: SendingConfig, hooks: SendHooks = {}): Promise<SendReadyResult> {
-  refuseLiveSendInQueueMode(store.path, config.live);
+  if (config.live) refuseLiveSendInQueueMode(store.path); // a dry run sends nothing and may go on
   const dryRun = !config.live;
   const now = hooks.now ?? (() => new Date());
   // Named leads are all queued (the drain's limit decides how many go now, the rest wait their turn in the ledger);
