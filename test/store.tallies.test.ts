@@ -170,3 +170,22 @@ test('the tallies equal a recount after a live send with faults and an erase of 
   assert.equal(neither.code, 2);
   assert.match(neither.stderr, /name the sending domain to check/);
 });
+
+test('the recount reads one snapshot without the write lock: a writer in another connection goes on meanwhile', (t) => {
+  const db = tempStorePath(t);
+  const reader = openStore(db);
+  const writer = openStore(db, { busyTimeoutMs: 0 }); // a lock held by the reader would fail its write at once
+  t.after(() => {
+    reader.close();
+    writer.close();
+  });
+  const suppressed = () => count(reader, 'SELECT count(*) AS n FROM suppressions');
+  const before = reader.snapshot(() => {
+    const seen = suppressed();
+    writer.tx(() => writer.stmt("INSERT INTO suppressions (kind, value, reason, created_at) VALUES ('email', 'x@y.example', 'test', 'now')").run());
+    assert.equal(suppressed(), seen, 'a commit made after the snapshot began is not in it');
+    assert.deepEqual(tallyDrift(reader), []);
+    return seen;
+  });
+  assert.equal(suppressed(), before + 1, 'and is there once it ends');
+});

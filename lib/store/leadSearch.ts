@@ -161,10 +161,8 @@ export function withUnindexedLeads<T>(store: Store, indexedThrough: number, read
  * `leadflow doctor --store` reports it and `--repair` rebuilds.
  */
 export function searchIndexCount(store: Store): { indexed: number; expected: number } {
-  return store.tx(() => {
-    const row = store
-      .rows('SELECT (SELECT count(*) FROM lead_search), (SELECT count(*) FROM leads WHERE id <= (SELECT indexed_through FROM lead_search_state))')
-      .get()!;
-    return { indexed: int(row[0], 'count(lead_search)'), expected: int(row[1], 'count(leads)') };
-  });
+  const row = store
+    .rows('SELECT (SELECT count(*) FROM lead_search), (SELECT count(*) FROM leads WHERE id <= (SELECT indexed_through FROM lead_search_state))')
+    .get()!;
+  return { indexed: int(row[0], 'count(lead_search)'), expected: int(row[1], 'count(leads)') };
 }

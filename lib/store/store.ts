@@ -26,6 +26,11 @@ export interface Store {
   rows(sql: string): SqlArrayStatement;
   /** Run `fn` in a `BEGIN IMMEDIATE` transaction (nested calls become savepoints). Rolls back on throw. */
   tx<T>(fn: () => T): T;
+  /**
+   * Run `fn`, which only reads, on one snapshot of the store (a deferred transaction, or the transaction already
+   * open): several reads that must agree, without the write lock — writers in other processes go on meanwhile.
+   */
+  snapshot<T>(fn: () => T): T;
   exec(sql: string): void;
   close(): void;
 }
@@ -162,6 +167,17 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
         depth--;
         db.exec(depth === 0 ? 'ROLLBACK' : `ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
         throw err;
+      }
+    },
+    snapshot(fn) {
+      if (depth > 0) return fn();
+      db.exec('BEGIN');
+      depth++;
+      try {
+        return fn();
+      } finally {
+        depth--;
+        db.exec('COMMIT');
       }
     },
     exec: (sql) => db.exec(sql),

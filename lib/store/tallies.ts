@@ -240,10 +240,11 @@ export interface TallyDrift {
 
 /**
  * Every tally that disagrees with a full recount of the rows (one pass over every table: seconds at a million
- * leads). Empty when the tallies are exact. Read in one transaction, so concurrent writers cannot make a false drift.
+ * leads). Empty when the tallies are exact. Read on one snapshot, so concurrent writers cannot make a false drift,
+ * and without the write lock, so they need not wait for it.
  */
 export function tallyDrift(store: Store): TallyDrift[] {
-  return store.tx(() => {
+  return store.snapshot(() => {
     const counted = new Map<string, number>();
     const key = (campaignId: number, k: string) => `${campaignId}\u0000${k}`;
     for (const r of store.rows(RECOUNT).all()) counted.set(key(int(r[0], 'campaign_id'), text(r[1], 'key')), int(r[2], 'n'));
