@@ -45,7 +45,7 @@ function maxInWindow(times: number[], windowMs: number): number {
 /** One leadflow run (limits off) of `n` fresh messages, then plain nodemailer pooled sending of the same messages. */
 async function pair(file: string, n: number, port: number): Promise<{ leadflowSecs: number; poolSecs: number }> {
   const store = openStore(file);
-  queueLiveLeads(store, n);
+  await queueLiveLeads(store, n);
   const transport = createSmtpTransport({ host: '127.0.0.1', port, from: SENDER });
   let t0 = performance.now();
   const tally = await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE });
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
 
     // 3. leadflow with the default rate limit, waiting mode.
     const limited = openStore(join(dir, 'b.db'));
-    queueLiveLeads(limited, 100, 'r');
+    await queueLiveLeads(limited, 100, 'r');
     const before = (await sink.arrivals()).length;
     const transport2 = createSmtpTransport({ host: '127.0.0.1', port: sink.port, from: SENDER });
     const t0 = performance.now();

@@ -30,18 +30,18 @@ const DEMO_NAME = 'Alex from Leadflow';
 const setup = (t: import('node:test').TestContext) => liveSetup(t, SENDER);
 
 /** Import rows, enrich, personalize (with the default sign-off unless told), and queue each step-1 email (live unless told). */
-function queueLive(store: Store, rows: Record<string, string>[], o: { senderName?: string; dryRun?: boolean } = {}): number[] {
+async function queueLive(store: Store, rows: Record<string, string>[], o: { senderName?: string; dryRun?: boolean } = {}): Promise<number[]> {
   const report = importRows(store, rows, { source: 'test' });
   assert.equal(report.inserted, rows.length, JSON.stringify(report.rejected));
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'], senderName: o.senderName });
   const now = new Date().toISOString();
-  store.tx(() => {
+  await store.transaction(async (t) => {
     for (const id of report.ids) {
       const m = store
         .stmt("SELECT m.id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant")
         .get(id);
-      enqueue(store, { leadId: id, channel: 'email', step: 1, dryRun: o.dryRun ?? false }, m!.id as number, now);
+      await enqueue(t, { leadId: id, channel: 'email', step: 1, dryRun: o.dryRun ?? false }, m!.id as number, now);
     }
   });
   return report.ids;
@@ -67,7 +67,7 @@ const headerBlock = (raw: Buffer) => raw.toString('utf8').split('\r\n\r\n')[0];
 test('a subject that looks like an encoded word reaches the inbox as the literal text, with no Bcc', async (t) => {
   const { store, smtp, transport } = await setup(t);
   // Enough leads that the drafts' subjects use the company and the first name (the wording varies by lead).
-  const ids = queueLive(store, Array.from({ length: 8 }, (_, i) => lead(i, { company: LOOKALIKE, first_name: i % 2 ? LOOKALIKE : 'Pat' })));
+  const ids = await queueLive(store, Array.from({ length: 8 }, (_, i) => lead(i, { company: LOOKALIKE, first_name: i % 2 ? LOOKALIKE : 'Pat' })));
   const tally = await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
   assert.equal(tally.sent, ids.length);
   let lookalikeSubjects = 0;
@@ -134,7 +134,7 @@ test('line and paragraph separators and invisible format characters never reach 
 
 test('a live email is signed by the sender it is sent as, in the From header and the sign-off', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  const [id] = queueLive(store, [lead(1)]);
+  const [id] = await queueLive(store, [lead(1)]);
   await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
   const parsed = await simpleParser(smtp.received[0].raw);
   assert.equal((parsed.from as AddressObject).value[0].name, SENDER.name);
@@ -147,7 +147,7 @@ test('a live email is signed by the sender it is sent as, in the From header and
 test('a dry run keeps the demo sender in the From header and the sign-off', async (t) => {
   const store = openStore(tempStorePath(t));
   t.after(() => store.close());
-  const [id] = queueLive(store, [lead(1)], { dryRun: true });
+  const [id] = await queueLive(store, [lead(1)], { dryRun: true });
   assert.equal((await sendQueued(store, { dryRun: true })).simulated, 1);
   const parsed = await simpleParser((await previewEmail(store, id)).mime);
   assert.equal((parsed.from as AddressObject).value[0].name, DEMO_NAME);
@@ -157,7 +157,7 @@ test('a dry run keeps the demo sender in the From header and the sign-off', asyn
 test('a draft preview for a live sender shows the live sign-off', async (t) => {
   const store = openStore(tempStorePath(t));
   t.after(() => store.close());
-  const [id] = queueLive(store, [lead(1)]);
+  const [id] = await queueLive(store, [lead(1)]);
   const parsed = await simpleParser((await previewEmail(store, id, { sender: SENDER })).mime);
   assert.equal((parsed.from as AddressObject).value[0].name, SENDER.name);
   assert.match(parsed.text ?? '', /\n\nBest,\nSam Rivera\n\n/);
@@ -165,7 +165,7 @@ test('a draft preview for a live sender shows the live sign-off', async (t) => {
 
 test('copy signed with a chosen name keeps that name when it goes out live', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  queueLive(store, [lead(1)], { senderName: 'Jordan Lee' });
+  await queueLive(store, [lead(1)], { senderName: 'Jordan Lee' });
   await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
   const parsed = await simpleParser(smtp.received[0].raw);
   assert.match(parsed.text ?? '', /\n\nBest,\nJordan Lee\n\n/);

@@ -30,7 +30,7 @@ async function fixture(t: import('node:test').TestContext, leads: number, delayM
     await smtp.close();
     store.close();
   });
-  queueLiveLeads(store, leads);
+  await queueLiveLeads(store, leads);
   return { db, store, smtp };
 }
 

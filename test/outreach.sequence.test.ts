@@ -49,7 +49,7 @@ test('business days skip weekends', () => {
 
 test('a three-step sequence goes out on its business days, threaded on what the server received', async (t) => {
   const { store, smtp, clock, send, schedule } = await setup(t);
-  queueLiveLeads(store, 1);
+  await queueLiveLeads(store, 1);
   await send();
   assert.equal(smtp.received.length, 1);
 
@@ -86,7 +86,7 @@ test('a three-step sequence goes out on its business days, threaded on what the 
 
 test('a reply matched by In-Reply-To stops every later step; a colleague at the same company can be stopped too', async (t) => {
   const { store, smtp, clock, send, schedule } = await setup(t);
-  queueLiveLeads(store, 3);
+  await queueLiveLeads(store, 3);
   await send();
   await schedule();
   const reply = mime(
@@ -105,7 +105,7 @@ test('a reply matched by In-Reply-To stops every later step; a colleague at the 
 
 test('an out-of-office reply does not stop the sequence and moves the next step past the return date', async (t) => {
   const { store, smtp, clock, send, schedule } = await setup(t);
-  queueLiveLeads(store, 1);
+  await queueLiveLeads(store, 1);
   await send();
   await schedule(); // step 2 due 2026-12-04
   const ooo = mime(
@@ -126,7 +126,7 @@ test('an out-of-office reply does not stop the sequence and moves the next step 
 
 test('a bounce DSN parsed as hard suppresses the address; a soft one does not', async (t) => {
   const { store, smtp, send } = await setup(t);
-  queueLiveLeads(store, 2);
+  await queueLiveLeads(store, 2);
   await send();
   const dsn = (rcpt: string, status: string) =>
     [
@@ -165,7 +165,7 @@ test('a bounce DSN parsed as hard suppresses the address; a soft one does not', 
 
 test('AI follow-ups are written by the model with the previous email as context, and fall back to the template', async (t) => {
   const { store, smtp, send } = await setup(t);
-  const ids = queueLiveLeads(store, 2);
+  const ids = await queueLiveLeads(store, 2);
   await send();
   const server = await startGroqServer({
     chat: (body, n) => {

@@ -30,7 +30,7 @@ const states = (s: Store) => Object.fromEntries(s.stmt('SELECT state, count(*) A
 
 test('live sends reach the SMTP server byte-for-byte as the preview composes them', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  const ids = queueLiveLeads(store, 3);
+  const ids = await queueLiveLeads(store, 3);
   const tally = await sendQueued(store, live(transport));
   assert.equal(tally.sent, 3);
   assert.equal(smtp.received.length, 3);
@@ -48,7 +48,7 @@ test('live sends reach the SMTP server byte-for-byte as the preview composes the
 
 test('every live email carries one-click unsubscribe headers, a signed link and the postal address', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  const [id] = queueLiveLeads(store, 1);
+  const [id] = await queueLiveLeads(store, 1);
   await sendQueued(store, live(transport));
   const raw = smtp.received[0].raw.toString('utf8').replace(/\r\n[ \t]+/g, ' ');
   const token = unsubscribeToken({ id, email: `p0@${LIVE_TEST_DOMAIN}` }, COMPLIANCE.secret);
@@ -60,7 +60,7 @@ test('every live email carries one-click unsubscribe headers, a signed link and 
 
 test('the Message-ID is deterministic: the same lead, channel and step always get the same one', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  queueLiveLeads(store, 1);
+  await queueLiveLeads(store, 1);
   await sendQueued(store, live(transport));
   const first = /^Message-ID: (.+)\r$/m.exec(smtp.received[0].raw.toString())![1];
   const recorded = store.stmt('SELECT rfc_message_id FROM sends').get()!.rfc_message_id;
@@ -70,7 +70,7 @@ test('the Message-ID is deterministic: the same lead, channel and step always ge
 
 test('live sending without an unsubscribe URL and postal address is refused before anything is sent', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  queueLiveLeads(store, 2);
+  await queueLiveLeads(store, 2);
   await assert.rejects(sendQueued(store, { dryRun: false, transport, sender: SENDER }), (e: Error) => e instanceof LiveSendRefused && /SENDER_POSTAL_ADDRESS/.test(e.message));
   assert.equal(smtp.received.length, 0);
   assert.deepEqual(states(store), { QUEUED: 2 });
@@ -80,9 +80,9 @@ test('synthetic leads on reserved domains are never mailed live', async (t) => {
   const { store, smtp, transport } = await setup(t);
   await runPipeline(store, { leads: 5, seed: 1, channels: ['email'] });
   const now = new Date().toISOString();
-  store.tx(() => {
+  await store.transaction(async (t) => {
     for (const m of store.stmt("SELECT m.id, m.lead_id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.channel = 'email' AND m.variant = l.variant").all()) {
-      enqueue(store, { leadId: m.lead_id as number, channel: 'email', step: 1, dryRun: false }, m.id as number, now);
+      await enqueue(t, { leadId: m.lead_id as number, channel: 'email', step: 1, dryRun: false }, m.id as number, now);
     }
   });
   const tally = await sendQueued(store, live(transport));
@@ -103,7 +103,7 @@ for (const [name, fault, expected] of [
 ] as const) {
   test(`${name} leaves the ledger row ${expected}`, async (t) => {
     const { store, smtp, transport } = await setup(t);
-    queueLiveLeads(store, 2);
+    await queueLiveLeads(store, 2);
     smtp.faults.set(`p0@${LIVE_TEST_DOMAIN}`, [fault]);
     const tally = await sendQueued(store, live(transport));
     const row = store.stmt("SELECT s.state, s.error, s.next_attempt_at FROM sends s JOIN leads l ON l.id = s.lead_id WHERE l.email LIKE 'p0@%'").get()!;
@@ -119,7 +119,7 @@ for (const [name, fault, expected] of [
 
 test('a greylisting server gets the message on a later attempt, and a run never ends "done" with it undelivered', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  queueLiveLeads(store, 1);
+  await queueLiveLeads(store, 1);
   smtp.faults.set(`p0@${LIVE_TEST_DOMAIN}`, [{ at: 'rcpt', code: 451, message: '451 4.7.1 greylisted, try again later' }]);
   const first = await sendQueued(store, live(transport));
   assert.equal(first.sent, 0);
@@ -134,7 +134,7 @@ test('a greylisting server gets the message on a later attempt, and a run never 
 
 test('transient faults are retried at most maxRetries times, then FAILED', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  queueLiveLeads(store, 1);
+  await queueLiveLeads(store, 1);
   smtp.faults.set('*', [{ at: 'rcpt', code: 421 }]);
   const r = await sendQueued(store, { ...live(transport), maxRetries: 2, retryBaseMs: 20, maxWaitMs: 5_000 });
   const row = store.stmt('SELECT state, attempts, error FROM sends').get()!;
@@ -147,12 +147,12 @@ test('transient faults are retried at most maxRetries times, then FAILED', async
 
 test('an unsubscribe token cannot be forged, and unsubscribing cancels what was queued', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  const [a, b] = queueLiveLeads(store, 2);
+  const [a, b] = await queueLiveLeads(store, 2);
   const token = unsubscribeToken({ id: a, email: `p0@${LIVE_TEST_DOMAIN}` }, COMPLIANCE.secret);
   assert.deepEqual(verifyUnsubscribeToken(token, COMPLIANCE.secret), { leadId: a, addressHash: emailHash(`p0@${LIVE_TEST_DOMAIN}`) });
   assert.equal(verifyUnsubscribeToken(token.replace(/^\d+/, String(b)), COMPLIANCE.secret), null, 'another lead id with the same signature');
   assert.equal(verifyUnsubscribeToken(token, 'another-secret-0123456789'), null);
-  const r = unsubscribeByToken(store, token, COMPLIANCE.secret);
+  const r = await unsubscribeByToken(store, token, COMPLIANCE.secret);
   assert.ok(r.ok && r.cancelledSends === 1);
   await sendQueued(store, live(transport));
   assert.deepEqual(smtp.received.map((m) => m.to[0]), [`p1@${LIVE_TEST_DOMAIN}`]);
@@ -161,7 +161,7 @@ test('an unsubscribe token cannot be forged, and unsubscribing cancels what was 
 
 test('a suppression recorded after the claim still stops the send (checked after claiming)', async (t) => {
   const { store, smtp } = await setup(t);
-  queueLiveLeads(store, 1);
+  await queueLiveLeads(store, 1);
   const stalling = {
     async deliver() {
       throw new Error('must not be called');
@@ -179,11 +179,11 @@ test('with a verification policy, the live sender holds back first emails the ve
   const { store, smtp, transport } = await setup(t);
   const dns = await startDnsServer({ [LIVE_TEST_DOMAIN]: { MX: [{ exchange: `mx.${LIVE_TEST_DOMAIN}`, priority: 10 }] } });
   t.after(() => dns.close());
-  const ids = queueLiveLeads(store, 2);
+  const ids = await queueLiveLeads(store, 2);
   // A role account at the same domain, and one lead never verified.
   store.stmt("UPDATE leads SET email = ? WHERE id = ?").run(`sales@${LIVE_TEST_DOMAIN}`, ids[1]);
   await verifyLeads(store, { resolver: resolverFor(dns) });
-  const [unverified] = queueLiveLeads(store, 1, 'late');
+  const [unverified] = await queueLiveLeads(store, 1, 'late');
   const tally = await sendQueued(store, { ...live(transport), verificationPolicy: 'deliverable-only' });
   assert.equal(tally.sent, 1);
   assert.deepEqual(smtp.received.map((m) => m.to[0]), [`p0@${LIVE_TEST_DOMAIN}`]);
@@ -194,7 +194,7 @@ test('with a verification policy, the live sender holds back first emails the ve
 
 test('a CR/LF in a name or subject cannot add a header to the message', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  const [id] = queueLiveLeads(store, 1);
+  const [id] = await queueLiveLeads(store, 1);
   store.stmt('UPDATE leads SET first_name = ? WHERE id = ?').run('Pat\r\nBcc: victim@leadflow-test.net', id);
   store.stmt("UPDATE messages SET subject = ? WHERE lead_id = ? AND channel = 'email'").run('Hello\r\nX-Injected: yes', id);
   await sendQueued(store, live(transport));
@@ -207,7 +207,7 @@ test('a CR/LF in a name or subject cannot add a header to the message', async (t
 
 test('when the hard-bounce rate of recent live sends passes the threshold, sending pauses and says why', async (t) => {
   const { store, smtp, transport } = await setup(t);
-  queueLiveLeads(store, 30);
+  await queueLiveLeads(store, 30);
   await sendQueued(store, { ...live(transport), limits: { ...DEFAULT_LIMITS, ratePerMinute: 0, dailyCap: 0 }, limit: 20 });
   assert.equal(smtp.received.length, 20);
   for (const i of [0, 1]) await recordEvent(store, { type: 'bounce', email: `p${i}@${LIVE_TEST_DOMAIN}`, detail: { kind: 'hard' } });
@@ -216,6 +216,6 @@ test('when the hard-bounce rate of recent live sends passes the threshold, sendi
   assert.match(String(r.limitedBy), /paused: 2 of the last 20 live sends hard-bounced \(10\.0%/);
   assert.match(String(r.limitedBy), /leadflow sends resume/);
   assert.equal(smtp.received.length, 20);
-  resumeMailbox(store);
+  await resumeMailbox(store);
   assert.equal((await sendQueued(store, { ...live(transport), limits: { ...DEFAULT_LIMITS, ratePerMinute: 0, dailyCap: 0, bounceThreshold: 0 } })).sent, 10);
 });

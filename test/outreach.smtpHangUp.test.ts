@@ -19,7 +19,7 @@ for (const startTls of [false, true]) {
       await smtp.close();
       store.close();
     });
-    queueLiveLeads(store, 5);
+    await queueLiveLeads(store, 5);
     const child = leadflowAsync(
       ['--db', db, 'send', '--live', '--tick', '--json'],
       // The test server's certificate is self-signed; this is set for the child process only.

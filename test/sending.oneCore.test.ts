@@ -48,7 +48,7 @@ async function fixture(t: import('node:test').TestContext, leads: number): Promi
     await smtp.close();
     store.close();
   });
-  const ids = leads ? queueLiveLeads(store, leads) : [];
+  const ids = leads ? await queueLiveLeads(store, leads) : [];
   return { db, store, smtp, ids };
 }
 

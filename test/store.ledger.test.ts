@@ -1,88 +1,139 @@
+/**
+ * The send ledger on both databases (one suite, two drivers): SQLite's file and PostgreSQL, each opened as users open
+ * them. The races at the end run on separate connections, as workers on several hosts would.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openStore, type Store } from '../lib/store/store';
-import { insertLead } from '../lib/store/leads';
-import { saveMessage } from '../lib/store/messages';
-import { enqueue, claim, settle, recoverAbandoned, countSendsByState } from '../lib/sending/ledger';
-import { tempStorePath } from './support/tmp';
+import { enqueue, claim, settle, recoverAbandoned, type ClaimedSend } from '../lib/sending/ledger';
+import { budget, spend } from '../lib/sending/limits';
+import { bothDrivers, freshLocation, openForTest, seedLeadsWithMessages, sendStates, TEST_DRIVERS } from './support/stores';
 
-function seeded(t: import('node:test').TestContext, n: number): { s: Store; messages: number[] } {
-  const s = openStore(tempStorePath(t));
-  t.after(() => s.close());
-  const now = new Date().toISOString();
-  const messages = s.tx(() =>
-    Array.from({ length: n }, (_, i) => {
-      const id = insertLead(s, {
-        email: `p${i}@ledger.example`, firstName: 'P', lastName: String(i), title: 'CTO', company: 'Ledger', companyDomain: 'ledger.example',
-        website: 'https://ledger.example', linkedinUrl: '', industry: 'Technology', country: 'Germany', timezone: 'Europe/Berlin',
-        synthetic: true, source: 'test', variant: 'A',
-      }, now)!;
-      return saveMessage(s, id, { channel: 'email', variant: 'A', step: 1, subject: 'Hi', body: 'Hello there' }, 2, 'test', now);
-    }),
-  );
-  return { s, messages };
-}
+const live = (leadId: number) => ({ leadId, channel: 'email' as const, step: 1, dryRun: false });
 
-test('enqueueing the same lead, channel and step twice keeps one ledger row', (t) => {
-  const { s, messages } = seeded(t, 1);
+bothDrivers('enqueueing the same lead, channel and step twice keeps one ledger row', async (t, s) => {
+  const { leads, messages } = await seedLeadsWithMessages(s, 1);
   const now = new Date().toISOString();
-  assert.equal(enqueue(s, { leadId: 1, channel: 'email', step: 1, dryRun: false }, messages[0], now), true);
-  assert.equal(enqueue(s, { leadId: 1, channel: 'email', step: 1, dryRun: false }, messages[0], now), false);
-  assert.equal(s.stmt('SELECT count(*) AS n FROM sends').get()?.n, 1);
+  assert.equal(await enqueue(s, live(leads[0]), messages[0], now), true);
+  assert.equal(await enqueue(s, live(leads[0]), messages[0], now), false);
+  assert.deepEqual(await sendStates(s), { QUEUED: 1 });
 });
 
-test('a dry run never takes the slot of the live send', (t) => {
-  const { s, messages } = seeded(t, 1);
+bothDrivers('a dry run never takes the slot of the live send', async (t, s) => {
+  const { leads, messages } = await seedLeadsWithMessages(s, 1);
   const now = new Date().toISOString();
-  assert.equal(enqueue(s, { leadId: 1, channel: 'email', step: 1, dryRun: true }, messages[0], now), true);
-  assert.equal(enqueue(s, { leadId: 1, channel: 'email', step: 1, dryRun: false }, messages[0], now), true);
+  assert.equal(await enqueue(s, { ...live(leads[0]), dryRun: true }, messages[0], now), true);
+  assert.equal(await enqueue(s, live(leads[0]), messages[0], now), true);
 });
 
-test('two workers claiming at once never get the same row', (t) => {
-  const { s, messages } = seeded(t, 50);
+bothDrivers('two workers claiming in turn never get the same row', async (t, s) => {
+  const { leads, messages } = await seedLeadsWithMessages(s, 50);
   const now = new Date().toISOString();
-  s.tx(() => messages.forEach((m, i) => enqueue(s, { leadId: i + 1, channel: 'email', step: 1, dryRun: false }, m, now)));
-  const a = claim(s, { dryRun: false, limit: 30, worker: 'a', now });
-  const b = claim(s, { dryRun: false, limit: 30, worker: 'b', now });
+  await s.transaction(async (tx) => {
+    for (const [i, m] of messages.entries()) await enqueue(tx, live(leads[i]), m, now);
+  });
+  const a = await claim(s, { dryRun: false, limit: 30, worker: 'a', now });
+  const b = await claim(s, { dryRun: false, limit: 30, worker: 'b', now });
   assert.equal(a.length, 30);
   assert.equal(b.length, 20);
-  const ids = new Set([...a, ...b].map((r) => r.id));
-  assert.equal(ids.size, 50);
+  assert.equal(new Set([...a, ...b].map((r) => r.id)).size, 50);
 });
 
-test('a settlement by a worker that does not hold the claim changes nothing', (t) => {
-  const { s, messages } = seeded(t, 1);
+bothDrivers('a settlement by a worker that does not hold the claim changes nothing', async (t, s) => {
+  const { leads, messages } = await seedLeadsWithMessages(s, 1);
   const now = new Date().toISOString();
-  enqueue(s, { leadId: 1, channel: 'email', step: 1, dryRun: false }, messages[0], now);
-  const [row] = claim(s, { dryRun: false, limit: 1, worker: 'holder', now });
-  assert.equal(settle(s, row.id, 'intruder', { state: 'FAILED', error: 'x' }, now), false);
-  assert.equal(settle(s, row.id, 'holder', { state: 'SENT', envelopeFrom: 'a@x.example', envelopeTo: 'p0@ledger.example', rfcMessageId: '<1@x>', headers: null, response: '250 ok' }, now), true);
-  assert.equal(countSendsByState(s).byState.SENT, 1);
+  await enqueue(s, live(leads[0]), messages[0], now);
+  const [row] = await claim(s, { dryRun: false, limit: 1, worker: 'holder', now });
+  assert.equal(await settle(s, row.id, 'intruder', { state: 'FAILED', error: 'x' }, now), false);
+  const sent = { state: 'SENT' as const, envelopeFrom: 'a@x.example', envelopeTo: 'p0@ledger.example', rfcMessageId: '<1@x>', headers: null, response: '250 ok' };
+  assert.equal(await settle(s, row.id, 'holder', sent, now), true);
+  assert.deepEqual(await sendStates(s), { SENT: 1 });
 });
 
-test('a transient fault puts the row back in the queue, not due until its next attempt', (t) => {
-  const { s, messages } = seeded(t, 1);
-  const now = new Date('2026-01-01T10:00:00Z');
-  enqueue(s, { leadId: 1, channel: 'email', step: 1, dryRun: false }, messages[0], now.toISOString());
-  const [row] = claim(s, { dryRun: false, limit: 1, worker: 'w', now: now.toISOString() });
-  settle(s, row.id, 'w', { state: 'QUEUED', error: '421 try later', nextAttemptAt: '2026-01-01T10:05:00.000Z' }, now.toISOString());
-  assert.equal(claim(s, { dryRun: false, limit: 1, worker: 'w', now: '2026-01-01T10:01:00.000Z' }).length, 0);
-  const again = claim(s, { dryRun: false, limit: 1, worker: 'w', now: '2026-01-01T10:06:00.000Z' });
+bothDrivers('a transient fault puts the row back in the queue, not due until its next attempt', async (t, s) => {
+  const { leads, messages } = await seedLeadsWithMessages(s, 1);
+  const now = '2026-01-01T10:00:00.000Z';
+  await enqueue(s, live(leads[0]), messages[0], now);
+  const [row] = await claim(s, { dryRun: false, limit: 1, worker: 'w', now });
+  await settle(s, row.id, 'w', { state: 'QUEUED', error: '421 try later', nextAttemptAt: '2026-01-01T10:05:00.000Z' }, now);
+  assert.equal((await claim(s, { dryRun: false, limit: 1, worker: 'w', now: '2026-01-01T10:01:00.000Z' })).length, 0);
+  const again = await claim(s, { dryRun: false, limit: 1, worker: 'w', now: '2026-01-01T10:06:00.000Z' });
   assert.equal(again.length, 1);
   assert.equal(again[0].attempts, 2);
 });
 
-test('rows a dead worker left mid-send become UNKNOWN when live and go back to the queue when dry', (t) => {
-  const { s, messages } = seeded(t, 2);
+bothDrivers('rows a dead worker left mid-send become UNKNOWN when live and go back to the queue when dry', async (t, s) => {
+  const { leads, messages } = await seedLeadsWithMessages(s, 2);
   const now = new Date().toISOString();
-  enqueue(s, { leadId: 1, channel: 'email', step: 1, dryRun: false }, messages[0], now);
-  enqueue(s, { leadId: 2, channel: 'email', step: 1, dryRun: true }, messages[1], now);
-  claim(s, { dryRun: false, limit: 5, worker: 'dead', now });
-  claim(s, { dryRun: true, limit: 5, worker: 'dead', now });
-  const r = recoverAbandoned(s, ['dead'], now);
-  assert.deepEqual(r, { unknown: 1, requeued: 1 });
-  const states = Object.fromEntries(s.stmt('SELECT lead_id, state FROM sends').all().map((x) => [x.lead_id, x.state]));
-  assert.deepEqual(states, { 1: 'UNKNOWN', 2: 'QUEUED' });
+  await enqueue(s, live(leads[0]), messages[0], now);
+  await enqueue(s, { ...live(leads[1]), dryRun: true }, messages[1], now);
+  await claim(s, { dryRun: false, limit: 5, worker: 'dead', now });
+  await claim(s, { dryRun: true, limit: 5, worker: 'dead', now });
+  assert.deepEqual(await recoverAbandoned(s, ['dead'], now), { unknown: 1, requeued: 1 });
+  const states = Object.fromEntries((await s.all('SELECT lead_id, state FROM sends')).map((x) => [Number(x[0]), x[1]]));
+  assert.deepEqual(states, { [leads[0]]: 'UNKNOWN', [leads[1]]: 'QUEUED' });
   // UNKNOWN is never claimed on its own.
-  assert.equal(claim(s, { dryRun: false, limit: 5, worker: 'next', now }).length, 0);
+  assert.equal((await claim(s, { dryRun: false, limit: 5, worker: 'next', now })).length, 0);
 });
+
+for (const driver of TEST_DRIVERS) {
+  test(`four workers on their own connections claiming at once never get the same row [${driver}]`, async (t) => {
+    const location = await freshLocation(t, driver);
+    const workers = await Promise.all([1, 2, 3, 4].map(() => openForTest(t, location)));
+    const { leads, messages } = await seedLeadsWithMessages(workers[0], 200);
+    const now = new Date().toISOString();
+    await workers[0].transaction(async (tx) => {
+      for (const [i, m] of messages.entries()) await enqueue(tx, live(leads[i]), m, now);
+    });
+    // Each worker claims small batches until the queue is empty, all four at the same time.
+    const won = await Promise.all(
+      workers.map(async (w, i) => {
+        const mine: ClaimedSend[] = [];
+        for (;;) {
+          const rows = await claim(w, { dryRun: false, limit: 7, worker: `w${i}`, now });
+          if (!rows.length) return mine;
+          mine.push(...rows);
+        }
+      }),
+    );
+    const all = won.flat();
+    assert.equal(all.length, 200, 'every queued row claimed exactly once');
+    assert.equal(new Set(all.map((r) => r.id)).size, 200, 'no row claimed twice');
+    assert.deepEqual(await sendStates(workers[0]), { SENDING: 200 });
+    // Each row is held by the worker that got it back from its claim.
+    const holders = new Map((await workers[0].all('SELECT id, claimed_by FROM sends')).map((r) => [Number(r[0]), r[1]]));
+    for (const [i, rows] of won.entries()) for (const r of rows) assert.equal(holders.get(r.id), `w${i}`);
+    if (driver === 'postgres') assert.ok(won.filter((rows) => rows.length > 0).length > 1, 'the claims really ran side by side');
+  });
+
+  test(`a daily cap of 20 holds across four workers spending one mailbox's budget at once [${driver}]`, async (t) => {
+    const location = await freshLocation(t, driver);
+    const workers = await Promise.all([1, 2, 3, 4].map(() => openForTest(t, location)));
+    const { leads, messages } = await seedLeadsWithMessages(workers[0], 60);
+    const now = Date.now();
+    const iso = new Date(now).toISOString();
+    await workers[0].transaction(async (tx) => {
+      for (const [i, m] of messages.entries()) await enqueue(tx, live(leads[i]), m, iso);
+    });
+    const limits = { ratePerMinute: 0, dailyCap: 20, bounceThreshold: 0, bounceSample: 200 };
+    // What sendQueued does for each batch: read the budget, claim what it allows, spend it — one transaction.
+    const sent = await Promise.all(
+      workers.map(async (w, i) => {
+        let n = 0;
+        for (;;) {
+          const got = await w.transaction(async (tx) => {
+            const b = await budget(tx, 'Sales@Sender.example', limits, now);
+            if (b.allowed <= 0) return 0;
+            const rows = await claim(tx, { dryRun: false, limit: Math.min(3, b.allowed), worker: `w${i}`, now: iso });
+            await spend(tx, 'sales@sender.example', rows.map((r) => r.id), now);
+            return rows.length;
+          });
+          if (got === 0) return n;
+          n += got;
+        }
+      }),
+    );
+    assert.equal(sent.reduce((a, b) => a + b, 0), 20, `claimed per worker: ${sent.join(', ')}`);
+    assert.equal(Number((await workers[0].get('SELECT count(*) FROM send_attempts'))![0]), 20);
+    assert.deepEqual(await sendStates(workers[0]), { QUEUED: 40, SENDING: 20 });
+  });
+}

@@ -115,9 +115,9 @@ export function registerSendCommands(program: Command): void {
     .description('list ledger rows in a state')
     .addOption(new Option('--state <s>', `one of ${SEND_STATES.join(', ')}`).argParser(oneOf(SEND_STATES.map((s) => s.toLowerCase()) as never)).default('unknown'))
     .option('--json', 'print JSON')
-    .action((o: { state: string; json?: boolean }) => {
+    .action(async (o: { state: string; json?: boolean }) => {
       const store = storeOf();
-      const rows = listSendsInState(store, o.state.toUpperCase() as SendState);
+      const rows = await listSendsInState(store, o.state.toUpperCase() as SendState);
       print(o.json, rows, rows.map((r) => `#${r.id} lead ${r.leadId} ${r.email} ${r.channel}/${r.step} ${r.state} — ${r.error ?? ''}`).join('\n') || 'none');
       store.close();
     });
@@ -128,10 +128,10 @@ export function registerSendCommands(program: Command): void {
     .option('--id <ids>', 'comma-separated ledger row ids', (v: string) => v.split(',').map((x) => wholeNumber(1)(x.trim())))
     .option('--all', 'every UNKNOWN row')
     .option('--json', 'print JSON')
-    .action((o: { id?: number[]; all?: boolean; json?: boolean }) => {
+    .action(async (o: { id?: number[]; all?: boolean; json?: boolean }) => {
       if (!o.id && !o.all) throw new LeadflowError('input', 'say which rows: --id 12,13 or --all (see `leadflow sends list --state unknown`)');
       const store = storeOf();
-      const n = retryUnknownSends(store, o.all ? 'all' : o.id!, new Date().toISOString());
+      const n = await retryUnknownSends(store, o.all ? 'all' : o.id!, new Date().toISOString());
       print(o.json, { requeued: n }, `${n} UNKNOWN row(s) queued again`);
       store.close();
     });
@@ -139,9 +139,9 @@ export function registerSendCommands(program: Command): void {
   sends
     .command('resume')
     .description('resume sending after a pause (e.g. a bounce rate over its threshold)')
-    .action(() => {
+    .action(async () => {
       const store = storeOf();
-      const n = resumeMailbox(store);
+      const n = await resumeMailbox(store);
       process.stdout.write(n ? `resumed ${n} paused mailbox(es)\n` : 'nothing was paused\n');
       store.close();
     });

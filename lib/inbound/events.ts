@@ -69,7 +69,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
   };
 
   if (input.type === 'unsubscribe') {
-    const r = unsubscribeLead(store, lead.id, 'unsubscribed (recorded event)');
+    const r = await unsubscribeLead(store, lead.id, 'unsubscribed (recorded event)');
     if (!r.ok) throw new EventError(r.reason);
     return { leadId: lead.id, type: 'unsubscribe', effect: r.alreadySuppressed ? 'already suppressed' : `suppressed ${lead.email}; ${r.cancelledSends} queued send(s) cancelled` };
   }
@@ -84,7 +84,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       ? await readReplyIntentWithAi(input.ai, replyText, replySubject)
       : readReplyIntent(replyText, replySubject);
 
-  return store.tx(() => {
+  return store.transaction(async (t) => {
     const insertEvent = () =>
       store.stmt('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)').run(lead.id, input.type, JSON.stringify(detail), now);
     if (input.type === 'reply' && parsed && isAutoReply(parsed)) {
@@ -96,7 +96,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       let moved = 0;
       if (back) {
         const after = new Date(back.getTime() + 86_400_000).toISOString();
-        moved = postponeQueuedSends(store, lead.id, after, now);
+        moved = await postponeQueuedSends(t, lead.id, after, now);
       }
       return {
         leadId: lead.id,
@@ -110,7 +110,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       if (reading.intent === 'unsubscribe') {
         // Asking in words is asking: the same suppression and cancellations as the one-click link.
         const said = reading.matched ? `"${reading.matched}"` : 'as the model read it';
-        const r = unsubscribeLead(store, lead.id, `asked in a reply (${said})`);
+        const r = await unsubscribeLead(store, lead.id, `asked in a reply (${said})`);
         return {
           leadId: lead.id,
           type: 'reply' as const,
@@ -121,10 +121,10 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
         };
       }
       moveLead(store, lead.id, 'REPLIED', now);
-      const cancelled = cancelQueuedSends(store, lead.id, 'the lead replied', now);
+      const cancelled = await cancelQueuedSends(t, lead.id, 'the lead replied', now);
       let colleagues = 0;
       if (input.stopCompany) {
-        colleagues = cancelCompanySends(store, lead.companyDomain, lead.id, 'a colleague at the same company replied', now);
+        colleagues = await cancelCompanySends(t, lead.companyDomain, lead.id, 'a colleague at the same company replied', now);
       }
       return {
         leadId: lead.id,
@@ -139,7 +139,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
     if (kind === 'hard') {
       suppress(store, 'email', lead.email, `hard bounce${dsn?.status ? ` (${dsn.status})` : ''}`, now);
       moveLead(store, lead.id, 'BOUNCED', now, dsn?.status ?? 'hard bounce');
-      const cancelled = cancelQueuedSends(store, lead.id, 'the address bounced', now);
+      const cancelled = await cancelQueuedSends(t, lead.id, 'the address bounced', now);
       // Whether the list now bounces too much is decided before the next live drain, at the sender's own threshold.
       return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled`, bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
     }

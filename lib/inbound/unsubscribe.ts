@@ -97,11 +97,11 @@ const GONE =
   'the address this link was sent to is no longer in the store: nobody in it was changed, and the address is on the ' +
   'suppression list, so it is never mailed again';
 
-export function unsubscribeByToken(store: Store, token: string, secret: string): UnsubscribeResult {
+export async function unsubscribeByToken(store: Store, token: string, secret: string): Promise<UnsubscribeResult> {
   const claim = verifyUnsubscribeToken(token, secret);
   if (!claim) return { ok: false, reason: 'this unsubscribe link is not valid (it may have been altered)' };
   const reason = 'unsubscribed (one-click link)';
-  return store.tx((): UnsubscribeResult => {
+  return store.transaction(async (): Promise<UnsubscribeResult> => {
     const lead = getLead(store, claim.leadId);
     if (claim.addressHash === null) {
       // A first-format link proves only an id: honour it for the lead some live email carried this very link to.
@@ -124,15 +124,15 @@ function wasMailedLink(store: Store, leadId: number, token: string): boolean {
 }
 
 /** Suppress a lead's address, mark it SUPPRESSED and cancel its queued sends, atomically. */
-export function unsubscribeLead(store: Store, leadId: number, reason: string): UnsubscribeResult {
-  return store.tx(() => {
+export async function unsubscribeLead(store: Store, leadId: number, reason: string): Promise<UnsubscribeResult> {
+  return store.transaction(async (t) => {
     const lead = getLead(store, leadId);
     if (!lead) return { ok: false as const, reason: 'the person behind this link is no longer in the store' };
     const now = new Date().toISOString();
     const alreadySuppressed = suppressionReason(store, lead.email) !== null;
     suppress(store, 'email', lead.email, reason, now);
     moveLead(store, leadId, 'SUPPRESSED', now, reason);
-    const cancelledSends = cancelQueuedSends(store, leadId, reason, now);
+    const cancelledSends = await cancelQueuedSends(t, leadId, reason, now);
     if (!alreadySuppressed) {
       store
         .stmt("INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, 'unsubscribe', ?, ?)")

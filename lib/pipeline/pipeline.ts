@@ -146,9 +146,9 @@ function emptyProgress(): PipelineProgress {
 }
 
 /** Bring the store back to a consistent state after processes that died mid-work. */
-export function recoverFromCrashes(store: Store): PipelineResult['recovered'] {
+export async function recoverFromCrashes(store: Store): Promise<PipelineResult['recovered']> {
   const crashedRuns = reapCrashedRuns(store);
-  const { requeued, unknown } = reapDeadClaims(store);
+  const { requeued, unknown } = await reapDeadClaims(store);
   return { crashedRuns, requeuedSends: requeued, unknownSends: unknown };
 }
 
@@ -158,7 +158,7 @@ export async function runPipeline(store: Store, options: PipelineOptions, hooks:
 
 /** Resume the newest stopped or crashed run with the options it was started with. */
 export async function resumePipeline(store: Store, hooks: RunHooks = {}): Promise<PipelineResult> {
-  recoverFromCrashes(store);
+  await recoverFromCrashes(store);
   const previous = latestResumable<PipelineOptions, PipelineProgress>(store);
   if (!previous) throw new NothingToResumeError();
   return execute(store, previous.options, previous.progress, previous.id, hooks);
@@ -175,7 +175,7 @@ async function execute(
   // Before any run row exists: a missing key fails fast and leaves nothing to resume.
   const llm = aiMode ? (hooks.llm ?? createGroqClient(resolveGroqSettings(options.llm ?? {}), store)) : null;
   const ai: NonNullable<PipelineResult['ai']> = {};
-  const recovered = recoverFromCrashes(store);
+  const recovered = await recoverFromCrashes(store);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const runId = startRun(store, options, progress, resumedFrom);
   hooks.onStart?.(runId);

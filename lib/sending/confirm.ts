@@ -20,7 +20,7 @@ import { getLeadDetail } from '../leads/detail';
 import { planSend, type SendPlan } from './eligibility';
 import { sendReady, type SendHooks, type SendReadyResult } from './sendReady';
 import type { SendingConfig } from './config';
-import { budget } from './limits';
+import { budget, type Budget } from './limits';
 import { laneLimits, mailboxLanes } from './mailboxes';
 import { campaignSender } from './drain';
 import type { Sender } from './compose';
@@ -63,7 +63,7 @@ export interface LivePreview {
 }
 
 /** Plan within today's limits and, when there is anything to send, issue the token for exactly this plan. */
-export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig, o: { now?: Date } = {}): LivePreview {
+export async function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig, o: { now?: Date } = {}): Promise<LivePreview> {
   // No token for a send that would be refused: say so at the preview.
   refuseLiveSendInQueueMode(store.path);
   const now = o.now ?? new Date();
@@ -76,8 +76,13 @@ export function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig
     .filter(({ lane: l }) => (campaignId === undefined ? l.campaigns.length > 0 : l.campaigns.includes(campaignId)));
   let room = 0;
   let limitedBy: string | null = null;
-  for (const { lane: l } of serving) {
-    const b = budget(store, l.address, laneLimits(config.limits, l.campaignCap)!, now.getTime());
+  // Read together, as a claim would: one transaction holding each mailbox's budget lock while it reads.
+  const budgets = await store.transaction(async (t) => {
+    const out: Budget[] = [];
+    for (const { lane: l } of serving) out.push(await budget(t, l.address, laneLimits(config.limits, l.campaignCap)!, now.getTime()));
+    return out;
+  });
+  for (const b of budgets) {
     room = Math.min(Number.MAX_SAFE_INTEGER, room + b.allowed);
     if (b.allowed < r.limit) limitedBy ??= b.limitedBy;
   }

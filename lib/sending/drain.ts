@@ -13,13 +13,14 @@ import { flag, int, oneOf, rowMapper, text, textOrNull, type Cells } from '../st
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
-import { suppressionReason, hasSuppressions } from '../store/suppressions';
+import { suppressionReason, suppressedNow, hasSuppressions } from '../store/suppressions';
+import type { Db } from '../store/db';
 import { claim, deferClaimed, nextClaimable, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
 import { DeliveryError, backoffMs } from './faults';
-import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, nextWindowOpening, refund, spend, windowOpen, type SendLimits } from './limits';
+import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, nextWindowOpening, refund, spend, windowOpen, type Budget, type SendLimits } from './limits';
 import { campaignWindowFor } from '../campaigns/clock';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
 import { threadHeaders } from './thread';
@@ -138,11 +139,11 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
   for (const m of o.mailboxes ?? []) if (!accounts.some((a) => a.sender.email.toLowerCase() === m.sender.email.toLowerCase())) accounts.push(m);
   const used = new Map<string, number>();
   // Before any live claim: a list that bounced past the configured threshold pauses every mailbox (limits.ts).
-  if (limits) store.tx(() => checkBounceRate(store, limits));
+  if (limits) await store.transaction((t) => checkBounceRate(t, limits));
   const deadline = clock().getTime() + Math.max(0, o.maxWaitMs ?? 0);
   const tally: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0, limitedBy: null };
   // Rows a killed sender left mid-send: live ones become UNKNOWN (never re-sent on their own), dry ones go back.
-  reapDeadClaims(store);
+  await reapDeadClaims(store);
 
   while (o.limit === undefined || tally.claimed < o.limit) {
     if (o.shouldStop?.()) break;
@@ -156,21 +157,21 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     // When to look again if nothing was claimable now: the earliest a budget frees up or a claimable row comes due.
     let wakeAt: number | null = null;
     let claimedBy: Claimed | null = null;
-    const batch = store.tx(() => {
+    const batch = await store.transaction(async (t) => {
       if (dryRun) {
-        const rows = claim(store, { ...scope, limit: room, worker });
-        if (!rows.length) wakeAt = nextClaimable(store, scope);
+        const rows = await claim(t, { ...scope, limit: room, worker });
+        if (!rows.length) wakeAt = await nextClaimable(t, scope);
         return rows;
       }
       const { lanes } = mailboxLanes(store, accounts.map((a) => a.sender), now.getTime());
       // Each mailbox's budget now; the one with the most left goes first (ties: the one used least in this drain).
-      const options = lanes
-        .map((l, i) => {
-          const own = laneLimits(limits, l.campaignCap);
-          const b = own ? budget(store, l.address, own, now.getTime()) : null;
-          return { lane: l, account: accounts[i], limits: own, budget: b, allowed: b ? b.allowed : Number.MAX_SAFE_INTEGER };
-        })
-        .sort((x, y) => y.allowed - x.allowed || (used.get(x.lane.address) ?? 0) - (used.get(y.lane.address) ?? 0));
+      const options: LaneOption[] = [];
+      for (const [i, l] of lanes.entries()) {
+        const own = laneLimits(limits, l.campaignCap);
+        const b = own ? await budget(t, l.address, own, now.getTime()) : null;
+        options.push({ lane: l, account: accounts[i], limits: own, budget: b, allowed: b ? b.allowed : Number.MAX_SAFE_INTEGER });
+      }
+      options.sort((x, y) => y.allowed - x.allowed || (used.get(x.lane.address) ?? 0) - (used.get(y.lane.address) ?? 0));
       const held: string[] = [];
       for (const opt of options) {
         const mine = { ...scope, mailbox: { address: opt.lane.address, campaigns: opt.lane.campaigns } };
@@ -180,13 +181,13 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
           if (opt.budget!.nextAt !== null) wakeAt = Math.min(wakeAt ?? Infinity, opt.budget!.nextAt);
           continue;
         }
-        const rows = claim(store, { ...mine, limit: take, worker });
+        const rows = await claim(t, { ...mine, limit: take, worker });
         if (!rows.length) {
-          const next = nextClaimable(store, mine);
+          const next = await nextClaimable(t, mine);
           if (next !== null) wakeAt = Math.min(wakeAt ?? Infinity, next);
           continue;
         }
-        if (opt.limits) spend(store, opt.lane.address, rows.map((r) => r.id), now.getTime());
+        if (opt.limits) await spend(t, opt.lane.address, rows.map((r) => r.id), now.getTime());
         // The budget held rows back only when it was what stopped the claim (a full claim at its room).
         if (opt.allowed < room && rows.length === take) tally.limitedBy = opt.budget!.limitedBy;
         used.set(opt.lane.address, (used.get(opt.lane.address) ?? 0) + rows.length);
@@ -206,14 +207,14 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     const checkSuppression = hasSuppressions(store);
     const loaded = loadBatch(store, batch, worker);
     if (dryRun) {
-      store.tx(() => {
+      await store.transaction(async (t) => {
         // A dry run's record moves no lead to SENT: nothing reached anyone (a suppressed or failed one still moves).
         const at = now.toISOString();
         const moves = movesNow(store, at);
         for (const row of batch) {
           const l = load(loaded, row);
           const outcome = 'state' in l ? l : recordDry(store, l, row, sender, now, checkSuppression, o.compliance);
-          count(tally, settleRow(store, row, worker, outcome, at, moves), true);
+          count(tally, await settleRow(t, store, row, worker, outcome, at, moves), true);
         }
       });
     } else {
@@ -228,8 +229,8 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
           // A campaign that writes in its recipients' hours: outside them the row waits, untried, for their next opening.
           const opening = 'state' in loadedRow ? null : closedUntil(store, loadedRow.lead, now);
           if (opening !== null) {
-            store.tx(() => {
-              if (deferClaimed(store, row.id, worker, new Date(opening).toISOString(), clock().toISOString())) refund(store, from.lane.address, row.id);
+            await store.transaction(async (t) => {
+              if (await deferClaimed(t, row.id, worker, new Date(opening).toISOString(), clock().toISOString())) await refund(t, from.lane.address, row.id);
             });
             tally.requeued++;
             tally.limitedBy = "outside the recipients' hours";
@@ -240,7 +241,7 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
             retryBaseMs: o.retryBaseMs ?? 60_000,
           }, o.verificationPolicy);
           const at = clock().toISOString();
-          store.tx(() => count(tally, settleRow(store, row, worker, outcome, at, movesNow(store, at)), false));
+          await store.transaction(async (t) => count(tally, await settleRow(t, store, row, worker, outcome, at, movesNow(store, at)), false));
         }
       };
       await Promise.all(Array.from({ length: Math.min(batch.length, Math.max(1, o.concurrency ?? 3)) }, lane));
@@ -269,6 +270,15 @@ export interface Account {
 
 /** The mailbox that claimed a batch, with what it serves. */
 type Claimed = Account & { lane: MailboxLane };
+
+/** A mailbox a claim may go to, with its limits and its budget now. */
+interface LaneOption {
+  lane: MailboxLane;
+  account: Account;
+  limits: SendLimits | undefined;
+  budget: Budget | null;
+  allowed: number;
+}
 
 /** Why live rows wait that no mailbox here can take: campaigns without one of their mailboxes, threads on another. */
 function unservedReason(store: Store, accounts: readonly Account[], now: Date): string | null {
@@ -357,11 +367,9 @@ function load(loaded: Map<number, Loaded>, row: ClaimedSend): Loaded | Settlemen
   return loaded.get(row.id) ?? { state: 'FAILED', error: 'the lead or its message is gone from the store' };
 }
 
-function gate(store: Store, l: Loaded, row: LedgerKey, checkSuppression: boolean): Extract<Settlement, { state: 'SKIPPED' }> | null {
-  if (checkSuppression) {
-    const why = suppressionReason(store, l.lead.email);
-    if (why) return { state: 'SKIPPED', reason: 'suppressed', error: why };
-  }
+/** Why a loaded row may not go: `suppressed` is its address's suppression (see suppressions.ts), or null. */
+function gate(l: Loaded, row: LedgerKey, suppressed: string | null): Extract<Settlement, { state: 'SKIPPED' }> | null {
+  if (suppressed) return { state: 'SKIPPED', reason: 'suppressed', error: suppressed };
   if (row.channel === 'linkedin' && !l.lead.linkedinUrl) return { state: 'SKIPPED', reason: 'no_profile', error: 'the lead has no LinkedIn profile URL' };
   return null;
 }
@@ -416,7 +424,7 @@ function linkedinSent(l: Loaded, sender: Sender, prefix: string): Extract<Settle
 }
 
 function recordDry(store: Store, l: Loaded, row: LedgerKey, sender: Sender, now: Date, checkSuppression: boolean, compliance?: Compliance): DryRunRecord['settlement'] {
-  const blocked = gate(store, l, row, checkSuppression);
+  const blocked = gate(l, row, checkSuppression ? suppressionReason(store, l.lead.email) : null);
   if (blocked) return blocked;
   if (row.channel === 'linkedin') return linkedinSent(l, sender, 'dry-run: ');
   const { mail, footer } = composeFor(store, l, row, sender, now, compliance);
@@ -442,7 +450,8 @@ async function deliverLive(
   policy?: VerificationPolicy,
 ): Promise<Settlement> {
   if ('state' in l) return l;
-  const blocked = gate(store, l, row, true);
+  // Checked after the claim, on the store every worker shares: an unsubscribe recorded a moment ago stops this send.
+  const blocked = gate(l, row, await suppressedNow(store, l.lead.email));
   if (blocked) return blocked;
   if (l.lead.synthetic) return { state: 'SKIPPED', reason: 'synthetic', error: 'synthetic lead on a reserved domain: the live sender never mails it' };
   if (policy && row.channel === 'email' && row.step === 1) {
@@ -473,15 +482,16 @@ async function deliverLive(
 }
 
 /** Settle the ledger row, stamped `at`, and move the lead to match through `moves`. */
-function settleRow(
+async function settleRow(
+  db: Db,
   store: Store,
   row: ClaimedSend,
   worker: string,
   s: Settlement,
   at: string,
   moves: LeadMoves,
-): Settlement['state'] {
-  if (settle(store, row.id, worker, s, at)) moveLead(store, moves, row.leadId, row.dryRun, s);
+): Promise<Settlement['state']> {
+  if (await settle(db, row.id, worker, s, at)) moveLead(store, moves, row.leadId, row.dryRun, s);
   return s.state;
 }
 

@@ -1,8 +1,10 @@
 /**
- * The send ledger (DESIGN.md): one row per (lead, channel, step, mode), and the only way anything is sent.
+ * The send ledger (DESIGN.md): one row per (lead, channel, step, mode), and the only way anything is sent. It runs on
+ * either database (`Db`): on PostgreSQL a claim locks the rows it takes and skips those another worker holds, so
+ * workers on several hosts never claim one row.
  *
  *   enqueue  → QUEUED                       (idempotent: the UNIQUE key absorbs repeats)
- *   claim    → QUEUED → SENDING             (BEGIN IMMEDIATE, so two processes never claim one row)
+ *   claim    → QUEUED → SENDING             (BEGIN IMMEDIATE / FOR UPDATE SKIP LOCKED: never two claimers of a row)
  *   settle   → SENT | FAILED | SKIPPED | QUEUED (retry later)
  *   recover  → SENDING of a dead worker → UNKNOWN (live: never re-sent on its own) or QUEUED (dry run: nothing left)
  *   record   → a dry run's enqueue → claim → settle in one insert (see recordDryRun)
@@ -13,6 +15,7 @@
  */
 import { CHANNELS, type Channel, type Variant } from '../types';
 import type { Store } from '../store/store';
+import { greatest, inValues, skipLocked, type Db } from '../store/db';
 import { isOwnerAlive } from '../store/owner';
 import { insertRows, type MultiRowInsert } from '../store/multiRow';
 import { groupTallies, readTallies, sumTallies } from '../store/tallies';
@@ -39,14 +42,13 @@ export interface LedgerKey {
  * Queue a send, due now or at `dueAt` (a follow-up's day); returns false when the (lead, channel, step, mode) row
  * already exists, whatever its state.
  */
-export function enqueue(store: Store, key: LedgerKey, messageId: number, now: string, dueAt: string | null = null, mailbox: string | null = null): boolean {
-  const r = store
-    .stmt(
-      `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, next_attempt_at, created_at, updated_at, mailbox)
-       VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    )
-    .run(key.leadId, key.channel, key.step, key.dryRun ? 1 : 0, messageId, dueAt, now, now, mailbox);
-  return Number(r.changes) === 1;
+export async function enqueue(db: Db, key: LedgerKey, messageId: number, now: string, dueAt: string | null = null, mailbox: string | null = null): Promise<boolean> {
+  const changed = await db.run(
+    `INSERT INTO sends (lead_id, channel, step, dry_run, message_id, state, next_attempt_at, created_at, updated_at, mailbox)
+     VALUES (?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [key.leadId, key.channel, key.step, key.dryRun ? 1 : 0, messageId, dueAt, now, now, mailbox],
+  );
+  return changed === 1;
 }
 
 export interface ClaimedSend {
@@ -104,29 +106,29 @@ function claimable(o: Omit<ClaimOptions, 'limit' | 'worker' | 'now'>): { where: 
 
 /**
  * Claim up to `limit` due rows of active campaigns (or of one) for this worker, atomically: one UPDATE … RETURNING
- * under BEGIN IMMEDIATE. A paused campaign's queued rows wait in the queue. With a mailbox, the rows it takes are
- * stamped with it (a row keeps the mailbox it was first claimed by).
+ * (under BEGIN IMMEDIATE in SQLite; in PostgreSQL its inner SELECT locks the rows it picks and skips rows another
+ * worker holds). A paused campaign's queued rows wait in the queue. With a mailbox, the rows it takes are stamped with
+ * it (a row keeps the mailbox it was first claimed by).
  */
-export function claim(store: Store, o: ClaimOptions): ClaimedSend[] {
+export async function claim(db: Db, o: ClaimOptions): Promise<ClaimedSend[]> {
   const { where, values } = claimable(o);
-  const rows = store.tx(() =>
-    store
-      .rows(
-        `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?${o.mailbox ? ', mailbox = coalesce(mailbox, ?)' : ''}
-         WHERE id IN (
-           SELECT id FROM sends WHERE ${where} AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-           ORDER BY id LIMIT ?)
-         RETURNING ${CLAIMED_SENDS.columns}`,
-      )
-      .all(o.worker, o.now, o.now, ...(o.mailbox ? [o.mailbox.address] : []), ...values, o.now, o.limit),
+  const rows = await db.transaction((t) =>
+    t.all(
+      `UPDATE sends SET state = 'SENDING', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?${o.mailbox ? ', mailbox = coalesce(mailbox, ?)' : ''}
+       WHERE id IN (
+         SELECT id FROM sends WHERE ${where} AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+         ORDER BY id LIMIT ?${skipLocked(t)})
+       RETURNING ${CLAIMED_SENDS.columns}`,
+      [o.worker, o.now, o.now, ...(o.mailbox ? [o.mailbox.address] : []), ...values, o.now, o.limit],
+    ),
   );
   return rows.map((r) => CLAIMED_SENDS.from(r)).sort((a, b) => a.id - b.id);
 }
 
 /** When the earliest row `o` could claim comes due after `now` (epoch ms), or null when it has none waiting. */
-export function nextClaimable(store: Store, o: Omit<ClaimOptions, 'limit' | 'worker'>): number | null {
+export async function nextClaimable(db: Db, o: Omit<ClaimOptions, 'limit' | 'worker'>): Promise<number | null> {
   const { where, values } = claimable(o);
-  const r = store.rows(`SELECT min(next_attempt_at) FROM sends WHERE ${where} AND next_attempt_at > ?`).get(...values, o.now)!;
+  const r = (await db.get(`SELECT min(next_attempt_at) FROM sends WHERE ${where} AND next_attempt_at > ?`, [...values, o.now]))!;
   const next = textOrNull(r[0], 'min(sends.next_attempt_at)');
   return next ? Date.parse(next) : null;
 }
@@ -135,15 +137,14 @@ export function nextClaimable(store: Store, o: Omit<ClaimOptions, 'limit' | 'wor
  * Put a claimed row back in the queue untried, due at `dueAt` (its recipient's window opens then): the claim's
  * attempt is not counted. Only a row still SENDING under this worker's claim is changed.
  */
-export function deferClaimed(store: Store, id: number, worker: string, dueAt: string, now: string): boolean {
-  const r = store
-    .stmt(
-      `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, attempts = max(0, attempts - 1), next_attempt_at = ?, updated_at = ?,
-         mailbox = CASE WHEN step = 1 THEN NULL ELSE mailbox END
-       WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
-    )
-    .run(dueAt, now, id, worker);
-  return Number(r.changes) === 1;
+export async function deferClaimed(db: Db, id: number, worker: string, dueAt: string, now: string): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, attempts = ${greatest(db, '0', 'attempts - 1')}, next_attempt_at = ?, updated_at = ?,
+       mailbox = CASE WHEN step = 1 THEN NULL ELSE mailbox END
+     WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
+    [dueAt, now, id, worker],
+  );
+  return changed === 1;
 }
 
 /** Why a send was skipped — typed, so what follows (a lead SUPPRESSED, a count) never depends on the wording. */
@@ -167,38 +168,24 @@ export type Settlement =
   | { state: 'QUEUED'; error: string; nextAttemptAt: string };
 
 /** Record how a claimed send ended. Only a row still SENDING under this worker's claim is changed. */
-export function settle(store: Store, id: number, worker: string, s: Settlement, now: string): boolean {
-  let r;
+export async function settle(db: Db, id: number, worker: string, s: Settlement, now: string): Promise<boolean> {
   if (s.state === 'SENT') {
-    r = store
-      .stmt(
-        `UPDATE sends SET state = 'SENT', envelope_from = ?, envelope_to = ?, rfc_message_id = ?, headers = ?,
-           response = ?, footer = ?, error = NULL, sent_at = ?, claimed_by = NULL, updated_at = ?
-         WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
-      )
-      .run(
-        s.envelopeFrom,
-        s.envelopeTo,
-        s.rfcMessageId,
-        s.headers ? JSON.stringify(s.headers) : null,
-        s.response,
-        s.footer ?? null,
-        now,
-        now,
-        id,
-        worker,
-      );
-  } else {
-    r = store
-      .stmt(
-        // A first email that goes back to the queue unsent leaves its mailbox free: no thread holds it there yet.
-        `UPDATE sends SET state = ?, error = ?, next_attempt_at = ?, claimed_by = NULL, updated_at = ?,
-           mailbox = CASE WHEN ? AND step = 1 THEN NULL ELSE mailbox END
-         WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
-      )
-      .run(s.state, s.error, s.state === 'QUEUED' ? s.nextAttemptAt : null, now, s.state === 'QUEUED' ? 1 : 0, id, worker);
+    const changed = await db.run(
+      `UPDATE sends SET state = 'SENT', envelope_from = ?, envelope_to = ?, rfc_message_id = ?, headers = ?,
+         response = ?, footer = ?, error = NULL, sent_at = ?, claimed_by = NULL, updated_at = ?
+       WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
+      [s.envelopeFrom, s.envelopeTo, s.rfcMessageId, s.headers ? JSON.stringify(s.headers) : null, s.response, s.footer ?? null, now, now, id, worker],
+    );
+    return changed === 1;
   }
-  return Number(r.changes) === 1;
+  const changed = await db.run(
+    // A first email that goes back to the queue unsent leaves its mailbox free: no thread holds it there yet.
+    `UPDATE sends SET state = ?, error = ?, next_attempt_at = ?, claimed_by = NULL, updated_at = ?,
+       mailbox = CASE WHEN ? = 1 AND step = 1 THEN NULL ELSE mailbox END
+     WHERE id = ? AND state = 'SENDING' AND claimed_by = ?`,
+    [s.state, s.error, s.state === 'QUEUED' ? s.nextAttemptAt : null, now, s.state === 'QUEUED' ? 1 : 0, id, worker],
+  );
+  return changed === 1;
 }
 
 /** A dry-run row's whole passage, decided before it is written: its key, its message's variant and how it settled. */
@@ -272,27 +259,21 @@ export function recordDryRun(store: Store, records: readonly DryRunRecord[], now
  * Rows left SENDING by a worker that is gone. A live one may or may not have reached the server, so it becomes
  * UNKNOWN and waits for a person; a dry-run one sent nothing and simply goes back to the queue.
  */
-export function recoverAbandoned(store: Store, deadWorkers: string[], now: string): { unknown: number; requeued: number } {
+export async function recoverAbandoned(db: Db, deadWorkers: string[], now: string): Promise<{ unknown: number; requeued: number }> {
   let unknown = 0;
   let requeued = 0;
   if (deadWorkers.length === 0) return { unknown, requeued };
-  store.tx(() => {
+  await db.transaction(async (t) => {
     for (const w of deadWorkers) {
-      requeued += Number(
-        store
-          .stmt(
-            `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, updated_at = ?
-             WHERE state = 'SENDING' AND claimed_by = ? AND dry_run = 1`,
-          )
-          .run(now, w).changes,
+      requeued += await t.run(
+        `UPDATE sends SET state = 'QUEUED', claimed_by = NULL, updated_at = ?
+         WHERE state = 'SENDING' AND claimed_by = ? AND dry_run = 1`,
+        [now, w],
       );
-      unknown += Number(
-        store
-          .stmt(
-            `UPDATE sends SET state = 'UNKNOWN', error = 'the sending process stopped mid-send; it may or may not have been delivered', updated_at = ?
-             WHERE state = 'SENDING' AND claimed_by = ? AND dry_run = 0`,
-          )
-          .run(now, w).changes,
+      unknown += await t.run(
+        `UPDATE sends SET state = 'UNKNOWN', error = 'the sending process stopped mid-send; it may or may not have been delivered', updated_at = ?
+         WHERE state = 'SENDING' AND claimed_by = ? AND dry_run = 0`,
+        [now, w],
       );
     }
   });
@@ -300,11 +281,9 @@ export function recoverAbandoned(store: Store, deadWorkers: string[], now: strin
 }
 
 /** Workers that hold SENDING rows right now. */
-export function workersHoldingClaims(store: Store): string[] {
-  return store
-    .rows("SELECT DISTINCT claimed_by FROM sends WHERE state = 'SENDING' AND claimed_by IS NOT NULL")
-    .all()
-    .map((r) => text(r[0], 'sends.claimed_by'));
+export async function workersHoldingClaims(db: Db): Promise<string[]> {
+  const rows = await db.all("SELECT DISTINCT claimed_by FROM sends WHERE state = 'SENDING' AND claimed_by IS NOT NULL");
+  return rows.map((r) => text(r[0], 'sends.claimed_by'));
 }
 
 /**
@@ -332,32 +311,24 @@ export function ledgerCounts(tallies: ReadonlyMap<string, number>): LedgerCounts
 }
 
 /** Cancel every send still waiting for this lead (QUEUED → SKIPPED with the reason). Returns how many. */
-export function cancelQueuedSends(store: Store, leadId: number, reason: string, now: string): number {
-  return Number(
-    store
-      .stmt("UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED'")
-      .run(reason, now, leadId).changes,
-  );
+export function cancelQueuedSends(db: Db, leadId: number, reason: string, now: string): Promise<number> {
+  return db.run("UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED'", [reason, now, leadId]);
 }
 
 /** Cancel the queued sends of everyone else at `companyDomain` (a colleague replied). Returns how many. */
-export function cancelCompanySends(store: Store, companyDomain: string, exceptLeadId: number, reason: string, now: string): number {
-  return Number(
-    store
-      .stmt(
-        `UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ?
-         WHERE state = 'QUEUED' AND lead_id IN (SELECT id FROM leads WHERE company_domain = ? AND id != ?)`,
-      )
-      .run(reason, now, companyDomain, exceptLeadId).changes,
+export function cancelCompanySends(db: Db, companyDomain: string, exceptLeadId: number, reason: string, now: string): Promise<number> {
+  return db.run(
+    `UPDATE sends SET state = 'SKIPPED', error = ?, updated_at = ?
+     WHERE state = 'QUEUED' AND lead_id IN (SELECT id FROM leads WHERE company_domain = ? AND id != ?)`,
+    [reason, now, companyDomain, exceptLeadId],
   );
 }
 
 /** Hold a lead's queued sends until `until` (ISO) — an out-of-office reply. Rows already due later stay. */
-export function postponeQueuedSends(store: Store, leadId: number, until: string, now: string): number {
-  return Number(
-    store
-      .stmt("UPDATE sends SET next_attempt_at = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED' AND (next_attempt_at IS NULL OR next_attempt_at < ?)")
-      .run(until, now, leadId, until).changes,
+export function postponeQueuedSends(db: Db, leadId: number, until: string, now: string): Promise<number> {
+  return db.run(
+    "UPDATE sends SET next_attempt_at = ?, updated_at = ? WHERE lead_id = ? AND state = 'QUEUED' AND (next_attempt_at IS NULL OR next_attempt_at < ?)",
+    [until, now, leadId, until],
   );
 }
 
@@ -365,11 +336,9 @@ export function postponeQueuedSends(store: Store, leadId: number, until: string,
  * Put UNKNOWN rows back in the queue — `ids`, or every one with 'all' — after a person checked that the message did
  * not arrive (a double send is worse than a missed one). Returns how many went back.
  */
-export function retryUnknownSends(store: Store, which: readonly number[] | 'all', now: string): number {
-  const change = store.stmt(
-    "UPDATE sends SET state = 'QUEUED', next_attempt_at = NULL, error = 'retried by hand after UNKNOWN', updated_at = ? WHERE state = 'UNKNOWN' AND (? = 1 OR id = ?)",
-  );
-  return store.tx(() => (which === 'all' ? Number(change.run(now, 1, 0).changes) : which.reduce((sum, id) => sum + Number(change.run(now, 0, id).changes), 0)));
+export function retryUnknownSends(db: Db, which: readonly number[] | 'all', now: string): Promise<number> {
+  const retry = "UPDATE sends SET state = 'QUEUED', next_attempt_at = NULL, error = 'retried by hand after UNKNOWN', updated_at = ? WHERE state = 'UNKNOWN'";
+  return which === 'all' ? db.run(retry, [now]) : db.run(`${retry} AND id IN ${inValues(db, 'int')}`, [now, JSON.stringify(which)]);
 }
 
 export interface LedgerRow {
@@ -400,11 +369,9 @@ export const LEDGER_ROWS = rowMapper<LedgerRow>({
 });
 
 /** Ledger rows in one state, oldest first (at most `limit`). */
-export function listSendsInState(store: Store, state: SendState, limit = 1000): LedgerRow[] {
-  return store
-    .rows(`SELECT ${LEDGER_ROWS.columns} FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.state = ? ORDER BY s.id LIMIT ?`)
-    .all(state, limit)
-    .map((r) => LEDGER_ROWS.from(r));
+export async function listSendsInState(db: Db, state: SendState, limit = 1000): Promise<LedgerRow[]> {
+  const rows = await db.all(`SELECT ${LEDGER_ROWS.columns} FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.state = ? ORDER BY s.id LIMIT ?`, [state, limit]);
+  return rows.map((r) => LEDGER_ROWS.from(r));
 }
 
 /** What a sent email's ledger row recorded: enough to compose its exact bytes again (see previewEmail). */
@@ -430,7 +397,7 @@ export const RECORDED_EMAILS = rowMapper<RecordedEmail>({
 });
 
 /** Find claims held by processes that are gone and recover them (see recoverAbandoned). */
-export function reapDeadClaims(store: Store, now: string = new Date().toISOString()): { unknown: number; requeued: number } {
-  const dead = workersHoldingClaims(store).filter((w) => !isOwnerAlive(w));
-  return recoverAbandoned(store, dead, now);
+export async function reapDeadClaims(db: Db, now: string = new Date().toISOString()): Promise<{ unknown: number; requeued: number }> {
+  const dead = (await workersHoldingClaims(db)).filter((w) => !isOwnerAlive(w));
+  return recoverAbandoned(db, dead, now);
 }

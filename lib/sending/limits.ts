@@ -5,7 +5,7 @@
  * 60 s window, the number of attempts never exceeds the rate.
  */
 import { z } from 'zod';
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { int, intOrNull, rowMapper, text } from '../store/rowMapper';
 
 export interface SendWindow {
@@ -130,9 +130,13 @@ export interface Budget {
   nextAt: number | null;
 }
 
-/** Read the budget for `mailbox` at `nowMs`. Call inside `store.tx` together with `spend`. */
-export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs: number): Budget {
-  const pause = store.rows('SELECT reason FROM send_pauses WHERE mailbox = ? AND resumed_at IS NULL').get(mailbox);
+/**
+ * Read the budget for `mailbox` at `nowMs`. Call inside a transaction together with `spend`: it takes the mailbox's
+ * lock first, so every worker of the store, on any host, reads and spends one mailbox's budget in turn.
+ */
+export async function budget(db: Db, mailbox: string, limits: SendLimits, nowMs: number): Promise<Budget> {
+  await db.lock(mailboxLockKey(mailbox));
+  const pause = await db.get('SELECT reason FROM send_pauses WHERE mailbox = ? AND resumed_at IS NULL', [mailbox]);
   if (pause) {
     return { allowed: 0, limitedBy: `sending from ${mailbox} is paused: ${text(pause[0], 'send_pauses.reason')}. Resume with \`leadflow sends resume\`.`, nextAt: null };
   }
@@ -143,9 +147,7 @@ export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs:
   let limitedBy: string | null = null;
   let nextAt: number | null = null;
   if (limits.ratePerMinute > 0) {
-    const recent = store
-      .rows('SELECT count(*) AS n, min(at_ms) AS oldest FROM send_attempts WHERE mailbox = ? AND at_ms > ?')
-      .get(mailbox, nowMs - 60_000)!;
+    const recent = (await db.get('SELECT count(*) AS n, min(at_ms) AS oldest FROM send_attempts WHERE mailbox = ? AND at_ms > ?', [mailbox, nowMs - 60_000]))!;
     const room = limits.ratePerMinute - int(recent[0], 'count(send_attempts)');
     if (room < allowed) {
       const oldest = intOrNull(recent[1], 'min(send_attempts.at_ms)');
@@ -156,7 +158,7 @@ export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs:
   }
   if (limits.dailyCap > 0) {
     const dayStart = nowMs - msIntoLocalDay(nowMs, limits.window?.timezone ?? 'UTC');
-    const today = int(store.rows('SELECT count(*) AS n FROM send_attempts WHERE mailbox = ? AND at_ms >= ?').get(mailbox, dayStart)![0], 'count(send_attempts)');
+    const today = int((await db.get('SELECT count(*) AS n FROM send_attempts WHERE mailbox = ? AND at_ms >= ?', [mailbox, dayStart]))![0], 'count(send_attempts)');
     const room = limits.dailyCap - today;
     if (room < allowed) {
       allowed = Math.max(0, room);
@@ -167,35 +169,37 @@ export function budget(store: Store, mailbox: string, limits: SendLimits, nowMs:
   return { allowed, limitedBy: allowed === Number.MAX_SAFE_INTEGER ? null : limitedBy, nextAt };
 }
 
+/** The lock a mailbox's budget is read and spent under (`Db.lock`): one name per address, whatever its case. */
+export function mailboxLockKey(mailbox: string): string {
+  return `mailbox-budget:${mailbox.toLowerCase()}`;
+}
+
 /** Record attempts that were just claimed. Same transaction as `budget`. */
-export function spend(store: Store, mailbox: string, sendIds: number[], nowMs: number): void {
-  const insert = store.stmt('INSERT INTO send_attempts (mailbox, send_id, at_ms) VALUES (?, ?, ?)');
-  for (const id of sendIds) insert.run(mailbox, id, nowMs);
+export async function spend(db: Db, mailbox: string, sendIds: number[], nowMs: number): Promise<void> {
+  for (const id of sendIds) await db.run('INSERT INTO send_attempts (mailbox, send_id, at_ms) VALUES (?, ?, ?)', [mailbox, id, nowMs]);
 }
 
 /** Take back the attempt just spent on a claimed row that did not go (it waits for its recipient's hours). */
-export function refund(store: Store, mailbox: string, sendId: number): void {
-  store.stmt('DELETE FROM send_attempts WHERE id = (SELECT max(id) FROM send_attempts WHERE mailbox = ? AND send_id = ?)').run(mailbox, sendId);
+export async function refund(db: Db, mailbox: string, sendId: number): Promise<void> {
+  await db.run('DELETE FROM send_attempts WHERE id = (SELECT max(id) FROM send_attempts WHERE mailbox = ? AND send_id = ?)', [mailbox, sendId]);
 }
 
-export function pauseMailbox(store: Store, mailbox: string, reason: string): void {
+export async function pauseMailbox(db: Db, mailbox: string, reason: string): Promise<void> {
   const now = new Date().toISOString();
-  store
-    .stmt(
-      `INSERT INTO send_pauses (mailbox, reason, paused_at) VALUES (?, ?, ?)
-       ON CONFLICT (mailbox) DO UPDATE SET reason = excluded.reason,
-         paused_at = CASE WHEN resumed_at IS NULL THEN paused_at ELSE excluded.paused_at END, resumed_at = NULL`,
-    )
-    .run(mailbox, reason, now);
+  await db.run(
+    `INSERT INTO send_pauses (mailbox, reason, paused_at) VALUES (?, ?, ?)
+     ON CONFLICT (mailbox) DO UPDATE SET reason = excluded.reason,
+       paused_at = CASE WHEN send_pauses.resumed_at IS NULL THEN send_pauses.paused_at ELSE excluded.paused_at END, resumed_at = NULL`,
+    [mailbox, reason, now],
+  );
 }
 
 /** Lift the pause of one mailbox (or all). The pause is kept as resumed, so sends before it no longer count. */
-export function resumeMailbox(store: Store, mailbox?: string): number {
+export function resumeMailbox(db: Db, mailbox?: string): Promise<number> {
   const now = new Date().toISOString();
-  const r = mailbox
-    ? store.stmt('UPDATE send_pauses SET resumed_at = ? WHERE mailbox = ? AND resumed_at IS NULL').run(now, mailbox)
-    : store.stmt('UPDATE send_pauses SET resumed_at = ? WHERE resumed_at IS NULL').run(now);
-  return Number(r.changes);
+  return mailbox
+    ? db.run('UPDATE send_pauses SET resumed_at = ? WHERE mailbox = ? AND resumed_at IS NULL', [now, mailbox])
+    : db.run('UPDATE send_pauses SET resumed_at = ? WHERE resumed_at IS NULL', [now]);
 }
 
 export interface SendPause {
@@ -211,11 +215,9 @@ export const SEND_PAUSES = rowMapper<SendPause>({
   pausedAt: ['paused_at', text],
 });
 
-export function pauses(store: Store): SendPause[] {
-  return store
-    .rows(`SELECT ${SEND_PAUSES.columns} FROM send_pauses WHERE resumed_at IS NULL ORDER BY mailbox`)
-    .all()
-    .map((r) => SEND_PAUSES.from(r));
+export async function pauses(db: Db): Promise<SendPause[]> {
+  const rows = await db.all(`SELECT ${SEND_PAUSES.columns} FROM send_pauses WHERE resumed_at IS NULL ORDER BY mailbox`);
+  return rows.map((r) => SEND_PAUSES.from(r));
 }
 
 /**
@@ -224,27 +226,25 @@ export function pauses(store: Store): SendPause[] {
  * with the sender's own configured threshold (SendingConfig), so every adapter pauses at the same figure. Returns
  * the pause reason, or null.
  */
-export function checkBounceRate(store: Store, limits: Pick<SendLimits, 'bounceThreshold' | 'bounceSample'>): string | null {
+export async function checkBounceRate(db: Db, limits: Pick<SendLimits, 'bounceThreshold' | 'bounceSample'>): Promise<string | null> {
   if (limits.bounceThreshold <= 0) return null;
-  const r = store
-    .rows(
-      `SELECT count(*) AS sent, sum(l.status = 'BOUNCED') AS bounced FROM (
-         SELECT lead_id FROM sends
-         WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email' AND sent_at > coalesce((SELECT max(resumed_at) FROM send_pauses), '')
-         ORDER BY id DESC LIMIT ?
-       ) s JOIN leads l ON l.id = s.lead_id`,
-    )
-    .get(limits.bounceSample)!;
+  const r = (await db.get(
+    `SELECT count(*) AS sent, sum(CASE WHEN l.status = 'BOUNCED' THEN 1 ELSE 0 END) AS bounced FROM (
+       SELECT lead_id FROM sends
+       WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email' AND sent_at > coalesce((SELECT max(resumed_at) FROM send_pauses), '')
+       ORDER BY id DESC LIMIT ?
+     ) s JOIN leads l ON l.id = s.lead_id`,
+    [limits.bounceSample],
+  ))!;
   const sent = int(r[0], 'count(sends)');
   const bounced = intOrNull(r[1], 'bounced') ?? 0;
   // Below a handful of sends one bounce is noise, not a signal.
   if (sent < Math.min(20, limits.bounceSample) || bounced / sent <= limits.bounceThreshold) return null;
   const reason = `${bounced} of the last ${sent} live sends hard-bounced (${((bounced / sent) * 100).toFixed(1)}%, threshold ${(limits.bounceThreshold * 100).toFixed(1)}%): clean the list before sending more`;
-  const mailboxes = store
-    .rows("SELECT DISTINCT envelope_from FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email'")
-    .all()
-    .map((m) => text(m[0], 'sends.envelope_from'));
-  const active = new Set(pauses(store).map((p) => p.mailbox.toLowerCase()));
-  for (const m of mailboxes) if (!active.has(m.toLowerCase())) pauseMailbox(store, m, reason);
+  const mailboxes = (await db.all("SELECT DISTINCT envelope_from FROM sends WHERE dry_run = 0 AND state = 'SENT' AND channel = 'email'")).map((m) =>
+    text(m[0], 'sends.envelope_from'),
+  );
+  const active = new Set((await pauses(db)).map((p) => p.mailbox.toLowerCase()));
+  for (const m of mailboxes) if (!active.has(m.toLowerCase())) await pauseMailbox(db, m, reason);
   return reason;
 }

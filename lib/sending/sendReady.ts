@@ -110,7 +110,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   const opensFor = recipientOpenings(store, now());
   const recordNow: DrySend[] = [];
   const planned = new Map<string, PlanItem>();
-  const queued = store.tx(() => {
+  const queued = await store.transaction(async (t) => {
     let n = 0;
     for (const plan of plans) {
       for (const item of plan.items) {
@@ -119,7 +119,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
           direct--;
           recordNow.push(item.send);
           planned.set(`${item.leadId}|${plan.channel}`, item);
-        } else if (enqueue(store, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at, dryRun ? null : opensFor(item.send.lead))) n++;
+        } else if (await enqueue(t, { leadId: item.leadId, channel: plan.channel, step: 1, dryRun }, item.messageId, at, dryRun ? null : opensFor(item.send.lead))) n++;
       }
     }
     return n;

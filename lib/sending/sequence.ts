@@ -127,7 +127,7 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
         report.rejected.push({ leadId, step, reason: plan.unwritten });
         continue;
       }
-      store.tx(() => {
+      await store.transaction(async (t) => {
         let messageId: number | null = null;
         for (const { draft, source } of plan.drafts) {
           const violations = checkCopy(draft);
@@ -145,7 +145,7 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
         const back = returnDateOf(store, leadId);
         if (back && back > dueAt) dueAt = dueAfter(w, back, 1);
         // On the thread's mailbox: a follow-up leaves from where the first email did.
-        if (enqueue(store, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString(), previousMailbox)) {
+        if (await enqueue(t, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString(), previousMailbox)) {
           report.scheduled.push({ leadId, step, dueAt: dueAt.toISOString() });
         }
       });

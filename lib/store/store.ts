@@ -16,8 +16,15 @@ import { dirname, resolve } from 'node:path';
 import { resolveDriver, type DriverName, type SqlArrayStatement, type SqlDatabase, type SqlStatement, type SqlValue } from './driver';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { defaultStorePath } from './location';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DbUsageError, type Db } from './db';
 
-export interface Store {
+/**
+ * The SQLite store: its synchronous API (what the pipeline's hot loops use) and, being a `Db`, the asynchronous one
+ * that PostgreSQL serves too (db.ts).
+ */
+export interface Store extends Db {
+  readonly dialect: 'sqlite';
   readonly path: string;
   readonly driver: DriverName;
   /** A prepared statement, made once per store and reused. */
@@ -130,14 +137,111 @@ function migrate(db: SqlDatabase, file: string): void {
   }
 }
 
+/**
+ * The open asynchronous transaction on a store file in this process, if any. Its `fn` awaits, and meanwhile other
+ * tasks of this process may run (a `Promise.all`, the concurrent lanes of a live drain): their work must neither slip
+ * into the transaction nor block on it. The transaction's own calls carry its token (AsyncLocalStorage); other tasks'
+ * asynchronous calls wait for it to end, on this connection or any other this process has on the file (one waiting
+ * synchronously in SQLite's busy handler would stall the very transaction it waits for); a synchronous transaction
+ * from another task is refused, loudly, for the same reason.
+ */
+interface OpenAsync {
+  token: object;
+  done: Promise<void>;
+}
+const asyncTx = new AsyncLocalStorage<object>();
+const openAsync = new Map<string, OpenAsync>();
+
 function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
   const statements = new Map<string, SqlStatement>();
   const arrayStatements = new Map<string, SqlArrayStatement>();
   let depth = 0;
   let closed = false;
-  return {
+  // ':memory:' databases are one per connection; a file is shared by every connection to it.
+  const key = path === ':memory:' ? {} : path;
+  const current = () => (typeof key === 'string' ? openAsync.get(key) : memoryOpen);
+  let memoryOpen: OpenAsync | undefined;
+  const setOpen = (o: OpenAsync | undefined) => {
+    if (typeof key !== 'string') memoryOpen = o;
+    else if (o) openAsync.set(key, o);
+    else openAsync.delete(key);
+  };
+  const outside = () => {
+    const open = current();
+    return open !== undefined && asyncTx.getStore() !== open.token;
+  };
+  const refuseOutside = () => {
+    if (outside()) throw new DbUsageError('a synchronous transaction began while another task\'s asynchronous transaction on this store file was open in this process');
+  };
+  const arrays = (sql: string): SqlArrayStatement => {
+    let s = arrayStatements.get(sql);
+    if (!s) {
+      s = db.prepareArrays(sql);
+      arrayStatements.set(sql, s);
+    }
+    return s;
+  };
+  // Waiting for another task's transaction is `while (outside()) await current()!.done;` written where the statement
+  // runs: the check and the statement after it must share one synchronous stretch (a helper's own await would let a
+  // third task take the turn in between).
+  const store: Store = {
+    dialect: 'sqlite',
+    location: path,
     path,
     driver,
+    async all(sql, params = []) {
+      while (outside()) await current()!.done;
+      return arrays(sql).all(...params);
+    },
+    async get(sql, params = []) {
+      while (outside()) await current()!.done;
+      return arrays(sql).get(...params);
+    },
+    async run(sql, params = []) {
+      while (outside()) await current()!.done;
+      return Number(store.stmt(sql).run(...params).changes);
+    },
+    async transaction(fn) {
+      if (current() && !outside() && depth > 0) {
+        // Nested in this task's own transaction: a savepoint.
+        const savepoint = `sp${depth}`;
+        db.exec(`SAVEPOINT ${savepoint}`);
+        depth++;
+        try {
+          const result = await fn(store);
+          db.exec(`RELEASE ${savepoint}`);
+          return result;
+        } catch (err) {
+          db.exec(`ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`);
+          throw err;
+        } finally {
+          depth--;
+        }
+      }
+      while (outside()) await current()!.done;
+      if (depth > 0) throw new DbUsageError('an asynchronous transaction cannot begin inside a synchronous one (it would outlive it)');
+      let end!: () => void;
+      const token = {};
+      db.exec('BEGIN IMMEDIATE');
+      setOpen({ token, done: new Promise<void>((resolve) => (end = resolve)) });
+      depth++;
+      try {
+        const result = await asyncTx.run(token, () => fn(store));
+        db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      } finally {
+        depth--;
+        setOpen(undefined);
+        end();
+      }
+    },
+    async lock() {
+      // BEGIN IMMEDIATE holds the file's one write lock: every other writer already waits.
+      if (depth === 0 || outside()) throw new DbUsageError('lock() holds to the end of a transaction: call it inside store.transaction');
+    },
     stmt(sql) {
       let s = statements.get(sql);
       if (!s) {
@@ -147,14 +251,10 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
       return s;
     },
     rows(sql) {
-      let s = arrayStatements.get(sql);
-      if (!s) {
-        s = db.prepareArrays(sql);
-        arrayStatements.set(sql, s);
-      }
-      return s;
+      return arrays(sql);
     },
     tx(fn) {
+      refuseOutside();
       const savepoint = `sp${depth}`;
       db.exec(depth === 0 ? 'BEGIN IMMEDIATE' : `SAVEPOINT ${savepoint}`);
       depth++;
@@ -170,6 +270,7 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
       }
     },
     snapshot(fn) {
+      refuseOutside();
       if (depth > 0) return fn();
       db.exec('BEGIN');
       depth++;
@@ -195,6 +296,7 @@ function makeStore(db: SqlDatabase, path: string, driver: DriverName): Store {
       db.close();
     },
   };
+  return store;
 }
 
 export type { SqlValue };

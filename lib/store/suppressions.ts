@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from './store';
+import type { Db } from './db';
+import type { SqlValue } from './driver';
 import { int, oneOf, text } from './rowMapper';
 
 export const SUPPRESSION_KINDS = ['email', 'domain', 'email_sha256'] as const;
@@ -21,20 +23,32 @@ export function suppress(store: Store, kind: SuppressionKind, value: string, rea
   return Number(r.changes) === 1;
 }
 
-/** Why this address may not be contacted, or null when it may. */
-export function suppressionReason(store: Store, email: string): string | null {
+const REASON_SQL = `SELECT kind, reason FROM suppressions
+  WHERE (kind = 'email' AND value = ?) OR (kind = 'domain' AND value = ?) OR (kind = 'email_sha256' AND value = ?)
+  LIMIT 1`;
+
+function reasonParams(email: string): SqlValue[] {
   const normal = email.trim().toLowerCase();
-  const domain = normal.slice(normal.lastIndexOf('@') + 1);
-  const row = store
-    .rows(
-      `SELECT kind, reason FROM suppressions
-       WHERE (kind = 'email' AND value = ?) OR (kind = 'domain' AND value = ?) OR (kind = 'email_sha256' AND value = ?)
-       LIMIT 1`,
-    )
-    .get(normal, domain, emailHash(normal));
+  return [normal, normal.slice(normal.lastIndexOf('@') + 1), emailHash(normal)];
+}
+
+function reasonOf(row: SqlValue[] | undefined): string | null {
   if (!row) return null;
   const kind = kindOf(row[0], 'suppressions.kind');
   return `${kind === 'domain' ? 'domain' : 'address'} suppressed: ${text(row[1], 'suppressions.reason')}`;
+}
+
+/** Why this address may not be contacted, or null when it may. */
+export function suppressionReason(store: Store, email: string): string | null {
+  return reasonOf(store.rows(REASON_SQL).get(...reasonParams(email)));
+}
+
+/**
+ * The same question asked of either database: what a live send asks after its claim, of the store every worker
+ * shares, so an unsubscribe recorded a moment ago on another host stops it.
+ */
+export async function suppressedNow(db: Db, email: string): Promise<string | null> {
+  return reasonOf(await db.get(REASON_SQL, reasonParams(email)));
 }
 
 export function hasSuppressions(store: Store): boolean {

@@ -131,7 +131,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
       const scope = campaign?.name ?? null;
 
       if (!a.confirm_token) {
-        const { plan, token, expiresAt, allowedNow, limitedBy, from } = previewLiveSend(ctx.store, request, config);
+        const { plan, token, expiresAt, allowedNow, limitedBy, from } = await previewLiveSend(ctx.store, request, config);
         const preview = {
           from: from.map((s) => `${s.name} <${s.email}>`).join(', ') || `${config.sender.name} <${config.sender.email}>`,
           smtp: `${config.smtp.host}:${config.smtp.port}`,

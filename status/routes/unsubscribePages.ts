@@ -68,7 +68,7 @@ export function unsubscribePages(store: Store, log: Logger, rawSecret: string | 
     confirmPage(res, 200, token);
   });
 
-  r.post('/unsubscribe', oneClickBody, (req, res) => {
+  r.post('/unsubscribe', oneClickBody, async (req, res) => {
     const secret = secretOr503(res);
     if (secret === null) return;
     const token = tokenOf(req.query.token);
@@ -79,7 +79,7 @@ export function unsubscribePages(store: Store, log: Logger, rawSecret: string | 
       else confirmPage(res, 400, token);
       return;
     }
-    const result = token ? unsubscribeByToken(store, token, secret) : ({ ok: false, reason: 'no token' } as const);
+    const result = token ? await unsubscribeByToken(store, token, secret) : ({ ok: false, reason: 'no token' } as const);
     if (!result.ok) {
       log.warn({ reason: result.reason }, 'unsubscribe refused');
       if (wantsJson) res.status(400).json({ error: result.reason });

@@ -17,7 +17,7 @@ import { enqueue } from '../../lib/sending/ledger';
 export const LIVE_TEST_DOMAIN = 'inbox.leadflow-test.net';
 
 /** Import `n` live-sendable leads, enrich and personalize them, and queue their step-1 email live. Returns lead ids. */
-export function queueLiveLeads(store: Store, n: number, prefix = 'p'): number[] {
+export async function queueLiveLeads(store: Store, n: number, prefix = 'p'): Promise<number[]> {
   const rows = Array.from({ length: n }, (_, i) => ({
     email: `${prefix}${i}@${LIVE_TEST_DOMAIN}`,
     first_name: 'Pat',
@@ -33,12 +33,12 @@ export function queueLiveLeads(store: Store, n: number, prefix = 'p'): number[] 
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
   const now = new Date().toISOString();
-  store.tx(() => {
+  await store.transaction(async (t) => {
     for (const id of report.ids) {
       const m = store
         .stmt("SELECT m.id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant")
         .get(id);
-      enqueue(store, { leadId: id, channel: 'email', step: 1, dryRun: false }, m!.id as number, now);
+      await enqueue(t, { leadId: id, channel: 'email', step: 1, dryRun: false }, m!.id as number, now);
     }
   });
   return report.ids;

@@ -68,7 +68,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
       const type = this.getNodeParameter('eventType', itemIndex, 'reply') as EventType;
       const token = type === 'unsubscribe' ? String(this.getNodeParameter('unsubscribeCode', itemIndex, '') ?? '').trim() : '';
       if (token) {
-        const r = unsubscribeByToken(store, token, unsubscribeSecret());
+        const r = await unsubscribeByToken(store, token, unsubscribeSecret());
         if (!r.ok) throw fail(r.reason);
         if (r.leadId === null) return { outcome: 'unsubscribe', event: { type, effect: r.message, alreadySuppressed: r.alreadySuppressed } };
         const effect = r.alreadySuppressed ? 'already suppressed' : `suppressed ${r.email}; ${r.cancelledSends} queued send(s) cancelled`;

@@ -1,0 +1,187 @@
+/**
+ * `openPgStore(url)`: the store in PostgreSQL, for teams whose n8n runs in queue mode — workers on several hosts,
+ * one store. It lives in its own schema (`leadflow` unless the URL says `?schema=…`), so it can sit in the database
+ * n8n itself uses, and it is brought up to date by version on open (schema.ts), once, however many workers start.
+ *
+ * It serves `Db` (lib/store/db.ts): the same statements as SQLite, over a pool of connections; a transaction holds
+ * one of them from BEGIN to COMMIT.
+ */
+import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
+import type { Db } from '../db';
+import { DbUsageError, numberPlaceholders } from '../db';
+import type { SqlValue } from '../driver';
+import { StoreError } from '../store';
+import { PG_MIGRATIONS, PG_SCHEMA_VERSION } from './schema';
+
+export interface PgStore extends Db {
+  readonly dialect: 'postgres';
+  /** The schema the store's tables are in. */
+  readonly schema: string;
+  /** Ends every pooled connection. */
+  close(): Promise<void>;
+}
+
+/** The URL as it may be shown: no password. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Counts (`count(*)` is bigint) and sums (numeric) come back as numbers, as SQLite gives them; every id and count
+ * here stays far below 2^53. Set per pool, not on pg's global parsers, which other code in n8n's process shares.
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : types.getTypeParser(oid, format ?? 'text')) as typeof types.getTypeParser,
+};
+
+export interface OpenPgStoreOptions {
+  /** Connections in the pool (default 5: a worker's sends are one transaction at a time). */
+  maxConnections?: number;
+}
+
+export async function openPgStore(url: string, options: OpenPgStoreOptions = {}): Promise<PgStore> {
+  const location = redactUrl(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreError(`the store location ${location} is not a valid PostgreSQL URL (postgres://user:password@host:5432/database)`);
+  }
+  const schema = parsed.searchParams.get('schema') ?? 'leadflow';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreError(`schema=${schema} in ${location} is not a plain schema name: use lower-case letters, digits and _`);
+  }
+  parsed.searchParams.delete('schema');
+  const config: PoolConfig = {
+    connectionString: parsed.toString(),
+    max: options.maxConnections ?? 5,
+    options: `-c search_path=${schema}`,
+    types: pgTypes,
+    application_name: 'leadflow',
+  };
+  const pool = new Pool(config);
+  // An idle connection the server drops (a restart) must not crash the process: the pool replaces it.
+  pool.on('error', () => {});
+  try {
+    await migrate(pool, schema, location);
+  } catch (err) {
+    await pool.end();
+    if (err instanceof StoreError) throw err;
+    throw new StoreError(`cannot open the store at ${location}: ${(err as Error).message}`);
+  }
+  return makePgStore(pool, schema, location);
+}
+
+async function migrate(pool: Pool, schema: string, location: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Workers starting together: one migrates, the others wait here and then find nothing left to do.
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`leadflow:migrate:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)');
+    const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const current = rows[0]?.v ?? 0;
+    if (current > PG_SCHEMA_VERSION) {
+      throw new StoreError(
+        `the store at ${location} (schema ${schema}) has version ${current}, written by a newer leadflow; this version knows up to ` +
+          `${PG_SCHEMA_VERSION}. Upgrade n8n-nodes-leadflow on every worker (nothing was changed).`,
+      );
+    }
+    for (let v = current; v < PG_SCHEMA_VERSION; v++) {
+      await client.query(PG_MIGRATIONS[v]);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [v + 1, new Date().toISOString()]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+async function rowsOf(q: Queryable, sql: string, params: readonly SqlValue[]): Promise<{ rows: SqlValue[][]; rowCount: number }> {
+  const r = await q.query<SqlValue[]>({ text: numberPlaceholders(sql), values: params as unknown[], rowMode: 'array' });
+  return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+}
+
+function makePgStore(pool: Pool, schema: string, location: string): PgStore {
+  let closed = false;
+  const store: PgStore = {
+    dialect: 'postgres',
+    location,
+    schema,
+    all: async (sql, params = []) => (await rowsOf(pool, sql, params)).rows,
+    get: async (sql, params = []) => (await rowsOf(pool, sql, params)).rows[0],
+    run: async (sql, params = []) => (await rowsOf(pool, sql, params)).rowCount,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        try {
+          const result = await fn(inTransaction(client, schema, location));
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => (broken = true));
+          throw err;
+        }
+      } finally {
+        client.release(broken);
+      }
+    },
+    lock: () => Promise.reject(new DbUsageError('lock() holds to the end of a transaction: call it on the Db a transaction hands you')),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+  return store;
+}
+
+/** The `Db` a transaction hands its function: every statement on its one connection; nested calls are savepoints. */
+function inTransaction(client: PoolClient, schema: string, location: string): Db {
+  let depth = 0;
+  const db: Db = {
+    dialect: 'postgres',
+    location,
+    all: async (sql, params = []) => (await rowsOf(client, sql, params)).rows,
+    get: async (sql, params = []) => (await rowsOf(client, sql, params)).rows[0],
+    run: async (sql, params = []) => (await rowsOf(client, sql, params)).rowCount,
+    async transaction(fn) {
+      const savepoint = `sp${++depth}`;
+      await client.query(`SAVEPOINT ${savepoint}`);
+      try {
+        const result = await fn(db);
+        await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (err) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        throw err;
+      } finally {
+        depth--;
+      }
+    },
+    async lock(key) {
+      // Keyed by schema too: two stores in one database do not wait for each other.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`leadflow:${schema}:${key}`]);
+    },
+  };
+  return db;
+}
