@@ -33,6 +33,7 @@ import { registerInboxCommand } from './cli/inboxCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
 import { openExistingStore, openOrCreateStore } from './cli/commandStore';
 import { inQueueMode, queueModeProblem } from '../lib/sending/queueMode';
+import { isPostgresLocation } from '../lib/store/openDb';
 import { defaultStorePath } from '../lib/store/location';
 
 /**
@@ -49,7 +50,7 @@ for (const out of [process.stdout, process.stderr]) {
 
 const program = new Command('leadflow')
   .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
-  .option('--db <path>', 'the store file (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
+  .option('--db <path|url>', 'the store: a SQLite file, or a postgres:// URL for `send` and `sends` (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
   .showHelpAfterError('(run `leadflow --help` for usage)')
   // A subcommand run as its own program reports its exit code here; everything else is thrown to main().
   .exitOverride((err) => {
@@ -60,9 +61,10 @@ const program = new Command('leadflow')
   // shares nothing with them but lib. --db reaches them through the environment.
   .hook('preSubcommand', (cmd) => {
     const db = cmd.opts().db as string | undefined;
-    if (db) process.env.LEADFLOW_DB = resolve(db);
+    if (db) process.env.LEADFLOW_DB = isPostgresLocation(db) ? db : resolve(db);
     // In n8n's queue mode every worker has its own SQLite file: say so before anything runs (a live send refuses).
-    if (inQueueMode()) process.stderr.write(`leadflow: warning: ${queueModeProblem(defaultStorePath())}.\n`);
+    const location = defaultStorePath();
+    if (inQueueMode() && !isPostgresLocation(location)) process.stderr.write(`leadflow: warning: ${queueModeProblem(location)}.\n`);
   });
 
 program.command('serve', 'serve the status page and its JSON API (127.0.0.1; changes need LEADFLOW_TOKEN)', {
@@ -115,7 +117,7 @@ addAiOptions(program
     const ai = aiSettingsFrom(o);
     const liveConfig = o.live ? sendingConfigFromEnv(process.env, { live: true }) : null;
     const s = store();
-    if (o.campaign !== undefined) noteHeldCampaign(s, o.campaign); // an unknown name stops here, before any run starts
+    if (o.campaign !== undefined) await noteHeldCampaign(s, o.campaign); // an unknown name stops here, before any run starts
     if (o.live || o.campaign !== undefined) o.leads = 0;
     else if (!leadsAsked && !o.resume && hasImportedLeads(s)) {
       // A store of real prospects gets no synthetic ones unless asked for them by number.

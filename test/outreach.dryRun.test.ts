@@ -75,7 +75,7 @@ test('the send stage leaves the ledger and the leads exactly as queue → claim 
 test('a send an adapter queued earlier goes through its queue once, and the stage records the rest once', async (t) => {
   const s = messagedStore(t);
   // What an adapter does when it names one lead: plan it, put its row in the queue, leave the drain for later.
-  const item = planSend(s, { channel: 'email', dryRun: true, leadIds: [3] }).items[0];
+  const item = (await planSend(s, { channel: 'email', dryRun: true, leadIds: [3] })).items[0];
   await enqueue(s, { leadId: 3, channel: 'email', step: 1, dryRun: true }, item.messageId, new Date().toISOString());
   const first = await sendMessaged(s, { channels: ['email', 'linkedin'] }, { batchSize: 64 });
   const again = await sendMessaged(s, { channels: ['email', 'linkedin'] }, { batchSize: 64 });

@@ -7,8 +7,9 @@
  * and an empty store behind and then answer "0 leads".
  */
 import type { Command } from 'commander';
-import { openStore, type Store } from '../../lib/store/store';
+import { openStore, StoreError, type Store } from '../../lib/store/store';
 import { defaultStorePath } from '../../lib/store/location';
+import { isPostgresLocation, openDb, type AnyStore } from '../../lib/store/openDb';
 
 function storePath(program: Command): string {
   return (program.opts().db as string | undefined) ?? defaultStorePath();
@@ -21,5 +22,17 @@ export function openOrCreateStore(program: Command): Store {
 
 /** For commands that work on what is there: no store at the path is a StoreError, and nothing is created. */
 export function openExistingStore(program: Command): Store {
-  return openStore(storePath(program), { create: false });
+  const location = storePath(program);
+  if (isPostgresLocation(location)) {
+    throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`send\` and \`sends\` work on it)`);
+  }
+  return openStore(location, { create: false });
+}
+
+/**
+ * For the commands that run on either database (`send`, `sends`): a SQLite file that must exist (as above), or a
+ * PostgreSQL store (a `postgres://` URL), brought up to date on open.
+ */
+export function openExistingDb(program: Command): Promise<AnyStore> {
+  return openDb(storePath(program), { create: false });
 }

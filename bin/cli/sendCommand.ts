@@ -6,9 +6,10 @@
  */
 import { Option, type Command } from 'commander';
 import { LeadflowError } from '../../lib/errors';
-import { openExistingStore } from './commandStore';
-import type { Store } from '../../lib/store/store';
-import { getCampaign } from '../../lib/campaigns/campaigns';
+import { openExistingDb } from './commandStore';
+import { closeDb } from '../../lib/store/openDb';
+import type { Db } from '../../lib/store/db';
+import { campaignIn, loadCampaigns } from '../../lib/campaigns/campaigns';
 import { DEFAULT_SEQUENCE } from '../../lib/campaigns/demo';
 import type { SendTally } from '../../lib/sending/drain';
 import { sendReady, type SendReadyResult } from '../../lib/sending/sendReady';
@@ -51,8 +52,8 @@ function describe(t: SendTally, live: boolean): string {
  * Only an active campaign's leads are sent: naming one that is not says so (on stderr) before the tally's zero does.
  * An unknown name is the lib's input error, which names the campaigns there are.
  */
-export function noteHeldCampaign(store: Store, name: string): void {
-  const c = getCampaign(store, name);
+export async function noteHeldCampaign(db: Db, name: string): Promise<void> {
+  const c = campaignIn(await loadCampaigns(db), name);
   if (c.state === 'active') return;
   const why: Record<typeof c.state, string> = {
     draft: `is a draft: its leads are not sent until \`leadflow campaign activate ${c.name}\``,
@@ -64,7 +65,7 @@ export function noteHeldCampaign(store: Store, name: string): void {
 
 export function registerSendCommands(program: Command): void {
   // Sending and looking after the ledger work on leads already in a store: none at the path is an error.
-  const storeOf = () => openExistingStore(program);
+  const storeOf = () => openExistingDb(program);
 
   program
     .command('send')
@@ -94,9 +95,9 @@ export function registerSendCommands(program: Command): void {
       if (o.live && o.dryRun) throw new LeadflowError('input', '--live and --dry-run contradict each other: pick one');
       // Flags on top of the environment (DRY_RUN_MODE=false is the original design's switch to live).
       const config = sendingConfigFromEnv(process.env, { live: o.live ? true : o.dryRun ? false : undefined, verificationPolicy: o.verify });
-      const store = storeOf();
+      const store = await storeOf();
       try {
-        if (o.campaign !== undefined) noteHeldCampaign(store, o.campaign);
+        if (o.campaign !== undefined) await noteHeldCampaign(store, o.campaign);
         const r = await sendReady(
           store,
           { channels: o.channels, limit: o.limit, maxWaitMs: o.wait ? o.wait * 1000 : 0, sequence: o.sequence, campaign: o.campaign },
@@ -104,7 +105,7 @@ export function registerSendCommands(program: Command): void {
         );
         print(o.json, r, describeRun(r, !!o.sequence));
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 
@@ -116,10 +117,13 @@ export function registerSendCommands(program: Command): void {
     .addOption(new Option('--state <s>', `one of ${SEND_STATES.join(', ')}`).argParser(oneOf(SEND_STATES.map((s) => s.toLowerCase()) as never)).default('unknown'))
     .option('--json', 'print JSON')
     .action(async (o: { state: string; json?: boolean }) => {
-      const store = storeOf();
-      const rows = await listSendsInState(store, o.state.toUpperCase() as SendState);
-      print(o.json, rows, rows.map((r) => `#${r.id} lead ${r.leadId} ${r.email} ${r.channel}/${r.step} ${r.state} — ${r.error ?? ''}`).join('\n') || 'none');
-      store.close();
+      const store = await storeOf();
+      try {
+        const rows = await listSendsInState(store, o.state.toUpperCase() as SendState);
+        print(o.json, rows, rows.map((r) => `#${r.id} lead ${r.leadId} ${r.email} ${r.channel}/${r.step} ${r.state} — ${r.error ?? ''}`).join('\n') || 'none');
+      } finally {
+        await closeDb(store);
+      }
     });
 
   sends
@@ -130,19 +134,25 @@ export function registerSendCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { id?: number[]; all?: boolean; json?: boolean }) => {
       if (!o.id && !o.all) throw new LeadflowError('input', 'say which rows: --id 12,13 or --all (see `leadflow sends list --state unknown`)');
-      const store = storeOf();
-      const n = await retryUnknownSends(store, o.all ? 'all' : o.id!, new Date().toISOString());
-      print(o.json, { requeued: n }, `${n} UNKNOWN row(s) queued again`);
-      store.close();
+      const store = await storeOf();
+      try {
+        const n = await retryUnknownSends(store, o.all ? 'all' : o.id!, new Date().toISOString());
+        print(o.json, { requeued: n }, `${n} UNKNOWN row(s) queued again`);
+      } finally {
+        await closeDb(store);
+      }
     });
 
   sends
     .command('resume')
     .description('resume sending after a pause (e.g. a bounce rate over its threshold)')
     .action(async () => {
-      const store = storeOf();
-      const n = await resumeMailbox(store);
-      process.stdout.write(n ? `resumed ${n} paused mailbox(es)\n` : 'nothing was paused\n');
-      store.close();
+      const store = await storeOf();
+      try {
+        const n = await resumeMailbox(store);
+        process.stdout.write(n ? `resumed ${n} paused mailbox(es)\n` : 'nothing was paused\n');
+      } finally {
+        await closeDb(store);
+      }
     });
 }

@@ -8,8 +8,9 @@
  */
 import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import {
-  campaignIdsOfLeads, campaignLeadCounts, campaignRowById, campaignRowByName, campaignRows, insertCampaign, moveLeadsToCampaign,
+  campaignIdsOfLeads, campaignLeadCounts, campaignRowById, campaignRowByName, campaignRows, campaignRowsOn, insertCampaign, moveLeadsToCampaign,
   setCampaignStateRow, updateCampaignSpec, type CampaignRow,
 } from '../store/campaigns';
 import { attributeNames } from '../store/leads';
@@ -60,8 +61,18 @@ function fromRow(row: CampaignRow): Campaign {
 }
 
 function notFound(store: Store, ref: string | number): LeadflowError {
-  const names = campaignRows(store).map((r) => r.name);
+  return notAmong(campaignRows(store).map((r) => r.name), ref);
+}
+
+function notAmong(names: readonly string[], ref: string | number): LeadflowError {
   return new LeadflowError('input', `no campaign ${typeof ref === 'number' ? `with id ${ref}` : `"${ref}"`} in the store; campaigns: ${names.join(', ')}`);
+}
+
+/** `getCampaign` among campaigns already read (`loadCampaigns`): the same answer, the same error. */
+export function campaignIn(campaigns: ReadonlyMap<number, Campaign>, ref: string | number): Campaign {
+  const found = typeof ref === 'number' ? campaigns.get(ref) : [...campaigns.values()].find((c) => c.name === ref);
+  if (!found) throw notAmong([...campaigns.values()].map((c) => c.name), ref);
+  return found;
 }
 
 /** A campaign by name (or id); an input error naming the campaigns there are when there is none. */
@@ -69,6 +80,14 @@ export function getCampaign(store: Store, ref: string | number): Campaign {
   const row = typeof ref === 'number' ? campaignRowById(store, ref) : campaignRowByName(store, ref);
   if (!row) throw notFound(store, ref);
   return fromRow(row);
+}
+
+/**
+ * Every campaign by id, read in one query on either database: what a drain holds for a batch (a store has a handful
+ * of campaigns, and each one's spec is compiled once per version).
+ */
+export async function loadCampaigns(db: Db): Promise<Map<number, Campaign>> {
+  return new Map((await campaignRowsOn(db)).map((row) => [row.id, fromRow(row)]));
 }
 
 /** Campaigns by id, loaded once each (a batch of leads names a few). */

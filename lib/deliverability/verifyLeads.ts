@@ -5,6 +5,7 @@
  * as soon as it is known, so a stopped run keeps what it finished and the next call carries on from there.
  */
 import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { int, jsonOf, oneOf, rowMapper, text } from '../store/rowMapper';
 import { verifyRecipient, VERDICTS, type RecipientVerification, type Verdict } from './verify';
 import type { MailHost, MailHostResolver } from './verifyMailHost';
@@ -86,7 +87,15 @@ export async function verifyLeads(store: Store, options: VerifyLeadsOptions = {}
 }
 
 /** The recorded verdict for a lead, or null when it was never verified. */
+const VERIFICATION_OF = `SELECT ${VERIFICATIONS.columns} FROM verifications WHERE lead_id = ?`;
+
 export function getVerification(store: Store, leadId: number): StoredVerification | null {
-  const row = store.rows(`SELECT ${VERIFICATIONS.columns} FROM verifications WHERE lead_id = ?`).get(leadId);
+  const row = store.rows(VERIFICATION_OF).get(leadId);
+  return row ? VERIFICATIONS.from(row) : null;
+}
+
+/** `getVerification` on either database. */
+export async function verificationOn(db: Db, leadId: number): Promise<StoredVerification | null> {
+  const row = await db.get(VERIFICATION_OF, [leadId]);
   return row ? VERIFICATIONS.from(row) : null;
 }

@@ -110,7 +110,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       if (reading.intent === 'unsubscribe') {
         // Asking in words is asking: the same suppression and cancellations as the one-click link.
         const said = reading.matched ? `"${reading.matched}"` : 'as the model read it';
-        const r = await unsubscribeLead(store, lead.id, `asked in a reply (${said})`);
+        const r = await unsubscribeLead(t, lead.id, `asked in a reply (${said})`);
         return {
           leadId: lead.id,
           type: 'reply' as const,

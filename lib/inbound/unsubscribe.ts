@@ -11,11 +11,11 @@
 import { LeadflowError } from '../errors';
 import { createHmac } from 'node:crypto';
 import { tokenMatches } from '../access/accessToken';
-import type { Store } from '../store/store';
-import { getLead } from '../store/leads';
-import { emailHash, suppress, suppressionReason } from '../store/suppressions';
+import type { Db } from '../store/db';
+import { leadOn } from '../store/leads';
+import { emailHash, suppressOn, suppressedNow } from '../store/suppressions';
 import { cancelQueuedSends } from '../sending/ledger';
-import { moveLead } from '../leads/lifecycle';
+import { moveLeadOn } from '../leads/lifecycle';
 import { SENDING_RULES } from '../sending/config';
 
 const PURPOSE_V1 = 'leadflow-unsubscribe-v1';
@@ -97,46 +97,42 @@ const GONE =
   'the address this link was sent to is no longer in the store: nobody in it was changed, and the address is on the ' +
   'suppression list, so it is never mailed again';
 
-export async function unsubscribeByToken(store: Store, token: string, secret: string): Promise<UnsubscribeResult> {
+export async function unsubscribeByToken(db: Db, token: string, secret: string): Promise<UnsubscribeResult> {
   const claim = verifyUnsubscribeToken(token, secret);
   if (!claim) return { ok: false, reason: 'this unsubscribe link is not valid (it may have been altered)' };
   const reason = 'unsubscribed (one-click link)';
-  return store.transaction(async (): Promise<UnsubscribeResult> => {
-    const lead = getLead(store, claim.leadId);
+  return db.transaction(async (t): Promise<UnsubscribeResult> => {
+    const lead = await leadOn(t, claim.leadId);
     if (claim.addressHash === null) {
       // A first-format link proves only an id: honour it for the lead some live email carried this very link to.
-      if (lead && wasMailedLink(store, lead.id, token.trim())) return unsubscribeLead(store, lead.id, reason);
+      if (lead && (await wasMailedLink(t, lead.id, token.trim()))) return unsubscribeLead(t, lead.id, reason);
       return { ok: false, reason: 'this unsubscribe link is from an older version and no longer names anyone in the store; reply “unsubscribe” to the email instead' };
     }
-    if (lead && emailHash(lead.email) === claim.addressHash) return unsubscribeLead(store, lead.id, reason);
-    const alreadySuppressed = !suppress(store, 'email_sha256', claim.addressHash, `${reason}; the address had left the store`, new Date().toISOString());
+    if (lead && emailHash(lead.email) === claim.addressHash) return unsubscribeLead(t, lead.id, reason);
+    const alreadySuppressed = !(await suppressOn(t, 'email_sha256', claim.addressHash, `${reason}; the address had left the store`, new Date().toISOString()));
     return { ok: true, leadId: null, alreadySuppressed, cancelledSends: 0, message: GONE };
   });
 }
 
 /** Whether a live send to this lead carried `token` (in its List-Unsubscribe header or its footer). */
-function wasMailedLink(store: Store, leadId: number, token: string): boolean {
-  return (
-    store
-      .stmt('SELECT 1 FROM sends WHERE lead_id = ? AND dry_run = 0 AND (instr(headers, ?) > 0 OR instr(footer, ?) > 0) LIMIT 1')
-      .get(leadId, token, token) !== undefined
-  );
+async function wasMailedLink(db: Db, leadId: number, token: string): Promise<boolean> {
+  const contains = (column: string) => (db.dialect === 'sqlite' ? `instr(${column}, ?) > 0` : `strpos(${column}, ?) > 0`);
+  const row = await db.get(`SELECT 1 FROM sends WHERE lead_id = ? AND dry_run = 0 AND (${contains('headers')} OR ${contains('footer')}) LIMIT 1`, [leadId, token, token]);
+  return row !== undefined;
 }
 
 /** Suppress a lead's address, mark it SUPPRESSED and cancel its queued sends, atomically. */
-export async function unsubscribeLead(store: Store, leadId: number, reason: string): Promise<UnsubscribeResult> {
-  return store.transaction(async (t) => {
-    const lead = getLead(store, leadId);
+export async function unsubscribeLead(db: Db, leadId: number, reason: string): Promise<UnsubscribeResult> {
+  return db.transaction(async (t) => {
+    const lead = await leadOn(t, leadId);
     if (!lead) return { ok: false as const, reason: 'the person behind this link is no longer in the store' };
     const now = new Date().toISOString();
-    const alreadySuppressed = suppressionReason(store, lead.email) !== null;
-    suppress(store, 'email', lead.email, reason, now);
-    moveLead(store, leadId, 'SUPPRESSED', now, reason);
+    const alreadySuppressed = (await suppressedNow(t, lead.email)) !== null;
+    await suppressOn(t, 'email', lead.email, reason, now);
+    await moveLeadOn(t, leadId, 'SUPPRESSED', now, reason);
     const cancelledSends = await cancelQueuedSends(t, leadId, reason, now);
     if (!alreadySuppressed) {
-      store
-        .stmt("INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, 'unsubscribe', ?, ?)")
-        .run(leadId, JSON.stringify({ reason, cancelledSends }), now);
+      await t.run("INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, 'unsubscribe', ?, ?)", [leadId, JSON.stringify({ reason, cancelledSends }), now]);
     }
     return { ok: true as const, leadId, email: lead.email, alreadySuppressed, cancelledSends };
   });

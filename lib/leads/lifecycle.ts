@@ -12,6 +12,7 @@
  */
 import type { LeadStatus } from '../types';
 import type { Store } from '../store/store';
+import { inValues, type Db } from '../store/db';
 
 /** For each status, the statuses a lead may move to it from. */
 export const ALLOWED_FROM: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
@@ -36,13 +37,18 @@ export function canMove(from: LeadStatus, to: LeadStatus): boolean {
   return ALLOWED_FROM[to].includes(from);
 }
 
+const moveSql = (db: Pick<Db, 'dialect'>) => `UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status IN ${inValues(db, 'text')}`;
+
 /** Move one lead to `to` (with the reason, or none), from wherever the lifecycle allows. */
 export function moveLead(store: Store, id: number, to: LeadStatus, now: string, reason: string | null = null): boolean {
   if (ALLOWED_FROM[to].length === 0) return false;
-  const r = store
-    .stmt('UPDATE leads SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status IN (SELECT value FROM json_each(?))')
-    .run(to, reason, now, id, JSON.stringify(ALLOWED_FROM[to]));
-  return Number(r.changes) === 1;
+  return Number(store.stmt(moveSql(store)).run(to, reason, now, id, JSON.stringify(ALLOWED_FROM[to])).changes) === 1;
+}
+
+/** `moveLead` on either database. */
+export async function moveLeadOn(db: Db, id: number, to: LeadStatus, now: string, reason: string | null = null): Promise<boolean> {
+  if (ALLOWED_FROM[to].length === 0) return false;
+  return (await db.run(moveSql(db), [to, reason, now, id, JSON.stringify(ALLOWED_FROM[to])])) === 1;
 }
 
 function assertStep(from: LeadStatus, to: LeadStatus): void {

@@ -65,11 +65,11 @@ export interface LivePreview {
 /** Plan within today's limits and, when there is anything to send, issue the token for exactly this plan. */
 export async function previewLiveSend(store: Store, r: LiveRequest, config: LiveConfig, o: { now?: Date } = {}): Promise<LivePreview> {
   // No token for a send that would be refused: say so at the preview.
-  refuseLiveSendInQueueMode(store.path);
+  refuseLiveSendInQueueMode(store);
   const now = o.now ?? new Date();
   const campaignId = campaignIdOf(store, r);
   // The mailboxes that would send it (those serving its campaign, or any campaign), each within its own budget.
-  const { lanes } = mailboxLanes(store, config.mailboxes.map((m) => m.from), now.getTime());
+  const { lanes } = await mailboxLanes(store, config.mailboxes.map((m) => m.from), now.getTime());
   // Lanes come in the order of the accounts given: each one's sender is its account's.
   const serving = lanes
     .map((lane, i) => ({ lane, sender: config.mailboxes[i].from }))
@@ -90,7 +90,7 @@ export async function previewLiveSend(store: Store, r: LiveRequest, config: Live
   if (allowedNow >= r.limit) limitedBy = null;
   else limitedBy ??= serving.length ? null : 'no SMTP account here is one of the campaign\'s mailboxes';
   const from = serving.map(({ sender }) => campaignSender(store, campaignId, sender));
-  const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: allowedNow, now }), limit: r.limit };
+  const plan: LivePlan = { ...(await planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: allowedNow, now })), limit: r.limit };
   if (plan.items.length === 0) return { plan, allowedNow, from, limitedBy, token: null, expiresAt: null };
   const bound: Bound = { channel: r.channel, limit: r.limit, campaignId: campaignId ?? null, leadIds: plan.items.map((i) => i.leadId) };
   const { token, expiresAt } = issueConfirmation(store, LIVE_SEND_ACTION, bound, { ttlMs: LIVE_CONFIRM_TTL_MS, now });
@@ -128,7 +128,7 @@ export async function confirmLiveSend(store: Store, token: string, r: LiveReques
     throw new LiveConfirmRefused(`nothing was sent: ${used.reason}; ${what}`);
   }
   const previewed = used.params.leadIds;
-  const plan: LivePlan = { ...planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: previewed.length, now }), limit: r.limit };
+  const plan: LivePlan = { ...(await planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: previewed.length, now })), limit: r.limit };
   const planned = plan.items.map((i) => i.leadId);
   if (planned.length !== previewed.length || planned.some((id, k) => id !== previewed[k])) {
     throw new LiveConfirmRefused(

@@ -8,13 +8,13 @@
  * ledger row written once, settled, in the caller's transaction.
  */
 import { LeadflowError } from '../errors';
-import { CHANNELS, VARIANTS, type Channel, type MessageDraft, type Variant } from '../types';
+import { CHANNELS, VARIANTS, type Channel, type LeadStatus, type MessageDraft, type Variant } from '../types';
 import { flag, int, oneOf, rowMapper, text, textOrNull, type Cells } from '../store/rowMapper';
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
 import { suppressionReason, suppressedNow, hasSuppressions } from '../store/suppressions';
-import type { Db } from '../store/db';
+import { inValues, type Db } from '../store/db';
 import { claim, deferClaimed, nextClaimable, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 import { simulateLinkedInDm } from './linkedin';
@@ -23,11 +23,12 @@ import { DeliveryError, backoffMs } from './faults';
 import { budget, checkBounceRate, DEFAULT_MAX_RETRIES, nextWindowOpening, refund, spend, windowOpen, type Budget, type SendLimits } from './limits';
 import { campaignWindowFor } from '../campaigns/clock';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
-import { threadHeaders } from './thread';
+import { threadHeaders, threadHeadersOn } from './thread';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
-import { getCampaign } from '../campaigns/campaigns';
+import { getCampaign, loadCampaigns, type Campaign } from '../campaigns/campaigns';
+import { moveLeadOn } from '../leads/lifecycle';
 import { laneLimits, mailboxLanes, type MailboxLane } from './mailboxes';
-import { getVerification } from '../deliverability/verifyLeads';
+import { verificationOn } from '../deliverability/verifyLeads';
 import { verificationPolicyAllows, type VerificationPolicy } from '../deliverability/verify';
 
 /**
@@ -117,7 +118,7 @@ export interface SendTally {
   nextSendAt?: string | null;
 }
 
-export async function sendQueued(store: Store, o: SendOptions = {}): Promise<SendTally> {
+export async function sendQueued(db: Db, o: SendOptions = {}): Promise<SendTally> {
   const dryRun = o.dryRun ?? true;
   if (!dryRun && !o.transport) {
     throw new LiveSendRefused('live sending needs an SMTP transport: configure SMTP settings, or leave dry run on');
@@ -139,11 +140,11 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
   for (const m of o.mailboxes ?? []) if (!accounts.some((a) => a.sender.email.toLowerCase() === m.sender.email.toLowerCase())) accounts.push(m);
   const used = new Map<string, number>();
   // Before any live claim: a list that bounced past the configured threshold pauses every mailbox (limits.ts).
-  if (limits) await store.transaction((t) => checkBounceRate(t, limits));
+  if (limits) await db.transaction((t) => checkBounceRate(t, limits));
   const deadline = clock().getTime() + Math.max(0, o.maxWaitMs ?? 0);
   const tally: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0, limitedBy: null };
   // Rows a killed sender left mid-send: live ones become UNKNOWN (never re-sent on their own), dry ones go back.
-  await reapDeadClaims(store);
+  await reapDeadClaims(db);
 
   while (o.limit === undefined || tally.claimed < o.limit) {
     if (o.shouldStop?.()) break;
@@ -157,13 +158,13 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     // When to look again if nothing was claimable now: the earliest a budget frees up or a claimable row comes due.
     let wakeAt: number | null = null;
     let claimedBy: Claimed | null = null;
-    const batch = await store.transaction(async (t) => {
+    const batch = await db.transaction(async (t) => {
       if (dryRun) {
         const rows = await claim(t, { ...scope, limit: room, worker });
         if (!rows.length) wakeAt = await nextClaimable(t, scope);
         return rows;
       }
-      const { lanes } = mailboxLanes(store, accounts.map((a) => a.sender), now.getTime());
+      const { lanes } = await mailboxLanes(t, accounts.map((a) => a.sender), now.getTime());
       // Each mailbox's budget now; the one with the most left goes first (ties: the one used least in this drain).
       const options: LaneOption[] = [];
       for (const [i, l] of lanes.entries()) {
@@ -204,17 +205,16 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
       continue;
     }
     tally.claimed += batch.length;
-    const checkSuppression = hasSuppressions(store);
-    const loaded = loadBatch(store, batch, worker);
+    const loaded = await loadBatch(db, batch, worker);
+    const campaigns = await loadCampaigns(db);
     if (dryRun) {
-      await store.transaction(async (t) => {
+      await db.transaction(async (t) => {
         // A dry run's record moves no lead to SENT: nothing reached anyone (a suppressed or failed one still moves).
         const at = now.toISOString();
-        const moves = movesNow(store, at);
         for (const row of batch) {
           const l = load(loaded, row);
-          const outcome = 'state' in l ? l : recordDry(store, l, row, sender, now, checkSuppression, o.compliance);
-          count(tally, await settleRow(t, store, row, worker, outcome, at, moves), true);
+          const outcome = 'state' in l ? l : await recordDryOn(t, campaigns, l, row, sender, now, o.compliance);
+          count(tally, await settleRow(t, row, worker, outcome, at), true);
         }
       });
     } else {
@@ -227,21 +227,21 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
           const row = batch[next++];
           const loadedRow = load(loaded, row);
           // A campaign that writes in its recipients' hours: outside them the row waits, untried, for their next opening.
-          const opening = 'state' in loadedRow ? null : closedUntil(store, loadedRow.lead, now);
+          const opening = 'state' in loadedRow ? null : closedUntil(campaigns, loadedRow.lead, now);
           if (opening !== null) {
-            await store.transaction(async (t) => {
+            await db.transaction(async (t) => {
               if (await deferClaimed(t, row.id, worker, new Date(opening).toISOString(), clock().toISOString())) await refund(t, from.lane.address, row.id);
             });
             tally.requeued++;
             tally.limitedBy = "outside the recipients' hours";
             continue;
           }
-          const outcome = await deliverLive(store, loadedRow, row, from, now, o.compliance!, {
+          const outcome = await deliverLive(db, campaigns, loadedRow, row, from, now, o.compliance!, {
             maxRetries: o.maxRetries ?? DEFAULT_MAX_RETRIES,
             retryBaseMs: o.retryBaseMs ?? 60_000,
           }, o.verificationPolicy);
           const at = clock().toISOString();
-          await store.transaction(async (t) => count(tally, await settleRow(t, store, row, worker, outcome, at, movesNow(store, at)), false));
+          await db.transaction(async (t) => count(tally, await settleRow(t, row, worker, outcome, at), false));
         }
       };
       await Promise.all(Array.from({ length: Math.min(batch.length, Math.max(1, o.concurrency ?? 3)) }, lane));
@@ -253,11 +253,9 @@ export async function sendQueued(store: Store, o: SendOptions = {}): Promise<Sen
     }
     o.onBatch?.({ ...tally });
   }
-  const left = store
-    .rows(`SELECT count(*) AS n, min(next_attempt_at) AS next FROM sends WHERE state = 'QUEUED' AND dry_run = ?`)
-    .get(dryRun ? 1 : 0)!;
+  const left = (await db.get(`SELECT count(*) AS n, min(next_attempt_at) AS next FROM sends WHERE state = 'QUEUED' AND dry_run = ?`, [dryRun ? 1 : 0]))!;
   tally.stillQueued = int(left[0], 'count(sends)');
-  if (tally.stillQueued && !dryRun && !tally.limitedBy) tally.limitedBy = unservedReason(store, accounts, clock());
+  if (tally.stillQueued && !dryRun && !tally.limitedBy) tally.limitedBy = await unservedReason(db, accounts, clock());
   tally.nextSendAt = tally.stillQueued ? (textOrNull(left[1], 'min(sends.next_attempt_at)') ?? clock().toISOString()) : null;
   return tally;
 }
@@ -281,16 +279,16 @@ interface LaneOption {
 }
 
 /** Why live rows wait that no mailbox here can take: campaigns without one of their mailboxes, threads on another. */
-function unservedReason(store: Store, accounts: readonly Account[], now: Date): string | null {
-  const { unserved } = mailboxLanes(store, accounts.map((a) => a.sender), now.getTime());
+async function unservedReason(db: Db, accounts: readonly Account[], now: Date): Promise<string | null> {
+  const { unserved } = await mailboxLanes(db, accounts.map((a) => a.sender), now.getTime());
   const here = accounts.map((a) => a.sender.email.toLowerCase());
-  const elsewhere = store
-    .rows(
+  const elsewhere = (
+    await db.all(
       `SELECT mailbox, count(*) FROM sends WHERE state = 'QUEUED' AND dry_run = 0 AND mailbox IS NOT NULL
-         AND mailbox NOT IN (${here.map(() => '?').join(', ')}) GROUP BY mailbox ORDER BY mailbox`,
+         AND mailbox NOT IN ${inValues(db, 'text')} GROUP BY mailbox ORDER BY mailbox`,
+      [JSON.stringify(here)],
     )
-    .all(...here)
-    .map((r) => `${int(r[1], 'count(sends)')} queued on ${text(r[0], 'sends.mailbox')}, which has no SMTP account here`);
+  ).map((r) => `${int(r[1], 'count(sends)')} queued on ${text(r[0], 'sends.mailbox')}, which has no SMTP account here`);
   const all = [...unserved, ...elsewhere];
   return all.length ? all.join('; ') : null;
 }
@@ -349,16 +347,15 @@ export function sendingAt(cells: Cells, offset: number): DrySend {
 }
 
 /** The leads and messages of a claimed batch, in one query rather than two per row. */
-function loadBatch(store: Store, batch: ClaimedSend[], worker: string): Map<number, Loaded> {
+async function loadBatch(db: Db, batch: ClaimedSend[], worker: string): Promise<Map<number, Loaded>> {
   const out = new Map<number, Loaded>();
   if (batch.length === 0) return out;
-  const rows = store
-    .rows(
-      `SELECT s.id, ${SENDING_COLUMNS}
-       FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
-       WHERE s.id BETWEEN ? AND ? AND s.state = 'SENDING' AND s.claimed_by = ?`,
-    )
-    .all(batch[0].id, batch[batch.length - 1].id, worker);
+  const rows = await db.all(
+    `SELECT s.id, ${SENDING_COLUMNS}
+     FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
+     WHERE s.id BETWEEN ? AND ? AND s.state = 'SENDING' AND s.claimed_by = ?`,
+    [batch[0].id, batch[batch.length - 1].id, worker],
+  );
   for (const r of rows) out.set(int(r[0], 'sends.id'), sendingAt(r, 1));
   return out;
 }
@@ -374,18 +371,17 @@ function gate(l: Loaded, row: LedgerKey, suppressed: string | null): Extract<Set
   return null;
 }
 
-/** The live email for a lead: unsubscribe headers and the footer with the postal address, when configured. */
+/**
+ * The email for a lead from `sender` (its campaign's name already applied: `senderFor`): unsubscribe headers and the
+ * footer with the postal address, when configured; `thread` the In-Reply-To/References of a later step.
+ */
 function composeFor(
-  store: Store,
   l: Loaded,
-  row: LedgerKey,
   sender: Sender,
   now: Date,
-  compliance?: Compliance,
+  compliance: Compliance | undefined,
+  thread: Record<string, string>,
 ): { mail: OutgoingEmail; footer: string | null } {
-  // A later step of a sequence answers the thread: In-Reply-To/References name the earlier steps' Message-IDs.
-  const thread = threadHeaders(store, row.leadId, row.step, row.dryRun);
-  sender = campaignSender(store, l.lead.campaignId, sender);
   if (!compliance) return { mail: outgoingEmail({ lead: l.lead, message: l.message, sender, date: now, extraHeaders: thread }), footer: null };
   const url = unsubscribeUrl(compliance.unsubscribeBaseUrl, unsubscribeToken(l.lead, compliance.secret));
   const footer = `\n\n--\n${sender.name} · ${compliance.postalAddress.replace(/[\r\n]+/g, ', ')}\nUnsubscribe with one click: ${url}`;
@@ -400,9 +396,9 @@ function composeFor(
 }
 
 /** When a lead's campaign window opens next (epoch ms), or null when it is open now or the lead's campaign has none. */
-function closedUntil(store: Store, lead: SendLead, now: Date): number | null {
+function closedUntil(campaigns: ReadonlyMap<number, Campaign>, lead: SendLead, now: Date): number | null {
   if (lead.campaignId === undefined || lead.campaignId === DEMO_CAMPAIGN_ID) return null;
-  const w = campaignWindowFor(getCampaign(store, lead.campaignId), lead.timezone);
+  const w = campaignWindowFor(campaignOf(campaigns, lead.campaignId), lead.timezone);
   return !w || windowOpen(w, now.getTime()) ? null : nextWindowOpening(w, now.getTime());
 }
 
@@ -411,10 +407,23 @@ function closedUntil(store: Store, lead: SendLead, now: Date): number | null {
  * mailbox, else the campaign sender's (its `fromName`, else its name). The built-in demo keeps the sender as it is.
  */
 export function campaignSender(store: Store, campaignId: number | undefined, sender: Sender): Sender {
-  if (campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID) return sender;
-  const { spec } = getCampaign(store, campaignId);
+  return senderFor(campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID ? undefined : getCampaign(store, campaignId), sender);
+}
+
+/** `campaignSender` for a campaign in hand (undefined: the built-in demo, the sender as it is). */
+function senderFor(campaign: Campaign | undefined, sender: Sender): Sender {
+  if (!campaign || campaign.id === DEMO_CAMPAIGN_ID) return sender;
+  const { spec } = campaign;
   const mailbox = spec.mailboxes?.find((m) => m.address === sender.email.toLowerCase());
   return { email: sender.email, name: mailbox?.name ?? spec.sender.fromName ?? spec.sender.name };
+}
+
+/** A lead's campaign among those a drain read (`loadCampaigns`); one created since is not there — a clear error. */
+function campaignOf(campaigns: ReadonlyMap<number, Campaign>, id: number | undefined): Campaign | undefined {
+  if (id === undefined) return undefined;
+  const c = campaigns.get(id);
+  if (!c) throw new LeadflowError('input', `campaign ${id} of a claimed row is not in the store`);
+  return c;
 }
 
 /** LinkedIn is simulated in both modes (linkedin.ts); a dry run says so in the recorded response. */
@@ -427,7 +436,26 @@ function recordDry(store: Store, l: Loaded, row: LedgerKey, sender: Sender, now:
   const blocked = gate(l, row, checkSuppression ? suppressionReason(store, l.lead.email) : null);
   if (blocked) return blocked;
   if (row.channel === 'linkedin') return linkedinSent(l, sender, 'dry-run: ');
-  const { mail, footer } = composeFor(store, l, row, sender, now, compliance);
+  return dryRecord(composeFor(l, campaignSender(store, l.lead.campaignId, sender), now, compliance, threadHeaders(store, row.leadId, row.step, row.dryRun)));
+}
+
+/** `recordDry` for a claimed row on either database (the drain's dry run), with the campaigns it read. */
+async function recordDryOn(
+  db: Db,
+  campaigns: ReadonlyMap<number, Campaign>,
+  l: Loaded,
+  row: LedgerKey,
+  sender: Sender,
+  now: Date,
+  compliance?: Compliance,
+): Promise<DryRunRecord['settlement']> {
+  const blocked = gate(l, row, await suppressedNow(db, l.lead.email));
+  if (blocked) return blocked;
+  if (row.channel === 'linkedin') return linkedinSent(l, sender, 'dry-run: ');
+  return dryRecord(composeFor(l, senderFor(campaignOf(campaigns, l.lead.campaignId), sender), now, compliance, await threadHeadersOn(db, row.leadId, row.step, row.dryRun)));
+}
+
+function dryRecord({ mail, footer }: { mail: OutgoingEmail; footer: string | null }): DryRunRecord['settlement'] {
   return {
     state: 'SENT',
     footer,
@@ -440,7 +468,8 @@ function recordDry(store: Store, l: Loaded, row: LedgerKey, sender: Sender, now:
 }
 
 async function deliverLive(
-  store: Store,
+  db: Db,
+  campaigns: ReadonlyMap<number, Campaign>,
   l: Loaded | Settlement,
   row: ClaimedSend,
   from: Claimed,
@@ -451,11 +480,11 @@ async function deliverLive(
 ): Promise<Settlement> {
   if ('state' in l) return l;
   // Checked after the claim, on the store every worker shares: an unsubscribe recorded a moment ago stops this send.
-  const blocked = gate(l, row, await suppressedNow(store, l.lead.email));
+  const blocked = gate(l, row, await suppressedNow(db, l.lead.email));
   if (blocked) return blocked;
   if (l.lead.synthetic) return { state: 'SKIPPED', reason: 'synthetic', error: 'synthetic lead on a reserved domain: the live sender never mails it' };
   if (policy && row.channel === 'email' && row.step === 1) {
-    const v = getVerification(store, l.lead.id);
+    const v = await verificationOn(db, l.lead.id);
     if (!verificationPolicyAllows(v?.verdict ?? null, policy)) {
       return {
         state: 'SKIPPED',
@@ -465,7 +494,9 @@ async function deliverLive(
     }
   }
   if (row.channel === 'linkedin') return linkedinSent(l, from.sender, '');
-  const { mail, footer } = composeFor(store, l, row, from.sender, now, compliance);
+  // A later step of a sequence answers the thread: In-Reply-To/References name the earlier steps' Message-IDs.
+  const thread = await threadHeadersOn(db, row.leadId, row.step, row.dryRun);
+  const { mail, footer } = composeFor(l, senderFor(campaignOf(campaigns, l.lead.campaignId), from.sender), now, compliance, thread);
   try {
     const { response } = await from.transport.deliver(mail);
     return { state: 'SENT', footer, envelopeFrom: mail.envelope.from, envelopeTo: mail.envelope.to, rfcMessageId: mail.headers['Message-ID'], headers: mail.headers, response };
@@ -481,17 +512,14 @@ async function deliverLive(
   }
 }
 
-/** Settle the ledger row, stamped `at`, and move the lead to match through `moves`. */
-async function settleRow(
-  db: Db,
-  store: Store,
-  row: ClaimedSend,
-  worker: string,
-  s: Settlement,
-  at: string,
-  moves: LeadMoves,
-): Promise<Settlement['state']> {
-  if (await settle(db, row.id, worker, s, at)) moveLead(store, moves, row.leadId, row.dryRun, s);
+/** Settle the ledger row, stamped `at`, and move the lead to match. */
+async function settleRow(db: Db, row: ClaimedSend, worker: string, s: Settlement, at: string): Promise<Settlement['state']> {
+  if (await settle(db, row.id, worker, s, at)) {
+    const move = leadMoveFor(row.dryRun, s);
+    if (move && !(move.unlessSentInMode && (await db.get(SENT_IN_MODE, [row.leadId, 'SENT', row.dryRun ? 1 : 0])))) {
+      await moveLeadOn(db, row.leadId, move.status, at, move.reason);
+    }
+  }
   return s.state;
 }
 
@@ -502,22 +530,22 @@ async function settleRow(
  * waits for a retry or its outcome is UNKNOWN. The lifecycle decides from where each move may happen (a reply or a
  * bounce is never overwritten).
  */
+function leadMoveFor(dryRun: boolean, s: Settlement): { status: LeadStatus; reason: string | null; unlessSentInMode: boolean } | null {
+  if (s.state === 'SENT') return dryRun ? null : { status: 'SENT', reason: null, unlessSentInMode: false };
+  if (s.state === 'SKIPPED') return s.reason === 'suppressed' ? { status: 'SUPPRESSED', reason: s.error, unlessSentInMode: false } : null;
+  // A failure, a retry or an unknown outcome says nothing new of a lead something already reached in this mode.
+  if (s.state === 'FAILED') return { status: 'FAILED', reason: s.error, unlessSentInMode: true };
+  if (dryRun) return null;
+  if (s.state === 'QUEUED') return { status: 'MESSAGED', reason: `live send waiting to retry at ${s.nextAttemptAt}: ${s.error}`, unlessSentInMode: true };
+  return { status: 'MESSAGED', reason: `live send outcome UNKNOWN (${s.error}): check the mailbox, then \`leadflow sends retry-unknown\``, unlessSentInMode: true };
+}
+
+const SENT_IN_MODE = 'SELECT 1 FROM sends WHERE lead_id = ? AND state = ? AND dry_run = ? LIMIT 1';
+
 function moveLead(store: Store, moves: LeadMoves, leadId: number, dryRun: boolean, s: Settlement): void {
-  if (s.state === 'SENT') {
-    if (!dryRun) moves.set(leadId, 'SENT', null);
-    return;
-  }
-  if (s.state === 'SKIPPED') {
-    if (s.reason === 'suppressed') moves.set(leadId, 'SUPPRESSED', s.error);
-    return;
-  }
-  const sentInMode = store.stmt('SELECT 1 FROM sends WHERE lead_id = ? AND state = ? AND dry_run = ? LIMIT 1').get(leadId, 'SENT', dryRun ? 1 : 0);
-  if (sentInMode) return;
-  if (s.state === 'FAILED') moves.set(leadId, 'FAILED', s.error);
-  else if (!dryRun && s.state === 'QUEUED') moves.set(leadId, 'MESSAGED', `live send waiting to retry at ${s.nextAttemptAt}: ${s.error}`);
-  else if (!dryRun && s.state === 'UNKNOWN') {
-    moves.set(leadId, 'MESSAGED', `live send outcome UNKNOWN (${s.error}): check the mailbox, then \`leadflow sends retry-unknown\``);
-  }
+  const move = leadMoveFor(dryRun, s);
+  if (!move || (move.unlessSentInMode && store.stmt(SENT_IN_MODE).get(leadId, 'SENT', dryRun ? 1 : 0))) return;
+  moves.set(leadId, move.status, move.reason);
 }
 
 /** A lead and one of its messages, as sending reads them: for a dry run in hand, its assigned variant on one channel. */

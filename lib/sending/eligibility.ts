@@ -10,7 +10,8 @@
  */
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
-import { suppressionReason } from '../store/suppressions';
+import { inValues, type Db } from '../store/db';
+import { suppressedNow } from '../store/suppressions';
 import { SEND_MESSAGES, type DrySend } from './drain';
 import { LEADS, type StoredLead } from '../store/leads';
 import { int, text, textOrNull, type Cells } from '../store/rowMapper';
@@ -85,31 +86,29 @@ function planItem(row: Cells, alreadyQueued: boolean): PlanItem {
   };
 }
 
-export function planSend(store: Store, r: PlanRequest): SendPlan {
+export async function planSend(db: Db, r: PlanRequest): Promise<SendPlan> {
   const limit = r.limit ?? Number.MAX_SAFE_INTEGER;
   const plan: SendPlan = { channel: r.channel, dryRun: r.dryRun, items: [], remaining: 0, excluded: { synthetic: 0, suppressed: 0 }, unplanned: [] };
   const named = r.leadIds ? JSON.stringify(r.leadIds) : null;
-  const only = `${ACTIVE_CAMPAIGN} ${named ? 'AND l.id IN (SELECT value FROM json_each(?))' : ''} ${r.campaignId !== undefined ? 'AND l.campaign_id = ?' : ''}`;
+  const only = `${ACTIVE_CAMPAIGN} ${named ? `AND l.id IN ${inValues(db, 'int')}` : ''} ${r.campaignId !== undefined ? 'AND l.campaign_id = ?' : ''}`;
   const onlyParams = [...(named ? [named] : []), ...(r.campaignId !== undefined ? [r.campaignId] : [])];
   const mode = r.dryRun ? 1 : 0;
   const now = (r.now ?? new Date()).toISOString();
-  const queued = store
-    .rows(
-      `SELECT ${PLAN_COLUMNS} FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
-       WHERE s.state = 'QUEUED' AND s.dry_run = ? AND s.channel = ? AND s.step = 1
-         AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?) ${only}
-       ORDER BY s.id`,
-    )
-    .all(mode, r.channel, now, ...onlyParams);
-  const ready = store
-    .rows(
-      `SELECT ${PLAN_COLUMNS} FROM leads l
-       JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
-       WHERE (l.status = 'MESSAGED' OR (? = 0 AND l.status = 'SENT'))
-         AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?) ${only}
-       ORDER BY l.id`,
-    )
-    .all(r.channel, mode, r.channel, mode, ...onlyParams);
+  const queued = await db.all(
+    `SELECT ${PLAN_COLUMNS} FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
+     WHERE s.state = 'QUEUED' AND s.dry_run = ? AND s.channel = ? AND s.step = 1
+       AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= ?) ${only}
+     ORDER BY s.id`,
+    [mode, r.channel, now, ...onlyParams],
+  );
+  const ready = await db.all(
+    `SELECT ${PLAN_COLUMNS} FROM leads l
+     JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
+     WHERE (l.status = 'MESSAGED' OR (? = 0 AND l.status = 'SENT'))
+       AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?) ${only}
+     ORDER BY l.id`,
+    [r.channel, mode, r.channel, mode, ...onlyParams],
+  );
   const take = (item: PlanItem) => {
     if (plan.items.length < limit) plan.items.push(item);
     else plan.remaining++;
@@ -128,7 +127,7 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
       if (named) plan.unplanned.push({ leadId: item.leadId, reason: 'synthetic lead on a reserved domain: the live sender never mails it' });
       continue;
     }
-    const suppressed = r.dryRun ? null : suppressionReason(store, item.email);
+    const suppressed = r.dryRun ? null : await suppressedNow(db, item.email);
     if (suppressed) {
       plan.excluded.suppressed++;
       if (named) plan.unplanned.push({ leadId: item.leadId, reason: suppressed });
@@ -138,7 +137,7 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
   }
   if (r.leadIds) {
     const rest = r.leadIds.filter((id) => !planned.has(id));
-    if (rest.length) plan.unplanned.push(...notReadyReasons(store, rest, r));
+    if (rest.length) plan.unplanned.push(...(await notReadyReasons(db, rest, r)));
   }
   return plan;
 }
@@ -147,17 +146,16 @@ export function planSend(store: Store, r: PlanRequest): SendPlan {
  * Why each named lead is not ready, in words a user can act on — one read for all of them (an n8n run over items
  * already sent names thousands).
  */
-function notReadyReasons(store: Store, leadIds: readonly number[], r: PlanRequest): Unplanned[] {
-  const rows = store
-    .rows(
-      `SELECT j.value, l.status, m.id, s.state, c.name, c.state, l.campaign_id
-       FROM json_each(?) j
-       LEFT JOIN leads l ON l.id = j.value
-       LEFT JOIN campaigns c ON c.id = l.campaign_id
-       LEFT JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
-       LEFT JOIN sends s ON s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?`,
-    )
-    .all(JSON.stringify(leadIds), r.channel, r.channel, r.dryRun ? 1 : 0);
+async function notReadyReasons(db: Db, leadIds: readonly number[], r: PlanRequest): Promise<Unplanned[]> {
+  const rows = await db.all(
+    `SELECT j.value, l.status, m.id, s.state, c.name, c.state, l.campaign_id
+     FROM ${inValues(db, 'int')} j
+     LEFT JOIN leads l ON l.id = j.value
+     LEFT JOIN campaigns c ON c.id = l.campaign_id
+     LEFT JOIN messages m ON m.lead_id = l.id AND m.channel = ? AND m.step = 1 AND m.variant = l.variant
+     LEFT JOIN sends s ON s.lead_id = l.id AND s.channel = ? AND s.step = 1 AND s.dry_run = ?`,
+    [JSON.stringify(leadIds), r.channel, r.channel, r.dryRun ? 1 : 0],
+  );
   return rows.map((row) => {
     const leadId = int(row[0], 'lead id');
     const status = textOrNull(row[1], 'leads.status');
@@ -165,7 +163,7 @@ function notReadyReasons(store: Store, leadIds: readonly number[], r: PlanReques
     const campaign = textOrNull(row[4], 'campaigns.name');
     const campaignState = textOrNull(row[5], 'campaigns.state');
     let reason: string;
-    if (status === null) reason = `no lead with id ${leadId} in the store ${store.path}`;
+    if (status === null) reason = `no lead with id ${leadId} in the store ${db.location}`;
     else if (campaignState !== 'active') reason = `its campaign "${campaign ?? '?'}" is ${campaignState ?? 'gone'}: only an active campaign's leads are sent`;
     else if (r.campaignId !== undefined && int(row[6], 'leads.campaign_id') !== r.campaignId) reason = `lead ${leadId} belongs to campaign "${campaign ?? '?'}", not the one being sent`;
     else if (row[2] === null) reason = `lead ${leadId} (${status}) has no ${r.channel} message yet: personalize it first`;

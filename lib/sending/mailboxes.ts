@@ -17,9 +17,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { intOrNull } from '../store/rowMapper';
-import { campaignsInState } from '../campaigns/campaigns';
+import { loadCampaigns } from '../campaigns/campaigns';
 import { configuredSender, type Sender } from './compose';
 import type { SmtpSettings } from './smtp';
 import { localDate, type SendLimits } from './limits';
@@ -135,17 +135,18 @@ export function warmupCap(w: { start: number; increasePerDay: number }, dailyCap
 }
 
 /** When a mailbox first spent budget (epoch ms): the start of its warm-up. */
-function firstAttempt(store: Store, address: string): number | null {
-  return intOrNull(store.rows('SELECT min(at_ms) FROM send_attempts WHERE mailbox = ?').get(address)![0], 'min(send_attempts.at_ms)');
+async function firstAttempt(db: Db, address: string): Promise<number | null> {
+  return intOrNull((await db.get('SELECT min(at_ms) FROM send_attempts WHERE mailbox = ?', [address]))![0], 'min(send_attempts.at_ms)');
 }
 
 /**
  * The lanes for these accounts (the primary first): which campaigns each serves and its campaign cap today. A
  * campaign listing mailboxes none of which is here is reported in `unserved`, so a run says why its leads wait.
  */
-export function mailboxLanes(store: Store, accounts: readonly Sender[], nowMs: number): { lanes: MailboxLane[]; unserved: string[] } {
-  const active = campaignsInState(store, 'active');
-  const lanes = accounts.map((a, i): MailboxLane => {
+export async function mailboxLanes(db: Db, accounts: readonly Sender[], nowMs: number): Promise<{ lanes: MailboxLane[]; unserved: string[] }> {
+  const active = [...(await loadCampaigns(db)).values()].filter((c) => c.state === 'active');
+  const lanes: MailboxLane[] = [];
+  for (const [i, a] of accounts.entries()) {
     const address = a.email.toLowerCase();
     const lane: MailboxLane = { address, campaigns: [], campaignCap: 0 };
     let first: number | null | undefined;
@@ -158,12 +159,12 @@ export function mailboxLanes(store: Store, accounts: readonly Sender[], nowMs: n
       const mine = listed.find((m) => m.address === address);
       if (!mine) continue;
       lane.campaigns.push(c.id);
-      if (first === undefined && mine.warmup) first = firstAttempt(store, address);
+      if (first === undefined && mine.warmup) first = await firstAttempt(db, address);
       const cap = mine.warmup ? warmupCap(mine.warmup, mine.dailyCap, first ?? null, nowMs) : mine.dailyCap;
       lane.campaignCap = lane.campaignCap === 0 ? cap : Math.min(lane.campaignCap, cap);
     }
-    return lane;
-  });
+    lanes.push(lane);
+  }
   const here = new Set(lanes.map((l) => l.address));
   const unserved = active
     .filter((c) => c.spec.mailboxes?.length && !c.spec.mailboxes.some((m) => here.has(m.address)))

@@ -29,7 +29,7 @@ export function queueModeProblem(storePath: string): string {
   );
 }
 
-/** Refuses a live send in queue mode on this (SQLite) store. */
-export function refuseLiveSendInQueueMode(storePath: string, env: NodeJS.ProcessEnv = process.env): void {
-  if (inQueueMode(env)) throw new QueueModeError(`live sending refused: ${queueModeProblem(storePath)}.`);
+/** Refuses a live send in queue mode on a SQLite store (a PostgreSQL store is the one every worker shares). */
+export function refuseLiveSendInQueueMode(store: { dialect: 'sqlite' | 'postgres'; location: string }, env: NodeJS.ProcessEnv = process.env): void {
+  if (store.dialect === 'sqlite' && inQueueMode(env)) throw new QueueModeError(`live sending refused: ${queueModeProblem(store.location)}.`);
 }

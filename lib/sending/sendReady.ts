@@ -12,11 +12,12 @@
  * New capability lands here once, not once per adapter.
  */
 import type { Channel } from '../types';
-import type { Store } from '../store/store';
-import { planSend, type PlanItem, type Unplanned } from './eligibility';
+import type { AnyStore } from '../store/openDb';
+import { LeadflowError } from '../errors';
+import { planSend, type PlanItem, type SendPlan, type Unplanned } from './eligibility';
 import type { DryRunRecord } from './ledger';
 import type { StoredLead } from '../store/leads';
-import { getCampaign } from '../campaigns/campaigns';
+import { campaignIn, loadCampaigns, type Campaign } from '../campaigns/campaigns';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
 import { addTally, recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendLead, type SendTally } from './drain';
@@ -79,14 +80,14 @@ export interface RecordedSend {
 }
 
 /** When a lead's live row is due: now (null) unless its campaign's window is shut for it; memoised per zone. */
-function recipientOpenings(store: Store, now: Date): (lead: SendLead) => string | null {
+function recipientOpenings(campaigns: ReadonlyMap<number, Campaign>, now: Date): (lead: SendLead) => string | null {
   const memo = new Map<string, string | null>();
   return (lead) => {
     if (lead.campaignId === undefined || lead.campaignId === DEMO_CAMPAIGN_ID) return null;
     const key = `${lead.campaignId}|${lead.timezone ?? ''}`;
     let due = memo.get(key);
     if (due === undefined) {
-      const opens = opensAt(campaignWindowFor(getCampaign(store, lead.campaignId), lead.timezone), now);
+      const opens = opensAt(campaignWindowFor(campaignIn(campaigns, lead.campaignId), lead.timezone), now);
       due = opens.getTime() === now.getTime() ? null : opens.toISOString();
       memo.set(key, due);
     }
@@ -94,20 +95,26 @@ function recipientOpenings(store: Store, now: Date): (lead: SendLead) => string 
   };
 }
 
-export async function sendReady(store: Store, request: SendRequest, config: SendingConfig, hooks: SendHooks = {}): Promise<SendReadyResult> {
-  if (config.live) refuseLiveSendInQueueMode(store.path); // a dry run sends nothing and may go on
+export async function sendReady(store: AnyStore, request: SendRequest, config: SendingConfig, hooks: SendHooks = {}): Promise<SendReadyResult> {
+  if (config.live) refuseLiveSendInQueueMode(store); // a dry run sends nothing and may go on
+  if (request.sequence && store.dialect !== 'sqlite') {
+    throw new LeadflowError('config', `follow-up sequences are not written on a PostgreSQL store yet (${store.location}): send step 1, or use a SQLite store`);
+  }
   const dryRun = !config.live;
   const now = hooks.now ?? (() => new Date());
   // Named leads are all queued (the drain's limit decides how many go now, the rest wait their turn in the ledger);
   // otherwise no more are queued than this call may send.
   const planLimit = request.leadIds ? undefined : request.limit;
-  const campaignId = request.campaign === undefined ? undefined : getCampaign(store, request.campaign).id;
-  const plans = request.channels.map((channel) => planSend(store, { channel, dryRun, leadIds: request.leadIds, campaignId, limit: planLimit, now: now() }));
+  const campaigns = await loadCampaigns(store);
+  const campaignId = request.campaign === undefined ? undefined : campaignIn(campaigns, request.campaign).id;
+  const plans: SendPlan[] = [];
+  for (const channel of request.channels) plans.push(await planSend(store, { channel, dryRun, leadIds: request.leadIds, campaignId, limit: planLimit, now: now() }));
   const at = now().toISOString();
-  // A dry run records up to `limit` of its fresh rows at once; the rest (and every live row) go into the queue.
-  let direct = dryRun ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;
+  // A dry run records up to `limit` of its fresh rows at once, in SQLite's synchronous batch (the pipeline's own);
+  // the rest, every live row, and a PostgreSQL store's dry rows go into the queue and are drained.
+  let direct = dryRun && store.dialect === 'sqlite' ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;
   // A live row of a campaign that writes in its recipients' hours is due when the recipient's window next opens.
-  const opensFor = recipientOpenings(store, now());
+  const opensFor = recipientOpenings(campaigns, now());
   const recordNow: DrySend[] = [];
   const planned = new Map<string, PlanItem>();
   const queued = await store.transaction(async (t) => {
@@ -127,7 +134,7 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
   const recorded: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   const records: DryRunRecord[] = [];
   const stamps: string[] = [];
-  for (let i = 0; i < recordNow.length; i += DRY_BATCH) {
+  for (let i = 0; i < recordNow.length && store.dialect === 'sqlite'; i += DRY_BATCH) {
     const when = now();
     const t = store.tx(() => recordDrySends(store, recordNow.slice(i, i + DRY_BATCH), { sender: config.sender, compliance: config.compliance, now: when, recorded: records }));
     addTally(recorded, t);
@@ -139,7 +146,8 @@ export async function sendReady(store: Store, request: SendRequest, config: Send
       hooks.recorded.push({ record, lead: item.lead, messageId: item.messageId, at: stamps[k] });
     }
   }
-  const followUps = request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
+  const followUps =
+    request.sequence && store.dialect === 'sqlite' ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
   // One transport per mailbox (tests and the simulation hand in one that stands for all of them).
   const own = !hooks.transport && config.live ? config.mailboxes.map((m) => createSmtpTransport(m)) : [];
   const transportOf = (i: number) => hooks.transport ?? own[i];

@@ -3,6 +3,7 @@
  * lives here; what a campaign means is lib/campaigns.
  */
 import type { Store } from './store';
+import type { Db } from './db';
 import { int, oneOf, rowMapper, text } from './rowMapper';
 import { groupTallies, talliesByCampaign } from './tallies';
 import { CAMPAIGN_STATES, type CampaignState } from '../campaigns/spec';
@@ -40,11 +41,18 @@ export function campaignRowById(store: Store, id: number): CampaignRow | undefin
   return row && CAMPAIGNS.from(row);
 }
 
+const ALL_CAMPAIGNS = `SELECT ${CAMPAIGNS.columns} FROM campaigns ORDER BY id`;
+
 export function campaignRows(store: Store): CampaignRow[] {
   return store
-    .rows(`SELECT ${CAMPAIGNS.columns} FROM campaigns ORDER BY id`)
+    .rows(ALL_CAMPAIGNS)
     .all()
     .map((r) => CAMPAIGNS.from(r));
+}
+
+/** `campaignRows` on either database. */
+export async function campaignRowsOn(db: Db): Promise<CampaignRow[]> {
+  return (await db.all(ALL_CAMPAIGNS)).map((r) => CAMPAIGNS.from(r));
 }
 
 /** Insert a new campaign (draft); returns its id. Call inside `store.tx`. */

@@ -44,12 +44,13 @@ export class DbUsageError extends Error {
 }
 
 /**
- * `column IN (…)` over a list handed as one parameter (its JSON), so a statement's text does not change with the
- * list's length. Returns the fragment after `IN`; pass `JSON.stringify(values)` as its parameter.
+ * A list handed as one parameter (its JSON), so a statement's text does not change with the list's length: after
+ * `IN` (`id IN ${inValues(db, 'int')}`), or as a table of one column, `value`, to join against
+ * (`FROM ${inValues(db, 'int')} j LEFT JOIN leads l ON l.id = j.value`). Pass `JSON.stringify(values)`.
  */
 export function inValues(db: Pick<Db, 'dialect'>, type: 'int' | 'text'): string {
   if (db.dialect === 'sqlite') return '(SELECT value FROM json_each(?))';
-  return type === 'int' ? '(SELECT value::integer FROM jsonb_array_elements_text(?::jsonb))' : '(SELECT value FROM jsonb_array_elements_text(?::jsonb))';
+  return type === 'int' ? '(SELECT value::integer AS value FROM jsonb_array_elements_text(?::jsonb))' : '(SELECT value FROM jsonb_array_elements_text(?::jsonb))';
 }
 
 /**

@@ -7,6 +7,7 @@ import { flag, int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
 import { DEMO_CAMPAIGN_ID } from './campaigns';
 import { groupTallies, readTallies, sumTallies } from './tallies';
 import type { Store } from './store';
+import type { Db } from './db';
 import { searchCoverage, searchMatch, SEARCH_COUNT_CAP, UNINDEXED_TABLE, withUnindexedLeads } from './leadSearch';
 
 export interface LeadRow extends LeadInput {
@@ -139,8 +140,16 @@ export const LEADS = rowMapper<StoredLead>({
 
 const COLUMNS = LEADS.columns;
 
+const LEAD_BY_ID = `SELECT ${COLUMNS} FROM leads WHERE id = ?`;
+
 export function getLead(store: Store, id: number): StoredLead | undefined {
-  const row = store.rows(`SELECT ${COLUMNS} FROM leads WHERE id = ?`).get(id);
+  const row = store.rows(LEAD_BY_ID).get(id);
+  return row && LEADS.from(row);
+}
+
+/** `getLead` on either database. */
+export async function leadOn(db: Db, id: number): Promise<StoredLead | undefined> {
+  const row = await db.get(LEAD_BY_ID, [id]);
   return row && LEADS.from(row);
 }
 

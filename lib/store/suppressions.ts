@@ -16,11 +16,15 @@ export function emailHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
+const SUPPRESS = 'INSERT INTO suppressions (kind, value, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
+
 export function suppress(store: Store, kind: SuppressionKind, value: string, reason: string, now: string): boolean {
-  const r = store
-    .stmt('INSERT INTO suppressions (kind, value, reason, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-    .run(kind, value.trim().toLowerCase(), reason, now);
-  return Number(r.changes) === 1;
+  return Number(store.stmt(SUPPRESS).run(kind, value.trim().toLowerCase(), reason, now).changes) === 1;
+}
+
+/** `suppress` on either database: false when it was already on the list. */
+export async function suppressOn(db: Db, kind: SuppressionKind, value: string, reason: string, now: string): Promise<boolean> {
+  return (await db.run(SUPPRESS, [kind, value.trim().toLowerCase(), reason, now])) === 1;
 }
 
 const REASON_SQL = `SELECT kind, reason FROM suppressions

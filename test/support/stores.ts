@@ -32,10 +32,15 @@ export function bothDrivers(name: string, fn: (t: TestContext, store: AnyStore, 
 }
 
 /**
- * `n` leads on `.example` (synthetic), each with a step-1 email message, in campaign 1 (the built-in demo, active):
- * written with plain SQL so the same fixture serves both databases. Returns their ids in order.
+ * `n` MESSAGED leads (`p0@…`, `p1@…`), each with a step-1 email message, in campaign 1 (the built-in demo, active):
+ * written with plain SQL so the same fixture serves both databases. By default synthetic, on `ledger.example`; a live
+ * send's leads are `{ domain: LIVE_TEST_DOMAIN, synthetic: false }`. Returns their ids in order.
  */
-export async function seedLeadsWithMessages(db: Db, n: number, domain = 'ledger.example'): Promise<{ leads: number[]; messages: number[] }> {
+export async function seedLeadsWithMessages(
+  db: Db,
+  n: number,
+  { domain = 'ledger.example', synthetic = true }: { domain?: string; synthetic?: boolean } = {},
+): Promise<{ leads: number[]; messages: number[] }> {
   const now = new Date().toISOString();
   return db.transaction(async (t) => {
     const leads: number[] = [];
@@ -43,8 +48,8 @@ export async function seedLeadsWithMessages(db: Db, n: number, domain = 'ledger.
     for (let i = 0; i < n; i++) {
       const lead = (await t.get(
         `INSERT INTO leads (email, first_name, last_name, title, company, company_domain, website, industry, country, timezone, synthetic, source, variant, status, created_at, updated_at)
-         VALUES (?, 'P', ?, 'CTO', 'Ledger', ?, ?, 'Technology', 'Germany', 'Europe/Berlin', 1, 'test', 'A', 'MESSAGED', ?, ?) RETURNING id`,
-        [`p${i}@${domain}`, String(i), domain, `https://${domain}`, now, now],
+         VALUES (?, 'P', ?, 'CTO', 'Ledger', ?, ?, 'Technology', 'Germany', 'Europe/Berlin', ?, 'test', 'A', 'MESSAGED', ?, ?) RETURNING id`,
+        [`p${i}@${domain}`, String(i), domain, `https://${domain}`, synthetic ? 1 : 0, now, now],
       ))!;
       leads.push(int(lead[0], 'leads.id'));
       const message = (await t.get(
