@@ -63,7 +63,7 @@ async function child(kind: Kind, n: number, csv: string): Promise<void> {
       kind === 'startup'
         ? { inserted: 0, rejected: [] }
         : kind === 'whole'
-          ? importRows(store, parseCsv(readFileSync(csv, 'utf8')), { source: 'csv:bench.csv' })
+          ? await importRows(store, parseCsv(readFileSync(csv, 'utf8')), { source: 'csv:bench.csv' })
           : await importCsvFile(store, csv);
     const seconds = (performance.now() - t0) / 1000;
     store.close();

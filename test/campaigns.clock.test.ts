@@ -42,7 +42,7 @@ async function windowedCampaign(t: TestContext, rows: Record<string, string>[], 
   const spec = parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE) as CampaignSpecInput;
   spec.window = { days: 'Mon-Fri', hours: '09-17', zone: 'recipient' };
   saveCampaign(store, spec, { state: 'active' });
-  assert.equal(importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' }).inserted, rows.length);
+  assert.equal((await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' })).inserted, rows.length);
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
   const config = sendingConfigFromEnv(

@@ -263,7 +263,7 @@ test('live: what the SMTP server receives from a campaign is from its sender, si
   const { store } = setup(t);
   saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
   const rows = ['dana', 'lee'].map((name) => ({ email: `${name}@${LIVE_TEST_DOMAIN}`, first_name: name, company: 'Harborview Hospitality', title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`, 'Number of Sites': '9' }));
-  assert.equal(importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' }).inserted, 2);
+  assert.equal((await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' })).inserted, 2);
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
   const env = {

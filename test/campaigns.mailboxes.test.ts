@@ -45,7 +45,7 @@ function liveConfig(t: TestContext, smtp: TestSmtp, addresses: string[], extra: 
 }
 
 /** The payroll campaign, three steps, sending from `mailboxes` on business days in Berlin; `n` leads in it, written. */
-function campaignStore(t: TestContext, n: number, mailboxes: CampaignSpecInput['mailboxes']) {
+async function campaignStore(t: TestContext, n: number, mailboxes: CampaignSpecInput['mailboxes']) {
   const store = openStore(tempStorePath(t));
   t.after(() => store.close());
   const spec = parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE) as CampaignSpecInput;
@@ -56,7 +56,7 @@ function campaignStore(t: TestContext, n: number, mailboxes: CampaignSpecInput['
   const rows = Array.from({ length: n }, (_, i) => ({
     email: `lead${i}@${LIVE_TEST_DOMAIN}`, first_name: `Lead${i}`, company: `Harborview ${i}`, title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`,
   }));
-  assert.equal(importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' }).inserted, n);
+  assert.equal((await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' })).inserted, n);
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
   return store;
@@ -74,7 +74,7 @@ interface Delivered {
 test('three mailboxes (caps 20/20/10), 100 leads, three steps, ten business days: every cap holds and every thread keeps its mailbox', async (t) => {
   const smtp = await startSmtp();
   t.after(() => smtp.close());
-  const store = campaignStore(t, 100, MAILBOXES);
+  const store = await campaignStore(t, 100, MAILBOXES);
   const config = liveConfig(t, smtp, MAILBOXES.map((m) => m.address));
   const campaignId = Number(store.stmt("SELECT id FROM campaigns WHERE name = 'payroll-restaurants'").get()?.id);
 
@@ -138,7 +138,7 @@ test('warm-up: a new mailbox starts at its ramp and grows by it each day, up to 
 
   const smtp = await startSmtp();
   t.after(() => smtp.close());
-  const store = campaignStore(t, 30, [{ address: 'new@tillpoint-mail.test', dailyCap: 9, warmup: { start: 2, increasePerDay: 3 } }]);
+  const store = await campaignStore(t, 30, [{ address: 'new@tillpoint-mail.test', dailyCap: 9, warmup: { start: 2, increasePerDay: 3 } }]);
   const config = liveConfig(t, smtp, ['new@tillpoint-mail.test']);
   const perDay: number[] = [];
   for (const day of ['2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10']) {
@@ -163,9 +163,9 @@ test('warm-up: a new mailbox starts at its ramp and grows by it each day, up to 
 test('a campaign whose mailboxes have no SMTP account here waits, and says why; the primary sends campaigns that name none', async (t) => {
   const smtp = await startSmtp();
   t.after(() => smtp.close());
-  const store = campaignStore(t, 3, [{ address: 'elsewhere@tillpoint-mail.test', dailyCap: 5 }]);
+  const store = await campaignStore(t, 3, [{ address: 'elsewhere@tillpoint-mail.test', dailyCap: 5 }]);
   // A lead of the built-in demo campaign, which names no mailbox: the primary account (SMTP_*) sends it.
-  importRows(store, [{ email: `demo@${LIVE_TEST_DOMAIN}`, first_name: 'Dee', company: 'Demo Co', title: 'CFO', website: `https://${LIVE_TEST_DOMAIN}` }], { source: 'test' });
+  await importRows(store, [{ email: `demo@${LIVE_TEST_DOMAIN}`, first_name: 'Dee', company: 'Demo Co', title: 'CFO', website: `https://${LIVE_TEST_DOMAIN}` }], { source: 'test' });
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
   const config = liveConfig(t, smtp, ['anna@tillpoint-mail.test']);
@@ -214,7 +214,7 @@ test('campaign mailboxes are checked: an address, a cap, each address once', () 
 test('a first email that goes back to the queue unsent (a 451, a shut window) is not held on the mailbox that tried it', async (t) => {
   const smtp = await startSmtp();
   t.after(() => smtp.close());
-  const store = campaignStore(t, 2, [{ address: 'anna@tillpoint-mail.test', dailyCap: 5 }, { address: 'ben@tillpoint-mail.test', dailyCap: 5 }]);
+  const store = await campaignStore(t, 2, [{ address: 'anna@tillpoint-mail.test', dailyCap: 5 }, { address: 'ben@tillpoint-mail.test', dailyCap: 5 }]);
   const config = liveConfig(t, smtp, ['anna@tillpoint-mail.test', 'ben@tillpoint-mail.test']);
   smtp.faults.set(`lead0@${LIVE_TEST_DOMAIN}`, [{ at: 'rcpt', code: 451, message: 'try later' }]);
   const r = await sendReady(store, { channels: ['email'] }, config, { now: () => new Date('2026-12-07T10:00:00.000Z') });

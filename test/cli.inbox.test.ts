@@ -80,7 +80,7 @@ test('leadflow inbox records each reply and bounce of an IMAP mailbox once, with
   let ids: number[];
   let danaMessageId: string;
   try {
-    const report = importRows(store, people.map((email) => ({ email, first_name: email.split('@')[0], company: email.split('@')[1].split('.')[0], website: `https://${email.split('@')[1]}` })), { source: 'test' });
+    const report = await importRows(store, people.map((email) => ({ email, first_name: email.split('@')[0], company: email.split('@')[1].split('.')[0], website: `https://${email.split('@')[1]}` })), { source: 'test' });
     ids = report.ids;
     enrichNewLeads(store);
     personalizeEnriched(store, { channels: ['email'] });
@@ -152,7 +152,7 @@ test('leadflow inbox --replies ai asks the model (Groq) about a reply the rules 
   t.after(() => groq.close());
   const storePath = tempStorePath(t);
   const store = openStore(storePath);
-  const [id] = importRows(store, [{ email: 'ann@harborview.test', first_name: 'Ann', company: 'Harborview', website: 'https://harborview.test' }], { source: 'test' }).ids;
+  const [id] = (await importRows(store, [{ email: 'ann@harborview.test', first_name: 'Ann', company: 'Harborview', website: 'https://harborview.test' }], { source: 'test' })).ids;
   store.close();
   const imap = hoodiecrow({
     users: { [USER]: { password: PASSWORD } },

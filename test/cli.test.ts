@@ -160,11 +160,11 @@ test('`run` adds no synthetic leads to a store of imported prospects unless aske
   assert.equal(JSON.parse(asked.stdout).leads.synthetic, 5);
 });
 
-test('`send --json` prints the tally for scripts, never the messages it planned', (t) => {
+test('`send --json` prints the tally for scripts, never the messages it planned', async (t) => {
   const db = tempStorePath(t);
   const s = openStore(db);
   const rows = Array.from({ length: 40 }, (_, i) => ({ email: `p${i}@inbox.leadflow-test.net`, first_name: 'Pat', last_name: `T${i}`, title: 'CTO', company: 'Test Co', website: 'https://inbox.leadflow-test.net', country: 'Germany' }));
-  assert.equal(importRows(s, rows, { source: 'test' }).inserted, 40);
+  assert.equal((await importRows(s, rows, { source: 'test' })).inserted, 40);
   enrichNewLeads(s);
   personalizeEnriched(s, { channels: ['email'] });
   s.close();

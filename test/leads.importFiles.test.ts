@@ -268,10 +268,10 @@ test('import exits 1 when no row went in, and 0 when every row was already in th
   assert.equal(JSON.parse(again.stdout).inserted, 0);
 });
 
-test('rows given as objects (n8n items, MCP rows) report their columns and keep the rest as attributes', (t) => {
+test('rows given as objects (n8n items, MCP rows) report their columns and keep the rest as attributes', async (t) => {
   const store = openStore(join(tempDir(t), 'x.db'));
   t.after(() => store.close());
-  const report = importRows(
+  const report = await importRows(
     store,
     [
       { email: 'ann@acme.example', 'Job Function Title': 'Buyer', company: 'Acme', score: 87, tags: ['a', 'b'] },

@@ -117,7 +117,7 @@ function stageRows(store: Store) {
   };
 }
 
-test('chosen leads, in batches, leave the store exactly as the stages by status leave it', (t) => {
+test('chosen leads, in batches, leave the store exactly as the stages by status leave it', async (t) => {
   const leads = generateLeads({ count: 300, seed: 9 });
   const [byStatus, chosen] = [tempStorePath(t), tempStorePath(t)].map((path) => openStore(path));
   t.after(() => [byStatus, chosen].forEach((s) => s.close()));
@@ -127,7 +127,7 @@ test('chosen leads, in batches, leave the store exactly as the stages by status 
   const options = { channels: ['email' as const, 'linkedin' as const] };
   enrichNewLeads(byStatus, { batchSize: 100 });
   personalizeEnriched(byStatus, options, { batchSize: 100 });
-  for (let first = 0; first < ids.length; first += 128) enrichChosen(chosen, ids.slice(first, first + 128));
-  for (let first = 0; first < ids.length; first += 128) personalizeChosen(chosen, ids.slice(first, first + 128), options);
+  for (let first = 0; first < ids.length; first += 128) await enrichChosen(chosen, ids.slice(first, first + 128));
+  for (let first = 0; first < ids.length; first += 128) await personalizeChosen(chosen, ids.slice(first, first + 128), options);
   assert.deepEqual(stageRows(chosen), stageRows(byStatus));
 });

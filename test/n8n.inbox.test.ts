@@ -86,7 +86,7 @@ test('n8n 1.x inbox-events workflow records a reply and a bounce from a real IMA
   let bouncedId: number;
   let sentMessageId: string;
   try {
-    const report = importRows(
+    const report = await importRows(
       store,
       [
         { email: REPLIER, name: 'Jane Doe', title: 'CTO', company: 'Northwind Traders', country: 'Germany' },

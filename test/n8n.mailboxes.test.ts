@@ -38,7 +38,7 @@ test('one Send Outreach node per SMTP credential: each sends its mailbox\'s shar
   ];
   saveCampaign(store, spec, { state: 'active' });
   const rows = Array.from({ length: 5 }, (_, i) => ({ email: `m${i}@${LIVE_TEST_DOMAIN}`, first_name: `M${i}`, company: `Co ${i}`, title: 'CFO', website: `https://${LIVE_TEST_DOMAIN}` }));
-  importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' });
+  await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' });
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
 

@@ -23,7 +23,7 @@ test('n8n 1.x one-click unsubscribe webhook', { skip: secondPass && 'ran in the 
   let leadId: number;
   let bystanderId: number;
   try {
-    const report = importRows(
+    const report = await importRows(
       store,
       [
         { email: 'jane@northwind-traders.example', name: 'Jane Doe', title: 'CTO', company: 'Northwind Traders', country: 'Germany' },

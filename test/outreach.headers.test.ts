@@ -31,7 +31,7 @@ const setup = (t: import('node:test').TestContext) => liveSetup(t, SENDER);
 
 /** Import rows, enrich, personalize (with the default sign-off unless told), and queue each step-1 email (live unless told). */
 async function queueLive(store: Store, rows: Record<string, string>[], o: { senderName?: string; dryRun?: boolean } = {}): Promise<number[]> {
-  const report = importRows(store, rows, { source: 'test' });
+  const report = await importRows(store, rows, { source: 'test' });
   assert.equal(report.inserted, rows.length, JSON.stringify(report.rejected));
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'], senderName: o.senderName });

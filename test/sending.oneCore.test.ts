@@ -150,7 +150,7 @@ test('a configured bounce threshold pauses sending at that threshold, from the C
 
 test('items naming leads that are not ready say why, in one read for the whole batch', async (t) => {
   const { db, store, smtp } = await fixture(t, 0);
-  importRows(store, [{ email: `new@${LIVE_TEST_DOMAIN}`, name: 'Nia New', title: 'CTO', company: 'Test Co', website: `https://${LIVE_TEST_DOMAIN}`, country: 'Germany' }], { source: 'test' });
+  await importRows(store, [{ email: `new@${LIVE_TEST_DOMAIN}`, name: 'Nia New', title: 'CTO', company: 'Test Co', website: `https://${LIVE_TEST_DOMAIN}`, country: 'Germany' }], { source: 'test' });
   const { items, error } = await runNode(new SendOutreach(), {
     parameters: liveNode(db),
     credentials: { leadflowSmtp: credential(smtp) },

@@ -31,7 +31,7 @@ async function seed(store: Store): Promise<void> {
   await runPipeline(store, { leads: 40, seed: 5, channels: ['email'], batchSize: 20 });
   saveCampaign(store, parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE), { state: 'active' });
   const rows = Array.from({ length: 6 }, (_, i) => ({ email: `owner${i}@bistro${i}.example`, first_name: `Owner${i}`, company: `Bistro ${i}`, title: 'Finance Director', website: `https://bistro${i}.example` }));
-  importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' });
+  await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' });
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'], campaign: 'payroll-restaurants' });
   await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants' }, sendingConfigFromEnv({}, { live: false }));

@@ -45,7 +45,7 @@ after(async () => {
  * The payroll campaign, active, sending from three mailboxes on business days in Berlin, with eight enriched leads
  * (leads on reserved domains are never mailed live, so they would never be scheduled) — one of them named in HTML.
  */
-function seed(store: Store): void {
+async function seed(store: Store): Promise<void> {
   const spec = parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE) as CampaignSpecInput;
   spec.window = { days: 'Mon-Fri', hours: '09-17', zone: 'Europe/Berlin' };
   spec.mailboxes = MAILBOXES;
@@ -58,7 +58,7 @@ function seed(store: Store): void {
       website: `https://${LIVE_TEST_DOMAIN}`, timezone: zones[i % zones.length],
     })),
   ];
-  assert.equal(importRows(store, rows, { source: 'test', campaign: CAMPAIGN }).inserted, rows.length);
+  assert.equal((await importRows(store, rows, { source: 'test', campaign: CAMPAIGN })).inserted, rows.length);
   enrichNewLeads(store);
 }
 

@@ -15,8 +15,8 @@ import { startTestStatusServer, TEST_SECRET, type TestStatusServer } from './sup
 
 const person = (email: string, name: string) => ({ email, name, title: 'COO', company: `${name} Freight`, website: 'https://freight.example', country: 'Germany' });
 
-function add(store: Store, email: string, name: string): StoredLead {
-  const report = importRows(store, [person(email, name)], { source: 'test' });
+async function add(store: Store, email: string, name: string): Promise<StoredLead> {
+  const report = await importRows(store, [person(email, name)], { source: 'test' });
   assert.equal(report.inserted, 1, JSON.stringify(report.rejected));
   return getLead(store, report.ids[0])!;
 }
@@ -33,22 +33,22 @@ async function oneClick(h: TestStatusServer, token: string): Promise<{ status: n
 
 test('lead ids are never reused: not after the newest lead is erased, not after a clear', async (t) => {
   const h = await startTestStatusServer(t);
-  const first = add(h.store, 'ada@freight.example', 'Ada Byron');
-  const second = add(h.store, 'bo@freight.example', 'Bo Chen');
+  const first = await add(h.store, 'ada@freight.example', 'Ada Byron');
+  const second = await add(h.store, 'bo@freight.example', 'Bo Chen');
   assert.equal((await h.authed(`/api/leads/${second.id}`, { method: 'DELETE' })).status, 200);
-  const third = add(h.store, 'cy@freight.example', 'Cy Diaz');
+  const third = await add(h.store, 'cy@freight.example', 'Cy Diaz');
   assert.ok(third.id > second.id, `the erased newest id ${second.id} came back as ${third.id}`);
   assert.equal((await h.authed('/api/leads', { method: 'DELETE' })).status, 200);
-  const fourth = add(h.store, 'di@freight.example', 'Di Evans');
+  const fourth = await add(h.store, 'di@freight.example', 'Di Evans');
   assert.ok(fourth.id > third.id && fourth.id !== first.id, `after a clear the next lead got id ${fourth.id}`);
 });
 
 test('after a clear, an old link changes nobody in the store, says so, and keeps its own address from being mailed', async (t) => {
   const h = await startTestStatusServer(t);
-  const old = add(h.store, 'ada@freight.example', 'Ada Byron');
+  const old = await add(h.store, 'ada@freight.example', 'Ada Byron');
   const token = unsubscribeToken(old, TEST_SECRET);
   assert.equal((await h.authed('/api/leads', { method: 'DELETE' })).status, 200);
-  const newcomer = add(h.store, 'bo@freight.example', 'Bo Chen');
+  const newcomer = await add(h.store, 'bo@freight.example', 'Bo Chen');
 
   const r = await oneClick(h, token);
   assert.equal(r.status, 200);
@@ -61,8 +61,8 @@ test('after a clear, an old link changes nobody in the store, says so, and keeps
 
 test('after an erase, an old link changes nothing and says so', async (t) => {
   const h = await startTestStatusServer(t);
-  const bystander = add(h.store, 'bo@freight.example', 'Bo Chen');
-  const erased = add(h.store, 'ada@freight.example', 'Ada Byron');
+  const bystander = await add(h.store, 'bo@freight.example', 'Bo Chen');
+  const erased = await add(h.store, 'ada@freight.example', 'Ada Byron');
   const token = unsubscribeToken(erased, TEST_SECRET);
   assert.equal((await h.authed(`/api/leads/${erased.id}`, { method: 'DELETE' })).status, 200);
   const suppressionsBefore = h.store.stmt('SELECT count(*) AS n FROM suppressions').get()?.n;
@@ -76,11 +76,11 @@ test('after an erase, an old link changes nothing and says so', async (t) => {
 
 test('a link whose id now belongs to someone else (a store from before ids were kept unique) leaves that person alone', async (t) => {
   const h = await startTestStatusServer(t);
-  const old = add(h.store, 'ada@freight.example', 'Ada Byron');
+  const old = await add(h.store, 'ada@freight.example', 'Ada Byron');
   const token = unsubscribeToken(old, TEST_SECRET);
   assert.equal((await h.authed(`/api/leads/${old.id}`, { method: 'DELETE' })).status, 200);
   // What an older leadflow did: the next lead took the freed id.
-  const newcomer = add(h.store, 'bo@freight.example', 'Bo Chen');
+  const newcomer = await add(h.store, 'bo@freight.example', 'Bo Chen');
   h.store.stmt('UPDATE leads SET id = ? WHERE id = ?').run(old.id, newcomer.id);
 
   const r = await oneClick(h, token);
@@ -93,8 +93,8 @@ test('a link whose id now belongs to someone else (a store from before ids were 
 
 test('a current link still unsubscribes its person at once', async (t) => {
   const h = await startTestStatusServer(t);
-  add(h.store, 'bo@freight.example', 'Bo Chen');
-  const lead = add(h.store, 'ada@freight.example', 'Ada Byron');
+  await add(h.store, 'bo@freight.example', 'Bo Chen');
+  const lead = await add(h.store, 'ada@freight.example', 'Ada Byron');
   const r = await oneClick(h, unsubscribeToken(lead, TEST_SECRET));
   assert.equal(r.status, 200);
   assert.equal(r.body.unsubscribed, true);
@@ -104,8 +104,8 @@ test('a current link still unsubscribes its person at once', async (t) => {
 
 test('a first-format link (id only) works only for the lead a live email carried it to', async (t) => {
   const h = await startTestStatusServer(t);
-  const mailed = add(h.store, 'ada@freight.example', 'Ada Byron');
-  const other = add(h.store, 'bo@freight.example', 'Bo Chen');
+  const mailed = await add(h.store, 'ada@freight.example', 'Ada Byron');
+  const other = await add(h.store, 'bo@freight.example', 'Bo Chen');
   const v1 = (id: number) => `${id}.${createHmac('sha256', TEST_SECRET).update(`leadflow-unsubscribe-v1:${id}`).digest('base64url')}`;
   // The ledger row a live send of the previous version left: its List-Unsubscribe header carried the v1 link.
   const now = new Date().toISOString();

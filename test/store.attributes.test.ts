@@ -12,7 +12,7 @@ import { attributeNames, getLeadByEmail, leadAttributes } from '../lib/store/lea
 import { importRows } from '../lib/leads/importLeads';
 import { tempStorePath } from './support/tmp';
 
-test('attributes go in with their lead and come back whole, "__proto__" and all; a lead without any has {}', (t) => {
+test('attributes go in with their lead and come back whole, "__proto__" and all; a lead without any has {}', async (t) => {
   const s = openStore(tempStorePath(t));
   t.after(() => s.close());
   // As JSON text: JSON.parse makes "__proto__" an own key, as a CSV header or an n8n item can.
@@ -21,7 +21,7 @@ test('attributes go in with their lead and come back whole, "__proto__" and all;
     { "email": "bo@beta.example", "company": "Beta" },
     { "email": "cy@gamma.example", "company": "Gamma", "Region": "EMEA", "Seniority": "C-level" }
   ]`) as Record<string, unknown>[];
-  assert.equal(importRows(s, rows, { source: 'test' }).inserted, 3);
+  assert.equal((await importRows(s, rows, { source: 'test' })).inserted, 3);
   const ann = getLeadByEmail(s, 'ann@acme.example')!;
   const attributes = leadAttributes(s, ann.id);
   assert.deepEqual(Object.entries(attributes), [['Seniority', 'VP'], ['__proto__', 'odd']]);

@@ -183,7 +183,15 @@ export function setCampaignState(store: Store, ref: string | number, state: Camp
 
 /** A campaign leads may join now: any but a finished one. */
 export function joinableCampaign(store: Store, ref: string | number): Campaign {
-  const c = getCampaign(store, ref);
+  return joinable(getCampaign(store, ref));
+}
+
+/** `joinableCampaign` on either database. */
+export async function joinableCampaignOn(db: Db, ref: string | number): Promise<Campaign> {
+  return joinable(campaignIn(await loadCampaigns(db), ref));
+}
+
+function joinable(c: Campaign): Campaign {
   if (c.state === 'finished') throw new LeadflowError('conflict', `campaign "${c.name}" is finished: leads cannot join it`);
   return c;
 }

@@ -19,16 +19,16 @@ import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { mapRows, type FieldMapping, type MappedRows } from './rows';
 import { csvBatches, CsvFormatError, csvTextLayout, parseCsv } from './csv';
 import { columnWarnings, MAPPABLE_FIELDS, type MappableField } from './columns';
 import { DELIMITER_NAMES, detectLayout, type CsvLayout } from './csvLayout';
 import { ENCODING_LABELS, InvalidTextError, sniffEncoding, toUtf8Stream, type SniffedEncoding, type TextEncodingName } from './textEncoding';
-import { ingestLeads } from './ingest';
-import { joinableCampaign } from '../campaigns/campaigns';
+import { ingestLeadsOn } from './ingest';
+import { joinableCampaignOn } from '../campaigns/campaigns';
 import { reasonCode } from './validate';
-import { leadIdByEmail } from '../store/leads';
+import { leadIdByEmailOn } from '../store/leads';
 
 /** Rows per transaction when a file is streamed in. */
 export const IMPORT_BATCH_ROWS = 5_000;
@@ -82,7 +82,7 @@ export class ImportError extends LeadflowError {
 
 interface BatchImport {
   /** Map and validate the next rows of the input, then insert the good ones in one transaction. */
-  add(rows: readonly Record<string, unknown>[]): void;
+  add(rows: readonly Record<string, unknown>[]): Promise<void>;
   /** The report so far: rows from committed batches only. */
   readonly report: ImportReport;
 }
@@ -102,29 +102,29 @@ export function importedNothing(report: ImportReport): boolean {
  * lead that was there before by its id — this import's ids are in the report already, so the only other thing
  * kept per row is its row number (a Map of every email seen cost ~85 bytes a row: 115 MB of peak RSS at 400k).
  */
-function batchImport(store: Store, o: ImportOptions, format?: ImportFormat): BatchImport {
+async function batchImport(db: Db, o: ImportOptions, format?: ImportFormat): Promise<BatchImport> {
   const report: ImportReport = { rows: 0, inserted: 0, ids: [], rejected: [], fields: [], attributes: [], warnings: [], format };
   const columns = columnsReport();
   const rowOfId: number[] = []; // rowOfId[i] is the row number of report.ids[i]
   const now = new Date().toISOString();
-  const campaignId = o.campaign === undefined ? undefined : joinableCampaign(store, o.campaign).id;
-  const earlierRowOf = (email: string): number | undefined => {
-    const id = leadIdByEmail(store, email);
+  const campaignId = o.campaign === undefined ? undefined : (await joinableCampaignOn(db, o.campaign)).id;
+  const earlierRowOf = async (email: string): Promise<number | undefined> => {
+    const id = await leadIdByEmailOn(db, email);
     const i = id === undefined ? -1 : indexOfId(report.ids, id);
     return i < 0 ? undefined : rowOfId[i];
   };
   return {
     report,
-    add(rows) {
+    async add(rows) {
       const mapped = mapRows(rows, { mapping: o.mapping, source: o.source, firstRowNumber: report.rows + 1 });
       const rejected = mapped.rejected.map((r) => ({ rowNumber: r.rowNumber, reason: r.reason }));
-      const result = store.tx(() => ingestLeads(store, mapped.leads.map((l) => l.lead), now, campaignId));
+      const result = await db.transaction((t) => ingestLeadsOn(t, mapped.leads.map((l) => l.lead), now, campaignId));
       for (const ok of result.inserted) {
         report.ids.push(ok.id);
         rowOfId.push(mapped.leads[ok.index].rowNumber);
       }
       for (const skip of result.skipped) {
-        const earlier = skip.kind === 'duplicate' ? earlierRowOf(skip.email) : undefined;
+        const earlier = skip.kind === 'duplicate' ? await earlierRowOf(skip.email) : undefined;
         rejected.push({
           rowNumber: mapped.leads[skip.index].rowNumber,
           // The same words mapRows uses for a duplicate within a batch.
@@ -187,14 +187,14 @@ function indexOfId(ids: readonly number[], id: number): number {
   return -1;
 }
 
-export function importRows(store: Store, rows: Record<string, unknown>[], o: ImportOptions): ImportReport {
-  const run = batchImport(store, o);
-  run.add(rows);
+export async function importRows(db: Db, rows: Record<string, unknown>[], o: ImportOptions): Promise<ImportReport> {
+  const run = await batchImport(db, o);
+  await run.add(rows);
   return run.report;
 }
 
 /** CSV text (already decoded: from a tool call) in one transaction, its layout found as a file's is. */
-export function importCsvText(store: Store, text: string, o: ImportOptions): ImportReport {
+export async function importCsvText(db: Db, text: string, o: ImportOptions): Promise<ImportReport> {
   const layout = csvTextLayout(text, o.mapping);
   let rows: Record<string, unknown>[];
   try {
@@ -202,8 +202,8 @@ export function importCsvText(store: Store, text: string, o: ImportOptions): Imp
   } catch (err) {
     throw new ImportError(`the CSV could not be parsed, nothing was imported: ${(err as Error).message}`);
   }
-  const run = batchImport(store, o, formatOf(layout));
-  run.add(rows);
+  const run = await batchImport(db, o, formatOf(layout));
+  await run.add(rows);
   return run.report;
 }
 
@@ -211,7 +211,7 @@ export function importCsvText(store: Store, text: string, o: ImportOptions): Imp
  * Stream a CSV file into the store (see the header). A pipe (`/dev/stdin`, bash's `<(zcat leads.csv.gz)`) can be
  * read only once, so it is first copied to a temporary file, removed afterwards.
  */
-export async function importCsvFile(store: Store, path: string, o: FileImportOptions = {}): Promise<ImportReport> {
+export async function importCsvFile(db: Db, path: string, o: FileImportOptions = {}): Promise<ImportReport> {
   const options: ImportOptions = { source: o.source ?? `csv:${basename(path)}`, mapping: o.mapping, campaign: o.campaign };
   const batchSize = Math.max(1, Math.floor(o.batchSize ?? IMPORT_BATCH_ROWS));
   let isFile: boolean;
@@ -220,7 +220,7 @@ export async function importCsvFile(store: Store, path: string, o: FileImportOpt
   } catch (err) {
     throw cannotRead(path, err);
   }
-  if (isFile) return importStreamedFile(store, path, path, options, batchSize);
+  if (isFile) return importStreamedFile(db, path, path, options, batchSize);
   const spoolDir = mkdtempSync(join(tmpdir(), 'leadflow-import-'));
   try {
     const spool = join(spoolDir, 'input.csv');
@@ -229,13 +229,13 @@ export async function importCsvFile(store: Store, path: string, o: FileImportOpt
     } catch (err) {
       throw cannotRead(path, err);
     }
-    return await importStreamedFile(store, spool, path, options, batchSize);
+    return await importStreamedFile(db, spool, path, options, batchSize);
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
   }
 }
 
-async function importStreamedFile(store: Store, file: string, shownAs: string, o: ImportOptions, batchSize: number): Promise<ImportReport> {
+async function importStreamedFile(db: Db, file: string, shownAs: string, o: ImportOptions, batchSize: number): Promise<ImportReport> {
   const nothingImported = (err: unknown) =>
     err instanceof CsvFormatError
       ? new ImportError(`the CSV could not be parsed, nothing was imported: ${err.message}`, { cause: err })
@@ -261,7 +261,7 @@ async function importStreamedFile(store: Store, file: string, shownAs: string, o
   }
   // Second pass: map, validate and insert, one transaction per batch. It fails only if the file changed in between,
   // or the store failed; then the batches before the failure stay in, and the error says which rows those are.
-  const run = batchImport(store, o, formatOf(layout, encoding, sniffed.bom));
+  const run = await batchImport(db, o, formatOf(layout, encoding, sniffed.bom));
   try {
     await eachBatch(file, shownAs, encoding, layout, batchSize, run.add);
   } catch (err) {
@@ -320,7 +320,7 @@ async function eachBatch(
   encoding: TextEncodingName,
   layout: CsvLayout,
   batchSize: number,
-  take: (rows: Record<string, string>[]) => void,
+  take: (rows: Record<string, string>[]) => void | Promise<void>,
 ): Promise<void> {
   const input = createReadStream(file);
   const decoded = input.pipe(toUtf8Stream(encoding));
@@ -330,7 +330,7 @@ async function eachBatch(
     decoded.destroy(err);
   });
   try {
-    for await (const batch of csvBatches(decoded, batchSize, layout)) take(batch);
+    for await (const batch of csvBatches(decoded, batchSize, layout)) await take(batch);
   } catch (err) {
     throw readError !== undefined ? cannotRead(shownAs, readError) : err;
   } finally {

@@ -5,18 +5,22 @@
  */
 import type { LeadInput, Variant } from '../types';
 import type { Store } from '../store/store';
-import { insertLead, leadIdsByEmails, leadRow, leadsByIds, type StoredLead } from '../store/leads';
+import { insertLead, insertLeadsOn, leadIdsByEmailsOn, leadRow, leadsByIdsOn, type LeadRow, type StoredLead } from '../store/leads';
+import { inValues, type Db } from '../store/db';
 import { emailHash, hasSuppressions } from '../store/suppressions';
 import { assignVariant } from '../personalize/variant';
 import { companyDomainOf } from '../enrich/companyDomain';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
-import { indexNewLeads } from '../store/leadSearch';
+import { indexNewLeads, indexNewLeadsOn } from '../store/leadSearch';
 
 export interface IngestResult {
   /** Each lead that went in: its place in the input, its id, the variant it was assigned, its company domain and campaign. */
   inserted: { index: number; id: number; variant: Variant; companyDomain: string; campaignId: number }[];
   skipped: { index: number; email: string; kind: 'duplicate' | 'erased'; reason: string }[];
 }
+
+const ERASED = 'erased: this person asked to be forgotten; not re-imported';
+const DUPLICATE = 'duplicate: this email is already in the store';
 
 /** New leads join `campaignId` (from an import, a node or a tool naming a campaign), else the built-in demo. */
 export function ingestLeads(store: Store, leads: LeadInput[], now: string, campaignId?: number): IngestResult {
@@ -27,17 +31,52 @@ export function ingestLeads(store: Store, leads: LeadInput[], now: string, campa
   for (let index = 0; index < leads.length; index++) {
     const lead = leads[index];
     if (erasedCheck?.get(emailHash(lead.email))) {
-      result.skipped.push({ index, email: lead.email, kind: 'erased', reason: 'erased: this person asked to be forgotten; not re-imported' });
+      result.skipped.push({ index, email: lead.email, kind: 'erased', reason: ERASED });
       continue;
     }
     const variant = assignVariant(lead.email);
     const companyDomain = companyDomainOf(lead.website, lead.email);
     const id = insertLead(store, leadRow(lead, variant, companyDomain), now, campaignId);
-    if (id === null) result.skipped.push({ index, email: lead.email, kind: 'duplicate', reason: 'duplicate: this email is already in the store' });
+    if (id === null) result.skipped.push({ index, email: lead.email, kind: 'duplicate', reason: DUPLICATE });
     else result.inserted.push({ index, id, variant, companyDomain, campaignId: campaignId ?? DEMO_CAMPAIGN_ID });
   }
   // Every path that adds leads passes here: the batch joins the search index in the same transaction, in one statement.
   if (result.inserted.length > 0) indexNewLeads(store);
+  return result;
+}
+
+/**
+ * `ingestLeads` on either database, in the caller's transaction: the erased addresses found in one read, the rest
+ * inserted in a few multi-row statements that return the ids of those that went in. The same result, lead for lead:
+ * a second row with an address already in the batch, or in the store, is a duplicate.
+ */
+export async function ingestLeadsOn(db: Db, leads: LeadInput[], now: string, campaignId?: number): Promise<IngestResult> {
+  const result: IngestResult = { inserted: [], skipped: [] };
+  const hashes = leads.map((l) => emailHash(l.email));
+  const erased = new Set(
+    (await db.all(`SELECT value FROM suppressions WHERE kind = 'email_sha256' AND value IN ${inValues(db, 'text')}`, [JSON.stringify(hashes)])).map((r) => String(r[0])),
+  );
+  const rows: { index: number; row: LeadRow }[] = [];
+  const first = new Set<string>();
+  for (let index = 0; index < leads.length; index++) {
+    const lead = leads[index];
+    const key = lead.email.toLowerCase();
+    if (erased.has(hashes[index])) result.skipped.push({ index, email: lead.email, kind: 'erased', reason: ERASED });
+    else if (first.has(key)) result.skipped.push({ index, email: lead.email, kind: 'duplicate', reason: DUPLICATE });
+    else {
+      first.add(key);
+      rows.push({ index, row: leadRow(lead, assignVariant(lead.email), companyDomainOf(lead.website, lead.email)) });
+    }
+  }
+  const ids = await insertLeadsOn(db, rows.map((r) => r.row), now, campaignId);
+  for (const { index, row } of rows) {
+    const id = ids.get(row.email.toLowerCase());
+    if (id === undefined) result.skipped.push({ index, email: row.email, kind: 'duplicate', reason: DUPLICATE });
+    else result.inserted.push({ index, id, variant: row.variant, companyDomain: row.companyDomain, campaignId: campaignId ?? DEMO_CAMPAIGN_ID });
+  }
+  result.inserted.sort((a, b) => a.index - b.index);
+  result.skipped.sort((a, b) => a.index - b.index);
+  if (result.inserted.length > 0) await indexNewLeadsOn(db);
   return result;
 }
 
@@ -55,13 +94,13 @@ export type IngestedLead = { lead: StoredLead; outcome: 'inserted' } | { lead: S
  * built from the row just written (its id, variant and domain, status NEW) rather than read back; only duplicates
  * are read.
  */
-export function ingestStored(store: Store, leads: LeadInput[], now: string = new Date().toISOString()): IngestedLead[] {
-  return store.tx(() => {
-    const result = ingestLeads(store, leads, now);
+export async function ingestStored(db: Db, leads: LeadInput[], now: string = new Date().toISOString()): Promise<IngestedLead[]> {
+  return db.transaction(async (t) => {
+    const result = await ingestLeadsOn(t, leads, now);
     const out: IngestedLead[] = new Array(leads.length);
     for (const ok of result.inserted) out[ok.index] = { lead: storedOf(leads[ok.index], ok, now), outcome: 'inserted' };
-    const earlier = leadIdsByEmails(store, result.skipped.filter((s) => s.kind === 'duplicate').map((s) => s.email.toLowerCase()));
-    const stored = leadsByIds(store, [...earlier.values()]);
+    const earlier = await leadIdsByEmailsOn(t, result.skipped.filter((s) => s.kind === 'duplicate').map((s) => s.email.toLowerCase()));
+    const stored = await leadsByIdsOn(t, [...earlier.values()]);
     for (const s of result.skipped) {
       const found = stored.get(earlier.get(s.email.toLowerCase()) ?? 0);
       out[s.index] = found ? { lead: found, outcome: 'duplicate', reason: s.reason } : { lead: null, outcome: 'rejected', reason: s.reason };

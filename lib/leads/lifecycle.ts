@@ -59,11 +59,17 @@ function assertStep(from: LeadStatus, to: LeadStatus): void {
 export function advanceLeads(store: Store, ids: readonly number[], from: LeadStatus, to: LeadStatus, now: string): number {
   assertStep(from, to);
   if (ids.length === 0) return 0;
-  const r = store
-    .stmt('UPDATE leads SET status = ?, status_reason = NULL, updated_at = ? WHERE status = ? AND id IN (SELECT value FROM json_each(?))')
-    .run(to, now, from, JSON.stringify(ids));
-  return Number(r.changes);
+  return Number(store.stmt(advanceSql(store)).run(to, now, from, JSON.stringify(ids)).changes);
 }
+
+/** `advanceLeads` on either database. */
+export async function advanceLeadsOn(db: Db, ids: readonly number[], from: LeadStatus, to: LeadStatus, now: string): Promise<number> {
+  assertStep(from, to);
+  if (ids.length === 0) return 0;
+  return db.run(advanceSql(db), [to, now, from, JSON.stringify(ids)]);
+}
+
+const advanceSql = (db: Pick<Db, 'dialect'>) => `UPDATE leads SET status = ?, status_reason = NULL, updated_at = ? WHERE status = ? AND id IN ${inValues(db, 'int')}`;
 
 /** `advanceLeads` for one lead. */
 export function advanceLead(store: Store, id: number, from: LeadStatus, to: LeadStatus, now: string): boolean {

@@ -7,13 +7,13 @@
  * written once and then reads as already messaged.
  */
 import type { Channel } from '../types';
-import type { Store } from '../store/store';
-import { leadsByIds, type StoredLead } from '../store/leads';
-import { talkingPointFieldsOf } from '../store/enrichments';
-import { assignedMessageIds, messagesForLeads, type MessageRow, type StoredMessage } from '../store/messages';
+import type { Db } from '../store/db';
+import { leadsByIdsOn, type StoredLead } from '../store/leads';
+import { talkingPointFieldsOfOn } from '../store/enrichments';
+import { assignedMessageIdsOn, messagesForLeadsOn, saveMessagesOn, type MessageRow, type StoredMessage } from '../store/messages';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
-import { leadsAfterMoves, movesNowNoted } from '../leads/leadMoves';
-import { personalizeBatch } from './stage';
+import { advanceLeadsOn, moveLeadOn } from '../leads/lifecycle';
+import { campaignsOfOn, draftBatch } from './stage';
 
 export interface PersonalizeLeadOptions {
   channels: Channel[];
@@ -30,25 +30,38 @@ export type PersonalizeLeadResult =
   | { outcome: 'messaged' | 'already_messaged'; lead: StoredLead; messages: StoredMessage[]; rejected: string[] }
   | { outcome: 'not_found' | 'not_personalizable' | 'failed'; lead?: StoredLead; reason: string };
 
-export function personalizeChosen(store: Store, leadIds: readonly number[], o: PersonalizeLeadOptions): PersonalizeLeadResult[] {
-  return store.tx(() => {
-    const before = leadsByIds(store, leadIds);
+export async function personalizeChosen(db: Db, leadIds: readonly number[], o: PersonalizeLeadOptions): Promise<PersonalizeLeadResult[]> {
+  return db.transaction(async (t) => {
+    const before = await leadsByIdsOn(t, leadIds);
     const ready = [...before.values()].filter((lead) => lead.status === 'ENRICHED');
     const written = ready.map((lead) => lead.id);
     const now = new Date().toISOString();
-    const moves = movesNowNoted(store, now);
-    const b = personalizeBatch(store, ready, talkingPointFieldsOf(store, written), o, now, moves);
-    const after = leadsAfterMoves(store, before, moves, now);
+    // The stage's own decisions (draftBatch), written here: the messages, then each lead's move.
+    const { campaigns, attributes } = await campaignsOfOn(t, ready);
+    const d = draftBatch(ready, await talkingPointFieldsOfOn(t, written), campaigns, attributes, o);
+    const b = d.out;
+    await saveMessagesOn(t, b.written, now);
+    const after = new Map<number, StoredLead>();
+    const reread: number[] = [];
+    for (const [id, reason] of d.failed) {
+      if (await moveLeadOn(t, id, 'FAILED', now, reason)) after.set(id, Object.assign(before.get(id)!, { status: 'FAILED' as const, statusReason: reason, updatedAt: now }));
+      else reread.push(id);
+    }
+    b.messaged = await advanceLeadsOn(t, d.messaged, 'ENRICHED', 'MESSAGED', now);
+    if (b.messaged === d.messaged.length) {
+      for (const id of d.messaged) after.set(id, Object.assign(before.get(id)!, { status: 'MESSAGED' as const, statusReason: null, updatedAt: now }));
+    } else reread.push(...d.messaged);
+    for (const [id, lead] of await leadsByIdsOn(t, reread)) after.set(id, lead);
     const only = o.messages && { channels: o.channels, assignedVariantOnly: o.messages === 'assigned' };
     // What to show of the leads written just now is in hand (the rows stored; only their ids are read back). The rest
     // — leads messaged before, or every lead when both variants are shown — is read.
-    const fresh = o.messages === 'assigned' ? writtenAssigned(store, b.written, ready, o.channels, now) : new Map<number, StoredMessage[]>();
-    const messages = messagesForLeads(store, [...before.keys()].filter((id) => !fresh.has(id)), only);
+    const fresh = o.messages === 'assigned' ? await writtenAssigned(t, b.written, ready, o.channels, now) : new Map<number, StoredMessage[]>();
+    const messages = await messagesForLeadsOn(t, [...before.keys()].filter((id) => !fresh.has(id)), only);
     for (const [id, list] of fresh) messages.set(id, list);
     const told = new Set<number>();
     return leadIds.map((id): PersonalizeLeadResult => {
       const lead = after.get(id) ?? before.get(id);
-      if (!lead) return { outcome: 'not_found', reason: `no lead with id ${id} in the store ${store.path}` };
+      if (!lead) return { outcome: 'not_found', reason: `no lead with id ${id} in the store ${db.location}` };
       const stored = messages.get(id) ?? [];
       const held = b.held.get(id);
       if (held !== undefined) return { outcome: 'not_personalizable', lead, reason: held };
@@ -64,10 +77,10 @@ export function personalizeChosen(store: Store, leadIds: readonly number[], o: P
 }
 
 /** The assigned-variant messages just stored for these leads, as `messagesForLeads` would read them back. */
-function writtenAssigned(store: Store, written: readonly MessageRow[], leads: readonly StoredLead[], channels: readonly Channel[], now: string): Map<number, StoredMessage[]> {
+async function writtenAssigned(db: Db, written: readonly MessageRow[], leads: readonly StoredLead[], channels: readonly Channel[], now: string): Promise<Map<number, StoredMessage[]>> {
   const variantOf = new Map(leads.map((l) => [l.id, l.variant]));
   const own = written.filter((w) => w.draft.variant === variantOf.get(w.leadId) && channels.includes(w.draft.channel));
-  const ids = assignedMessageIds(store, [...new Set(own.map((w) => w.leadId))]);
+  const ids = await assignedMessageIdsOn(db, [...new Set(own.map((w) => w.leadId))]);
   const out = new Map<number, StoredMessage[]>();
   // In messagesForLeads' order: by step, channel, variant (one step and one variant here).
   for (const w of own.sort((a, b) => a.leadId - b.leadId || (a.draft.channel < b.draft.channel ? -1 : a.draft.channel > b.draft.channel ? 1 : 0))) {

@@ -5,9 +5,10 @@
  */
 import type { Channel, MessageDraft } from '../types';
 import type { Store } from '../store/store';
-import { attributesOfLeads, stageLeadsInStatus, type StageLead } from '../store/leads';
+import { attributesOfLeads, attributesOfLeadsOn, stageLeadsInStatus, type StageLead } from '../store/leads';
+import type { Db } from '../store/db';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
-import { campaignsById, getCampaign, type Campaign } from '../campaigns/campaigns';
+import { campaignsById, getCampaign, loadCampaigns, type Campaign } from '../campaigns/campaigns';
 import { CAMPAIGN_TEMPLATE_SOURCE, draftStep } from '../campaigns/draft';
 import type { CampaignState } from '../campaigns/spec';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
@@ -85,18 +86,39 @@ export function personalizeBatch<L extends StageLead>(
   now: string,
   moves: LeadMoves = movesNow(store, now),
 ): PersonalizedBatch<L> {
+  const { campaigns, attributes } = campaignsOf(store, batch);
+  const d = draftBatch(batch, enrichments, campaigns, attributes, o);
+  for (const [id, reason] of d.failed) moves.set(id, 'FAILED', reason);
+  saveMessages(store, d.out.written, now);
+  d.out.messaged = moves.advance(d.messaged, 'ENRICHED', 'MESSAGED');
+  return d.out;
+}
+
+/**
+ * What a batch of ENRICHED leads is written, decided in hand from their enrichments, campaigns and attributes:
+ * the messages to store, the leads to move to MESSAGED (`messaged`, the tally's count once they moved) and those to
+ * move to FAILED with the reason. `personalizeBatch` writes it on SQLite in the caller's transaction;
+ * `personalizeChosen` on either database.
+ */
+export function draftBatch<L extends StageLead>(
+  batch: readonly L[],
+  enrichments: ReadonlyMap<number, TalkingPointsInput>,
+  campaigns: ReadonlyMap<number, Campaign>,
+  attributes: ReadonlyMap<number, Record<string, string>>,
+  o: PersonalizeOptions,
+): { out: PersonalizedBatch<L>; messaged: number[]; failed: Map<number, string> } {
   const messages: MessageRow[] = [];
   const out: PersonalizedBatch<L> = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, sendable: [], rejections: new Map(), held: new Map(), written: messages };
   const messaged: number[] = [];
-  const { campaigns, attributes } = campaignsOf(store, batch);
+  const failed = new Map<number, string>();
   for (const lead of batch) {
     const enrichment = enrichments.get(lead.id);
     if (!enrichment) {
-      moves.set(lead.id, 'FAILED', 'enrichment missing for an ENRICHED lead');
+      failed.set(lead.id, 'enrichment missing for an ENRICHED lead');
       out.failedLeads++;
       continue;
     }
-    const campaign = lead.campaignId === undefined ? undefined : campaigns.get(lead.campaignId);
+    const campaign = lead.campaignId === undefined || lead.campaignId === DEMO_CAMPAIGN_ID ? undefined : campaigns.get(lead.campaignId);
     if (campaign && !WRITABLE.includes(campaign.state)) {
       out.held.set(lead.id, `its campaign "${campaign.name}" is ${campaign.state}: resume it to write to its leads`);
       continue;
@@ -115,13 +137,11 @@ export function personalizeBatch<L extends StageLead>(
     if (judged.sendable.size > 0) {
       messaged.push(lead.id);
     } else {
-      moves.set(lead.id, 'FAILED', 'copy contract: ' + judged.ownProblems.join(' | '));
+      failed.set(lead.id, 'copy contract: ' + judged.ownProblems.join(' | '));
       out.failedLeads++;
     }
   }
-  saveMessages(store, messages, now);
-  out.messaged = moves.advance(messaged, 'ENRICHED', 'MESSAGED');
-  return out;
+  return { out, messaged, failed };
 }
 
 /** A campaign's leads are written to while it is a draft (to preview them) or active; not when paused or finished. */
@@ -132,11 +152,26 @@ const WRITABLE: readonly CampaignState[] = ['draft', 'active'];
  * to (one read). A batch of demo leads — every streamed pipeline batch — reads nothing.
  */
 function campaignsOf(store: Store, batch: readonly StageLead[]): { campaigns: Map<number, Campaign>; attributes: Map<number, Record<string, string>> } {
+  const ids = userCampaignIds(batch);
+  if (ids.size === 0) return { campaigns: new Map(), attributes: new Map() };
+  return { campaigns: campaignsById(store, ids), attributes: attributesOfLeads(store, leadsOfCampaigns(batch, ids)) };
+}
+
+/** `campaignsOf` on either database. */
+export async function campaignsOfOn(db: Db, batch: readonly StageLead[]): Promise<{ campaigns: Map<number, Campaign>; attributes: Map<number, Record<string, string>> }> {
+  const ids = userCampaignIds(batch);
+  if (ids.size === 0) return { campaigns: new Map(), attributes: new Map() };
+  return { campaigns: await loadCampaigns(db), attributes: await attributesOfLeadsOn(db, leadsOfCampaigns(batch, ids)) };
+}
+
+function userCampaignIds(batch: readonly StageLead[]): Set<number> {
   const ids = new Set<number>();
   for (const lead of batch) if (lead.campaignId !== undefined && lead.campaignId !== DEMO_CAMPAIGN_ID) ids.add(lead.campaignId);
-  if (ids.size === 0) return { campaigns: new Map(), attributes: new Map() };
-  const written = batch.filter((l) => l.campaignId !== undefined && ids.has(l.campaignId)).map((l) => l.id);
-  return { campaigns: campaignsById(store, ids), attributes: attributesOfLeads(store, written) };
+  return ids;
+}
+
+function leadsOfCampaigns(batch: readonly StageLead[], ids: ReadonlySet<number>): number[] {
+  return batch.filter((l) => l.campaignId !== undefined && ids.has(l.campaignId)).map((l) => l.id);
 }
 
 function campaignDrafts(campaign: Campaign, lead: StageLead, enrichment: TalkingPointsInput, attributes: Record<string, string>, channels: readonly Channel[]) {

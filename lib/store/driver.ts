@@ -69,7 +69,12 @@ function loadBetterSqlite3(): Opener {
       driver: 'better-sqlite3',
       exec: (sql) => void db.exec(sql),
       prepare: (sql) => db.prepare(sql) as unknown as SqlStatement,
-      prepareArrays: (sql) => db.prepare(sql).raw(true) as unknown as SqlArrayStatement,
+      prepareArrays: (sql) => {
+        const statement = db.prepare(sql);
+        // A write without RETURNING gives no rows (as node:sqlite's all() does); better-sqlite3 refuses raw() for it.
+        if (!statement.reader) return { all: (...params) => (statement.run(...params), []), get: (...params) => void statement.run(...params) };
+        return statement.raw(true) as unknown as SqlArrayStatement;
+      },
       close: () => db.close(),
     };
   };

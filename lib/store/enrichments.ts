@@ -1,7 +1,8 @@
 /** The enrichments table: one enrichment per lead, with per-field provenance, stored as JSON where it is a list. */
 import type { Enrichment, EnrichmentFields } from '../types';
 import type { Store, SqlValue } from './store';
-import { insertRows, type MultiRowInsert } from './multiRow';
+import { insertRows, insertRowsOn, type MultiRowInsert } from './multiRow';
+import { inValues, type Db } from './db';
 import { int, jsonOf, oneOf, real, rowMapper, text } from './rowMapper';
 import { COMPANY_SIZES } from '../enrich/companySize';
 import { SENIORITIES } from '../enrich/seniority';
@@ -24,6 +25,15 @@ export function saveEnrichment(store: Store, leadId: number, enrichment: Enrichm
 }
 
 export function saveEnrichments(store: Store, items: readonly { leadId: number; enrichment: Enrichment }[], now: string): void {
+  insertRows(store, ENRICHMENT_ROWS, enrichmentParams(items, now));
+}
+
+/** `saveEnrichments` on either database, inside its transaction. */
+export async function saveEnrichmentsOn(db: Db, items: readonly { leadId: number; enrichment: Enrichment }[], now: string): Promise<void> {
+  await insertRowsOn(db, ENRICHMENT_ROWS, enrichmentParams(items, now));
+}
+
+function enrichmentParams(items: readonly { leadId: number; enrichment: Enrichment }[], now: string): SqlValue[] {
   const params: SqlValue[] = [];
   for (const { leadId, enrichment: e } of items) {
     params.push(
@@ -39,7 +49,7 @@ export function saveEnrichments(store: Store, items: readonly { leadId: number; 
       now,
     );
   }
-  insertRows(store, ENRICHMENT_ROWS, params);
+  return params;
 }
 
 /** A JSON array of sentences (pain points, buying triggers), as saveEnrichments stored it. */
@@ -76,12 +86,20 @@ export function enrichmentsFor(store: Store, firstId: number, lastId: number): M
 
 /** The enrichments of these leads (any ids, not a keyset page), in one statement. */
 export function enrichmentsOf(store: Store, leadIds: readonly number[]): Map<number, Enrichment> {
-  const out = new Map<number, Enrichment>();
-  if (leadIds.length === 0) return out;
-  const rows = store
-    .rows(`SELECT lead_id, ${ENRICHMENTS.columns} FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(leadIds));
-  for (const r of rows) out.set(int(r[0], 'enrichments.lead_id'), ENRICHMENTS.at(r, 1));
+  return leadIds.length === 0 ? new Map() : byLead(store.rows(enrichmentsOfSql(store)).all(JSON.stringify(leadIds)), ENRICHMENTS);
+}
+
+/** `enrichmentsOf` on either database. */
+export async function enrichmentsOfOn(db: Db, leadIds: readonly number[]): Promise<Map<number, Enrichment>> {
+  return leadIds.length === 0 ? new Map() : byLead(await db.all(enrichmentsOfSql(db), [JSON.stringify(leadIds)]), ENRICHMENTS);
+}
+
+const enrichmentsOfSql = (db: Pick<Db, 'dialect'>) => `SELECT lead_id, ${ENRICHMENTS.columns} FROM enrichments WHERE lead_id IN ${inValues(db, 'int')}`;
+
+/** Rows of `lead_id, …mapper's columns`, by lead. */
+function byLead<T>(rows: SqlValue[][], mapper: { at(cells: SqlValue[], offset: number): T }): Map<number, T> {
+  const out = new Map<number, T>();
+  for (const r of rows) out.set(int(r[0], 'enrichments.lead_id'), mapper.at(r, 1));
   return out;
 }
 
@@ -108,11 +126,12 @@ export function talkingPointFieldsFor(store: Store, firstId: number, lastId: num
 
 /** `talkingPointFieldsFor` for these leads (any ids, not a keyset page), in one statement. */
 export function talkingPointFieldsOf(store: Store, leadIds: readonly number[]): Map<number, TalkingPointFields> {
-  const out = new Map<number, TalkingPointFields>();
-  if (leadIds.length === 0) return out;
-  const rows = store
-    .rows(`SELECT lead_id, ${TALKING_POINTS.columns} FROM enrichments WHERE lead_id IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(leadIds));
-  for (const r of rows) out.set(int(r[0], 'enrichments.lead_id'), TALKING_POINTS.at(r, 1));
-  return out;
+  return leadIds.length === 0 ? new Map() : byLead(store.rows(talkingPointsOfSql(store)).all(JSON.stringify(leadIds)), TALKING_POINTS);
 }
+
+/** `talkingPointFieldsOf` on either database. */
+export async function talkingPointFieldsOfOn(db: Db, leadIds: readonly number[]): Promise<Map<number, TalkingPointFields>> {
+  return leadIds.length === 0 ? new Map() : byLead(await db.all(talkingPointsOfSql(db), [JSON.stringify(leadIds)]), TALKING_POINTS);
+}
+
+const talkingPointsOfSql = (db: Pick<Db, 'dialect'>) => `SELECT lead_id, ${TALKING_POINTS.columns} FROM enrichments WHERE lead_id IN ${inValues(db, 'int')}`;

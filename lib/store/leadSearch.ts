@@ -24,6 +24,7 @@
  *   does that) is not found until `rebuildLeadSearch`.
  */
 import type { Store } from './store';
+import type { Db } from './db';
 import { int } from './rowMapper';
 
 /** At most this many matches of a search are counted: past it, a total is "10,000+" (`totalIsLowerBound`). */
@@ -91,6 +92,17 @@ export function indexNewLeads(store: Store): number {
     store.stmt(MOVE_MARK).run();
     return n;
   });
+}
+
+/**
+ * `indexNewLeads` for a writer on the `Db` face, inside its transaction. The index is SQLite's (FTS5); a PostgreSQL
+ * store has none yet, and its lead search is not offered.
+ */
+export async function indexNewLeadsOn(db: Db): Promise<number> {
+  if (db.dialect !== 'sqlite') return 0;
+  const n = await db.run(INDEX_NEW);
+  await db.run(MOVE_MARK);
+  return n;
 }
 
 /**

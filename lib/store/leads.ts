@@ -6,8 +6,9 @@ import { LEAD_STATUSES, VARIANTS, type Lead, type LeadInput, type LeadStatus, ty
 import { flag, int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
 import { DEMO_CAMPAIGN_ID } from './campaigns';
 import { groupTallies, readTallies, sumTallies } from './tallies';
-import type { Store } from './store';
-import type { Db } from './db';
+import type { Store, SqlValue } from './store';
+import { inValues, type Db } from './db';
+import { insertRowsOn, type MultiRowInsert } from './multiRow';
 import { searchCoverage, searchMatch, SEARCH_COUNT_CAP, UNINDEXED_TABLE, withUnindexedLeads } from './leadSearch';
 
 export interface LeadRow extends LeadInput {
@@ -39,10 +40,34 @@ export function leadRow(lead: LeadInput, variant: Variant, companyDomain: string
   };
 }
 
-const INSERT = `INSERT INTO leads (email, first_name, last_name, title, company, company_domain, website, linkedin_url,
-    industry, country, timezone, synthetic, source, variant, status, created_at, updated_at, attributes, campaign_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?, ?)
-  ON CONFLICT (email) DO NOTHING`;
+const LEAD_COLUMNS = `email, first_name, last_name, title, company, company_domain, website, linkedin_url,
+    industry, country, timezone, synthetic, source, variant, status, created_at, updated_at, attributes, campaign_id`;
+const LEAD_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?, ?)";
+const INSERT = `INSERT INTO leads (${LEAD_COLUMNS}) VALUES ${LEAD_VALUES} ON CONFLICT (email) DO NOTHING`;
+
+/** The batch form of INSERT: the rows that went in come back (id, email); an address already there does not. */
+const LEAD_ROWS: MultiRowInsert = { head: `INSERT INTO leads (${LEAD_COLUMNS})`, row: LEAD_VALUES, tail: 'ON CONFLICT (email) DO NOTHING RETURNING id, email', width: 18 };
+
+function leadParams(lead: LeadRow, now: string, campaignId: number): SqlValue[] {
+  return [
+    lead.email, lead.firstName, lead.lastName, lead.title, lead.company, lead.companyDomain, lead.website, lead.linkedinUrl,
+    lead.industry, lead.country, lead.timezone, lead.synthetic ? 1 : 0, lead.source, lead.variant, now, now,
+    lead.attributes ? JSON.stringify(lead.attributes) : NO_ATTRIBUTES, campaignId,
+  ];
+}
+
+/**
+ * Insert leads (into `campaignId`, else the built-in demo) in a few multi-row statements, on either database; returns
+ * each inserted lead's id by its email as given. An address already in the store (in any case) is left out. Every
+ * email in `leads` must differ from the others (case-insensitively). Call inside a transaction.
+ */
+export async function insertLeadsOn(db: Db, leads: readonly LeadRow[], now: string, campaignId = DEMO_CAMPAIGN_ID): Promise<Map<string, number>> {
+  const params: SqlValue[] = [];
+  for (const lead of leads) params.push(...leadParams(lead, now, campaignId));
+  const out = new Map<string, number>();
+  for (const r of await insertRowsOn(db, LEAD_ROWS, params)) out.set(text(r[1], 'leads.email').toLowerCase(), int(r[0], 'leads.id'));
+  return out;
+}
 
 const NO_ATTRIBUTES = '{}';
 
@@ -51,28 +76,7 @@ const NO_ATTRIBUTES = '{}';
  * the store. Call inside `store.tx`.
  */
 export function insertLead(store: Store, lead: LeadRow, now: string, campaignId = DEMO_CAMPAIGN_ID): number | null {
-  const result = store
-    .stmt(INSERT)
-    .run(
-      lead.email,
-      lead.firstName,
-      lead.lastName,
-      lead.title,
-      lead.company,
-      lead.companyDomain,
-      lead.website,
-      lead.linkedinUrl,
-      lead.industry,
-      lead.country,
-      lead.timezone,
-      lead.synthetic ? 1 : 0,
-      lead.source,
-      lead.variant,
-      now,
-      now,
-      lead.attributes ? JSON.stringify(lead.attributes) : NO_ATTRIBUTES,
-      campaignId,
-    );
+  const result = store.stmt(INSERT).run(...leadParams(lead, now, campaignId));
   return Number(result.changes) === 1 ? Number(result.lastInsertRowid) : null;
 }
 
@@ -159,6 +163,12 @@ export function leadIdByEmail(store: Store, email: string): number | undefined {
   return row ? Number(row.id) : undefined;
 }
 
+/** `leadIdByEmail` on either database. */
+export async function leadIdByEmailOn(db: Db, email: string): Promise<number | undefined> {
+  const row = await db.get('SELECT id FROM leads WHERE email = ?', [email]);
+  return row ? int(row[0], 'leads.id') : undefined;
+}
+
 export function getLeadByEmail(store: Store, email: string): StoredLead | undefined {
   const row = store.rows(`SELECT ${COLUMNS} FROM leads WHERE email = ?`).get(email);
   return row && LEADS.from(row);
@@ -170,9 +180,19 @@ export function getLeadByEmail(store: Store, email: string): StoredLead | undefi
  * statement is prepared once whatever their number.
  */
 export function leadsByIds(store: Store, ids: readonly number[]): Map<number, StoredLead> {
+  return ids.length === 0 ? new Map() : leadMap(store.rows(leadsByIdsSql(store)).all(JSON.stringify(ids)));
+}
+
+/** `leadsByIds` on either database. */
+export async function leadsByIdsOn(db: Db, ids: readonly number[]): Promise<Map<number, StoredLead>> {
+  return ids.length === 0 ? new Map() : leadMap(await db.all(leadsByIdsSql(db), [JSON.stringify(ids)]));
+}
+
+const leadsByIdsSql = (db: Pick<Db, 'dialect'>) => `SELECT ${COLUMNS} FROM leads WHERE id IN ${inValues(db, 'int')}`;
+
+function leadMap(rows: SqlValue[][]): Map<number, StoredLead> {
   const out = new Map<number, StoredLead>();
-  if (ids.length === 0) return out;
-  for (const r of store.rows(`SELECT ${COLUMNS} FROM leads WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids))) {
+  for (const r of rows) {
     const lead = LEADS.from(r);
     out.set(lead.id, lead);
   }
@@ -191,10 +211,17 @@ export function knownLeadIds(store: Store, ids: readonly number[]): Set<number> 
  * case-insensitively, as SQLite's NOCASE does: ASCII letters only).
  */
 export function leadIdsByEmails(store: Store, emails: readonly string[]): Map<string, number> {
-  if (emails.length === 0) return new Map();
-  const rows = store
-    .rows('SELECT lower(email), id FROM leads WHERE email IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(emails));
+  return emails.length === 0 ? new Map() : idsByEmail(store.rows(idsByEmailsSql(store)).all(JSON.stringify(emails)));
+}
+
+/** `leadIdsByEmails` on either database. */
+export async function leadIdsByEmailsOn(db: Db, emails: readonly string[]): Promise<Map<string, number>> {
+  return emails.length === 0 ? new Map() : idsByEmail(await db.all(idsByEmailsSql(db), [JSON.stringify(emails)]));
+}
+
+const idsByEmailsSql = (db: Pick<Db, 'dialect'>) => `SELECT lower(email), id FROM leads WHERE email IN ${inValues(db, 'text')}`;
+
+function idsByEmail(rows: SqlValue[][]): Map<string, number> {
   return new Map(rows.map((r) => [text(r[0], 'leads.email'), int(r[1], 'leads.id')]));
 }
 
@@ -248,13 +275,18 @@ const STAGE_LEADS = rowMapper<Required<StageLead>>({
 
 /** The custom attributes of these leads, in one read; leads with none are absent. */
 export function attributesOfLeads(store: Store, ids: readonly number[]): Map<number, Record<string, string>> {
-  const out = new Map<number, Record<string, string>>();
-  if (ids.length === 0) return out;
-  const rows = store
-    .rows(`SELECT id, attributes FROM leads WHERE id IN (SELECT value FROM json_each(?)) AND attributes != '${NO_ATTRIBUTES}'`)
-    .all(JSON.stringify(ids));
-  for (const r of rows) out.set(int(r[0], 'leads.id'), attributesFromText(text(r[1], 'leads.attributes')));
-  return out;
+  return ids.length === 0 ? new Map() : attributesById(store.rows(attributesOfSql(store)).all(JSON.stringify(ids)));
+}
+
+/** `attributesOfLeads` on either database. */
+export async function attributesOfLeadsOn(db: Db, ids: readonly number[]): Promise<Map<number, Record<string, string>>> {
+  return ids.length === 0 ? new Map() : attributesById(await db.all(attributesOfSql(db), [JSON.stringify(ids)]));
+}
+
+const attributesOfSql = (db: Pick<Db, 'dialect'>) => `SELECT id, attributes FROM leads WHERE id IN ${inValues(db, 'int')} AND attributes != '${NO_ATTRIBUTES}'`;
+
+function attributesById(rows: SqlValue[][]): Map<number, Record<string, string>> {
+  return new Map(rows.map((r) => [int(r[0], 'leads.id'), attributesFromText(text(r[1], 'leads.attributes'))]));
 }
 
 /** Whether the store holds any lead that was not generated (imported prospects: a store of real people). */

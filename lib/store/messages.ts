@@ -2,7 +2,8 @@
 import { CHANNELS, VARIANTS, type Channel, type MessageDraft, type Variant } from '../types';
 import { int, oneOf, rowMapper, text, textOrNull } from './rowMapper';
 import type { Store, SqlValue } from './store';
-import { insertRows, type MultiRowInsert } from './multiRow';
+import { insertRows, insertRowsOn, type MultiRowInsert } from './multiRow';
+import { inValues, type Db } from './db';
 import { DEMO_CAMPAIGN_ID } from './campaigns';
 
 export interface StoredMessage extends MessageDraft {
@@ -59,11 +60,20 @@ export interface MessageRow {
  * (and their ids, assigned in the order given) are the same as one `saveMessage` per row. Call inside `store.tx`.
  */
 export function saveMessages(store: Store, rows: readonly MessageRow[], now: string): void {
+  insertRows(store, MESSAGE_ROWS, messageParams(rows, now));
+}
+
+/** `saveMessages` on either database, inside its transaction. */
+export async function saveMessagesOn(db: Db, rows: readonly MessageRow[], now: string): Promise<void> {
+  await insertRowsOn(db, MESSAGE_ROWS, messageParams(rows, now));
+}
+
+function messageParams(rows: readonly MessageRow[], now: string): SqlValue[] {
   const params: SqlValue[] = [];
   for (const { leadId, draft: d, wordCount, source, campaignId } of rows) {
     params.push(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now, campaignId ?? DEMO_CAMPAIGN_ID);
   }
-  insertRows(store, MESSAGE_ROWS, params);
+  return params;
 }
 
 /** The messages table's one row mapper. */
@@ -99,20 +109,35 @@ export interface MessageChoice {
  * `only` picks (a caller that shows the assigned variant reads half the rows).
  */
 export function messagesForLeads(store: Store, leadIds: readonly number[], only?: MessageChoice): Map<number, StoredMessage[]> {
+  if (leadIds.length === 0) return new Map();
+  const q = messagesForLeadsQuery(store, leadIds, only);
+  return messagesByLead(store.rows(q.sql).all(...q.params));
+}
+
+/** `messagesForLeads` on either database. */
+export async function messagesForLeadsOn(db: Db, leadIds: readonly number[], only?: MessageChoice): Promise<Map<number, StoredMessage[]>> {
+  if (leadIds.length === 0) return new Map();
+  const q = messagesForLeadsQuery(db, leadIds, only);
+  return messagesByLead(await db.all(q.sql, q.params));
+}
+
+function messagesForLeadsQuery(db: Pick<Db, 'dialect'>, leadIds: readonly number[], only?: MessageChoice): { sql: string; params: SqlValue[] } {
+  return only
+    ? {
+        sql: `SELECT ${MESSAGES.select('m')} FROM messages m JOIN leads l ON l.id = m.lead_id
+              WHERE m.lead_id IN ${inValues(db, 'int')} AND m.channel IN ${inValues(db, 'text')}
+                AND (? = 0 OR m.variant = l.variant)
+              ORDER BY m.lead_id, m.step, m.channel, m.variant`,
+        params: [JSON.stringify(leadIds), JSON.stringify(only.channels), only.assignedVariantOnly ? 1 : 0],
+      }
+    : {
+        sql: `SELECT ${MESSAGES.columns} FROM messages WHERE lead_id IN ${inValues(db, 'int')} ORDER BY lead_id, step, channel, variant`,
+        params: [JSON.stringify(leadIds)],
+      };
+}
+
+function messagesByLead(rows: SqlValue[][]): Map<number, StoredMessage[]> {
   const out = new Map<number, StoredMessage[]>();
-  if (leadIds.length === 0) return out;
-  const rows = only
-    ? store
-        .rows(
-          `SELECT ${MESSAGES.select('m')} FROM messages m JOIN leads l ON l.id = m.lead_id
-           WHERE m.lead_id IN (SELECT value FROM json_each(?)) AND m.channel IN (SELECT value FROM json_each(?))
-             AND (? = 0 OR m.variant = l.variant)
-           ORDER BY m.lead_id, m.step, m.channel, m.variant`,
-        )
-        .all(JSON.stringify(leadIds), JSON.stringify(only.channels), only.assignedVariantOnly ? 1 : 0)
-    : store
-        .rows(`SELECT ${MESSAGES.columns} FROM messages WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, variant`)
-        .all(JSON.stringify(leadIds));
   for (const r of rows) {
     const message = MESSAGES.from(r);
     const list = out.get(message.leadId);
@@ -126,15 +151,14 @@ export function messagesForLeads(store: Store, leadIds: readonly number[], only?
  * The ids of these leads' step-1 messages in their assigned variant, keyed "leadId|channel" — what a caller holding
  * the rows it just wrote (`saveMessages` returns no ids) needs to show them, without reading their text back.
  */
-export function assignedMessageIds(store: Store, leadIds: readonly number[]): Map<string, number> {
+export async function assignedMessageIdsOn(db: Db, leadIds: readonly number[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (leadIds.length === 0) return out;
-  const rows = store
-    .rows(
-      `SELECT m.lead_id, m.channel, m.id FROM messages m JOIN leads l ON l.id = m.lead_id
-       WHERE m.lead_id IN (SELECT value FROM json_each(?)) AND m.step = 1 AND m.variant = l.variant`,
-    )
-    .all(JSON.stringify(leadIds));
+  const rows = await db.all(
+    `SELECT m.lead_id, m.channel, m.id FROM messages m JOIN leads l ON l.id = m.lead_id
+     WHERE m.lead_id IN ${inValues(db, 'int')} AND m.step = 1 AND m.variant = l.variant`,
+    [JSON.stringify(leadIds)],
+  );
   for (const r of rows) out.set(`${int(r[0], 'messages.lead_id')}|${text(r[1], 'messages.channel')}`, int(r[2], 'messages.id'));
   return out;
 }

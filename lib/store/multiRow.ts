@@ -4,6 +4,7 @@
  * same as with one INSERT per row. The statement text for each chunk length is built once and prepared once per store.
  */
 import type { Store, SqlValue } from './store';
+import type { Db } from './db';
 
 /** Rows per statement: 64 rows × ≤ 19 columns stays far below SQLite's 32,766 bound parameters. */
 export const MULTI_ROW_CHUNK = 64;
@@ -30,6 +31,21 @@ function sqlFor(shape: MultiRowInsert, rows: number): string {
     bySize.set(rows, sql);
   }
   return sql;
+}
+
+/**
+ * `insertRows` on either database, giving back what the statement's tail returns (`RETURNING …`), chunk after chunk.
+ * Call inside a transaction.
+ */
+export async function insertRowsOn(db: Db, shape: MultiRowInsert, params: SqlValue[]): Promise<SqlValue[][]> {
+  const total = params.length / shape.width;
+  if (!Number.isInteger(total)) throw new Error(`insertRowsOn: ${params.length} values do not make rows of ${shape.width}`);
+  const out: SqlValue[][] = [];
+  for (let first = 0; first < total; first += MULTI_ROW_CHUNK) {
+    const rows = Math.min(MULTI_ROW_CHUNK, total - first);
+    for (const r of await db.all(sqlFor(shape, rows), params.slice(first * shape.width, (first + rows) * shape.width))) out.push(r);
+  }
+  return out;
 }
 
 /** Insert `params` (row after row, `shape.width` values each) in chunks. Call inside `store.tx`. */

@@ -56,10 +56,10 @@ export function registerImportLeads(server: McpServer, ctx: ToolContext): void {
       outputSchema: output,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('import_leads', (a: z.infer<typeof input>) => {
+    guarded('import_leads', async (a: z.infer<typeof input>) => {
       const source = a.source ?? 'mcp';
       const options = { source, campaign: a.campaign };
-      const report = a.csv !== undefined ? importCsvText(ctx.store, a.csv, options) : importRows(ctx.store, a.rows!, options);
+      const report = a.csv !== undefined ? await importCsvText(ctx.store, a.csv, options) : await importRows(ctx.store, a.rows!, options);
       const campaign = a.campaign ?? DEMO_CAMPAIGN_NAME;
       const summary =
         `${report.inserted} of ${report.rows} row(s) imported into campaign "${campaign}"` +

@@ -66,7 +66,7 @@ export class EnrichLeads implements INodeType {
         if (!ai) {
           return perBatch(this, targets, {
             refuse: (target) => missingLead(target, PRODUCER),
-            work: (batch, fail) => enrichChosen(store, batch.map((t) => t.leadId!)).map((r) => enrichedItem(r, fail)),
+            work: async (batch, fail) => (await enrichChosen(store, batch.map((t) => t.leadId!))).map((r) => enrichedItem(r, fail)),
           });
         }
         const client = await groqClientForNode(this, store);

@@ -164,8 +164,8 @@ async function generateSynthetic(fns: IExecuteFunctions): Promise<INodeExecution
 }
 
 /** Insert a batch of generated leads and read each back as stored (an earlier run's lead for a duplicate). */
-function storeBatch(store: Store, leads: LeadInput[]): IDataObject[] {
-  return ingestStored(store, leads).map((r, index) =>
+async function storeBatch(store: Store, leads: LeadInput[]): Promise<IDataObject[]> {
+  return (await ingestStored(store, leads)).map((r, index) =>
     r.lead
       ? leadJson(r.lead, r.outcome === 'duplicate' ? { outcome: 'duplicate', reason: r.reason } : { outcome: 'inserted' })
       : { ...(leads[index] as unknown as IDataObject), leadflow: { outcome: 'rejected', reason: r.reason } },
@@ -177,8 +177,8 @@ async function importFromItems(fns: IExecuteFunctions): Promise<INodeExecutionDa
   const pairs = (fns.getNodeParameter('mapping.fields', 0, []) as { field: string; column: string }[]).filter((p) => p.column);
   const mapping = Object.fromEntries(pairs.map((p) => [p.field, p.column])) as FieldMapping;
   const source = (fns.getNodeParameter('sourceLabel', 0, 'n8n') as string) || 'n8n';
-  return withNodeStore(fns, (store) => {
-    const report = importRows(store, items.map((item) => item.json as Record<string, unknown>), { mapping, source });
+  return withNodeStore(fns, async (store) => {
+    const report = await importRows(store, items.map((item) => item.json as Record<string, unknown>), { mapping, source });
     const rejected = new Map(report.rejected.map((r) => [r.rowNumber - 1, r.reason]));
     const stored = leadsByIds(store, report.ids);
     let nextId = 0;

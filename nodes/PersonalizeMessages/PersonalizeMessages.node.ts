@@ -124,10 +124,10 @@ export class PersonalizeMessages implements INodeType {
         if (!ai) {
           return perBatch(this, targets, {
             refuse: (target) => (channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER)),
-            work: (batch, fail) => {
+            work: async (batch, fail) => {
               const leadIds = batch.map((t) => t.leadId!);
               const skip = elsewhere(leadIds);
-              const written = personalizeChosen(store, leadIds.filter((id) => !skip.has(id)), options);
+              const written = await personalizeChosen(store, leadIds.filter((id) => !skip.has(id)), options);
               let next = 0;
               return leadIds.map((id) => {
                 const other = skip.get(id);

@@ -28,7 +28,7 @@ export async function queueLiveLeads(store: Store, n: number, prefix = 'p'): Pro
     industry: 'Logistics',
     country: 'Germany',
   }));
-  const report = importRows(store, rows, { source: 'test' });
+  const report = await importRows(store, rows, { source: 'test' });
   if (report.inserted !== n) throw new Error(`imported ${report.inserted} of ${n}: ${JSON.stringify(report.rejected)}`);
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
