@@ -11,12 +11,12 @@
  */
 import { LeadflowError } from '../errors';
 import { simpleParser, type ParsedMail, type AddressObject } from 'mailparser';
-import type { Store } from '../store/store';
-import { getLead, getLeadByEmail, type StoredLead } from '../store/leads';
-import { suppress } from '../store/suppressions';
+import type { Db } from '../store/db';
+import { leadByEmailOn, leadOn, type StoredLead } from '../store/leads';
+import { suppressOn } from '../store/suppressions';
 import { int } from '../store/rowMapper';
 import { cancelCompanySends, cancelQueuedSends, postponeQueuedSends } from '../sending/ledger';
-import { moveLead } from '../leads/lifecycle';
+import { moveLeadOn } from '../leads/lifecycle';
 import { unsubscribeLead } from './unsubscribe';
 import { isAutoReply, returnDate } from './autoReply';
 import { readReplyIntent, type IntentReading, type ReplyIntent } from './replyIntent';
@@ -57,10 +57,10 @@ export class EventError extends LeadflowError {
   }
 }
 
-export async function recordEvent(store: Store, input: EventInput): Promise<EventResult> {
+export async function recordEvent(store: Db, input: EventInput): Promise<EventResult> {
   const parsed = input.raw ? await simpleParser(input.raw) : null;
   const dsn = input.type === 'bounce' && parsed ? readDsn(parsed, String(input.raw)) : null;
-  const lead = findLead(store, input, parsed, dsn?.recipient ?? null);
+  const lead = await findLead(store, input, parsed, dsn?.recipient ?? null);
   const now = new Date().toISOString();
   const detail = {
     ...input.detail,
@@ -85,14 +85,16 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       : readReplyIntent(replyText, replySubject);
 
   return store.transaction(async (t) => {
-    const insertEvent = () =>
-      store.stmt('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)').run(lead.id, input.type, JSON.stringify(detail), now);
+    const insertEvent = () => t.run('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)', [lead.id, input.type, JSON.stringify(detail), now]);
     if (input.type === 'reply' && parsed && isAutoReply(parsed)) {
       // An out-of-office answer is not a person replying: the sequence goes on, after the return date if given.
       const back = returnDate(`${parsed.subject ?? ''}\n${parsed.text ?? ''}`, parsed.date ?? new Date());
-      store
-        .stmt('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)')
-        .run(lead.id, 'auto_reply', JSON.stringify({ ...detail, returnDate: back?.toISOString() ?? null }), now);
+      await t.run('INSERT INTO events (lead_id, type, detail, created_at) VALUES (?, ?, ?, ?)', [
+        lead.id,
+        'auto_reply',
+        JSON.stringify({ ...detail, returnDate: back?.toISOString() ?? null }),
+        now,
+      ]);
       let moved = 0;
       if (back) {
         const after = new Date(back.getTime() + 86_400_000).toISOString();
@@ -106,7 +108,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
     }
     if (input.type === 'reply' && reading) {
       Object.assign(detail, { intent: reading.intent, matched: reading.matched, readBy: reading.by ?? 'rules', ...(reading.referral ? { referral: reading.referral } : {}) });
-      insertEvent();
+      await insertEvent();
       if (reading.intent === 'unsubscribe') {
         // Asking in words is asking: the same suppression and cancellations as the one-click link.
         const said = reading.matched ? `"${reading.matched}"` : 'as the model read it';
@@ -120,7 +122,7 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
             : `opt-out in words (${said}): ${r.reason}`,
         };
       }
-      moveLead(store, lead.id, 'REPLIED', now);
+      await moveLeadOn(t, lead.id, 'REPLIED', now);
       const cancelled = await cancelQueuedSends(t, lead.id, 'the lead replied', now);
       let colleagues = 0;
       if (input.stopCompany) {
@@ -135,10 +137,10 @@ export async function recordEvent(store: Store, input: EventInput): Promise<Even
       };
     }
     const kind = dsn?.kind ?? (input.detail?.kind === 'soft' ? 'soft' : 'hard');
-    insertEvent();
+    await insertEvent();
     if (kind === 'hard') {
-      suppress(store, 'email', lead.email, `hard bounce${dsn?.status ? ` (${dsn.status})` : ''}`, now);
-      moveLead(store, lead.id, 'BOUNCED', now, dsn?.status ?? 'hard bounce');
+      await suppressOn(t, 'email', lead.email, `hard bounce${dsn?.status ? ` (${dsn.status})` : ''}`, now);
+      await moveLeadOn(t, lead.id, 'BOUNCED', now, dsn?.status ?? 'hard bounce');
       const cancelled = await cancelQueuedSends(t, lead.id, 'the address bounced', now);
       // Whether the list now bounces too much is decided before the next live drain, at the sender's own threshold.
       return { leadId: lead.id, type: 'bounce' as const, effect: `hard bounce: ${lead.email} suppressed; ${cancelled} send(s) cancelled`, bounce: { kind, status: dsn?.status ?? null, recipient: dsn?.recipient ?? null } };
@@ -152,9 +154,9 @@ function firstAddress(a: AddressObject | AddressObject[] | undefined): string | 
   return list.flatMap((x) => x.value).find((v) => v.address)?.address?.toLowerCase() ?? null;
 }
 
-function findLead(store: Store, input: EventInput, parsed: ParsedMail | null, dsnRecipient: string | null): StoredLead {
+async function findLead(store: Db, input: EventInput, parsed: ParsedMail | null, dsnRecipient: string | null): Promise<StoredLead> {
   if (input.leadId !== undefined) {
-    const lead = getLead(store, input.leadId);
+    const lead = await leadOn(store, input.leadId);
     if (!lead) throw new EventError(`no lead with id ${input.leadId}`);
     return lead;
   }
@@ -163,13 +165,13 @@ function findLead(store: Store, input: EventInput, parsed: ParsedMail | null, ds
       (x): x is string => !!x,
     );
     for (const ref of refs) {
-      const row = store.rows('SELECT lead_id FROM sends WHERE rfc_message_id = ? LIMIT 1').get(ref.trim());
-      if (row) return getLead(store, int(row[0], 'sends.lead_id'))!;
+      const row = await store.get('SELECT lead_id FROM sends WHERE rfc_message_id = ? LIMIT 1', [ref.trim()]);
+      if (row) return (await leadOn(store, int(row[0], 'sends.lead_id')))!;
     }
   }
   const email = input.email ?? dsnRecipient ?? (input.type !== 'bounce' && parsed ? firstAddress(parsed.from) : null);
   if (!email) throw new EventError(`cannot tell which lead this ${input.type} is about: pass leadId or email, or the raw message`);
-  const lead = getLeadByEmail(store, email);
+  const lead = await leadByEmailOn(store, email);
   if (!lead) throw new EventError(`no lead with email ${email}`);
   return lead;
 }

@@ -1,5 +1,6 @@
 /** Everything the store knows about one lead, in one shape: what the MCP `get_lead` tool and the status page show. */
 import type { Store } from '../store/store';
+import { inValues, type Db } from '../store/db';
 import { getLead, leadAttributes, type StoredLead } from '../store/leads';
 import { getEnrichment } from '../store/enrichments';
 import { messagesForLead, type StoredMessage } from '../store/messages';
@@ -73,11 +74,12 @@ export function shownSend(s: LeadSend): LeadSend {
 }
 
 /** The ledger rows of many leads in one read (an n8n node's batch of items), in each lead's detail order. */
-export function sendsOfLeads(store: Store, ids: readonly number[]): Map<number, LeadSend[]> {
+export async function sendsOfLeads(db: Db, ids: readonly number[]): Promise<Map<number, LeadSend[]>> {
   const out = new Map<number, LeadSend[]>(ids.map((id) => [id, []]));
-  const rows = store
-    .rows(`SELECT lead_id, ${LEAD_SENDS.columns} FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, step, channel, dry_run`)
-    .all(JSON.stringify(ids));
+  const rows = await db.all(
+    `SELECT lead_id, ${LEAD_SENDS.columns} FROM sends WHERE lead_id IN ${inValues(db, 'int')} ORDER BY lead_id, step, channel, dry_run`,
+    [JSON.stringify(ids)],
+  );
   for (const r of rows) out.get(int(r[0], 'lead_id'))?.push(shownSend(LEAD_SENDS.at(r, 1)));
   return out;
 }

@@ -5,8 +5,8 @@
  * integers a row); a lead with any other row in that part of the ledger is read in full, as before.
  */
 import type { Channel } from '../types';
-import type { Store } from '../store/store';
-import { leadsByIds, type StoredLead } from '../store/leads';
+import { inValues, type Db } from '../store/db';
+import { leadsByIdsOn, type StoredLead } from '../store/leads';
 import { sendsOfLeads, type LeadSend } from '../leads/detail';
 import { int, oneOf, text, textOrNull } from '../store/rowMapper';
 import { LEAD_STATUSES, CHANNELS } from '../types';
@@ -21,12 +21,12 @@ export interface SentLeadView {
 const statusOf = oneOf(LEAD_STATUSES);
 const channelOf = oneOf(CHANNELS);
 
-export function sentLeadViews(
-  store: Store,
+export async function sentLeadViews(
+  db: Db,
   leadIds: readonly number[],
   recorded: readonly RecordedSend[],
   o: { dryRun: boolean; channels: readonly Channel[] },
-): Map<number, SentLeadView> {
+): Promise<Map<number, SentLeadView>> {
   const out = new Map<number, SentLeadView>();
   const byLead = new Map<number, RecordedSend[]>();
   if (o.dryRun) {
@@ -40,9 +40,7 @@ export function sentLeadViews(
   const rowIds = new Map<string, number>();
   const rowsOf = new Map<number, number>();
   if (byLead.size) {
-    const rows = store
-      .rows('SELECT id, lead_id, channel, step FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) AND dry_run = 1')
-      .all(JSON.stringify([...byLead.keys()]));
+    const rows = await db.all(`SELECT id, lead_id, channel, step FROM sends WHERE lead_id IN ${inValues(db, 'int')} AND dry_run = 1`, [JSON.stringify([...byLead.keys()])]);
     for (const r of rows) {
       const channel = channelOf(r[2], 'sends.channel');
       if (!o.channels.includes(channel)) continue;
@@ -53,7 +51,7 @@ export function sentLeadViews(
   }
   const built = [...byLead.keys()].filter((id) => rowsOf.get(id) === byLead.get(id)!.length);
   if (built.length) {
-    const now = store.rows('SELECT id, status, status_reason, updated_at FROM leads WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(built));
+    const now = await db.all(`SELECT id, status, status_reason, updated_at FROM leads WHERE id IN ${inValues(db, 'int')}`, [JSON.stringify(built)]);
     for (const r of now) {
       const leadId = int(r[0], 'leads.id');
       const records = byLead.get(leadId)!;
@@ -70,8 +68,8 @@ export function sentLeadViews(
   }
   const rest = leadIds.filter((id) => !out.has(id));
   if (rest.length) {
-    const leads = leadsByIds(store, rest);
-    const ledger = sendsOfLeads(store, rest);
+    const leads = await leadsByIdsOn(db, rest);
+    const ledger = await sendsOfLeads(db, rest);
     for (const id of rest) {
       const lead = leads.get(id);
       if (!lead) continue;

@@ -170,9 +170,17 @@ export async function leadIdByEmailOn(db: Db, email: string): Promise<number | u
 }
 
 export function getLeadByEmail(store: Store, email: string): StoredLead | undefined {
-  const row = store.rows(`SELECT ${COLUMNS} FROM leads WHERE email = ?`).get(email);
+  const row = store.rows(LEAD_BY_EMAIL).get(email);
   return row && LEADS.from(row);
 }
+
+/** `getLeadByEmail` on either database. */
+export async function leadByEmailOn(db: Db, email: string): Promise<StoredLead | undefined> {
+  const row = await db.get(LEAD_BY_EMAIL, [email]);
+  return row && LEADS.from(row);
+}
+
+const LEAD_BY_EMAIL = `SELECT ${COLUMNS} FROM leads WHERE email = ?`;
 
 /**
  * The leads with these ids, in one statement (an n8n node's items name their leads; reading them one by one cost a
@@ -202,8 +210,30 @@ function leadMap(rows: SqlValue[][]): Map<number, StoredLead> {
 /** Which of these ids are leads in the store, in one statement, without reading their rows. */
 export function knownLeadIds(store: Store, ids: readonly number[]): Set<number> {
   if (ids.length === 0) return new Set();
-  const rows = store.rows('SELECT id FROM leads WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids));
+  const rows = store.rows(knownIdsSql(store)).all(JSON.stringify(ids));
   return new Set(rows.map((r) => int(r[0], 'leads.id')));
+}
+
+/** `knownLeadIds` on either database. */
+export async function knownLeadIdsOn(db: Db, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.all(knownIdsSql(db), [JSON.stringify(ids)]);
+  return new Set(rows.map((r) => int(r[0], 'leads.id')));
+}
+
+const knownIdsSql = (db: Pick<Db, 'dialect'>) => `SELECT id FROM leads WHERE id IN ${inValues(db, 'int')}`;
+
+/**
+ * The ids of up to `limit` leads in `status` (of one campaign, and with `awaitingDryRun` only those a dry run has
+ * not recorded yet), in id order: the batch a stage node takes from the store, on either database.
+ */
+export async function stageLeadIdsOn(db: Db, q: { status: LeadStatus; limit: number; campaignId?: number; awaitingDryRun?: boolean }): Promise<number[]> {
+  const rows = await db.all(
+    `SELECT id FROM leads WHERE status = ? ${q.campaignId === undefined ? '' : 'AND campaign_id = ?'} ${q.awaitingDryRun ? `AND ${NO_DRY_RUN_RECORD}` : ''}
+     ORDER BY id LIMIT ?`,
+    [q.status, ...(q.campaignId === undefined ? [] : [q.campaignId]), q.limit],
+  );
+  return rows.map((r) => int(r[0], 'leads.id'));
 }
 
 /**

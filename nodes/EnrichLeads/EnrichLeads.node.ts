@@ -20,7 +20,8 @@ import { groqClientForNode, listGroqModels } from '../shared/groqMode';
 import { isAiMode, methodProperties, methodSubtitle } from '../shared/methodProperties';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
-import { withNodeStore } from '../shared/openNodeStore';
+import { sqliteOnly, withNodeDb } from '../shared/openNodeStore';
+import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { chooseTargets, missingLead, SOURCE_SUBTITLE, sourceProperties, type LeadTarget } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
 import { perBatch, type UnitFail, type UnitResult } from '../shared/perBatch';
@@ -45,6 +46,10 @@ export class EnrichLeads implements INodeType {
       // The name the issue fixes (`leadflowGroqApi`, after the package), shared by both AI-mode nodes; written out here
       // for the community lint, which reads the credentials of a node's description as literals.
       { name: 'leadflowGroqApi', required: true, displayOptions: { show: { method: ['ai'] } } },
+      // Optional: without it the node uses its Store File (SQLite); with it, the PostgreSQL store every worker shares.
+      // A database login, like n8n's own `postgres` credential: not an API.
+      // eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+      { name: 'leadflowStore', required: false, testedBy: 'leadflowStoreConnectionTest' },
     ],
     properties: [
       ...methodProperties(
@@ -56,19 +61,20 @@ export class EnrichLeads implements INodeType {
     ],
   };
 
-  methods = { loadOptions: { listGroqModels } };
+  methods = { loadOptions: { listGroqModels }, credentialTest: { leadflowStoreConnectionTest } };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const ai = isAiMode(this.getNodeParameter('method', 0, 'offline'));
     return [
-      await withNodeStore(this, async (store) => {
-        const targets = chooseTargets(this, store);
+      await withNodeDb(this, async (db) => {
+        const targets = await chooseTargets(this, db);
         if (!ai) {
           return perBatch(this, targets, {
             refuse: (target) => missingLead(target, PRODUCER),
-            work: async (batch, fail) => (await enrichChosen(store, batch.map((t) => t.leadId!))).map((r) => enrichedItem(r, fail)),
+            work: async (batch, fail) => (await enrichChosen(db, batch.map((t) => t.leadId!))).map((r) => enrichedItem(r, fail)),
           });
         }
+        const store = sqliteOnly(this.getNode(), db, 'AI mode');
         const client = await groqClientForNode(this, store);
         const session = createEnrichSession();
         const guard = modelCallGuard(this.getNode());

@@ -14,11 +14,13 @@ import {
 } from 'n8n-workflow';
 import { generateLeads, importRows, INDUSTRIES, type FieldMapping, type LeadInput, type Store } from '../../lib';
 import { ingestStored } from '../../lib/leads/ingest';
-import { leadsByIds } from '../../lib/store/leads';
+import { leadsByIdsOn } from '../../lib/store/leads';
+import type { Db } from '../../lib/store/db';
+import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { COUNTRIES } from '../../lib/leads/countries';
 import { MAPPABLE_FIELDS } from '../../lib/leads/columns';
 import { storePathProperty } from '../shared/storeParameter';
-import { withNodeStore } from '../shared/openNodeStore';
+import { withNodeDb } from '../shared/openNodeStore';
 import { leadJson } from '../shared/leadJson';
 import { nodeError } from '../shared/nodeError';
 import { perBatch } from '../shared/perBatch';
@@ -43,6 +45,12 @@ export class GenerateLeads implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
+    credentials: [
+      // Optional: without it the node uses its Store File (SQLite); with it, the PostgreSQL store every worker shares.
+      // A database login, like n8n's own `postgres` credential: not an API.
+      // eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+      { name: 'leadflowStore', required: false, testedBy: 'leadflowStoreConnectionTest' },
+    ],
     properties: [
       {
         displayName: 'Mode',
@@ -135,6 +143,8 @@ export class GenerateLeads implements INodeType {
     ],
   };
 
+  methods = { credentialTest: { leadflowStoreConnectionTest } };
+
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const mode = this.getNodeParameter('mode', 0, 'synthetic') as string;
     return [mode === 'import' ? await importFromItems(this) : await generateSynthetic(this)];
@@ -158,13 +168,13 @@ async function generateSynthetic(fns: IExecuteFunctions): Promise<INodeExecution
     throw nodeError(fns.getNode(), err);
   }
   // Every generated lead comes out, new or already stored, so a re-run still feeds the next node.
-  return withNodeStore(fns, (store) =>
+  return withNodeDb(fns, (store) =>
     perBatch(fns, leads.map((lead) => ({ itemIndex: 0, lead })), { work: (batch) => storeBatch(store, batch.map((u) => u.lead)) }),
   );
 }
 
 /** Insert a batch of generated leads and read each back as stored (an earlier run's lead for a duplicate). */
-async function storeBatch(store: Store, leads: LeadInput[]): Promise<IDataObject[]> {
+async function storeBatch(store: Db, leads: LeadInput[]): Promise<IDataObject[]> {
   return (await ingestStored(store, leads)).map((r, index) =>
     r.lead
       ? leadJson(r.lead, r.outcome === 'duplicate' ? { outcome: 'duplicate', reason: r.reason } : { outcome: 'inserted' })
@@ -177,10 +187,10 @@ async function importFromItems(fns: IExecuteFunctions): Promise<INodeExecutionDa
   const pairs = (fns.getNodeParameter('mapping.fields', 0, []) as { field: string; column: string }[]).filter((p) => p.column);
   const mapping = Object.fromEntries(pairs.map((p) => [p.field, p.column])) as FieldMapping;
   const source = (fns.getNodeParameter('sourceLabel', 0, 'n8n') as string) || 'n8n';
-  return withNodeStore(fns, async (store) => {
+  return withNodeDb(fns, async (store) => {
     const report = await importRows(store, items.map((item) => item.json as Record<string, unknown>), { mapping, source });
     const rejected = new Map(report.rejected.map((r) => [r.rowNumber - 1, r.reason]));
-    const stored = leadsByIds(store, report.ids);
+    const stored = await leadsByIdsOn(store, report.ids);
     let nextId = 0;
     return items.map((item, index): INodeExecutionData => {
       const reason = rejected.get(index);

@@ -23,10 +23,11 @@ import { isAiMode, methodProperties, methodSubtitle } from '../shared/methodProp
 import { channelsProperty, CHANNELS_SUBTITLE, NO_CHANNEL } from '../shared/channelsProperty';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
-import { withNodeStore } from '../shared/openNodeStore';
+import { sqliteOnly, withNodeDb } from '../shared/openNodeStore';
+import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { chooseTargets, missingLead, sourceProperties } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
-import { campaignOptions, campaignProperty, chosenCampaign, leadsOutsideCampaign } from '../shared/campaignParameter';
+import { campaignOptions, campaignProperty, chosenCampaignOn, leadsOutsideCampaign } from '../shared/campaignParameter';
 import { perBatch, type UnitFail, type UnitResult } from '../shared/perBatch';
 import { perItem } from '../shared/perItem';
 
@@ -51,6 +52,10 @@ export class PersonalizeMessages implements INodeType {
       // The name the issue fixes (`leadflowGroqApi`, after the package), shared by both AI-mode nodes; written out here
       // for the community lint, which reads the credentials of a node's description as literals.
       { name: 'leadflowGroqApi', required: true, displayOptions: { show: { method: ['ai'] } } },
+      // Optional: without it the node uses its Store File (SQLite); with it, the PostgreSQL store every worker shares.
+      // A database login, like n8n's own `postgres` credential: not an API.
+      // eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+      { name: 'leadflowStore', required: false, testedBy: 'leadflowStoreConnectionTest' },
     ],
     properties: [
       ...methodProperties(
@@ -93,6 +98,7 @@ export class PersonalizeMessages implements INodeType {
   };
 
   methods = {
+    credentialTest: { leadflowStoreConnectionTest },
     loadOptions: {
       listGroqModels,
       listCampaigns: campaignOptions({ name: 'Every Campaign', description: "Each lead is written for its own campaign" }),
@@ -117,17 +123,17 @@ export class PersonalizeMessages implements INodeType {
       return extra;
     };
     return [
-      await withNodeStore(this, async (store) => {
-        const campaign = chosenCampaign(this, store);
-        const targets = chooseTargets(this, store, { campaignId: campaign?.id });
-        const elsewhere = (leadIds: number[]) => (campaign ? leadsOutsideCampaign(store, leadIds, campaign) : new Map<number, { lead: StoredLead; reason: string }>());
+      await withNodeDb(this, async (db) => {
+        const campaign = await chosenCampaignOn(this, db);
+        const targets = await chooseTargets(this, db, { campaignId: campaign?.id });
+        const elsewhere = async (leadIds: number[]) => (campaign ? leadsOutsideCampaign(db, leadIds, campaign) : new Map<number, { lead: StoredLead; reason: string }>());
         if (!ai) {
           return perBatch(this, targets, {
             refuse: (target) => (channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER)),
             work: async (batch, fail) => {
               const leadIds = batch.map((t) => t.leadId!);
-              const skip = elsewhere(leadIds);
-              const written = await personalizeChosen(store, leadIds.filter((id) => !skip.has(id)), options);
+              const skip = await elsewhere(leadIds);
+              const written = await personalizeChosen(db, leadIds.filter((id) => !skip.has(id)), options);
               let next = 0;
               return leadIds.map((id) => {
                 const other = skip.get(id);
@@ -136,13 +142,14 @@ export class PersonalizeMessages implements INodeType {
             },
           });
         }
+        const store = sqliteOnly(this.getNode(), db, 'AI mode');
         const client = await groqClientForNode(this, store);
         const guard = modelCallGuard(this.getNode());
         return perItem(this, targets, async (target, fail): Promise<IDataObject> => {
           const refusal = channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER);
           if (refusal) throw fail(refusal);
           const leadId = target.leadId!;
-          const other = elsewhere([leadId]).get(leadId);
+          const other = (await elsewhere([leadId])).get(leadId);
           if (other) return leadJson(other.lead, { outcome: 'skipped', reason: other.reason });
           return guard(store, leadId, fail, () => personalizeOneWithAi(store, client, leadId, options, fail, show));
         });

@@ -8,6 +8,7 @@ import * as recordEvent from './actions/recordEvent.operation';
 import * as send from './actions/send.operation';
 import { router } from './actions/router';
 import { leadflowSmtpConnectionTest } from './smtpCredential';
+import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { campaignOptions } from '../shared/campaignParameter';
 import { byExpression, raw } from '../shared/subtitle';
 
@@ -53,6 +54,8 @@ export class SendOutreach implements INodeType {
         // shown by as its authentication choice and moves them out of the panel (Operation and Dry Run vanished).
         displayOptions: { hide: { operation: ['recordEvent'], dryRun: [true] } },
       },
+      // Optional: without it the node uses its Store File (SQLite); with it, the PostgreSQL store every worker shares.
+      { name: 'leadflowStore', required: false, testedBy: 'leadflowStoreConnectionTest' },
     ],
     properties: [
       {
@@ -75,7 +78,7 @@ export class SendOutreach implements INodeType {
   };
 
   methods = {
-    credentialTest: { leadflowSmtpConnectionTest },
+    credentialTest: { leadflowSmtpConnectionTest, leadflowStoreConnectionTest },
     loadOptions: { listCampaigns: campaignOptions({ name: 'Every Active Campaign', description: 'The leads of every active campaign' }) },
   };
 

@@ -6,8 +6,9 @@
  */
 import type { IDisplayOptions, IExecuteFunctions, ILoadOptionsFunctions, INode, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { Store, StoredLead } from '../../lib';
-import { leadsByIds } from '../../lib/store/leads';
-import { getCampaign, listCampaigns, type Campaign } from '../../lib/campaigns/campaigns';
+import { leadsByIdsOn } from '../../lib/store/leads';
+import type { Db } from '../../lib/store/db';
+import { campaignIn, getCampaign, listCampaigns, loadCampaigns, type Campaign } from '../../lib/campaigns/campaigns';
 import { nodeError } from './nodeError';
 import { openStoreOfNode } from './openNodeStore';
 
@@ -53,12 +54,16 @@ export function campaignOptions(every?: { name: string; description: string }) {
  * there are, as the NodeOperationError it leaves the node as (nodeError.ts; the item loops name its item).
  */
 export function findCampaign(node: INode, store: Store, ref: string): Campaign {
+  return byNameOrId(node, ref, (r) => getCampaign(store, r));
+}
+
+function byNameOrId(node: INode, ref: string, get: (ref: string | number) => Campaign): Campaign {
   try {
-    return getCampaign(store, ref);
+    return get(ref);
   } catch (err) {
     if (!/^\d+$/.test(ref)) throw nodeError(node, err);
     try {
-      return getCampaign(store, Number(ref));
+      return get(Number(ref));
     } catch {
       throw nodeError(node, err);
     }
@@ -71,17 +76,25 @@ export function chosenCampaign(fns: IExecuteFunctions, store: Store, itemIndex =
   return ref === EVERY_CAMPAIGN ? undefined : findCampaign(fns.getNode(), store, ref);
 }
 
+/** `chosenCampaign` on either database (the stage and send nodes, which run on a PostgreSQL store too). */
+export async function chosenCampaignOn(fns: IExecuteFunctions, db: Db, itemIndex = 0): Promise<Campaign | undefined> {
+  const ref = String(fns.getNodeParameter('campaign', itemIndex, EVERY_CAMPAIGN) ?? '').trim();
+  if (ref === EVERY_CAMPAIGN) return undefined;
+  const campaigns = await loadCampaigns(db);
+  return byNameOrId(fns.getNode(), ref, (r) => campaignIn(campaigns, r));
+}
+
 /**
  * The leads among `leadIds` that belong to another campaign than `campaign`, each with why a node working for
  * `campaign` leaves it alone — and what moves it.
  */
-export function leadsOutsideCampaign(store: Store, leadIds: readonly number[], campaign: Campaign): Map<number, { lead: StoredLead; reason: string }> {
+export async function leadsOutsideCampaign(db: Db, leadIds: readonly number[], campaign: Campaign): Promise<Map<number, { lead: StoredLead; reason: string }>> {
   const out = new Map<number, { lead: StoredLead; reason: string }>();
-  const names = new Map<number, string>();
-  for (const lead of leadsByIds(store, leadIds).values()) {
-    if (lead.campaignId === campaign.id) continue;
-    if (!names.has(lead.campaignId)) names.set(lead.campaignId, getCampaign(store, lead.campaignId).name);
-    const reason = `lead ${lead.id} is in campaign "${names.get(lead.campaignId)}", not "${campaign.name}": Leadflow Campaign's Add Leads moves it`;
+  const leads = [...(await leadsByIdsOn(db, leadIds)).values()].filter((lead) => lead.campaignId !== campaign.id);
+  if (leads.length === 0) return out;
+  const campaigns = await loadCampaigns(db);
+  for (const lead of leads) {
+    const reason = `lead ${lead.id} is in campaign "${campaignIn(campaigns, lead.campaignId).name}", not "${campaign.name}": Leadflow Campaign's Add Leads moves it`;
     out.set(lead.id, { lead, reason });
   }
   return out;

@@ -6,8 +6,9 @@
  * are looked up all at once (two statements, whatever the number of items), not item by item.
  */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { knownLeadIds, leadIdsByEmails } from '../../lib/store/leads';
-import { listLeads, type LeadStatus, type Store } from '../../lib';
+import { knownLeadIdsOn, leadIdsByEmailsOn, stageLeadIdsOn } from '../../lib/store/leads';
+import type { LeadStatus } from '../../lib';
+import type { Db } from '../../lib/store/db';
 import { limitProperty, statusProperty } from './leadFilterProperties';
 import { byExpression, raw } from './subtitle';
 
@@ -79,14 +80,14 @@ function referenceOf(item: INodeExecutionData): Reference {
 }
 
 /** The lead each item names: its first candidate id the store holds, else its email's lead, else none. */
-export function leadReferences(items: INodeExecutionData[], store: Store): LeadTarget[] {
+export async function leadReferences(items: INodeExecutionData[], store: Db): Promise<LeadTarget[]> {
   const refs = items.map(referenceOf);
-  const known = knownLeadIds(store, [...new Set(refs.flatMap((r) => r.ids))]);
+  const known = await knownLeadIdsOn(store, [...new Set(refs.flatMap((r) => r.ids))]);
   const idOf = refs.map((ref) => ref.ids.find((candidate) => known.has(candidate)));
   // Emails are looked up only for the items no id of theirs found.
   const emails = new Set<string>();
   refs.forEach((ref, at) => idOf[at] === undefined && ref.email && emails.add(ref.email.trim().toLowerCase()));
-  const byEmail = leadIdsByEmails(store, [...emails]);
+  const byEmail = await leadIdsByEmailsOn(store, [...emails]);
   return refs.map((ref, itemIndex): LeadTarget => {
     const id = idOf[itemIndex];
     if (id !== undefined) return { itemIndex, leadId: id, named: `id ${id}` };
@@ -99,16 +100,17 @@ export function leadReferences(items: INodeExecutionData[], store: Store): LeadT
  * The items' leads, or (from the store) a batch by status — only of `campaignId`'s leads when one is given, and with
  * `awaitingDryRun` only those a dry run has not recorded yet.
  */
-export function chooseTargets(fns: IExecuteFunctions, store: Store, o: { campaignId?: number; awaitingDryRun?: boolean } = {}): LeadTarget[] {
+export async function chooseTargets(fns: IExecuteFunctions, store: Db, o: { campaignId?: number; awaitingDryRun?: boolean } = {}): Promise<LeadTarget[]> {
   const items = fns.getInputData();
   const mode = fns.getNodeParameter('source', 0, 'auto') as SourceMode;
   if (mode !== 'store') {
-    const fromItems = leadReferences(items, store);
+    const fromItems = await leadReferences(items, store);
     if (mode === 'items' || fromItems.some((t) => t.named !== '')) return fromItems;
   }
   const status = fns.getNodeParameter('status', 0, 'NEW') as LeadStatus;
   const limit = fns.getNodeParameter('limit', 0, 50) as number;
-  return listLeads(store, { status, limit, campaignId: o.campaignId, awaitingDryRun: o.awaitingDryRun }).leads.map((lead) => ({ itemIndex: 0, leadId: lead.id, named: `id ${lead.id}` }));
+  const ids = await stageLeadIdsOn(store, { status, limit, campaignId: o.campaignId, awaitingDryRun: o.awaitingDryRun });
+  return ids.map((id) => ({ itemIndex: 0, leadId: id, named: `id ${id}` }));
 }
 
 /**

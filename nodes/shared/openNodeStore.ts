@@ -5,8 +5,10 @@
  */
 import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
 import { openStore, NoSqliteDriverError, type Store } from '../../lib';
+import { closeDb, type AnyStore } from '../../lib/store/openDb';
 import { resolveStorePath } from './storeParameter';
 import { nodeError } from './nodeError';
+import { STORE_CREDENTIAL, storeSettingsFromCredential } from './storeCredential';
 
 export function openNodeStore(fns: IExecuteFunctions): Store {
   return openStoreOfNode(fns.getNode(), fns.getNodeParameter('storePath', 0, ''));
@@ -38,4 +40,34 @@ export async function withNodeStore<T>(fns: IExecuteFunctions, work: (store: Sto
   } finally {
     store.close();
   }
+}
+
+/**
+ * Runs `work` on the node's store: the PostgreSQL store its Leadflow Store credential names, when one is set (n8n's
+ * queue mode: every worker on one store), else the SQLite file of its Store File parameter. Always closed after.
+ */
+export async function withNodeDb<T>(fns: IExecuteFunctions, work: (db: AnyStore) => Promise<T> | T): Promise<T> {
+  const credential = await fns.getCredentials(STORE_CREDENTIAL).catch(() => null);
+  let store: AnyStore;
+  if (credential) {
+    const { openPgStore } = await import('../../lib/store/pg/pgStore.js');
+    store = await openPgStore(storeSettingsFromCredential(credential)).catch((err: unknown) => {
+      throw nodeError(fns.getNode(), err);
+    });
+  } else store = openNodeStore(fns);
+  try {
+    return await work(store);
+  } catch (err) {
+    throw nodeError(fns.getNode(), err);
+  } finally {
+    await closeDb(store);
+  }
+}
+
+/** A path that runs on a SQLite store only for now (AI mode): the store, or an error naming what to do. */
+export function sqliteOnly(node: INode, store: AnyStore, what: string): Store {
+  if (store.dialect === 'sqlite') return store;
+  throw new NodeOperationError(node, `${what} runs on a SQLite store for now, and this node's Leadflow Store credential names a PostgreSQL one (${store.location})`, {
+    description: 'Use the offline method on a PostgreSQL store, or remove the credential to use the Store File.',
+  });
 }

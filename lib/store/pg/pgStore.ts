@@ -50,21 +50,51 @@ export interface OpenPgStoreOptions {
   maxConnections?: number;
 }
 
-export async function openPgStore(url: string, options: OpenPgStoreOptions = {}): Promise<PgStore> {
-  const location = redactUrl(url);
+/** A PostgreSQL store named field by field, as n8n's Leadflow Store credential holds it. */
+export interface PgConnectionSettings {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  /** The schema the store's tables go in (default leadflow). */
+  schema?: string;
+  /** disable: plain; require: TLS with the server's certificate checked; allow-self-signed: TLS, not checked. */
+  ssl?: 'disable' | 'require' | 'allow-self-signed';
+}
+
+/** The store location as shown: a URL without the password, and the schema. */
+function shownAs(c: PgConnectionSettings, schema: string): string {
+  return `postgres://${encodeURIComponent(c.user)}@${c.host}:${c.port}/${encodeURIComponent(c.database)}?schema=${schema}`;
+}
+
+/** The pool settings of a store URL (`?schema=` taken out), or of a credential's fields; a bad one is a config error. */
+function poolSettings(target: string | PgConnectionSettings): { schema: string; location: string; connection: PoolConfig } {
+  if (typeof target !== 'string') {
+    const schema = target.schema?.trim() || 'leadflow';
+    const location = shownAs(target, schema);
+    const ssl = target.ssl === 'require' ? { rejectUnauthorized: true } : target.ssl === 'allow-self-signed' ? { rejectUnauthorized: false } : false;
+    return { schema, location, connection: { host: target.host, port: target.port, database: target.database, user: target.user, password: target.password, ssl } };
+  }
+  const location = redactUrl(target);
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    parsed = new URL(target);
   } catch {
     throw new StoreError(`the store location ${location} is not a valid PostgreSQL URL (postgres://user:password@host:5432/database)`);
   }
   const schema = parsed.searchParams.get('schema') ?? 'leadflow';
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new StoreError(`schema=${schema} in ${location} is not a plain schema name: use lower-case letters, digits and _`);
-  }
   parsed.searchParams.delete('schema');
+  return { schema, location, connection: { connectionString: parsed.toString() } };
+}
+
+export async function openPgStore(target: string | PgConnectionSettings, options: OpenPgStoreOptions = {}): Promise<PgStore> {
+  const { schema, location, connection } = poolSettings(target);
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreError(`schema ${schema} of ${location} is not a plain schema name: use lower-case letters, digits and _`);
+  }
   const config: PoolConfig = {
-    connectionString: parsed.toString(),
+    ...connection,
     max: options.maxConnections ?? 5,
     options: `-c search_path=${schema}`,
     types: pgTypes,

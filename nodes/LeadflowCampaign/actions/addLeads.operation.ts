@@ -21,7 +21,7 @@ export const description = updateDisplayOptions({ show: { operation: ['addLeads'
 type Unit = LeadTarget & { campaign: Campaign | string };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-  return withNodeStore(this, (store) => {
+  return withNodeStore(this, async (store) => {
     // Each item's campaign (an expression may differ per item), looked up once per name; a bad one fails its items.
     const campaigns = new Map<string, Campaign | string>();
     const campaignOf = (itemIndex: number): Campaign | string => {
@@ -35,7 +35,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
       }
       return campaigns.get(ref)!;
     };
-    const units: Unit[] = leadReferences(this.getInputData(), store).map((t) => ({ ...t, campaign: campaignOf(t.itemIndex) }));
+    const units: Unit[] = (await leadReferences(this.getInputData(), store)).map((t) => ({ ...t, campaign: campaignOf(t.itemIndex) }));
     return perBatch(this, units, {
       refuse: (u) => (typeof u.campaign === 'string' ? u.campaign : missingLead(u, PRODUCER)),
       work: (batch) => {

@@ -5,10 +5,10 @@
  * and each is its own lib call (a raw message is parsed and matched on its own), so this operation works item by item.
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { getLead } from '../../../lib';
+import { leadOn } from '../../../lib/store/leads';
 import { recordEvent } from '../../../lib/inbound/events';
 import { unsubscribeByToken, unsubscribeSecret } from '../../../lib/inbound/unsubscribe';
-import { withNodeStore } from '../../shared/openNodeStore';
+import { withNodeDb } from '../../shared/openNodeStore';
 import { leadJson } from '../../shared/leadJson';
 import { perItem } from '../../shared/perItem';
 
@@ -63,7 +63,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['recordEvent'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-  return withNodeStore(this, (store) =>
+  return withNodeDb(this, (store) =>
     perItem(this, this.getInputData().map((_, itemIndex) => ({ itemIndex })), async ({ itemIndex }, fail): Promise<IDataObject> => {
       const type = this.getNodeParameter('eventType', itemIndex, 'reply') as EventType;
       const token = type === 'unsubscribe' ? String(this.getNodeParameter('unsubscribeCode', itemIndex, '') ?? '').trim() : '';
@@ -72,7 +72,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
         if (!r.ok) throw fail(r.reason);
         if (r.leadId === null) return { outcome: 'unsubscribe', event: { type, effect: r.message, alreadySuppressed: r.alreadySuppressed } };
         const effect = r.alreadySuppressed ? 'already suppressed' : `suppressed ${r.email}; ${r.cancelledSends} queued send(s) cancelled`;
-        return leadJson(getLead(store, r.leadId)!, { outcome: 'unsubscribe' }, { event: { type, effect } });
+        return leadJson((await leadOn(store, r.leadId))!, { outcome: 'unsubscribe' }, { event: { type, effect } });
       }
       const email = String(this.getNodeParameter('email', itemIndex, '') ?? '').trim();
       const leadIdValue = Number(this.getNodeParameter('leadId', itemIndex, 0) ?? 0);
@@ -88,7 +88,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
       });
       // A reply's intent at the top of the item, so an IF or Switch node can route "interested" to a CRM.
       const routing: IDataObject = result.intent ? { intent: result.intent, ...(result.referral ? { referral: result.referral } : {}) } : {};
-      return leadJson(getLead(store, result.leadId)!, { outcome: type }, { ...routing, event: result as unknown as IDataObject });
+      return leadJson((await leadOn(store, result.leadId))!, { outcome: type }, { ...routing, event: result as unknown as IDataObject });
     }),
   );
 }

@@ -14,12 +14,12 @@ import type { RecordedSend } from '../../../lib/sending/sendReady';
 import { sendReady } from '../../../lib/sending/sendReady';
 import { sendingConfigFromN8n, type SendingConfig } from '../../../lib/sending/config';
 import { nodeError } from '../../shared/nodeError';
-import { withNodeStore } from '../../shared/openNodeStore';
+import { withNodeDb } from '../../shared/openNodeStore';
 import { chooseTargets, sourceProperties } from '../../shared/leadSource';
 import { leadJson } from '../../shared/leadJson';
 import { perItem } from '../../shared/perItem';
 import { channelsProperty } from '../../shared/channelsProperty';
-import { campaignProperty, chosenCampaign } from '../../shared/campaignParameter';
+import { campaignProperty, chosenCampaignOn } from '../../shared/campaignParameter';
 
 const onLiveSend = { show: { dryRun: [false] } };
 
@@ -170,10 +170,10 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
   if (channels.length === 0) throw new NodeOperationError(fns.getNode(), 'no channel chosen: pick Email, LinkedIn or both under Channels');
   const config = await sendingConfigOf(fns, dryRun);
 
-  return withNodeStore(fns, async (store) => {
-    const campaign = chosenCampaign(fns, store);
+  return withNodeDb(fns, async (store) => {
+    const campaign = await chosenCampaignOn(fns, store);
     // A dry run leaves its leads MESSAGED: from the store, it takes only those it has not recorded yet.
-    const targets = chooseTargets(fns, store, { campaignId: campaign?.id, awaitingDryRun: dryRun });
+    const targets = await chooseTargets(fns, store, { campaignId: campaign?.id, awaitingDryRun: dryRun });
     const leadIds = targets.flatMap((t) => (t.leadId === null ? [] : [t.leadId]));
     const recorded: RecordedSend[] = [];
     const r = await sendReady(
@@ -191,7 +191,7 @@ export async function sendOperation(fns: IExecuteFunctions): Promise<INodeExecut
     );
     const notReady = new Map(r.unplanned.map((u) => [u.leadId, u.reason]));
     // What each item shows: built from what the call recorded, read once for all items where it must be.
-    const views = sentLeadViews(store, leadIds, recorded, { dryRun, channels });
+    const views = await sentLeadViews(store, leadIds, recorded, { dryRun, channels });
     const tick = {
       claimed: r.claimed,
       sent: r.sent,

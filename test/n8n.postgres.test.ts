@@ -1,0 +1,106 @@
+/**
+ * The nodes on a PostgreSQL store, through n8n's own engine: with a Leadflow Store credential, Generate Leads (import),
+ * Enrich Leads, Personalize Messages, Record Event and a live Send Outreach all work on the store every queue-mode
+ * worker shares — the Store File is never touched — and the credential's test logs in for real.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
+import { EnrichLeads } from '../nodes/EnrichLeads/EnrichLeads.node.ts';
+import { PersonalizeMessages } from '../nodes/PersonalizeMessages/PersonalizeMessages.node.ts';
+import { SendOutreach } from '../nodes/SendOutreach/SendOutreach.node.ts';
+import { leadflowStoreConnectionTest } from '../nodes/shared/storeCredential.ts';
+import { closeDb, openDb } from '../lib/store/openDb';
+import { runNode } from './support/n8nEngine';
+import { startSmtp } from './support/smtpServer';
+import { COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
+import { testDatabase } from './support/postgres';
+import { tempStorePath } from './support/tmp';
+
+/** A Leadflow Store credential's fields for a test database URL (trust auth: any password logs in). */
+function storeCredential(url: string, schema = 'leadflow'): ICredentialDataDecryptedObject {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port), database: u.pathname.slice(1), user: u.username, password: '', schema, ssl: 'disable' };
+}
+
+const outcome = (json: IDataObject) => (json.leadflow as { outcome: string; reason?: string }).outcome;
+
+test('Generate (import), Enrich, Personalize, Record Event and a live Send work on the PostgreSQL store, never on the Store File', async (t) => {
+  const url = await testDatabase(t);
+  const storePath = tempStorePath(t);
+  const credentials = { leadflowStore: storeCredential(url) };
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const people = ['dana', 'lee', 'sam'].map((name) => ({ email: `${name}@${LIVE_TEST_DOMAIN}`, name: `${name} Tester`, title: 'COO', company: 'Test Co', country: 'Germany' }));
+  const generated = await runNode(new GenerateLeads(), { parameters: { storePath, mode: 'import' }, input: people, credentials });
+  assert.equal(generated.error, undefined);
+  assert.deepEqual(generated.items.map((i) => outcome(i.json)), ['inserted', 'inserted', 'inserted']);
+  const enriched = await runNode(new EnrichLeads(), { parameters: { storePath }, input: generated.items.map((i) => i.json), credentials });
+  assert.deepEqual(enriched.items.map((i) => i.json.status), ['ENRICHED', 'ENRICHED', 'ENRICHED']);
+  const written = await runNode(new PersonalizeMessages(), { parameters: { storePath }, input: enriched.items.map((i) => i.json), credentials });
+  assert.deepEqual(written.items.map((i) => i.json.status), ['MESSAGED', 'MESSAGED', 'MESSAGED']);
+  const unsubscribed = await runNode(new SendOutreach(), {
+    parameters: { storePath, operation: 'recordEvent', eventType: 'unsubscribe', email: `sam@${LIVE_TEST_DOMAIN}` },
+    credentials,
+  });
+  assert.equal(unsubscribed.items[0].json.status, 'SUPPRESSED');
+  const smtpCredential = { host: '127.0.0.1', port: smtp.port, secure: false, fromName: 'Alex Smith', fromEmail: 'alex@sender.leadflow-test.net', unsubscribeSecret: COMPLIANCE.secret };
+  const sent = await runNode(new SendOutreach(), {
+    parameters: { storePath, dryRun: false, mode: 'sendAll', ratePerMinute: 0, unsubscribeBaseUrl: COMPLIANCE.unsubscribeBaseUrl, postalAddress: COMPLIANCE.postalAddress },
+    input: written.items.map((i) => i.json),
+    credentials: { ...credentials, leadflowSmtp: smtpCredential },
+  });
+  assert.equal(sent.error, undefined);
+  assert.deepEqual(sent.items.map((i) => [i.json.email, outcome(i.json)]), [
+    [`dana@${LIVE_TEST_DOMAIN}`, 'sent'],
+    [`lee@${LIVE_TEST_DOMAIN}`, 'sent'],
+    [`sam@${LIVE_TEST_DOMAIN}`, 'skipped'],
+  ]);
+  assert.deepEqual(smtp.received.map((m) => m.to[0]).sort(), [`dana@${LIVE_TEST_DOMAIN}`, `lee@${LIVE_TEST_DOMAIN}`]);
+  assert.ok(!existsSync(storePath), 'the Store File was never opened');
+  const store = await openDb(url);
+  t.after(() => closeDb(store));
+  assert.deepEqual(await store.all('SELECT email, status FROM leads ORDER BY id'), [
+    [`dana@${LIVE_TEST_DOMAIN}`, 'SENT'],
+    [`lee@${LIVE_TEST_DOMAIN}`, 'SENT'],
+    [`sam@${LIVE_TEST_DOMAIN}`, 'SUPPRESSED'],
+  ]);
+});
+
+test('AI mode on a PostgreSQL store says it runs on SQLite for now and changes nothing', async (t) => {
+  const url = await testDatabase(t);
+  const credentials = { leadflowStore: storeCredential(url), leadflowGroqApi: { apiKey: 'gsk_test' } };
+  const generated = await runNode(new GenerateLeads(), { parameters: { storePath: tempStorePath(t), count: 2 }, credentials });
+  const { error, items } = await runNode(new EnrichLeads(), { parameters: { method: 'ai' }, input: generated.items.map((i) => i.json), credentials });
+  assert.match(String(error), /AI mode runs on a SQLite store for now, and this node's Leadflow Store credential names a PostgreSQL one/);
+  assert.deepEqual(items, []);
+  const store = await openDb(url);
+  t.after(() => closeDb(store));
+  assert.deepEqual(await store.all('SELECT DISTINCT status FROM leads'), [['NEW']]);
+});
+
+test('the Leadflow Store credential test logs in for real: right, wrong password, no such database, a schema it may not create', async (t) => {
+  const url = await testDatabase(t);
+  const check = (data: IDataObject) => leadflowStoreConnectionTest.call({} as ICredentialTestFunctions, { id: '1', name: 'store', type: 'leadflowStore', data: data as never });
+  assert.deepEqual(await check(storeCredential(url)), { status: 'OK', message: 'Connection successful: schema "leadflow" will be created on first use' });
+  // A login that must give a password, and may not create anything in the database.
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query("CREATE ROLE outreach LOGIN PASSWORD 'right-password'");
+  await admin.query(`REVOKE CREATE ON DATABASE ${new URL(url).pathname.slice(1)} FROM PUBLIC`);
+  await admin.end();
+  const outreach = { ...storeCredential(url), user: 'outreach', password: 'right-password' };
+  const refused = await check(outreach);
+  assert.equal(refused.status, 'Error');
+  assert.match(refused.message, /schema "leadflow" does not exist and this user may not create it/);
+  const noDatabase = await check({ ...storeCredential(url), database: 'no_such_db' });
+  assert.equal(noDatabase.status, 'Error');
+  assert.match(noDatabase.message, /database "no_such_db" does not exist/);
+  // The schema made by an owner first: the same login now passes.
+  const store = await openDb(url);
+  await closeDb(store);
+  assert.deepEqual(await check(outreach), { status: 'OK', message: 'Connection successful: schema "leadflow" is there' });
+});
