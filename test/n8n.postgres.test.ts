@@ -28,7 +28,7 @@ function storeCredential(url: string, schema = 'leadflow'): ICredentialDataDecry
 
 const outcome = (json: IDataObject) => (json.leadflow as { outcome: string; reason?: string }).outcome;
 
-test('Generate (import), Enrich, Personalize, Record Event and a live Send work on the PostgreSQL store, never on the Store File', async (t) => {
+test('Generate (import), Enrich, Personalize, Record Event and a live Send in queue mode work on the PostgreSQL store, never on the Store File', async (t) => {
   const url = await testDatabase(t);
   const storePath = tempStorePath(t);
   const credentials = { leadflowStore: storeCredential(url) };
@@ -48,6 +48,9 @@ test('Generate (import), Enrich, Personalize, Record Event and a live Send work 
   });
   assert.equal(unsubscribed.items[0].json.status, 'SUPPRESSED');
   const smtpCredential = { host: '127.0.0.1', port: smtp.port, secure: false, fromName: 'Alex Smith', fromEmail: 'alex@sender.leadflow-test.net', unsubscribeSecret: COMPLIANCE.secret };
+  // As a queue-mode worker: a SQLite store's live send would be refused; the shared PostgreSQL store's goes.
+  process.env.EXECUTIONS_MODE = 'queue';
+  t.after(() => delete process.env.EXECUTIONS_MODE);
   const sent = await runNode(new SendOutreach(), {
     parameters: { storePath, dryRun: false, mode: 'sendAll', ratePerMinute: 0, unsubscribeBaseUrl: COMPLIANCE.unsubscribeBaseUrl, postalAddress: COMPLIANCE.postalAddress },
     input: written.items.map((i) => i.json),

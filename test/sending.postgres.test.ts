@@ -28,14 +28,15 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
 
 const recipients = (smtp: { received: { to: string[] }[] }) => smtp.received.map((m) => m.to[0]);
 
-test('two live senders on one PostgreSQL store: each lead once, a daily cap of 20 across both, an unsubscribe mid-send holds', async (t) => {
+test('two live senders in queue mode on one PostgreSQL store: each lead once, a daily cap of 20 across both, an unsubscribe mid-send holds', async (t) => {
   const url = await testDatabase(t);
   const store = await openDb(url);
   t.after(() => closeDb(store));
   const { leads } = await seedLeadsWithMessages(store, 40, { domain: LIVE_TEST_DOMAIN, synthetic: false });
   const smtp = await startSmtp({ delayMs: 60 });
   t.after(() => smtp.close());
-  const env = liveEnv(smtp.port, { DAILY_SEND_CAP: '20' });
+  // As n8n's queue-mode workers run: a SQLite store would be refused here; the shared PostgreSQL store sends.
+  const env = liveEnv(smtp.port, { DAILY_SEND_CAP: '20', EXECUTIONS_MODE: 'queue' });
   const args = ['send', '--live', '--wait', '30', '--json', '--db', url];
   const senders = [leadflowAsync(args, env), leadflowAsync(args, env)];
   const done = senders.map((p) => new Promise<CliResult>((resolve) => p.on('exit', () => resolve(p.output()))));
@@ -44,7 +45,10 @@ test('two live senders on one PostgreSQL store: each lead once, a daily cap of 2
   const unsubscribed = await unsubscribeLead(store, leads[19], 'unsubscribed (test)');
   assert.ok(unsubscribed.ok && !recipients(smtp).includes(`p19@${LIVE_TEST_DOMAIN}`), 'p19 was not sent before the unsubscribe');
   const results = await Promise.all(done);
-  for (const r of results) assert.equal(r.code, 0, r.stderr);
+  for (const r of results) {
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /queue mode/, 'no queue-mode warning on a PostgreSQL store');
+  }
   const tallies = results.map((r) => JSON.parse(r.stdout) as { sent: number; limitedBy: string | null });
 
   const got = recipients(smtp);

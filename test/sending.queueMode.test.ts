@@ -47,6 +47,7 @@ test('the CLI in queue mode warns on every command and refuses a live send befor
   assert.equal(live.code, 1, live.stdout);
   assert.match(live.stderr, /leadflow: live sending refused: n8n runs in queue mode/);
   assert.match(live.stderr, /EXECUTIONS_MODE=regular/);
+  assert.match(live.stderr, /one PostgreSQL store instead — a Leadflow Store credential on the nodes, or LEADFLOW_DB \/ --db postgres:\/\//, "the shared store is named as the fix");
   assert.equal(smtp.received.length, 0, 'nothing left');
   const store = openStore(db);
   t.after(() => store.close());

@@ -3,7 +3,8 @@
  * worker picks it up, on any host, and every worker opens its own SQLite file: the daily cap and the rate limit would
  * hold per worker, not per mailbox; a lead imported on one host would be unknown on another; and an unsubscribe
  * recorded by one host's webhook would not stop another host's send. The last is a compliance failure, so live
- * sending refuses (a dry run sends nothing and may go on), and `leadflow` says so whenever it starts in such a process.
+ * sending from a SQLite store refuses (a dry run sends nothing and may go on), and `leadflow` says so whenever it
+ * starts in such a process. A PostgreSQL store is the one every worker shares: it sends.
  */
 import { LeadflowError } from '../errors';
 
@@ -24,8 +25,8 @@ export function queueModeProblem(storePath: string): string {
   return (
     `n8n runs in queue mode here (EXECUTIONS_MODE=queue), and the leadflow store is a SQLite file (${storePath}) that ` +
     'each worker opens on its own host: daily caps, rate limits, imported leads and unsubscribes would not be shared ' +
-    'between workers. Send live from one process on one store instead — n8n in regular mode (EXECUTIONS_MODE=regular), ' +
-    'or `leadflow send --live` / the MCP server beside it; a store shared by every worker (PostgreSQL) is not available yet'
+    'between workers. Give every worker one PostgreSQL store instead — a Leadflow Store credential on the nodes, or ' +
+    'LEADFLOW_DB / --db postgres://… (README: "Running in n8n queue mode") — or send live from one process in regular mode (EXECUTIONS_MODE=regular)'
   );
 }
 
