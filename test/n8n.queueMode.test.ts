@@ -11,7 +11,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { closeDb, openDb } from '../lib/store/openDb';
@@ -21,20 +20,11 @@ import { testDatabase } from './support/postgres';
 import { startRedis } from './support/redis';
 import { startSmtp } from './support/smtpServer';
 import { COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
+import { freePort } from './support/ports';
 
 const secondPass = process.env.LEADFLOW_SQLITE_DRIVER === 'node:sqlite';
 const RATE = 12;
 const CAP = 20;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      server.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const STORE = { leadflowStore: { id: 'lfStore0000001', name: 'Leadflow Store' } };
 const SMTP = { leadflowSmtp: { id: 'lfSmtp00000001', name: 'Leadflow SMTP' } };

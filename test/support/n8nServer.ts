@@ -4,12 +4,12 @@
  * active workflows are registered, and stopped by signalling the whole group, so no n8n process outlives the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { n8nEnv, ensureN8n, packRepo, installLikeN8nUi, rebuildBetterSqlite3, type N8nInstall } from './n8nCli';
+import { freePort } from './ports';
 
 export interface N8nServer {
   /** e.g. http://127.0.0.1:40123 */
@@ -19,17 +19,6 @@ export interface N8nServer {
   stop: () => Promise<void>;
   /** How the n8n process ended (null while it runs): a clean stop is code 0 after SIGTERM, not a SIGKILL. */
   exit: () => { code: number | null; signal: NodeJS.Signals | null } | null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
-    });
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {

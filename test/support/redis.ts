@@ -1,18 +1,9 @@
 /** A real Redis 7 (Debian's redis-server) for a test: its own port on 127.0.0.1, nothing saved, stopped after the test. */
 import { spawn } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort } from './ports';
 
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
