@@ -6,6 +6,8 @@
  * second delivery.
  */
 import { test } from 'node:test';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { closeDb, openDb } from '../lib/store/openDb';
 import { unsubscribeLead } from '../lib/inbound/unsubscribe';
@@ -94,4 +96,17 @@ test('a live sender killed mid-send on a PostgreSQL store leaves UNKNOWN rows th
   assert.equal(states.UNKNOWN, inFlight.length, 'the killed sender’s rows wait for a person as UNKNOWN');
   assert.equal(states.SENT, 6 - inFlight.length);
   assert.equal(tally.sent, 6 - inFlight.length);
+});
+
+test('a command that works on SQLite only so far refuses a PostgreSQL store by name and creates nothing', async (t) => {
+  const url = await testDatabase(t);
+  for (const args of [['run', '--leads', '3'], ['metrics'], ['import', 'nothing.csv']]) {
+    const r = await leadflowAwait([...args, '--db', url]);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /this command works on a SQLite store for now; postgres:\/\/.+ is PostgreSQL \(`send` and `sends` work on it\)/);
+  }
+  const store = await openDb(url);
+  t.after(() => closeDb(store));
+  assert.deepEqual(await store.all('SELECT count(*) FROM leads'), [[0]], 'nothing was written to the PostgreSQL store either');
+  assert.ok(!existsSync(join(process.cwd(), 'postgres:')), 'no folder named after the URL (the children run here)');
 });

@@ -17,16 +17,21 @@ function storePath(program: Command): string {
 
 /** For commands that put something new in the store: creates the file (and its folder) when there is none. */
 export function openOrCreateStore(program: Command): Store {
-  return openStore(storePath(program));
+  return openStore(sqliteLocation(program));
 }
 
 /** For commands that work on what is there: no store at the path is a StoreError, and nothing is created. */
 export function openExistingStore(program: Command): Store {
+  return openStore(sqliteLocation(program), { create: false });
+}
+
+/** The store path of a command that works on SQLite only so far; a PostgreSQL URL is a config error naming those that take one. */
+function sqliteLocation(program: Command): string {
   const location = storePath(program);
   if (isPostgresLocation(location)) {
     throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`send\` and \`sends\` work on it)`);
   }
-  return openStore(location, { create: false });
+  return location;
 }
 
 /**

@@ -6,6 +6,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
+/** Does this store location name a PostgreSQL store (a `postgres://` or `postgresql://` URL) rather than a file? */
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   const fromEnv = env.LEADFLOW_DB?.trim() || env.DATABASE_PATH?.trim();
   return fromEnv || join(homedir(), '.leadflow', 'leadflow.db');

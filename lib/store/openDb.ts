@@ -5,13 +5,11 @@
  */
 import { openStore, type OpenStoreOptions, type Store } from './store';
 import type { PgStore } from './pg/pgStore';
-import { defaultStorePath } from './location';
+import { defaultStorePath, isPostgresLocation } from './location';
+
+export { isPostgresLocation };
 
 export type AnyStore = Store | PgStore;
-
-export function isPostgresLocation(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location);
-}
 
 export async function openDb(location: string = defaultStorePath(), options: OpenStoreOptions = {}): Promise<AnyStore> {
   if (!isPostgresLocation(location)) return openStore(location, options);

@@ -15,7 +15,7 @@ import { mkdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { resolveDriver, type DriverName, type SqlArrayStatement, type SqlDatabase, type SqlStatement, type SqlValue } from './driver';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
-import { defaultStorePath } from './location';
+import { defaultStorePath, isPostgresLocation } from './location';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DbUsageError, type Db } from './db';
 
@@ -58,6 +58,10 @@ export interface OpenStoreOptions {
 }
 
 export function openStore(path: string = defaultStorePath(), options: OpenStoreOptions = {}): Store {
+  if (isPostgresLocation(path)) {
+    // Never a file named after a URL: what reaches here works on SQLite only so far (openDb takes either).
+    throw new StoreError(`this part of leadflow works on a SQLite store for now, and ${path.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL: see "Running in n8n queue mode" in the README for what runs on it`);
+  }
   const file = path === ':memory:' ? path : resolve(path);
   if (file !== ':memory:') {
     assertFileOrAbsent(file, options.create ?? true);
