@@ -106,4 +106,15 @@ test('the Leadflow Store credential test logs in for real: right, wrong password
   const store = await openDb(url);
   await closeDb(store);
   assert.deepEqual(await check(outreach), { status: 'OK', message: 'Connection successful: schema "leadflow" is there' });
+  // And that login, given use of the schema and its tables (no CREATE anywhere), opens the store and writes to it.
+  const owner = new pg.Client({ connectionString: url });
+  await owner.connect();
+  await owner.query('GRANT USAGE ON SCHEMA leadflow TO outreach; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA leadflow TO outreach');
+  await owner.end();
+  const u = new URL(url);
+  u.username = 'outreach';
+  u.password = 'right-password';
+  const asOutreach = await openDb(u.href);
+  t.after(() => closeDb(asOutreach));
+  assert.equal(await asOutreach.run("INSERT INTO suppressions (kind, value, reason, created_at) VALUES ('email', 'x@y.test', 'test', 'now')"), 1);
 });

@@ -119,8 +119,12 @@ async function migrate(pool: Pool, schema: string, location: string): Promise<vo
     await client.query('BEGIN');
     // Workers starting together: one migrates, the others wait here and then find nothing left to do.
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`leadflow:migrate:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)');
+    // No DDL on a store already there: a login that may only read and write its tables opens it too.
+    const known = await client.query<{ there: boolean }>('SELECT to_regclass($1) IS NOT NULL AS there', [`${schema}.schema_migrations`]);
+    if (!known.rows[0].there) {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at text NOT NULL)');
+    }
     const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
     const current = rows[0]?.v ?? 0;
     if (current > PG_SCHEMA_VERSION) {
