@@ -6,7 +6,7 @@
  * It serves `Db` (lib/store/db.ts): the same statements as SQLite, over a pool of connections; a transaction holds
  * one of them from BEGIN to COMMIT.
  */
-import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
+import { Client, Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import type { Db } from '../db';
 import { DbUsageError, numberPlaceholders } from '../db';
 import type { SqlValue } from '../driver';
@@ -218,4 +218,27 @@ function inTransaction(client: PoolClient, schema: string, location: string): Db
     },
   };
   return db;
+}
+
+/**
+ * A real login to a PostgreSQL store's server, without opening the store: connect, authenticate, and see whether the
+ * schema is there or this login may create it. Nothing is written. What the Leadflow Store credential's test runs.
+ */
+export async function checkPgLogin(c: PgConnectionSettings): Promise<{ ok: boolean; message: string }> {
+  const { schema, connection } = poolSettings(c);
+  const client = new Client({ ...connection, connectionTimeoutMillis: 10_000, application_name: 'leadflow' });
+  try {
+    await client.connect();
+    const r = await client.query<{ there: boolean; can_create: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS there, has_database_privilege(current_database(), 'CREATE') AS can_create",
+      [schema],
+    );
+    const { there, can_create: canCreate } = r.rows[0];
+    if (!there && !canCreate) return { ok: false, message: `Logged in, but schema "${schema}" does not exist and this user may not create it: create it, or grant CREATE on the database` };
+    return { ok: true, message: there ? `Connection successful: schema "${schema}" is there` : `Connection successful: schema "${schema}" will be created on first use` };
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
