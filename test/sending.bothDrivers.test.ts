@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, resumeMailbox } from '../lib/sending/limits';
 import { sendReady } from '../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../lib/sending/config';
 import { unsubscribeLead } from '../lib/inbound/unsubscribe';
+import { suppressOn } from '../lib/store/suppressions';
 import type { Db } from '../lib/store/db';
 import { COMPLIANCE, LIVE_TEST_DOMAIN, liveEnv } from './support/liveLeads';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
@@ -98,14 +99,19 @@ bothDrivers('a list that hard-bounces past the threshold pauses every mailbox un
   assert.equal((await sendQueued(store, { ...live(transport), limits: { ...limits, bounceThreshold: 0 } })).sent, 10);
 });
 
-bothDrivers('sendReady live holds a daily cap and says so; a dry run records and sends nothing', async (t, store) => {
+bothDrivers('a dry run records and sends nothing, skipping a suppressed address; sendReady live then holds a daily cap and says so', async (t, store) => {
   const { leads } = await seedLeadsWithMessages(store, 5, { domain: LIVE_TEST_DOMAIN, synthetic: false });
+  await store.transaction((tx) => suppressOn(tx, 'email', `p4@${LIVE_TEST_DOMAIN}`, 'asked not to be mailed (test)', new Date().toISOString()));
   const smtp = await startSmtp();
   t.after(() => smtp.close());
   const dry = await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({ ...liveEnv(smtp.port) }, { live: false }));
-  assert.equal(dry.simulated, 5);
+  assert.deepEqual([dry.simulated, dry.skipped], [4, 1]);
   assert.equal(smtp.received.length, 0);
-  assert.deepEqual(await store.all('SELECT DISTINCT status FROM leads'), [['MESSAGED']], 'a dry run moves nobody');
+  assert.deepEqual(
+    await store.all('SELECT status, status_reason FROM leads ORDER BY id'),
+    [...Array(4).fill(['MESSAGED', null]), ['SUPPRESSED', 'address suppressed: asked not to be mailed (test)']],
+    'a dry run moves nobody it recorded, and the suppressed lead says so',
+  );
   const r = await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv(liveEnv(smtp.port, { DAILY_SEND_CAP: '3' }), { live: true }));
   assert.equal(r.sent, 3);
   assert.match(String(r.limitedBy), /daily cap of 3/);
@@ -114,5 +120,5 @@ bothDrivers('sendReady live holds a daily cap and says so; a dry run records and
     (await store.all("SELECT lead_id FROM sends WHERE dry_run = 0 AND state = 'SENT' ORDER BY lead_id")).map((x) => Number(x[0])),
     leads.slice(0, 3),
   );
-  assert.deepEqual(await sendStates(store), { QUEUED: 2, SENT: 8 });
+  assert.deepEqual(await sendStates(store), { QUEUED: 1, SENT: 7, SKIPPED: 1 });
 });

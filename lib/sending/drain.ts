@@ -13,9 +13,9 @@ import { flag, int, oneOf, rowMapper, text, textOrNull, type Cells } from '../st
 import type { Store } from '../store/store';
 import type { StoredLead } from '../store/leads';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
-import { suppressionReason, suppressedNow, hasSuppressions } from '../store/suppressions';
+import { suppressionReason, suppressedNow, suppressedAmong, hasSuppressions } from '../store/suppressions';
 import { inValues, type Db } from '../store/db';
-import { claim, deferClaimed, nextClaimable, settle, reapDeadClaims, recordDryRun, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
+import { claim, deferClaimed, nextClaimable, settle, reapDeadClaims, recordDryRun, recordDryRunOn, type ClaimedSend, type DryRunRecord, type LedgerKey, type Settlement } from './ledger';
 import { outgoingEmail, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 import { simulateLinkedInDm } from './linkedin';
 import { ownerId } from '../store/owner';
@@ -560,6 +560,42 @@ export interface DrySend {
  * (lead, channel, step) already in the dry-run ledger is left alone and not counted. Leads move through `o.moves`
  * (written now by default). Call inside `store.tx`.
  */
+/**
+ * `recordDrySends` on either database, in the caller's transaction: what it reads (suppressions, campaigns, a later
+ * step's thread) read once for the batch, the records written in a few multi-row statements.
+ */
+export async function recordDrySendsOn(
+  db: Db,
+  sends: readonly DrySend[],
+  o: { sender?: Sender; compliance?: Compliance; now: Date; recorded?: DryRunRecord[] },
+): Promise<SendTally> {
+  const tally: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
+  const sender = o.sender ?? DRY_RUN_SENDER;
+  const at = o.now.toISOString();
+  const suppressed = await suppressedAmong(db, sends.map((l) => l.lead.email));
+  const campaigns = await loadCampaigns(db);
+  const records: DryRunRecord[] = [];
+  for (const l of sends) {
+    const key = { leadId: l.lead.id, channel: l.message.channel, step: l.message.step, dryRun: true };
+    const blocked = gate(l, key, suppressed.get(l.lead.email.trim().toLowerCase()) ?? null);
+    const settlement: DryRunRecord['settlement'] = blocked
+      ? blocked
+      : key.channel === 'linkedin'
+        ? linkedinSent(l, sender, 'dry-run: ')
+        : dryRecord(composeFor(l, senderFor(campaignOf(campaigns, l.lead.campaignId), sender), o.now, o.compliance, await threadHeadersOn(db, key.leadId, key.step, true)));
+    records.push({ leadId: key.leadId, channel: key.channel, step: key.step, variant: l.message.variant, settlement });
+  }
+  for (const r of await recordDryRunOn(db, records, at)) {
+    o.recorded?.push(r);
+    tally.claimed++;
+    count(tally, r.settlement.state, true);
+    // A dry run moves only the leads it found suppressed (nothing reached anyone).
+    const move = leadMoveFor(true, r.settlement);
+    if (move) await moveLeadOn(db, r.leadId, move.status, at, move.reason);
+  }
+  return tally;
+}
+
 export function recordDrySends(
   store: Store,
   sends: readonly DrySend[],

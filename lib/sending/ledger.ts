@@ -17,7 +17,7 @@ import { CHANNELS, type Channel, type Variant } from '../types';
 import type { Store } from '../store/store';
 import { greatest, inValues, skipLocked, type Db } from '../store/db';
 import { isOwnerAlive } from '../store/owner';
-import { insertRows, type MultiRowInsert } from '../store/multiRow';
+import { insertRows, insertRowsOn, type MultiRowInsert } from '../store/multiRow';
 import { groupTallies, readTallies, sumTallies } from '../store/tallies';
 import { flag, int, jsonOf, oneOf, rowMapper, text, textOrNull } from '../store/rowMapper';
 import type { SqlValue } from '../store/store';
@@ -217,21 +217,43 @@ const RECORD_ROWS: MultiRowInsert = {
 export function recordDryRun(store: Store, records: readonly DryRunRecord[], now: string): readonly DryRunRecord[] {
   if (records.length === 0) return [];
   // One range read finds the rows already there (none, for leads that reached the stage just now).
-  const key = (leadId: number, channel: string, step: number) => `${leadId}|${channel}|${step}`;
+  const [first, last] = leadRange(records);
+  const fresh = freshRecords(records, store.rows(DRY_ROWS_THERE).all(first, last));
+  insertRows(store, RECORD_ROWS, recordParams(fresh, now));
+  return fresh;
+}
+
+/** `recordDryRun` on either database, in the caller's transaction. */
+export async function recordDryRunOn(db: Db, records: readonly DryRunRecord[], now: string): Promise<readonly DryRunRecord[]> {
+  if (records.length === 0) return [];
+  const [first, last] = leadRange(records);
+  const fresh = freshRecords(records, await db.all(DRY_ROWS_THERE, [first, last]));
+  await insertRowsOn(db, RECORD_ROWS, recordParams(fresh, now));
+  return fresh;
+}
+
+const DRY_ROWS_THERE = 'SELECT lead_id, channel, step FROM sends WHERE lead_id BETWEEN ? AND ? AND dry_run = 1';
+
+function leadRange(records: readonly DryRunRecord[]): [number, number] {
   let first = records[0].leadId;
   let last = first;
   for (const r of records) {
     if (r.leadId < first) first = r.leadId;
     if (r.leadId > last) last = r.leadId;
   }
-  const there = new Set(
-    store
-      .rows('SELECT lead_id, channel, step FROM sends WHERE lead_id BETWEEN ? AND ? AND dry_run = 1')
-      .all(first, last)
-      .map((r) => key(int(r[0], 'sends.lead_id'), text(r[1], 'sends.channel'), int(r[2], 'sends.step'))),
-  );
+  return [first, last];
+}
+
+/** The records whose (lead, channel, step) has no dry-run row among `there` (rows of DRY_ROWS_THERE). */
+function freshRecords(records: readonly DryRunRecord[], there: SqlValue[][]): readonly DryRunRecord[] {
   // (Nothing to filter out when none is there: no key string per record then.)
-  const fresh = there.size === 0 ? records : records.filter((r) => !there.has(key(r.leadId, r.channel, r.step)));
+  if (there.length === 0) return records;
+  const key = (leadId: number, channel: string, step: number) => `${leadId}|${channel}|${step}`;
+  const taken = new Set(there.map((r) => key(int(r[0], 'sends.lead_id'), text(r[1], 'sends.channel'), int(r[2], 'sends.step'))));
+  return records.filter((r) => !taken.has(key(r.leadId, r.channel, r.step)));
+}
+
+function recordParams(fresh: readonly DryRunRecord[], now: string): SqlValue[] {
   const params: SqlValue[] = [];
   for (const r of fresh) {
     const s = r.settlement;
@@ -251,8 +273,7 @@ export function recordDryRun(store: Store, records: readonly DryRunRecord[], now
       now, now,
     );
   }
-  insertRows(store, RECORD_ROWS, params);
-  return fresh;
+  return params;
 }
 
 /**

@@ -7,7 +7,8 @@
  *   claim, re-check, send, settle, within the limits) → hang up.
  *
  * A dry run sends nothing, so it skips the queue for what it plans: each row is recorded once, already settled, a
- * batch per transaction (`recordDrySends`, as the pipeline's send stage does); rows queued earlier still drain.
+ * batch per transaction (`recordDrySends` on SQLite, as the pipeline's send stage does; `recordDrySendsOn` on
+ * PostgreSQL); rows queued earlier still drain.
  *
  * New capability lands here once, not once per adapter.
  */
@@ -20,7 +21,7 @@ import type { StoredLead } from '../store/leads';
 import { campaignIn, loadCampaigns, type Campaign } from '../campaigns/campaigns';
 import { enqueue } from './ledger';
 import { scheduleFollowUps } from './sequence';
-import { addTally, recordDrySends, sendQueued, type DrySend, type EmailTransport, type SendLead, type SendTally } from './drain';
+import { addTally, recordDrySends, recordDrySendsOn, sendQueued, type DrySend, type EmailTransport, type SendLead, type SendTally } from './drain';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
 import { campaignWindowFor, opensAt } from '../campaigns/clock';
 import { createSmtpTransport } from './smtp';
@@ -110,9 +111,9 @@ export async function sendReady(store: AnyStore, request: SendRequest, config: S
   const plans: SendPlan[] = [];
   for (const channel of request.channels) plans.push(await planSend(store, { channel, dryRun, leadIds: request.leadIds, campaignId, limit: planLimit, now: now() }));
   const at = now().toISOString();
-  // A dry run records up to `limit` of its fresh rows at once, in SQLite's synchronous batch (the pipeline's own);
-  // the rest, every live row, and a PostgreSQL store's dry rows go into the queue and are drained.
-  let direct = dryRun && store.dialect === 'sqlite' ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;
+  // A dry run records up to `limit` of its fresh rows at once, a batch per transaction; the rest, and every live row,
+  // go into the queue.
+  let direct = dryRun ? (request.limit ?? Number.MAX_SAFE_INTEGER) : 0;
   // A live row of a campaign that writes in its recipients' hours is due when the recipient's window next opens.
   const opensFor = recipientOpenings(campaigns, now());
   const recordNow: DrySend[] = [];
@@ -134,9 +135,12 @@ export async function sendReady(store: AnyStore, request: SendRequest, config: S
   const recorded: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0 };
   const records: DryRunRecord[] = [];
   const stamps: string[] = [];
-  for (let i = 0; i < recordNow.length && store.dialect === 'sqlite'; i += DRY_BATCH) {
+  for (let i = 0; i < recordNow.length; i += DRY_BATCH) {
     const when = now();
-    const t = store.tx(() => recordDrySends(store, recordNow.slice(i, i + DRY_BATCH), { sender: config.sender, compliance: config.compliance, now: when, recorded: records }));
+    const batch = recordNow.slice(i, i + DRY_BATCH);
+    const o = { sender: config.sender, compliance: config.compliance, now: when, recorded: records };
+    // SQLite's synchronous batch is the pipeline's own; PostgreSQL's reads and writes the same, asynchronously.
+    const t = store.dialect === 'sqlite' ? store.tx(() => recordDrySends(store, batch, o)) : await store.transaction((tx) => recordDrySendsOn(tx, batch, o));
     addTally(recorded, t);
     while (stamps.length < records.length) stamps.push(when.toISOString());
   }

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from './store';
-import type { Db } from './db';
+import { inValues, type Db } from './db';
 import type { SqlValue } from './driver';
 import { int, oneOf, text } from './rowMapper';
 
@@ -53,6 +53,32 @@ export function suppressionReason(store: Store, email: string): string | null {
  */
 export async function suppressedNow(db: Db, email: string): Promise<string | null> {
   return reasonOf(await db.get(REASON_SQL, reasonParams(email)));
+}
+
+/**
+ * `suppressedNow` for many addresses in one read: the reason each suppressed one (by its lower-cased address) may not
+ * be contacted — its address, else its domain, else its erased hash.
+ */
+export async function suppressedAmong(db: Db, emails: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (emails.length === 0) return out;
+  const normals = [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+  const domains = [...new Set(normals.map((e) => e.slice(e.lastIndexOf('@') + 1)))];
+  const hashes = normals.map(emailHash);
+  const list = inValues(db, 'text');
+  const rows = await db.all(
+    `SELECT kind, value, reason FROM suppressions
+     WHERE (kind = 'email' AND value IN ${list}) OR (kind = 'domain' AND value IN ${list}) OR (kind = 'email_sha256' AND value IN ${list})`,
+    [JSON.stringify(normals), JSON.stringify(domains), JSON.stringify(hashes)],
+  );
+  if (rows.length === 0) return out;
+  const found = new Map(rows.map((r) => [`${text(r[0], 'suppressions.kind')}|${text(r[1], 'suppressions.value').toLowerCase()}`, r]));
+  normals.forEach((email, i) => {
+    const row = found.get(`email|${email}`) ?? found.get(`domain|${email.slice(email.lastIndexOf('@') + 1)}`) ?? found.get(`email_sha256|${hashes[i]}`);
+    const why = reasonOf(row && [row[0], row[2]]);
+    if (why) out.set(email, why);
+  });
+  return out;
 }
 
 export function hasSuppressions(store: Store): boolean {
