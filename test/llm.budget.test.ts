@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { openStore } from '../lib/store/store';
 import { createGroqClient } from '../lib/llm/client';
-import { BudgetTooSmallError, reserveRequest, settleRequest } from '../lib/llm/budget';
+import { BudgetTooSmallError, holdRequests, reserveRequest, settleRequest } from '../lib/llm/budget';
+import type { Db } from '../lib/store/db';
+import { bothDrivers, freshLocation, openForTest, TEST_DRIVERS } from './support/stores';
 import { llmUsage } from '../lib/llm/usage';
 import { startGroqServer } from './support/groqServer';
 import { tempStorePath } from './support/tmp';
@@ -62,45 +64,57 @@ test('two processes on one store share one budget', async (t) => {
 });
 
 /** Reserve at `at` and settle as answered `latency` ms later; returns whether the reservation was granted. */
-function answered(store: Parameters<typeof reserveRequest>[0], limits: Parameters<typeof reserveRequest>[1], tokens: number, at: number, latency: number): boolean {
-  const r = reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens }, at);
-  if (r.ok) settleRequest(store, r.id, { outcome: 'ok', latencyMs: latency });
+async function answered(store: Db, limits: Parameters<typeof reserveRequest>[1], tokens: number, at: number, latency: number): Promise<boolean> {
+  const r = await reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens }, at);
+  if (r.ok) await settleRequest(store, r.id, { outcome: 'ok', latencyMs: latency });
   return r.ok;
 }
 
-test('a full RPM window says to wait until a window after the oldest answer came back', (t) => {
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
+bothDrivers('a full RPM window says to wait until a window after the oldest answer came back', async (t, store) => {
   const limits = { rpm: 2, tpm: 1_000_000, windowMs: 10_000 };
-  assert.equal(answered(store, limits, 10, 1_000, 300), true);
-  assert.equal(answered(store, limits, 10, 2_000, 300), true);
-  assert.deepEqual(reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 3_000), { ok: false, waitMs: 1_300 + 10_000 - 3_000, reason: 'rpm' });
-  assert.equal(answered(store, limits, 10, 11_300, 300), true);
+  assert.equal(await answered(store, limits, 10, 1_000, 300), true);
+  assert.equal(await answered(store, limits, 10, 2_000, 300), true);
+  assert.deepEqual(await reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 3_000), { ok: false, waitMs: 1_300 + 10_000 - 3_000, reason: 'rpm' });
+  assert.equal(await answered(store, limits, 10, 11_300, 300), true);
 });
 
-test('a request still waiting for its answer keeps its slot: a waiter looks again a window later at the earliest', (t) => {
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
+bothDrivers('a request still waiting for its answer keeps its slot: a waiter looks again a window later at the earliest', async (t, store) => {
   const limits = { rpm: 1, tpm: 1_000_000, windowMs: 10_000 };
-  assert.equal(reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 1_000).ok, true);
-  assert.deepEqual(reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 50_000), { ok: false, waitMs: 10_000, reason: 'rpm' });
+  assert.equal((await reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 1_000)).ok, true);
+  assert.deepEqual(await reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 50_000), { ok: false, waitMs: 10_000, reason: 'rpm' });
 });
 
-test('a request whose tokens would pass the TPM waits for earlier tokens to leave the window', (t) => {
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
+bothDrivers('a request whose tokens would pass the TPM waits for earlier tokens to leave the window', async (t, store) => {
   const limits = { rpm: 100, tpm: 1_000, windowMs: 10_000 };
-  assert.equal(answered(store, limits, 600, 1_000, 500), true);
-  const r = reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 600 }, 2_000);
+  assert.equal(await answered(store, limits, 600, 1_000, 500), true);
+  const r = await reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 600 }, 2_000);
   assert.deepEqual(r, { ok: false, waitMs: 1_500 + 10_000 - 2_000, reason: 'tpm' });
-  assert.equal(answered(store, limits, 400, 2_000, 500), true);
+  assert.equal(await answered(store, limits, 400, 2_000, 500), true);
 });
 
-test('a request bigger than the whole TPM is refused with the flag to raise', (t) => {
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
-  assert.throws(
-    () => reserveRequest(store, { rpm: 30, tpm: 500, windowMs: 60_000 }, { purpose: 'enrich', model: 'm', tokens: 800 }),
+bothDrivers('a 429 holds every process back until it passes, and a later hold wins over an earlier one', async (t, store) => {
+  const limits = { rpm: 100, tpm: 1_000_000, windowMs: 10_000 };
+  await holdRequests(store, 5_000);
+  await holdRequests(store, 3_000);
+  assert.deepEqual(await reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 1_000), { ok: false, waitMs: 4_000, reason: 'hold' });
+  assert.equal((await reserveRequest(store, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 5_001)).ok, true);
+});
+
+for (const driver of TEST_DRIVERS) {
+  test(`four workers on their own connections reserving at once share one RPM budget [${driver}]`, async (t) => {
+    const location = await freshLocation(t, driver);
+    const workers = await Promise.all([1, 2, 3, 4].map(() => openForTest(t, location)));
+    const limits = { rpm: 5, tpm: 1_000_000, windowMs: 60_000 };
+    const granted = await Promise.all(
+      workers.flatMap((w) => Array.from({ length: 5 }, () => reserveRequest(w, limits, { purpose: 'enrich', model: 'm', tokens: 10 }, 1_000))),
+    );
+    assert.equal(granted.filter((r) => r.ok).length, 5, 'an RPM of 5 admits 5, however many workers ask at once');
+  });
+}
+
+bothDrivers('a request bigger than the whole TPM is refused with the flag to raise', async (t, store) => {
+  await assert.rejects(
+    reserveRequest(store, { rpm: 30, tpm: 500, windowMs: 60_000 }, { purpose: 'enrich', model: 'm', tokens: 800 }),
     (err: Error) => err instanceof BudgetTooSmallError && /--groq-tpm/.test(err.message),
   );
 });

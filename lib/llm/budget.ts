@@ -1,7 +1,8 @@
 /**
- * The RPM/TPM budget, kept in the store so every process on the file shares it. A request may go out only after it
- * is reserved here: in one BEGIN IMMEDIATE transaction we read the requests still holding a slot and either insert
- * this one or say how long to wait. Tokens are reserved as an estimate and settled to the server's count.
+ * The RPM/TPM budget, kept in the store so every process on it shares it — on any host, with a PostgreSQL store. A
+ * request may go out only after it is reserved here: in one transaction, under the budget's lock (SQLite's write
+ * lock; an advisory lock on PostgreSQL), we read the requests still holding a slot and either insert this one or say
+ * how long to wait. Tokens are reserved as an estimate and settled to the server's count.
  *
  * A request holds its slot from its reservation until one window after its answer (or failure) came back. The
  * server sees it somewhere in between, however late it was sent or however busy the event loop was, so any RPM+1
@@ -11,7 +12,7 @@
  * one reserved a full window later — the real-clock bench caught exactly that under load.)
  */
 import { LeadflowError } from '../errors';
-import type { Store } from '../store/store';
+import { greatest, type Db } from '../store/db';
 import { int, intOrNull } from '../store/rowMapper';
 
 export interface BudgetLimits {
@@ -51,19 +52,19 @@ export class BudgetTooSmallError extends LeadflowError {
   }
 }
 
-export function reserveRequest(store: Store, limits: BudgetLimits, ticket: RequestTicket, now = Date.now()): Reservation {
+export async function reserveRequest(db: Db, limits: BudgetLimits, ticket: RequestTicket, now = Date.now()): Promise<Reservation> {
   if (ticket.tokens > limits.tpm) throw new BudgetTooSmallError(ticket.tokens, limits.tpm);
-  return store.tx((): Reservation => {
-    const holding = store.rows('SELECT until_ms FROM llm_holds WHERE name = ?').get(HOLD);
+  return db.transaction(async (t): Promise<Reservation> => {
+    await t.lock(`llm-budget:${HOLD}`);
+    const holding = await t.get('SELECT until_ms FROM llm_holds WHERE name = ?', [HOLD]);
     const hold = holding ? int(holding[0], 'llm_holds.until_ms') : 0;
     if (hold > now) return { ok: false, waitMs: hold - now, reason: 'hold' };
 
-    const rows = store
-      .rows(
-        `SELECT at_ms, latency_ms, COALESCE(prompt_tokens + completion_tokens, reserved_tokens) AS tokens
-         FROM llm_requests WHERE at_ms > ?`,
-      )
-      .all(now - limits.windowMs - PENDING_CAP_MS);
+    const rows = await t.all(
+      `SELECT at_ms, latency_ms, COALESCE(prompt_tokens + completion_tokens, reserved_tokens) AS tokens
+       FROM llm_requests WHERE at_ms > ?`,
+      [now - limits.windowMs - PENDING_CAP_MS],
+    );
     // When each request's slot frees. An unanswered one frees a window after its answer at the earliest: now + window
     // is a lower bound, and a waiter simply looks again then.
     const held: { end: number; tokens: number }[] = [];
@@ -91,37 +92,29 @@ export function reserveRequest(store: Store, limits: BudgetLimits, ticket: Reque
         if (used - freed + ticket.tokens <= limits.tpm) return { ok: false, waitMs: Math.max(1, h.end - now), reason: 'tpm' };
       }
     }
-    const id = Number(
-      store
-        .stmt('INSERT INTO llm_requests (at_ms, purpose, model, reserved_tokens) VALUES (?, ?, ?, ?)')
-        .run(now, ticket.purpose, ticket.model, Math.ceil(ticket.tokens)).lastInsertRowid,
-    );
-    return { ok: true, id, atMs: now };
+    const row = await t.get('INSERT INTO llm_requests (at_ms, purpose, model, reserved_tokens) VALUES (?, ?, ?, ?) RETURNING id', [
+      now,
+      ticket.purpose,
+      ticket.model,
+      Math.ceil(ticket.tokens),
+    ]);
+    return { ok: true, id: int(row![0], 'llm_requests.id'), atMs: now };
   });
 }
 
-export function settleRequest(store: Store, id: number, s: Settlement): void {
-  store
-    .stmt(
-      `UPDATE llm_requests SET outcome = ?, prompt_tokens = ?, completion_tokens = ?, latency_ms = ?, error = ?
-       WHERE id = ?`,
-    )
-    .run(
-      s.outcome,
-      s.promptTokens ?? null,
-      s.completionTokens ?? null,
-      s.latencyMs === undefined ? null : Math.round(s.latencyMs),
-      s.error ?? null,
-      id,
-    );
+export async function settleRequest(db: Db, id: number, s: Settlement): Promise<void> {
+  await db.run(
+    `UPDATE llm_requests SET outcome = ?, prompt_tokens = ?, completion_tokens = ?, latency_ms = ?, error = ?
+     WHERE id = ?`,
+    [s.outcome, s.promptTokens ?? null, s.completionTokens ?? null, s.latencyMs === undefined ? null : Math.round(s.latencyMs), s.error ?? null, id],
+  );
 }
 
 /** After a 429: no process sends before `untilMs` (a later hold wins over an earlier one). */
-export function holdRequests(store: Store, untilMs: number): void {
-  store
-    .stmt(
-      `INSERT INTO llm_holds (name, until_ms) VALUES (?, ?)
-       ON CONFLICT (name) DO UPDATE SET until_ms = max(until_ms, excluded.until_ms)`,
-    )
-    .run(HOLD, Math.ceil(untilMs));
+export async function holdRequests(db: Db, untilMs: number): Promise<void> {
+  await db.run(
+    `INSERT INTO llm_holds (name, until_ms) VALUES (?, ?)
+     ON CONFLICT (name) DO UPDATE SET until_ms = ${greatest(db, 'llm_holds.until_ms', 'excluded.until_ms')}`,
+    [HOLD, Math.ceil(untilMs)],
+  );
 }

@@ -6,7 +6,7 @@
  */
 import type Groq from 'groq-sdk';
 import type { z } from 'zod';
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { openStore } from '../store/store';
 import { holdRequests, reserveRequest, settleRequest } from './budget';
 import { GroqAuthError, LlmDeferredError, LlmRequestFailedError } from './errors';
@@ -94,7 +94,7 @@ export function parseAnswer<T>(raw: string, validator: z.ZodType<T>): JsonAnswer
  * A client over `settings` (validated here). Without a store the budget lives in a private in-memory store: it
  * still paces this client, but other processes cannot see it.
  */
-export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?: Store): GroqClient {
+export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?: Db): GroqClient {
   const settings = groqSettings(input);
   const budgetStore = store ?? openStore(':memory:');
   const sdk = sdkFor(settings);
@@ -106,7 +106,7 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
   /** Wait for room in the budget, or defer when the wait is longer than the cap. */
   async function reserve(purpose: string, tokens: number): Promise<{ id: number; atMs: number }> {
     for (;;) {
-      const r = reserveRequest(budgetStore, limits, { purpose, model: settings.model, tokens });
+      const r = await reserveRequest(budgetStore, limits, { purpose, model: settings.model, tokens });
       if (r.ok) return r;
       if (r.waitMs > settings.maxWaitMs) {
         throw new LlmDeferredError(r.waitMs, r.reason === 'hold' ? "Groq's retry-after" : `the ${r.reason.toUpperCase()} budget`);
@@ -136,7 +136,7 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
         choice?.finish_reason === 'length'
           ? { ok: false, reason: `the answer was cut off at ${req.maxCompletionTokens} tokens (truncated JSON)`, raw }
           : parseAnswer(raw, req.validator);
-      settleRequest(budgetStore, id, {
+      await settleRequest(budgetStore, id, {
         outcome: answer.ok ? 'ok' : 'invalid',
         promptTokens: usage?.prompt_tokens,
         completionTokens: usage?.completion_tokens,
@@ -146,7 +146,7 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
       return answer;
     } catch (err) {
       const rateLimited = err instanceof RateLimitError;
-      settleRequest(budgetStore, id, {
+      await settleRequest(budgetStore, id, {
         outcome: rateLimited ? 'rate_limited' : 'error',
         latencyMs: elapsed(),
         error: (err as Error).message.slice(0, 500),
@@ -186,7 +186,7 @@ export function createGroqClient(input: GroqSettingsInput | GroqSettings, store?
         if (err instanceof RateLimitError) {
           const wait = hinted ?? BACKOFF_BASE_MS * 2 ** attempt;
           // Every process holds back, not just this one; the budget turns a long hold into a deferral.
-          holdRequests(budgetStore, Date.now() + wait);
+          await holdRequests(budgetStore, Date.now() + wait);
           if (wait > settings.maxWaitMs) throw new LlmDeferredError(wait, "Groq's retry-after", { service: 'Groq', status: err.status });
           continue; // reserve() waits out the hold
         }
