@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enqueue, claim, settle, recoverAbandoned, type ClaimedSend } from '../lib/sending/ledger';
+import { enqueue, claim, settle, recoverAbandoned, reapDeadClaims, CLAIM_LEASE_MS, type ClaimedSend } from '../lib/sending/ledger';
 import { budget, spend } from '../lib/sending/limits';
 import { bothDrivers, freshLocation, openForTest, seedLeadsWithMessages, sendStates, TEST_DRIVERS } from './support/stores';
 
@@ -73,6 +73,21 @@ bothDrivers('rows a dead worker left mid-send become UNKNOWN when live and go ba
   assert.deepEqual(states, { [leads[0]]: 'UNKNOWN', [leads[1]]: 'QUEUED' });
   // UNKNOWN is never claimed on its own.
   assert.equal((await claim(s, { dryRun: false, limit: 5, worker: 'next', now })).length, 0);
+});
+
+bothDrivers('a claim held by a worker on another host is recovered once it outlives the lease, never before', async (t, s) => {
+  const { leads, messages } = await seedLeadsWithMessages(s, 3);
+  const at = Date.parse('2026-06-01T10:00:00.000Z');
+  const iso = (ms: number) => new Date(ms).toISOString();
+  for (const [i, m] of messages.entries()) await enqueue(s, { ...live(leads[i]), dryRun: i === 2 }, m, iso(at));
+  // Another host's workers: this host cannot ask whether their processes live.
+  await claim(s, { dryRun: false, limit: 1, worker: '4242@worker-b.internal#send', now: iso(at) });
+  await claim(s, { dryRun: true, limit: 1, worker: '4242@worker-b.internal#send', now: iso(at) });
+  await claim(s, { dryRun: false, limit: 1, worker: '777@worker-c.internal#send', now: iso(at + CLAIM_LEASE_MS - 60_000) });
+  assert.deepEqual(await reapDeadClaims(s, iso(at + CLAIM_LEASE_MS - 1_000)), { unknown: 0, requeued: 0 }, 'within the lease nothing is taken');
+  assert.deepEqual(await reapDeadClaims(s, iso(at + CLAIM_LEASE_MS + 1_000)), { unknown: 1, requeued: 1 });
+  const states = Object.fromEntries((await s.all('SELECT lead_id, state FROM sends')).map((x) => [Number(x[0]), x[1]]));
+  assert.deepEqual(states, { [leads[0]]: 'UNKNOWN', [leads[1]]: 'SENDING', [leads[2]]: 'QUEUED' }, 'the younger claim is still held');
 });
 
 for (const driver of TEST_DRIVERS) {

@@ -144,7 +144,7 @@ export async function sendQueued(db: Db, o: SendOptions = {}): Promise<SendTally
   const deadline = clock().getTime() + Math.max(0, o.maxWaitMs ?? 0);
   const tally: SendTally = { claimed: 0, sent: 0, simulated: 0, failed: 0, skipped: 0, requeued: 0, unknown: 0, limitedBy: null };
   // Rows a killed sender left mid-send: live ones become UNKNOWN (never re-sent on their own), dry ones go back.
-  await reapDeadClaims(db);
+  await reapDeadClaims(db, clock().toISOString());
 
   while (o.limit === undefined || tally.claimed < o.limit) {
     if (o.shouldStop?.()) break;

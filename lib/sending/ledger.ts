@@ -417,8 +417,32 @@ export const RECORDED_EMAILS = rowMapper<RecordedEmail>({
   footer: ['footer', textOrNull],
 });
 
-/** Find claims held by processes that are gone and recover them (see recoverAbandoned). */
+/**
+ * How long a claim may be held before it is presumed abandoned, whoever holds it: far longer than one send can take
+ * (a claim covers one message in flight, and the SMTP transport gives up within minutes). It is what frees the claims
+ * of a worker on another host, whose process this host cannot ask about.
+ */
+export const CLAIM_LEASE_MS = 30 * 60_000;
+
+/**
+ * Find claims held by processes that are gone — on this host, by their pid; on any host, by a claim older than the
+ * lease — and recover them (see recoverAbandoned): live rows become UNKNOWN, never sent again on their own.
+ */
 export async function reapDeadClaims(db: Db, now: string = new Date().toISOString()): Promise<{ unknown: number; requeued: number }> {
   const dead = (await workersHoldingClaims(db)).filter((w) => !isOwnerAlive(w));
-  return recoverAbandoned(db, dead, now);
+  const gone = await recoverAbandoned(db, dead, now);
+  const stale = await recoverStaleClaims(db, new Date(Date.parse(now) - CLAIM_LEASE_MS).toISOString(), now);
+  return { unknown: gone.unknown + stale.unknown, requeued: gone.requeued + stale.requeued };
+}
+
+/** Claims taken before `before` and still SENDING: a live one becomes UNKNOWN, a dry-run one goes back to the queue. */
+async function recoverStaleClaims(db: Db, before: string, now: string): Promise<{ unknown: number; requeued: number }> {
+  return db.transaction(async (t) => ({
+    requeued: await t.run("UPDATE sends SET state = 'QUEUED', claimed_by = NULL, updated_at = ? WHERE state = 'SENDING' AND dry_run = 1 AND claimed_at < ?", [now, before]),
+    unknown: await t.run(
+      `UPDATE sends SET state = 'UNKNOWN', error = 'the claim outlived its lease (its worker is gone or stuck); it may or may not have been delivered', updated_at = ?
+       WHERE state = 'SENDING' AND dry_run = 0 AND claimed_at < ?`,
+      [now, before],
+    ),
+  }));
 }

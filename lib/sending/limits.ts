@@ -1,8 +1,9 @@
 /**
- * Sending limits that hold across processes: a rate (sends per rolling 60 s), a daily cap per sender mailbox, a
- * send window (weekdays and hours in a timezone), and pauses. The budget is read and spent inside the claim's
- * BEGIN IMMEDIATE transaction (`reserve`), so two processes can never both spend the last slot: measured over any
- * 60 s window, the number of attempts never exceeds the rate.
+ * Sending limits that hold across processes and hosts: a rate (sends per rolling 60 s), a daily cap per sender
+ * mailbox, a send window (weekdays and hours in a timezone), and pauses. The budget is read and spent inside the
+ * claim's transaction, under the mailbox's lock (`budget`: SQLite's write lock, an advisory lock on PostgreSQL), so two
+ * workers can never both spend the last slot: measured over any 60 s window, the number of attempts never exceeds
+ * the rate.
  */
 import { z } from 'zod';
 import type { Db } from '../store/db';
