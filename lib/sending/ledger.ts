@@ -6,7 +6,8 @@
  *   enqueue  → QUEUED                       (idempotent: the UNIQUE key absorbs repeats)
  *   claim    → QUEUED → SENDING             (BEGIN IMMEDIATE / FOR UPDATE SKIP LOCKED: never two claimers of a row)
  *   settle   → SENT | FAILED | SKIPPED | QUEUED (retry later)
- *   recover  → SENDING of a dead worker → UNKNOWN (live: never re-sent on its own) or QUEUED (dry run: nothing left)
+ *   recover  → SENDING of a dead worker (or past the claim lease) → UNKNOWN (live: never re-sent on its own) or
+ *              QUEUED (dry run: nothing left)
  *   record   → a dry run's enqueue → claim → settle in one insert (see recordDryRun)
  *   postpone → QUEUED rows of a lead wait until a date (an out-of-office reply)
  *   cancel   → QUEUED → SKIPPED for a lead, or for everyone else at its company (a reply, a bounce, an unsubscribe)
