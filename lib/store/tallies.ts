@@ -22,23 +22,25 @@
  * drifts — say, a row written with the triggers dropped. The triggers and `recount()` are schema v12 as released:
  * change them only through a new migration that replaces the triggers and recounts.
  */
-import type { Store } from './store';
+import type { SqlValue, Store } from './store';
+import type { Db } from './db';
 import { int, text } from './rowMapper';
 
 /**
- * Every tally, counted from the rows: (campaign_id, key, n). With `newLeads`, only what the leads with an id above a
- * bound and their rows add (the bound is each of the statement's parameters): a batch's count, read from its rows.
+ * Every tally, counted from the rows: (campaign_id, key, n), of the leads `where` picks (a condition on `l`, the
+ * leads; its parameters repeat once per `?` in the whole statement, all the same value) or of every lead.
+ * `join` is SQLite's `CROSS JOIN` (an inner join that keeps SQLite walking from the leads: a batch's are a range of
+ * ids) or a plain `JOIN` for PostgreSQL, which plans its own.
  */
-function recount(newLeads = false): string {
-  // Each table is read once, walking from the leads (a batch's are a range of ids; CROSS JOIN keeps SQLite on that
-  // path) to each lead's own rows through the lead_id indexes.
-  const of = newLeads ? 'WHERE l.id > ?' : '';
+function recount(where = '', join = 'CROSS JOIN'): string {
+  // Each table is read once, walking from the leads to each lead's own rows through the lead_id indexes.
+  const of = where ? `WHERE ${where}` : '';
   return `
-  WITH m AS MATERIALIZED (SELECT l.campaign_id, m.lead_id, m.channel, m.variant FROM leads l CROSS JOIN messages m ON m.lead_id = l.id ${of}),
-       s AS MATERIALIZED (SELECT l.campaign_id, l.variant, s.lead_id, s.state, s.dry_run, s.channel, s.step FROM leads l CROSS JOIN sends s ON s.lead_id = l.id ${of})
+  WITH m AS MATERIALIZED (SELECT l.campaign_id, m.lead_id, m.channel, m.variant FROM leads l ${join} messages m ON m.lead_id = l.id ${of}),
+       s AS MATERIALIZED (SELECT l.campaign_id, l.variant, s.lead_id, s.state, s.dry_run, s.channel, s.step FROM leads l ${join} sends s ON s.lead_id = l.id ${of})
   SELECT campaign_id, 'lead:' || status || ':' || variant || ':' || synthetic AS key, count(*) AS n FROM leads l ${of} GROUP BY 1, 2
   UNION ALL
-  SELECT l.campaign_id, 'enriched', count(*) FROM leads l CROSS JOIN enrichments e ON e.lead_id = l.id ${of} GROUP BY 1
+  SELECT l.campaign_id, 'enriched', count(*) FROM leads l ${join} enrichments e ON e.lead_id = l.id ${of} GROUP BY 1
   UNION ALL
   SELECT campaign_id, 'message:' || channel || ':' || variant, count(*) FROM m GROUP BY 1, 2
   UNION ALL
@@ -200,15 +202,20 @@ export function tallyNewLeads<T>(store: Store, fn: () => T): T {
   count();
   return result;
 }
-const NEW_LEADS = recount(true);
+const NEW_LEADS = recount('l.id > ?');
 const NEW_LEADS_PARAMS = NEW_LEADS.split('?').length - 1;
 
 /** Tallies by key: the whole store's (summed over campaigns) or one campaign's. Zero counts are left out. */
 export function readTallies(store: Store, campaignId?: number): Map<string, number> {
-  const rows =
+  return tallyMap(
     campaignId === undefined
       ? store.rows('SELECT key, sum(n) FROM tallies GROUP BY key').all()
-      : store.rows('SELECT key, n FROM tallies WHERE campaign_id = ?').all(campaignId);
+      : store.rows('SELECT key, n FROM tallies WHERE campaign_id = ?').all(campaignId),
+  );
+}
+
+/** (key, n) rows as a map, zero counts left out. */
+function tallyMap(rows: readonly (readonly SqlValue[])[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of rows) {
     const n = int(r[1], 'tallies.n');
@@ -217,16 +224,50 @@ export function readTallies(store: Store, campaignId?: number): Map<string, numb
   return out;
 }
 
-/** Tallies by campaign, then key (zero counts left out): the campaign list's figures. */
-export function talliesByCampaign(store: Store): Map<number, Map<string, number>> {
+/** (campaign_id, key, n) rows as maps by campaign, then key, zero counts left out. */
+function byCampaign(rows: readonly (readonly SqlValue[])[]): Map<number, Map<string, number>> {
   const out = new Map<number, Map<string, number>>();
-  for (const r of store.rows('SELECT campaign_id, key, n FROM tallies WHERE n <> 0').all()) {
+  for (const r of rows) {
+    const n = int(r[2], 'tallies.n');
+    if (n === 0) continue;
     const id = int(r[0], 'tallies.campaign_id');
     const of = out.get(id) ?? new Map<string, number>();
-    of.set(text(r[1], 'tallies.key'), int(r[2], 'tallies.n'));
+    of.set(text(r[1], 'tallies.key'), n);
     out.set(id, of);
   }
   return out;
+}
+
+/**
+ * The PostgreSQL store keeps no tallies (its triggers would serialise every worker's writes on a few hot counter
+ * rows): its reads count the same keys from the rows, one pass over the campaign's leads and their rows (about
+ * <PG_RECOUNT> at 100k leads, bench/README.md).
+ */
+const PG_RECOUNT = recount('', 'JOIN');
+const PG_RECOUNT_OF_CAMPAIGN = recount('l.campaign_id = ?', 'JOIN');
+const PG_RECOUNT_OF_CAMPAIGN_PARAMS = PG_RECOUNT_OF_CAMPAIGN.split('?').length - 1;
+
+/** `readTallies` on either database: SQLite's kept tallies, or PostgreSQL's counted from the rows. */
+export async function talliesOf(db: Db, campaignId?: number): Promise<Map<string, number>> {
+  const rows =
+    db.dialect === 'sqlite'
+      ? campaignId === undefined
+        ? await db.all('SELECT key, sum(n) FROM tallies GROUP BY key')
+        : await db.all('SELECT key, n FROM tallies WHERE campaign_id = ?', [campaignId])
+      : campaignId === undefined
+        ? await db.all(`SELECT key, sum(n) FROM (${PG_RECOUNT}) t GROUP BY key`)
+        : await db.all(`SELECT key, n FROM (${PG_RECOUNT_OF_CAMPAIGN}) t`, Array<number>(PG_RECOUNT_OF_CAMPAIGN_PARAMS).fill(campaignId));
+  return tallyMap(rows);
+}
+
+/** `talliesByCampaign` on either database. */
+export async function talliesByCampaignOf(db: Db): Promise<Map<number, Map<string, number>>> {
+  return byCampaign(await db.all(db.dialect === 'sqlite' ? 'SELECT campaign_id, key, n FROM tallies WHERE n <> 0' : PG_RECOUNT));
+}
+
+/** Tallies by campaign, then key (zero counts left out): the campaign list's figures. */
+export function talliesByCampaign(store: Store): Map<number, Map<string, number>> {
+  return byCampaign(store.rows('SELECT campaign_id, key, n FROM tallies WHERE n <> 0').all());
 }
 
 export interface TallyDrift {
