@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     const times = server.chatRequests().map((r) => r.at).sort((a, b) => a - b);
     const busyMs = times[times.length - 1] - times[0] + windowMs;
-    const usage = llmUsage(store);
+    const usage = await llmUsage(store);
     const report = {
       when: new Date().toISOString(),
       node: process.version,

@@ -84,7 +84,7 @@ async function executeN8n(inst: N8nInstall, userFolder: string, id: string, stor
   const run = flatted.parse(row.data) as { resultData: { runData: Record<string, { executionTime: number }[]> } };
   const perNode = Object.fromEntries(Object.entries(run.resultData.runData).map(([name, tasks]) => [name, tasks[0].executionTime / 1000]));
   const store = openStore(storePath);
-  const sent = getMetrics(store).simulated.leads;
+  const sent = (await getMetrics(store)).simulated.leads;
   store.close();
   return { wallSeconds, executionSeconds: (asDate(row.stoppedAt) - asDate(row.startedAt)) / 1000, perNode, sent };
 }

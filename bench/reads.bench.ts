@@ -90,11 +90,11 @@ async function main(): Promise<void> {
       process.stderr.write(`${n.toLocaleString('en')} leads made in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
       const row: Record<string, { p50: number; p95: number }> = {};
       for (const [name, read] of Object.entries(READS)) {
-        read(store, n); // warm the page cache and the prepared statements, as a running server has them
+        await read(store, n); // warm the page cache and the prepared statements, as a running server has them
         const times: number[] = [];
         for (let i = 0; i < ROUNDS; i++) {
           const t = performance.now();
-          read(store, n);
+          await read(store, n);
           times.push(performance.now() - t);
         }
         times.sort((a, b) => a - b);

@@ -10,10 +10,10 @@ import { Command, Option, CommanderError } from 'commander';
 import { LeadflowError, errorMessage } from '../lib/errors';
 import type { Store } from '../lib/store/store';
 import { requestStop } from '../lib/store/runs';
-import { getLead, getLeadByEmail, hasImportedLeads, listLeads } from '../lib/store/leads';
+import { getLead, getLeadByEmail, hasImportedLeads, listLeadsOf } from '../lib/store/leads';
 import { getMetrics } from '../lib/metrics/metrics';
 import { runPipeline, resumePipeline, type PipelineResult } from '../lib/pipeline/pipeline';
-import { getCampaign } from '../lib/campaigns/campaigns';
+import { campaignIn, loadCampaigns } from '../lib/campaigns/campaigns';
 import { previewEmail } from '../lib/sending/preview';
 import { CHANNELS, LEAD_STATUSES, type Channel, type Industry, type LeadStatus } from '../lib/types';
 import { wholeNumber, integer, channelList, industryList, leadStatus, oneOf } from './cli/args';
@@ -31,9 +31,9 @@ import { sendingConfigFromEnv } from '../lib/sending/config';
 import { registerVerifyCommand } from './cli/verifyCommand';
 import { registerInboxCommand } from './cli/inboxCommand';
 import { registerDoctorCommand } from './cli/doctorCommand';
-import { openExistingStore, openOrCreateStore } from './cli/commandStore';
+import { openExistingDb, openExistingStore, openOrCreateStore } from './cli/commandStore';
 import { inQueueMode, queueModeProblem } from '../lib/sending/queueMode';
-import { isPostgresLocation } from '../lib/store/openDb';
+import { closeDb, isPostgresLocation } from '../lib/store/openDb';
 import { defaultStorePath } from '../lib/store/location';
 
 /**
@@ -154,8 +154,8 @@ addAiOptions(program
       !liveConfig && o.campaign !== undefined && result.status === 'DONE'
         ? await sendReady(s, { channels: o.channels, campaign: o.campaign }, sendingConfigFromEnv(process.env, { live: false }))
         : undefined;
-    const metrics = getMetrics(s, { campaign: o.campaign });
-    const usage = result.ai ? llmUsage(s) : undefined;
+    const metrics = await getMetrics(s, { campaign: o.campaign });
+    const usage = result.ai ? await llmUsage(s) : undefined;
     if (o.json) {
       printJson({ ...metrics, run: result, ...(usage ? { llm: usage } : {}), ...(liveSend ? { liveSend } : {}), ...(campaignSend ? { send: campaignSend } : {}) });
     } else {
@@ -192,12 +192,15 @@ program
   .description('show the funnel, the ledger and what needs attention')
   .option('--campaign <name>', "only this campaign's leads, messages and sends (its funnel and A/B test)")
   .option('--json', 'print the metrics as JSON')
-  .action((o: { campaign?: string; json?: boolean }) => {
-    const s = existingStore();
-    const m = getMetrics(s, { campaign: o.campaign });
-    if (o.json) printJson(m);
-    else process.stdout.write(formatFunnel(m, s.path) + '\n');
-    s.close();
+  .action(async (o: { campaign?: string; json?: boolean }) => {
+    const s = await openExistingDb(program);
+    try {
+      const m = await getMetrics(s, { campaign: o.campaign });
+      if (o.json) printJson(m);
+      else process.stdout.write(formatFunnel(m, s.location) + '\n');
+    } finally {
+      await closeDb(s);
+    }
   });
 
 program
@@ -209,9 +212,9 @@ program
   .option('--offset <n>', 'skip this many', wholeNumber(0), 0)
   .option('--after <id>', 'only leads after this id: the next page after one ending with this lead (as fast at any depth)', wholeNumber(0))
   .option('--json', 'print JSON')
-  .action((o: { status?: LeadStatus; search?: string; limit: number; offset: number; after?: number; json?: boolean }) => {
-    const s = existingStore();
-    const page = listLeads(s, { status: o.status, search: o.search, limit: o.limit, offset: o.offset, afterId: o.after });
+  .action(async (o: { status?: LeadStatus; search?: string; limit: number; offset: number; after?: number; json?: boolean }) => {
+    const s = await openExistingDb(program);
+    const page = await listLeadsOf(s, { status: o.status, search: o.search, limit: o.limit, offset: o.offset, afterId: o.after }).finally(() => closeDb(s));
     if (o.json) printJson(page);
     else {
       for (const l of page.leads) {
@@ -222,7 +225,6 @@ program
         `${page.leads.length} of ${page.total}${page.totalIsLowerBound ? '+' : ''} lead(s)` + (page.hasMore && last ? `; next page: --after ${last.id}` : '') + '\n',
       );
     }
-    s.close();
   });
 
 program
@@ -234,16 +236,19 @@ program
   .option('--out <file>', 'write to this file instead of standard output')
   .action(async (o: { status?: LeadStatus; campaign?: string; format: 'csv' | 'json'; out?: string }) => {
     const { exportLeads } = await import('../lib/leads/exportLeads.js'); // the CSV writer is the export's alone
-    const s = existingStore();
-    // An unknown campaign is an input error naming the campaigns there are, before any file is created.
-    const campaignId = o.campaign === undefined ? undefined : getCampaign(s, o.campaign).id;
-    const sink = o.out ? createWriteStream(o.out) : process.stdout;
-    const n = await exportLeads(s, sink, { status: o.status, format: o.format, campaignId });
-    if (o.out) {
-      await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
-      process.stderr.write(`exported ${n} lead(s) to ${o.out}\n`);
+    const s = await openExistingDb(program);
+    try {
+      // An unknown campaign is an input error naming the campaigns there are, before any file is created.
+      const campaignId = o.campaign === undefined ? undefined : campaignIn(await loadCampaigns(s), o.campaign).id;
+      const sink = o.out ? createWriteStream(o.out) : process.stdout;
+      const n = await exportLeads(s, sink, { status: o.status, format: o.format, campaignId });
+      if (o.out) {
+        await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        process.stderr.write(`exported ${n} lead(s) to ${o.out}\n`);
+      }
+    } finally {
+      await closeDb(s);
     }
-    s.close();
   });
 
 program

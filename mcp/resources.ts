@@ -15,7 +15,7 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
     'metrics',
     'leadflow://metrics',
     { title: 'Funnel metrics', description: 'The funnel, messages, ledger and health snapshot', mimeType: 'application/json' },
-    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(getMetrics(ctx.store)) }] }),
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(await getMetrics(ctx.store)) }] }),
   );
 
   server.registerResource(

@@ -60,9 +60,10 @@ export class LiveEvents {
     if (this.clients.size === 0) this.seenVersion = dataVersion(this.store);
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
-    send(res, 'metrics', getMetrics(this.store));
-    send(res, 'run', runSummary(this.runner.state));
-    if (this.runner.state.running && this.runner.state.last) send(res, 'progress', this.runner.state.last);
+    void this.pushMetrics([res]).then(() => {
+      send(res, 'run', runSummary(this.runner.state));
+      if (this.runner.state.running && this.runner.state.last) send(res, 'progress', this.runner.state.last);
+    });
   }
 
   /** Something changed the data (an erase, a clear): tell every page. */
@@ -70,7 +71,17 @@ export class LiveEvents {
     if (this.metricsTimer) clearTimeout(this.metricsTimer);
     this.metricsTimer = null;
     this.lastMetricsAt = Date.now();
-    if (this.clients.size) this.broadcast('metrics', getMetrics(this.store));
+    if (this.clients.size) void this.pushMetrics(this.clients);
+  }
+
+  /** Read the metrics and send them to `to`; a read that fails is logged, never thrown into a timer. */
+  private async pushMetrics(to: Iterable<Response>): Promise<void> {
+    try {
+      const metrics = await getMetrics(this.store);
+      for (const res of to) send(res, 'metrics', metrics);
+    } catch (err) {
+      process.stderr.write(`leadflow status: the metrics could not be read: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
   }
 
   private metricsSoon(): void {

@@ -247,14 +247,14 @@ test('a campaign preview renders each step and variant for its leads (or a sampl
   setCampaignState(store, 'payroll-restaurants', 'active');
   personalizeEnriched(store, { channels: ['email'] });
   await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }));
-  const mine = getMetrics(store, { campaign: 'payroll-restaurants' });
+  const mine = await getMetrics(store, { campaign: 'payroll-restaurants' });
   assert.deepEqual(mine.campaign && [mine.campaign.name, mine.campaign.product], ['payroll-restaurants', 'Tillpoint Payroll']);
   assert.deepEqual(mine.funnel.map((f) => f.leads), [5, 5, 5, 0, 0], 'nothing sent: a dry run');
   assert.deepEqual(mine.simulated, { leads: 5, sends: 5 });
   assert.equal(mine.abTest.variants.reduce((n, v) => n + v.sent, 0), 5);
-  const demo = getMetrics(store, { campaign: 'demo' });
+  const demo = await getMetrics(store, { campaign: 'demo' });
   assert.deepEqual(demo.funnel.map((f) => f.leads), [0, 0, 0, 0, 0]);
-  assert.throws(() => getMetrics(store, { campaign: 'nope' }), /no campaign "nope" in the store; campaigns: demo, payroll-restaurants/);
+  await assert.rejects(getMetrics(store, { campaign: 'nope' }), /no campaign "nope" in the store; campaigns: demo, payroll-restaurants/);
 });
 
 test('live: what the SMTP server receives from a campaign is from its sender, signed by it, in its offer\'s words', async (t) => {

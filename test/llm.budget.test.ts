@@ -31,7 +31,7 @@ test('requests counted by the server never exceed the RPM in any window, and all
   assert.equal(answers.filter((a) => a.ok).length, 10);
   assert.equal(server.chatRequests().length, 10);
   assert.equal(server.maxInAnyWindow(1_000), 3);
-  assert.equal(llmUsage(store).requests, 10);
+  assert.equal((await llmUsage(store)).requests, 10);
 });
 
 test('no more requests are in flight at once than the concurrency allows', async (t) => {

@@ -30,7 +30,7 @@ test('500 leads from 40 companies cost 40 enrichment calls; the cache serves the
   const tally = await enrichNewLeadsWithAi(store, createGroqClient(fast(server.baseURL), store), { batchSize: 100 });
   assert.equal(server.chatRequests().length, 40);
   assert.deepEqual({ enriched: tally.enriched, byModel: tally.byModel, fromCache: tally.fromCache }, { enriched: 500, byModel: 40, fromCache: 460 });
-  assert.equal(llmUsage(store).callsSavedByCache, 460);
+  assert.equal((await llmUsage(store)).callsSavedByCache, 460);
   assert.equal(countLeadsByStatus(store).ENRICHED, 500);
 });
 

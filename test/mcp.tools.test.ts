@@ -218,7 +218,7 @@ test('get_metrics is the same snapshot lib computes from the file', async (t) =>
   await mcp.ok('enrich_leads', { limit: 4 });
   const m = await mcp.ok<Row & { funnel: unknown; leads: unknown; sends: unknown }>('get_metrics');
   const s = storeAt(t, db);
-  const local = getMetrics(s);
+  const local = await getMetrics(s);
   assert.deepEqual(m.funnel, local.funnel);
   assert.deepEqual(m.leads, local.leads);
   assert.deepEqual(m.sends, local.sends);

@@ -75,7 +75,7 @@ test('a variant with nothing sent gets no test, and equal rates get no sample-si
   assert.match(same.verdict, /no difference between A and B so far/);
 });
 
-test('getMetrics reports sends, replies, bounces and unsubscribes per variant with Wilson intervals', (t) => {
+test('getMetrics reports sends, replies, bounces and unsubscribes per variant with Wilson intervals', async (t) => {
   const store = freshStore(t);
   sentLeads(store, 'A', 20, { outcome: 'REPLIED' });
   sentLeads(store, 'A', 3, { outcome: 'BOUNCED' });
@@ -83,7 +83,7 @@ test('getMetrics reports sends, replies, bounces and unsubscribes per variant wi
   sentLeads(store, 'B', 5, { outcome: 'REPLIED' });
   sentLeads(store, 'B', 2, { outcome: 'unsubscribe' });
   sentLeads(store, 'B', 93);
-  const ab = getMetrics(store).abTest;
+  const ab = (await getMetrics(store)).abTest;
   assert.equal(ab.basis, 'live');
   const [a, b] = ab.variants;
   assert.deepEqual({ ...a, replyRateInterval: undefined }, { variant: 'A', sent: 100, replies: 20, bounces: 3, unsubscribes: 0, replyRate: 0.2, replyRateInterval: undefined });
@@ -93,12 +93,12 @@ test('getMetrics reports sends, replies, bounces and unsubscribes per variant wi
   assert.equal(ab.comparison.winner, 'A');
 });
 
-test('per step, a lead counts as sent at each step it got and its reply is credited to its last step', (t) => {
+test('per step, a lead counts as sent at each step it got and its reply is credited to its last step', async (t) => {
   const store = freshStore(t);
   sentLeads(store, 'A', 10, { steps: 2, outcome: 'REPLIED' });
   sentLeads(store, 'A', 10, { steps: 1, outcome: 'REPLIED' });
   sentLeads(store, 'B', 10, { steps: 2 });
-  const ab = abTestReport(store);
+  const ab = await abTestReport(store);
   assert.deepEqual(ab.steps.map((s) => [s.step, s.variants.map((v) => [v.variant, v.sent, v.replies])]), [
     [1, [['A', 20, 10], ['B', 10, 0]]],
     [2, [['A', 10, 10], ['B', 10, 0]]],
@@ -106,22 +106,22 @@ test('per step, a lead counts as sent at each step it got and its reply is credi
   assert.deepEqual(ab.variants.map((v) => [v.variant, v.sent, v.replies]), [['A', 20, 20], ['B', 10, 0]]);
 });
 
-test('live sends are counted once there are any; dry runs alone are reported as dry runs', (t) => {
+test('live sends are counted once there are any; dry runs alone are reported as dry runs', async (t) => {
   const store = freshStore(t);
   sentLeads(store, 'A', 4, { dryRun: true });
-  assert.equal(abTestReport(store).basis, 'dry-run');
-  assert.equal(abTestReport(store).variants[0].sent, 4);
+  assert.equal((await abTestReport(store)).basis, 'dry-run');
+  assert.equal((await abTestReport(store)).variants[0].sent, 4);
   sentLeads(store, 'B', 3);
-  const live = abTestReport(store);
+  const live = await abTestReport(store);
   assert.equal(live.basis, 'live');
   assert.deepEqual(live.variants.map((v) => v.sent), [0, 3]);
 });
 
-test('the CLI funnel text shows the A/B block with the verdict', (t) => {
+test('the CLI funnel text shows the A/B block with the verdict', async (t) => {
   const store = freshStore(t);
   sentLeads(store, 'A', 100, { outcome: 'REPLIED' });
   sentLeads(store, 'B', 1);
-  const text = formatFunnel(getMetrics(store), store.path);
+  const text = formatFunnel(await getMetrics(store), store.path);
   assert.match(text, /A\/B test:\n {2}A: 100 sent, 100 replied \(100\.0%, 95% CI 96\.3%–100\.0%\)/);
   assert.match(text, /→ not enough data yet|→ A wins/);
 });

@@ -22,7 +22,7 @@ test('200 synthetic leads go NEW → ENRICHED → MESSAGED and a dry run, and th
   });
   assert.equal(r.status, 'DONE');
   assert.deepEqual([...stages], ['generate', 'enrich', 'personalize', 'send']);
-  const m = getMetrics(s);
+  const m = await getMetrics(s);
   assert.equal(m.leads.total, 200);
   assert.equal(m.leads.byStatus.MESSAGED, 200, 'a dry run leaves its leads MESSAGED: nothing reached them');
   assert.equal(m.leads.byStatus.NEW + m.leads.byStatus.ENRICHED + m.leads.byStatus.SENT, 0);
@@ -84,7 +84,7 @@ test('a stop request is honoured at a batch boundary and the run resumes to the 
   assert.equal(resumed.status, 'DONE');
   assert.equal(resumed.resumedFrom, stopped.runId);
   assert.equal(resumed.progress.generate.inserted, 1000);
-  const m = getMetrics(s);
+  const m = await getMetrics(s);
   assert.equal(m.leads.byStatus.MESSAGED, 1000);
   assert.equal(m.sends.dryRunByState.SENT, 1000);
 

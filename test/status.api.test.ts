@@ -58,7 +58,7 @@ test('GET /health answers ok with the SQLite driver in use', async (t) => {
 test('GET /api/metrics reports the same counts as the store', async (t) => {
   const h = await startTestStatusServer(t, { seed: seeded(150) });
   const body = await json(await fetch(h.url + '/api/metrics'));
-  const direct = getMetrics(h.store);
+  const direct = await getMetrics(h.store);
   assert.equal(body.leads.total, 150);
   assert.deepEqual(body.leads.byStatus, direct.leads.byStatus);
   assert.deepEqual(body.funnel, direct.funnel);
@@ -74,7 +74,7 @@ test('GET /api/leads filters by status and search text, and pages', async (t) =>
   assert.equal(bySearch.leads[0].id, first.id);
 
   const sent = await json(await fetch(`${h.url}/api/leads?status=SENT&limit=50`));
-  assert.equal(sent.total, getMetrics(h.store).leads.byStatus.SENT);
+  assert.equal(sent.total, (await getMetrics(h.store)).leads.byStatus.SENT);
   assert.ok(sent.leads.every((l: { status: string }) => l.status === 'SENT'));
   const none = await json(await fetch(`${h.url}/api/leads?status=REPLIED`));
   assert.equal(none.total, 0);
@@ -172,7 +172,7 @@ test('changing data without the token is refused: 401 without it, 403 with a wro
     assert.equal(wrong.status, 403, `${method} ${path}`);
   }
   assert.ok(getLead(h.store, id), 'nothing was erased');
-  assert.equal(getMetrics(h.store).leads.total, 5);
+  assert.equal((await getMetrics(h.store)).leads.total, 5);
   assert.equal(latestRun(h.store)?.id, 1, 'no run was started');
 });
 
@@ -196,7 +196,7 @@ test('POST /api/pipeline/run runs in the background and /api/events streams its 
   const finished = events.find((e) => e.event === 'run' && e.data.runId === runId && !e.data.running)!;
   assert.equal(finished.data.status, 'DONE');
   assert.ok(events.some((e) => e.event === 'metrics' && e.data.leads.total > 0), 'counts are pushed while it runs');
-  const after = getMetrics(h.store);
+  const after = await getMetrics(h.store);
   assert.deepEqual([after.leads.byStatus.MESSAGED, after.leads.byStatus.SENT, after.simulated.leads], [400, 0, 400], 'a dry run from the page sends nothing and says so');
 });
 
@@ -224,7 +224,7 @@ test('POST /api/pipeline/stop ends a running pipeline at a batch boundary', asyn
   assert.equal(finished.data.status, 'STOPPED');
   const run = latestRun(h.store)!;
   assert.equal(run.status, 'STOPPED');
-  assert.ok(getMetrics(h.store).leads.total < 200_000, 'stopped well before the end');
+  assert.ok((await getMetrics(h.store)).leads.total < 200_000, 'stopped well before the end');
 });
 
 test('a run started by `leadflow run` in another process shows up on /api/events, and the Stop endpoint stops it', async (t) => {
@@ -318,7 +318,7 @@ test('lead ids and page numbers in URLs are plain decimal: 0x1, 1e0, +1, 01 and 
     const erase = await h.authed(path, { method: 'DELETE' });
     assert.equal(erase.status, 400, `DELETE ${id}`);
   }
-  assert.equal(getMetrics(h.store).leads.total, 3, 'nothing was erased');
+  assert.equal((await getMetrics(h.store)).leads.total, 3, 'nothing was erased');
   for (const query of ['page=0x1', 'limit=0x10', 'page=1e0', 'limit=+5']) {
     assert.equal((await fetch(`${h.url}/api/leads?${query}`)).status, 400, query);
   }
@@ -332,7 +332,7 @@ test('DELETE /api/leads clears the leads but keeps the suppression list', async 
   const res = await h.authed('/api/leads', { method: 'DELETE' });
   assert.equal(res.status, 200);
   assert.equal((await json(res)).deleted, 29);
-  const m = getMetrics(h.store);
+  const m = await getMetrics(h.store);
   assert.equal(m.leads.total, 0);
   assert.equal(m.messages.total, 0);
   assert.equal(m.sends.total, 0);

@@ -67,7 +67,7 @@ async function waitForRows(page: Page, n: number) {
 test('the page shows the same counts as the store: cards, funnel and variants', async (t) => {
   const h = await startTestStatusServer(t, { seed });
   const { page, problems } = await openPage(t, h.url + '/');
-  const m = getMetrics(h.store);
+  const m = await getMetrics(h.store);
   await page.waitForFunction((n) => document.querySelector('[data-metric="total"]')?.textContent === n, String(m.leads.total));
   const reached = Object.fromEntries(m.funnel.map((f) => [f.stage, f.leads]));
   assert.equal(await text(page, '[data-metric="enriched"]'), String(reached.enriched));
@@ -167,7 +167,7 @@ test('Run shows the progress moving, Stop ends the run, a second run finishes it
   assert.equal(run.status, 'STOPPED');
   assert.equal(await page.isDisabled('#run-start'), false);
   // The cards follow the store once the run has ended.
-  const total = String(getMetrics(h.store).leads.total);
+  const total = String((await getMetrics(h.store)).leads.total);
   await page.waitForFunction((n) => document.querySelector('[data-metric="total"]')?.textContent?.replace(/,/g, '') === n, total);
   assert.ok(Number(total) < 300 + 1 + 40000, 'stopped before generating everything');
 
@@ -176,7 +176,7 @@ test('Run shows the progress moving, Stop ends the run, a second run finishes it
   await page.click('#run-start');
   await page.waitForFunction(() => /finished/.test(document.getElementById('run-status')?.textContent ?? ''));
   assert.equal(await page.getAttribute('#progress', 'aria-valuenow'), '100');
-  const done = getMetrics(h.store);
+  const done = await getMetrics(h.store);
   assert.equal(done.leads.byStatus.NEW + done.leads.byStatus.ENRICHED + done.leads.byStatus.SENT, 0);
   assert.equal(done.simulated.leads, done.leads.total, 'every lead dry-run: simulated, none sent');
   await page.waitForFunction(
@@ -217,7 +217,7 @@ test('served beyond loopback, the page asks for the token, then reads, streams a
   await page.click('#token-form button');
   await waitForRows(page, 20);
   await page.waitForFunction(() => document.getElementById('live')?.dataset.state === 'open');
-  await page.waitForFunction((n) => document.querySelector('[data-metric="total"]')?.textContent === n, String(getMetrics(h.store).leads.total));
+  await page.waitForFunction((n) => document.querySelector('[data-metric="total"]')?.textContent === n, String((await getMetrics(h.store)).leads.total));
 
   await page.selectOption('#status-filter', 'REPLIED');
   await page.waitForFunction(() => document.getElementById('page-info')?.textContent === '1–12 of 12');

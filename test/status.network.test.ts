@@ -133,7 +133,7 @@ test('the unsubscribe-only listener answers /unsubscribe and its stylesheet, and
   for (const [method, path] of [['POST', '/api/pipeline/run'], ['POST', '/api/pipeline/stop'], ['DELETE', `/api/leads/${a.id}`], ['DELETE', '/api/leads']]) {
     assert.equal((await call(base, path, { method, headers: { ...host, ...bearer(TEST_TOKEN) } })).status, 404, `${method} ${path}`);
   }
-  assert.equal(getMetrics(h.store).leads.total, 6, 'nothing erased');
+  assert.equal((await getMetrics(h.store)).leads.total, 6, 'nothing erased');
 
   // The page's own listener keeps its loopback rules: no public Host name, reads open to localhost.
   assert.equal((await call(h.url, '/api/metrics', { headers: host })).status, 421);

@@ -25,9 +25,9 @@ const count = (s: Store, sql: string) => Number(s.stmt(sql).get()?.n ?? 0);
 
 
 /** The tallies equal the recount, and the funnel read from them equals the same figures counted from the rows. */
-function assertExact(s: Store, when: string): void {
+async function assertExact(s: Store, when: string): Promise<void> {
   assert.deepEqual(tallyDrift(s), [], `tallies after ${when}`);
-  const m = getMetrics(s);
+  const m = await getMetrics(s);
   assert.equal(m.leads.total, count(s, 'SELECT count(*) AS n FROM leads'), `leads after ${when}`);
   assert.equal(m.funnel[2].leads, count(s, 'SELECT count(DISTINCT lead_id) AS n FROM messages'), `messaged after ${when}`);
   assert.equal(m.funnel[3].leads, count(s, "SELECT count(DISTINCT lead_id) AS n FROM sends WHERE state = 'SENT' AND dry_run = 0"), `sent after ${when}`);
@@ -57,7 +57,7 @@ test('the tallies equal a recount after two writers at once, a SIGKILL and a res
   const [runCode] = await runExited;
   assert.equal(runCode, 0, run.output().stderr);
   assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 3_400);
-  assertExact(watch, 'a run and an import at once');
+  await assertExact(watch, 'a run and an import at once');
 
   // A SIGKILL mid-batch, then a resume.
   const from = count(watch, "SELECT count(*) AS n FROM sends WHERE state = 'SENT'");
@@ -67,18 +67,18 @@ test('the tallies equal a recount after two writers at once, a SIGKILL and a res
   killed.kill('SIGKILL');
   await exited;
   assert.ok(count(watch, 'SELECT count(*) AS n FROM leads') < 9_400, 'killed before the end');
-  assertExact(watch, 'a SIGKILL mid-batch');
+  await assertExact(watch, 'a SIGKILL mid-batch');
   const resumed = leadflow(['--db', db, 'run', '--resume']);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_400);
-  assertExact(watch, 'the resume');
+  await assertExact(watch, 'the resume');
 
   // An import whose rows repeat each other and the store.
   writeFileSync(join(dir, 'again.csv'), csvOf([...people(390, 20), ...people(410, 5), ...people(410, 5)]));
   const again = await leadflowAwait(['--db', db, 'import', join(dir, 'again.csv'), '--json']);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_415, '15 new people, 15 repeats');
-  assertExact(watch, 'an import with duplicates');
+  await assertExact(watch, 'an import with duplicates');
 
   // Leads that change campaign take their counts along: the 15 new ones, enriched and drafted (not sent), move into
   // a campaign, their enrichment with them and their demo drafts dropped.
@@ -88,25 +88,25 @@ test('the tallies equal a recount after two writers at once, a SIGKILL and a res
   const moved = leadflow(['--db', db, 'campaign', 'add-leads', 'payroll-restaurants', '--status', 'MESSAGED']);
   assert.equal(moved.code, 0, moved.stderr);
   assert.match(moved.stdout, /^15 lead\(s\) added/);
-  const theirs = getMetrics(watch, { campaign: 'payroll-restaurants' });
+  const theirs = await getMetrics(watch, { campaign: 'payroll-restaurants' });
   assert.deepEqual([theirs.leads.total, theirs.funnel[1].leads, theirs.funnel[2].leads], [15, 15, 0], 'leads and enrichments moved, drafts dropped');
-  assertExact(watch, 'leads moving campaign');
+  await assertExact(watch, 'leads moving campaign');
 
   // Erase a lead that was written to and dry-run sent.
   const sentTo = String(watch.stmt("SELECT l.email FROM leads l JOIN sends s ON s.lead_id = l.id WHERE s.state = 'SENT' LIMIT 1").get()!.email);
   const erased = leadflow(['--db', db, 'erase', sentTo]);
   assert.equal(erased.code, 0, erased.stderr);
   assert.equal(count(watch, 'SELECT count(*) AS n FROM leads'), 9_414);
-  assertExact(watch, 'an erase');
+  await assertExact(watch, 'an erase');
 
   // A lead deleted outright (by hand, as the sqlite3 shell would): its rows go by cascade, after it.
   const doomed = Number(watch.stmt("SELECT l.id FROM leads l JOIN sends s ON s.lead_id = l.id WHERE s.state = 'SENT' LIMIT 1").get()!.id);
   watch.exec(`DELETE FROM leads WHERE id = ${doomed}`);
   assert.equal(count(watch, `SELECT count(*) AS n FROM messages WHERE lead_id = ${doomed}`), 0, 'its messages went with it');
-  assertExact(watch, 'a lead deleted with its rows by cascade');
+  await assertExact(watch, 'a lead deleted with its rows by cascade');
 
   assert.ok(clearLeads(watch) > 0);
-  assertExact(watch, 'a clear');
+  await assertExact(watch, 'a clear');
   assert.deepEqual([...readTallies(watch)], [], 'nothing left to count');
 });
 
@@ -130,12 +130,12 @@ test('the tallies equal a recount after a live send with faults and an erase of 
   assert.ok(states >= 3, `the faults left sends in ${states} states`);
   // Sent: what the server took, but the message whose connection dropped after its data (UNKNOWN: not counted as sent).
   const took = smtp.received.filter((m) => !m.to.includes(address(3))).length;
-  assert.equal(getMetrics(store).funnel[3].leads, took, 'sent: what the server took and said so');
-  assertExact(store, 'a live send with faults');
+  assert.equal((await getMetrics(store)).funnel[3].leads, took, 'sent: what the server took and said so');
+  await assertExact(store, 'a live send with faults');
 
   const erased = leadflow(['--db', db, 'erase', address(0)]);
   assert.equal(erased.code, 0, erased.stderr);
-  assertExact(store, 'an erase of a lead mail reached');
+  await assertExact(store, 'an erase of a lead mail reached');
 
   // A count written past the triggers and a lead taken out of the search index by hand are found, named, and rebuilt.
   store.exec("UPDATE tallies SET n = n + 5 WHERE key = 'messaged'");
@@ -156,7 +156,7 @@ test('the tallies equal a recount after a live send with faults and an erase of 
   assert.equal(report.repaired, true);
   assert.deepEqual(report.drift.map((d: { key: string }) => d.key), ['messaged']);
   assert.deepEqual(report.search, { indexed: 6, expected: 7 });
-  assertExact(store, 'a repair');
+  await assertExact(store, 'a repair');
   assert.equal(JSON.parse(search().stdout).total, 1, 'found again');
   const ok = leadflow(['--db', db, 'doctor', '--store']);
   assert.equal(ok.code, 0, ok.stdout);

@@ -8,8 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { LeadStatus } from '../types';
-import type { Store } from '../store/store';
-import { attributeNames, iterateLeads, leadAttributes, type StoredLead } from '../store/leads';
+import type { AnyStore } from '../store/openDb';
+import { attributeNamesOf, attributesOfLeadsOn, leadPagesOf, type StoredLead } from '../store/leads';
 
 export const EXPORT_COLUMNS = [
   'id', 'email', 'firstName', 'lastName', 'title', 'company', 'companyDomain', 'website', 'linkedinUrl', 'industry',
@@ -36,7 +36,7 @@ function neutralize(v: unknown): string {
 }
 
 export async function exportLeads(
-  store: Store,
+  store: AnyStore,
   sink: Writable,
   o: { status?: LeadStatus; format?: ExportFormat; campaignId?: number } = {},
 ): Promise<number> {
@@ -46,12 +46,15 @@ export async function exportLeads(
     if (!sink.write(chunk)) await once(sink, 'drain');
   };
   // Read only when some lead has attributes: a store without any exports as fast as before them.
-  const names = attributeNames(store, o.status, o.campaignId);
+  const names = await attributeNamesOf(store, o.status, o.campaignId);
   if (format === 'csv') await write(stringify([[...EXPORT_COLUMNS, ...names.map(attributeColumn)]]));
-  for (const lead of iterateLeads(store, o.status, o.campaignId)) {
-    const attributes = names.length ? leadAttributes(store, lead.id) : {};
-    await write(format === 'csv' ? csvLine(lead, attributes, names) : JSON.stringify({ ...lead, attributes }) + '\n');
-    count++;
+  for await (const page of leadPagesOf(store, o.status, o.campaignId)) {
+    const attributes = names.length ? await attributesOfLeadsOn(store, page.map((l) => l.id)) : undefined;
+    for (const lead of page) {
+      const own = attributes?.get(lead.id) ?? {};
+      await write(format === 'csv' ? csvLine(lead, own, names) : JSON.stringify({ ...lead, attributes: own }) + '\n');
+      count++;
+    }
   }
   return count;
 }

@@ -1,5 +1,5 @@
 /** What AI mode has cost: requests and tokens by purpose and outcome, and the calls the enrichment cache saved. */
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { int, text } from '../store/rowMapper';
 
 export interface LlmUsage {
@@ -13,7 +13,7 @@ export interface LlmUsage {
   cachedCompanies: number;
 }
 
-export function llmUsage(store: Store, sinceMs = 0): LlmUsage {
+export async function llmUsage(db: Db, sinceMs = 0): Promise<LlmUsage> {
   const usage: LlmUsage = {
     requests: 0,
     promptTokens: 0,
@@ -23,12 +23,12 @@ export function llmUsage(store: Store, sinceMs = 0): LlmUsage {
     callsSavedByCache: 0,
     cachedCompanies: 0,
   };
-  for (const r of store
-    .rows(
-      `SELECT purpose, outcome, count(*) AS n, COALESCE(sum(prompt_tokens), 0) AS p, COALESCE(sum(completion_tokens), 0) AS c
-       FROM llm_requests WHERE at_ms >= ? GROUP BY purpose, outcome`,
-    )
-    .all(sinceMs)) {
+  const rows = await db.all(
+    `SELECT purpose, outcome, count(*) AS n, COALESCE(sum(prompt_tokens), 0) AS p, COALESCE(sum(completion_tokens), 0) AS c
+     FROM llm_requests WHERE at_ms >= ? GROUP BY purpose, outcome`,
+    [sinceMs],
+  );
+  for (const r of rows) {
     const purposeName = text(r[0], 'llm_requests.purpose');
     const outcome = text(r[1], 'llm_requests.outcome');
     const n = int(r[2], 'count(llm_requests)');
@@ -42,7 +42,7 @@ export function llmUsage(store: Store, sinceMs = 0): LlmUsage {
     purpose.tokens += p + c;
     usage.byOutcome[outcome] = (usage.byOutcome[outcome] ?? 0) + n;
   }
-  const cache = store.rows('SELECT count(*) AS n, COALESCE(sum(hits), 0) AS hits FROM llm_cache').get()!;
+  const cache = (await db.get('SELECT count(*) AS n, COALESCE(sum(hits), 0) AS hits FROM llm_cache'))!;
   usage.callsSavedByCache = int(cache[1], 'sum(llm_cache.hits)');
   usage.cachedCompanies = int(cache[0], 'count(llm_cache)');
   return usage;

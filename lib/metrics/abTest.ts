@@ -7,9 +7,9 @@
  * credited to the last step it was sent. Only live sends count when there are any; a store with dry runs only gets
  * a report on those, marked as such, since nobody received them.
  */
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { int, intOrNull, oneOf } from '../store/rowMapper';
-import { readTallies, sumTallies } from '../store/tallies';
+import { sumTallies, talliesOf } from '../store/tallies';
 import { fisherExactTest, sampleSizePerGroup, twoProportionZTest, wilsonInterval, type Interval } from './abStats';
 
 export interface VariantStats {
@@ -117,10 +117,10 @@ const variantOf = oneOf(VARIANTS);
  * how it ended is read from the leads that replied, bounced or unsubscribed only — each credited, with its variant,
  * to the last step it was sent — so the report costs the same for a thousand leads as for a million.
  */
-export function abTestReport(store: Store, options: AbTestOptions = {}): AbTestReport {
+export async function abTestReport(db: Db, options: AbTestOptions = {}): Promise<AbTestReport> {
   const alpha = options.alpha ?? 0.05;
   const confidence = 1 - alpha;
-  const t = options.tallies ?? readTallies(store, options.campaignId);
+  const t = options.tallies ?? (await talliesOf(db, options.campaignId));
   const live = sumTallies(t, 'send', 'SENT', 0);
   const dry = live ? 0 : sumTallies(t, 'send', 'SENT', 1);
   const basis: AbTestReport['basis'] = live ? 'live' : dry ? 'dry-run' : 'none';
@@ -143,15 +143,15 @@ export function abTestReport(store: Store, options: AbTestOptions = {}): AbTestR
   // The outcomes: leads that replied or bounced (by status) or unsubscribed (an event), with their last step sent.
   const scoped = options.campaignId === undefined ? [] : [options.campaignId];
   const inCampaign = options.campaignId === undefined ? '' : 'AND l.campaign_id = ?';
-  const outcomes = store
-    .rows(
-      `WITH unsub AS (SELECT DISTINCT lead_id FROM events WHERE type = 'unsubscribe' AND lead_id IS NOT NULL),
-            ended AS (SELECT id FROM leads WHERE status IN ('REPLIED', 'BOUNCED') UNION SELECT lead_id FROM unsub)
-       SELECT l.variant, (SELECT max(s.step) FROM sends s WHERE s.lead_id = l.id AND s.state = 'SENT' AND s.dry_run = ?) AS last,
-              l.status = 'REPLIED', l.status = 'BOUNCED', l.id IN unsub
-       FROM ended JOIN leads l ON l.id = ended.id WHERE true ${inCampaign}`,
-    )
-    .all(mode, ...scoped);
+  const outcomes = await db.all(
+    `WITH unsub AS (SELECT DISTINCT lead_id FROM events WHERE type = 'unsubscribe' AND lead_id IS NOT NULL),
+          ended AS (SELECT id FROM leads WHERE status IN ('REPLIED', 'BOUNCED') UNION SELECT lead_id FROM unsub)
+     SELECT l.variant, (SELECT max(s.step) FROM sends s WHERE s.lead_id = l.id AND s.state = 'SENT' AND s.dry_run = ?) AS last,
+            CASE WHEN l.status = 'REPLIED' THEN 1 ELSE 0 END, CASE WHEN l.status = 'BOUNCED' THEN 1 ELSE 0 END,
+            CASE WHEN l.id IN (SELECT lead_id FROM unsub) THEN 1 ELSE 0 END
+     FROM ended JOIN leads l ON l.id = ended.id WHERE true ${inCampaign}`,
+    [mode, ...scoped],
+  );
   for (const r of outcomes) {
     const last = intOrNull(r[1], 'last step');
     if (last === null) continue; // never sent in this mode: not part of the test

@@ -4,14 +4,14 @@
  * needs a person's attention.
  */
 import { CHANNELS, LEAD_STATUSES, VARIANTS, type LeadStatus } from '../types';
-import type { Store } from '../store/store';
-import { readTallies, sumTallies } from '../store/tallies';
+import type { Db } from '../store/db';
+import { sumTallies, talliesOf } from '../store/tallies';
 import { ledgerCounts, SEND_STATES } from '../sending/ledger';
 import { countSuppressions } from '../store/suppressions';
-import { latestRun } from '../store/runs';
+import { latestRunOf } from '../store/runs';
 import { llmUsage, type LlmUsage } from '../llm/usage';
 import { abTestReport, type AbTestReport } from './abTest';
-import { getCampaign } from '../campaigns/campaigns';
+import { campaignIn, loadCampaigns } from '../campaigns/campaigns';
 
 export interface FunnelStep {
   stage: 'generated' | 'enriched' | 'messaged' | 'sent' | 'replied';
@@ -70,11 +70,12 @@ function pct(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 }
 
-export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
-  const campaign = o.campaign === undefined ? undefined : getCampaign(store, o.campaign);
+/** The metrics of a store on either database (PostgreSQL's counts come from its rows: lib/store/tallies.ts). */
+export async function getMetrics(db: Db, o: MetricsOptions = {}): Promise<Metrics> {
+  const campaign = o.campaign === undefined ? undefined : campaignIn(await loadCampaigns(db), o.campaign);
   const campaignId = campaign?.id;
-  // Every count is a tally (lib/store/tallies.ts): a few rows whatever the store's size, kept exact by triggers.
-  const t = readTallies(store, campaignId);
+  // Every count is a tally (lib/store/tallies.ts): on SQLite a few rows whatever the store's size, kept exact by triggers.
+  const t = await talliesOf(db, campaignId);
   const byStatus = Object.fromEntries(LEAD_STATUSES.map((s) => [s, sumTallies(t, 'lead', s)])) as Record<LeadStatus, number>;
   const total = sumTallies(t, 'lead');
 
@@ -123,7 +124,7 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
     replied: sumTallies(t, 'lead', 'REPLIED', variant),
   }));
 
-  const run = latestRun(store);
+  const run = await latestRunOf(db);
   const notes: string[] = [];
   if (byState.UNKNOWN) notes.push(`${byState.UNKNOWN} send(s) UNKNOWN: a process stopped mid-send; review before retrying`);
   if (byState.FAILED) notes.push(`${byState.FAILED} send(s) FAILED`);
@@ -139,11 +140,11 @@ export function getMetrics(store: Store, o: MetricsOptions = {}): Metrics {
     sends: { total: ledger.dryRun + ledger.live, byState, byChannel, dryRun: ledger.dryRun, dryRunByState, live: ledger.live },
     simulated,
     variants,
-    abTest: abTestReport(store, { campaignId, tallies: t }),
-    suppressions: countSuppressions(store),
+    abTest: await abTestReport(db, { campaignId, tallies: t }),
+    suppressions: await countSuppressions(db),
     lastRun: run ? { id: run.id, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt } : null,
     health: { status: notes.length ? 'attention' : 'ok', notes },
-    llm: llmUsage(store),
+    llm: await llmUsage(db),
     campaign: campaign ? { id: campaign.id, name: campaign.name, state: campaign.state, product: campaign.spec.offer.product } : null,
   };
 }

@@ -131,12 +131,17 @@ export function rebuildLeadSearch(store: Store): number {
  * as a separator would be, so "inc." still finds "Inc".
  */
 export function searchMatch(search: string): string | null {
-  const words = search
+  const words = searchWords(search);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ');
+}
+
+/** The words of a search, as the index splits text: a `.` stays inside a word (an address), not at its ends. */
+export function searchWords(search: string): string[] {
+  return search
     .split(/\s+/u)
     .map((w) => w.replace(/(?<![\p{L}\p{N}])\.+|\.+(?![\p{L}\p{N}])/gu, ' ').trim())
     .filter((w) => /[\p{L}\p{N}]/u.test(w));
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ');
 }
 
 /** Where the index stands: leads with ids up to `indexedThrough` are in it; those past it up to `maxLeadId` are not. */

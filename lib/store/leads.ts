@@ -9,7 +9,8 @@ import { groupTallies, readTallies, sumTallies } from './tallies';
 import type { Store, SqlValue } from './store';
 import { inValues, type Db } from './db';
 import { insertRowsOn, type MultiRowInsert } from './multiRow';
-import { searchCoverage, searchMatch, SEARCH_COUNT_CAP, UNINDEXED_TABLE, withUnindexedLeads } from './leadSearch';
+import { searchCoverage, searchMatch, searchWords, SEARCH_COUNT_CAP, UNINDEXED_TABLE, withUnindexedLeads } from './leadSearch';
+import type { AnyStore } from './openDb';
 
 export interface LeadRow extends LeadInput {
   variant: Variant;
@@ -411,6 +412,40 @@ export function listLeads(store: Store, q: LeadQuery = {}): LeadPage {
     return { ...pageOf(rows.map((r) => LEADS.from(r)), limit, q.beforeId !== undefined), total: countLeads(store, q), totalIsLowerBound: false };
   }
   return searchLeads(store, q, match, limit, offset);
+/**
+ * `listLeads` on either database. PostgreSQL keeps no search index: there each word of a search matches the start of
+ * a word of the lead's name, email, company or title by a regular expression, case ignored but not accents (a scan
+ * of the leads the other filters leave), and a total is a count of the rows.
+ */
+export async function listLeadsOf(store: AnyStore, q: LeadQuery = {}): Promise<LeadPage> {
+  if (store.dialect === 'sqlite') return listLeads(store, q);
+  const limit = q.limit ?? 50;
+  const { where, params } = leadFilters(q);
+  const words = q.search === undefined ? [] : searchWords(q.search);
+  for (const word of words) {
+    // The columns are compared under "C": a regular expression cannot use their case-blind collation.
+    where.push(`(${SEARCHED.map((c) => `lower(leads.${c} COLLATE "C") ~ ?`).join(' OR ')})`);
+    params.push(...SEARCHED.map(() => `\\m${word.toLowerCase().replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}`));
+  }
+  const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const cap = q.search === undefined ? Number.MAX_SAFE_INTEGER : SEARCH_COUNT_CAP + 1;
+  const counted = int((await store.get(`SELECT count(*) FROM (SELECT 1 FROM leads ${filtered} LIMIT ?) t`, [...params, cap]))![0], 'count(leads)');
+  const cursor = [...where];
+  if (q.afterId !== undefined) cursor.push('leads.id > ?');
+  if (q.beforeId !== undefined) cursor.push('leads.id < ?');
+  const rows = await store.all(
+    `SELECT ${COLUMNS} FROM leads ${cursor.length ? `WHERE ${cursor.join(' AND ')}` : ''} ORDER BY leads.id ${q.beforeId !== undefined ? 'DESC' : ''} LIMIT ? OFFSET ?`,
+    [...params, ...(q.afterId !== undefined ? [q.afterId] : []), ...(q.beforeId !== undefined ? [q.beforeId] : []), limit + 1, q.offset ?? 0],
+  );
+  return {
+    ...pageOf(rows.map((r) => LEADS.from(r)), limit, q.beforeId !== undefined),
+    total: Math.min(counted, q.search === undefined ? counted : SEARCH_COUNT_CAP),
+    totalIsLowerBound: counted > SEARCH_COUNT_CAP && q.search !== undefined,
+  };
+}
+/** The lead columns a search reads. */
+const SEARCHED = ['first_name', 'last_name', 'email', 'company', 'title'];
+
 }
 
 /** The first `limit` of `read` (one more was read, to tell whether there are more), in id order. */
@@ -510,6 +545,36 @@ export function* iterateLeads(store: Store, status?: LeadStatus, campaignId?: nu
     if (rows.length < LEAD_PAGE || !last) return;
     after = last.id;
   }
+/** `iterateLeads` on either database, a page of up to `LEAD_PAGE` leads at a time. */
+export async function* leadPagesOf(db: Db, status?: LeadStatus, campaignId?: number): AsyncGenerator<StoredLead[]> {
+  let after = 0;
+  const where = [status ? 'status = ?' : '', campaignId === undefined ? '' : 'campaign_id = ?', 'id > ?'].filter(Boolean).join(' AND ');
+  for (;;) {
+    const rows = await db.all(`SELECT ${COLUMNS} FROM leads WHERE ${where} ORDER BY id LIMIT ?`, [
+      ...(status ? [status] : []), ...(campaignId === undefined ? [] : [campaignId]), after, LEAD_PAGE,
+    ]);
+    if (rows.length === 0) return;
+    const page = rows.map((r) => LEADS.from(r));
+    yield page;
+    if (rows.length < LEAD_PAGE) return;
+    after = page[page.length - 1].id;
+  }
+}
+
+/** `attributeNames` on either database (PostgreSQL reads each lead's attributes as json, which keeps their order). */
+export async function attributeNamesOf(store: AnyStore, status?: LeadStatus, campaignId?: number): Promise<string[]> {
+  if (store.dialect === 'sqlite') return attributeNames(store, status, campaignId);
+  const rows = await store.all(
+    `SELECT key FROM (
+       SELECT DISTINCT ON (j.key) j.key, leads.id, j.place FROM leads, json_each(leads.attributes::json) WITH ORDINALITY AS j (key, value, place)
+       WHERE leads.attributes <> '${NO_ATTRIBUTES}' ${status ? 'AND leads.status = ?' : ''} ${campaignId === undefined ? '' : 'AND leads.campaign_id = ?'}
+       ORDER BY j.key, leads.id, j.place) firsts
+     ORDER BY id, place`,
+    [...(status ? [status] : []), ...(campaignId === undefined ? [] : [campaignId])],
+  );
+  return rows.map((r) => text(r[0], 'key'));
+}
+
 }
 
 /** Leads by status, of the whole store or of one campaign: from the tallies (lib/store/tallies.ts), a few rows. */

@@ -4,6 +4,7 @@
  * batches. A run whose owner died is marked CRASHED and can be resumed.
  */
 import type { Store } from './store';
+import type { Db } from './db';
 import { isOwnerAlive, ownerId } from './owner';
 import { flag, int, intOrNull, jsonOf, oneOf, rowMapper, text, textOrNull, type Cells } from './rowMapper';
 
@@ -123,7 +124,15 @@ export function latestResumable<O, P>(store: Store): RunRecord<O, P> | undefined
   return row && runFrom<O, P>(row);
 }
 
+const LATEST_RUN = `SELECT ${RUNS.columns} FROM runs ORDER BY id DESC LIMIT 1`;
+
 export function latestRun<O, P>(store: Store): RunRecord<O, P> | undefined {
-  const row = store.rows(`SELECT ${RUNS.columns} FROM runs ORDER BY id DESC LIMIT 1`).get();
+  const row = store.rows(LATEST_RUN).get();
+  return row && runFrom<O, P>(row);
+}
+
+/** `latestRun` on either database. */
+export async function latestRunOf<O, P>(db: Db): Promise<RunRecord<O, P> | undefined> {
+  const row = await db.get(LATEST_RUN);
   return row && runFrom<O, P>(row);
 }

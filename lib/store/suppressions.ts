@@ -85,6 +85,6 @@ export function hasSuppressions(store: Store): boolean {
   return store.stmt('SELECT 1 FROM suppressions LIMIT 1').get() !== undefined;
 }
 
-export function countSuppressions(store: Store): number {
-  return int(store.rows('SELECT count(*) AS n FROM suppressions').get()![0], 'count(suppressions)');
+export async function countSuppressions(db: Db): Promise<number> {
+  return int((await db.get('SELECT count(*) AS n FROM suppressions'))![0], 'count(suppressions)');
 }

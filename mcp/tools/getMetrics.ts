@@ -79,8 +79,8 @@ export function registerGetMetrics(server: McpServer, ctx: ToolContext): void {
       outputSchema: metricsOut,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('get_metrics', (args: { campaign?: string }) => {
-      const m = getMetrics(ctx.store, { campaign: args.campaign });
+    guarded('get_metrics', async (args: { campaign?: string }) => {
+      const m = await getMetrics(ctx.store, { campaign: args.campaign });
       const funnel = m.funnel.map((f) => `${f.stage} ${f.leads}`).join(' → ');
       const summary =
         `${m.campaign ? `campaign ${m.campaign.name}: ` : ''}${funnel}` +

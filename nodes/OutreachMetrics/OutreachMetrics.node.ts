@@ -12,12 +12,14 @@ import {
   type INodeType,
   type INodeTypeDescription,
 } from 'n8n-workflow';
-import { exportLeads, getMetrics, listLeads, type ExportFormat, type LeadStatus } from '../../lib';
+import { exportLeads, getMetrics, type ExportFormat, type LeadStatus } from '../../lib';
+import { listLeadsOf } from '../../lib/store/leads';
 import { storePathProperty } from '../shared/storeParameter';
-import { withNodeStore } from '../shared/openNodeStore';
+import { withNodeDb } from '../shared/openNodeStore';
+import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { leadJson } from '../shared/leadJson';
 import { limitProperty, statusProperty } from '../shared/leadFilterProperties';
-import { campaignOptions, campaignProperty, chosenCampaign } from '../shared/campaignParameter';
+import { campaignOptions, campaignProperty, chosenCampaignOn } from '../shared/campaignParameter';
 import { byExpression, raw } from '../shared/subtitle';
 
 const op = (value: string) => `(${raw('operation')} === "${value}")`;
@@ -37,6 +39,11 @@ export class OutreachMetrics implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
+    credentials: [
+      // The store is PostgreSQL when set (n8n queue mode: every worker reads one store); otherwise the Store File.
+      // eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+      { name: 'leadflowStore', required: false, testedBy: 'leadflowStoreConnectionTest' },
+    ],
     properties: [
       {
         displayName: 'Operation',
@@ -88,17 +95,20 @@ export class OutreachMetrics implements INodeType {
     ],
   };
 
-  methods = { loadOptions: { listCampaigns: campaignOptions({ name: 'Every Campaign', description: 'The whole store' }) } };
+  methods = {
+    loadOptions: { listCampaigns: campaignOptions({ name: 'Every Campaign', description: 'The whole store' }) },
+    credentialTest: { leadflowStoreConnectionTest },
+  };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const operation = this.getNodeParameter('operation', 0, 'funnel') as string;
     const paired = { item: 0 };
     return [
-      await withNodeStore(this, async (store): Promise<INodeExecutionData[]> => {
-        const campaign = operation === 'export' ? undefined : chosenCampaign(this, store);
-        if (operation === 'funnel') return [{ json: getMetrics(store, { campaign: campaign?.name }) as unknown as IDataObject, pairedItem: paired }];
+      await withNodeDb(this, async (store): Promise<INodeExecutionData[]> => {
+        const campaign = operation === 'export' ? undefined : await chosenCampaignOn(this, store);
+        if (operation === 'funnel') return [{ json: (await getMetrics(store, { campaign: campaign?.name })) as unknown as IDataObject, pairedItem: paired }];
         if (operation === 'variants') {
-          return getMetrics(store, { campaign: campaign?.name }).variants.map((v) => ({
+          return (await getMetrics(store, { campaign: campaign?.name })).variants.map((v) => ({
             json: { ...v, replyRatePct: v.sent === 0 ? 0 : Math.round((v.replied / v.sent) * 1000) / 10 },
             pairedItem: paired,
           }));
@@ -107,7 +117,7 @@ export class OutreachMetrics implements INodeType {
         if (operation === 'leads') {
           const search = (this.getNodeParameter('search', 0, '') as string) || undefined;
           const limit = this.getNodeParameter('limit', 0, 50) as number;
-          return listLeads(store, { status: status as LeadStatus | undefined, search, limit, campaignId: campaign?.id }).leads.map((lead) => ({
+          return (await listLeadsOf(store, { status: status as LeadStatus | undefined, search, limit, campaignId: campaign?.id })).leads.map((lead) => ({
             json: leadJson(lead, { outcome: 'listed' }),
             pairedItem: paired,
           }));

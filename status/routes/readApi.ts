@@ -11,9 +11,9 @@ import { listCampaigns } from '../../lib/campaigns/campaigns';
 export function readApi(store: Store): Router {
   const r = Router();
 
-  r.get('/metrics', (req, res) => {
+  r.get('/metrics', async (req, res) => {
     const q = parseOr400(metricsQuery, req.query, 'query');
-    res.json(getMetrics(store, { campaign: q.campaign }));
+    res.json(await getMetrics(store, { campaign: q.campaign }));
   });
 
   r.get('/campaigns', (_req, res) => {
