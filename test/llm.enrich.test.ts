@@ -67,7 +67,7 @@ test('malformed JSON gets one repair request, then the rules serve the lead and 
   const e = getEnrichment(store, lead.id)!;
   assert.equal(e.source, 'rules-v1');
   assert.ok(Object.values(e.provenance).every((p) => p === 'rule'));
-  const [fallback] = fallbacksFor(store, lead.id);
+  const [fallback] = await fallbacksFor(store, lead.id);
   assert.equal(fallback.usedInstead, 'rules-v1');
   assert.match(fallback.reason, /not valid JSON/);
 });
@@ -86,7 +86,7 @@ test('a schema-breaking answer is repaired with the problem named, and the repai
 test('a truncated answer (cut off at the token limit) is treated as invalid', async (t) => {
   const { store, server } = await setup(t, 1, 1, (body) => answer(JSON.stringify(companyProfile(body)).slice(0, 30), { finishReason: 'length' }));
   await enrichNewLeadsWithAi(store, createGroqClient(fast(server.baseURL), store));
-  const [fallback] = fallbacksFor(store, listLeads(store, {}).leads[0].id);
+  const [fallback] = await fallbacksFor(store, listLeads(store, {}).leads[0].id);
   assert.match(fallback.reason, /cut off/);
 });
 

@@ -62,7 +62,7 @@ test('copy that still breaks the contract after the regeneration falls back to t
   assert.equal(byChannel.email.source, 'templates-v1');
   assert.deepEqual(checkCopy(byChannel.email), []);
   assert.equal(byChannel.linkedin.source, 'groq:openai/gpt-oss-120b');
-  const [fallback] = fallbacksFor(store, leadId);
+  const [fallback] = await fallbacksFor(store, leadId);
   assert.deepEqual(fallback.channels, ['email']);
   assert.match(fallback.reason, /words, budget 120/);
 });
@@ -121,5 +121,5 @@ test('an injection in the title stays data: it sits inside the data block, the o
     assert.equal(m.source, 'templates-v1');
     assert.ok(!m.body.includes('untrusted data'), 'the instructions never reach a stored message');
   }
-  assert.match(fallbacksFor(store, leadId)[0].reason, /repeats the instructions/);
+  assert.match((await fallbacksFor(store, leadId))[0].reason, /repeats the instructions/);
 });

@@ -83,7 +83,7 @@ test('a company the model cannot profile falls back to the rules for its lead, w
   assert.equal(items.filter((i) => leadflow(i).via === 'model').length, 2);
   const store = openStore(storePath);
   t.after(() => store.close());
-  const [fallback] = fallbacksFor(store, getLeadByEmail(store, String(fell[0].json.email))!.id);
+  const [fallback] = await fallbacksFor(store, getLeadByEmail(store, String(fell[0].json.email))!.id);
   assert.equal(fallback.usedInstead, 'rules-v1');
 });
 

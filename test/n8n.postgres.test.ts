@@ -1,7 +1,7 @@
 /**
  * The nodes on a PostgreSQL store, through n8n's own engine: with a Leadflow Store credential, Generate Leads (import),
- * Enrich Leads, Personalize Messages, Record Event and a live Send Outreach all work on the store every queue-mode
- * worker shares — the Store File is never touched — and the credential's test logs in for real.
+ * Enrich Leads, Personalize Messages (offline and in AI mode), Record Event and a live Send Outreach all work on the
+ * store every queue-mode worker shares — the Store File is never touched — and the credential's test logs in for real.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +18,8 @@ import { runNode } from './support/n8nEngine';
 import { startSmtp } from './support/smtpServer';
 import { COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { testDatabase } from './support/postgres';
+import { answer, good, startGroqServer } from './support/groqServer';
+import { dataOf } from './support/groqFakeModel';
 import { tempStorePath } from './support/tmp';
 
 /** A Leadflow Store credential's fields for a test database URL (trust auth: any password logs in). */
@@ -73,16 +75,47 @@ test('Generate (import), Enrich, Personalize, Record Event and a live Send in qu
   ]);
 });
 
-test('AI mode on a PostgreSQL store says it runs on SQLite for now and changes nothing', async (t) => {
+test('AI mode on the PostgreSQL store: Enrich asks once per company (a second lead of it is a cache hit, a failing one falls back), Personalize stores the model\'s drafts', async (t) => {
   const url = await testDatabase(t);
-  const credentials = { leadflowStore: storeCredential(url), leadflowGroqApi: { apiKey: 'gsk_test' } };
-  const generated = await runNode(new GenerateLeads(), { parameters: { storePath: tempStorePath(t), count: 2 }, credentials });
-  const { error, items } = await runNode(new EnrichLeads(), { parameters: { method: 'ai' }, input: generated.items.map((i) => i.json), credentials });
-  assert.match(String(error), /AI mode runs on a SQLite store for now, and this node's Leadflow Store credential names a PostgreSQL one/);
-  assert.deepEqual(items, []);
+  const storePath = tempStorePath(t);
+  const server = await startGroqServer({
+    chat: (body) => (String(dataOf(body).domain ?? '') === 'contoso.test' ? answer('{"companySize": "51-200", "painPoints": [') : good(body)),
+  });
+  t.after(() => server.close());
+  const credentials = { leadflowStore: storeCredential(url), leadflowGroqApi: { apiKey: 'gsk_test_key', baseUrl: server.baseURL } };
+  const people = [
+    { email: 'ana@northwind.test', name: 'Ana Lopez', title: 'CFO', company: 'Northwind', country: 'Spain', website: 'https://northwind.test' },
+    { email: 'bo@northwind.test', name: 'Bo Berg', title: 'VP Finance', company: 'Northwind', country: 'Sweden', website: 'https://northwind.test' },
+    { email: 'ben@contoso.test', name: 'Ben Okafor', title: 'VP Operations', company: 'Contoso', country: 'Germany', website: 'https://contoso.test' },
+  ];
+  const generated = await runNode(new GenerateLeads(), { parameters: { storePath, mode: 'import' }, input: people, credentials });
+  assert.equal(generated.error, undefined);
+  const enriched = await runNode(new EnrichLeads(), { parameters: { storePath, method: 'ai' }, input: generated.items.map((i) => i.json), credentials });
+  assert.equal(enriched.error, undefined);
+  const via = (json: IDataObject) => (json.leadflow as { via?: string }).via;
+  assert.deepEqual(enriched.items.map((i) => [i.json.email, outcome(i.json), via(i.json)]), [
+    ['ana@northwind.test', 'enriched', 'model'],
+    ['bo@northwind.test', 'enriched', 'cache'],
+    ['ben@contoso.test', 'enriched', 'rules'],
+  ]);
+  assert.match(String((enriched.items[2].json.leadflow as { reason?: string }).reason), /not valid JSON/);
+  const profiles = server.chatRequests().filter((r) => r.body.response_format?.json_schema?.name === 'company_profile');
+  assert.deepEqual(profiles.map((r) => dataOf(r.body).domain), ['northwind.test', 'contoso.test', 'contoso.test'], 'Northwind once; Contoso once and its one repair');
+
+  const written = await runNode(new PersonalizeMessages(), { parameters: { storePath, method: 'ai' }, input: enriched.items.map((i) => i.json), credentials });
+  assert.equal(written.error, undefined);
+  assert.deepEqual(written.items.map((i) => [outcome(i.json), via(i.json)]), Array(3).fill(['messaged', 'model']));
+  assert.ok(!existsSync(storePath), 'the Store File was never opened');
+
   const store = await openDb(url);
   t.after(() => closeDb(store));
-  assert.deepEqual(await store.all('SELECT DISTINCT status FROM leads'), [['NEW']]);
+  assert.deepEqual(await store.all('SELECT email, status FROM leads ORDER BY id'), people.map((p) => [p.email, 'MESSAGED']));
+  assert.deepEqual(await store.all('SELECT company_domain, hits FROM llm_cache'), [['northwind.test', 1]]);
+  assert.deepEqual(await store.all("SELECT l.email, e.detail::json->>'usedInstead' FROM events e JOIN leads l ON l.id = e.lead_id WHERE e.type = 'llm_fallback'"), [
+    ['ben@contoso.test', 'rules-v1'],
+  ]);
+  assert.deepEqual(await store.all("SELECT DISTINCT source FROM messages"), [['groq:openai/gpt-oss-120b']]);
+  assert.deepEqual(await store.all('SELECT purpose, count(*) FROM llm_requests GROUP BY purpose ORDER BY purpose'), [['enrich', 3], ['personalize', 3]], "every request reserved in the store's shared budget");
 });
 
 test('the Leadflow Store credential test logs in for real: right, wrong password, no such database, a schema it may not create', async (t) => {

@@ -1,13 +1,13 @@
 /**
- * `enrichWithAi`: one lead's enrichment in AI mode. Company-level fields come from the model (through the cache:
- * one call per company domain, prompt version and model), person-level fields from the rules, and provenance says
- * which per field. An invalid answer gets one repair request; after that, or when the call fails, the lead gets the
+ * `enrichWithAi`: one lead's enrichment in AI mode, on either database. Company-level fields come from the model
+ * (through the cache: one call per company domain, prompt version and model, whichever process or host asks first),
+ * person-level fields from the rules, and provenance says which per field. An invalid answer gets one repair request; after that, or when the call fails, the lead gets the
  * rules' enrichment and the reason. Deferrals and fatal errors (bad key, retired model) are thrown to the caller.
  */
 import type { Enrichment, LeadInput } from '../types';
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { askJson, type GroqClient } from '../llm/client';
-import { takeCached, putCached } from '../llm/cache';
+import { cachedOrAsked, takeCached } from '../llm/cache';
 import { LlmRequestFailedError } from '../llm/errors';
 import { companyDomainOf } from './companyDomain';
 import { enrichByRules, RULES_VERSION } from './rules';
@@ -53,30 +53,36 @@ function merge(lead: AiEnrichLead, facts: CompanyFacts, model: string): Enrichme
   };
 }
 
-async function companyAnswer(store: Store, client: GroqClient, lead: AiEnrichLead, domain: string): Promise<CompanyAnswer> {
+async function companyAnswer(db: Db, client: GroqClient, lead: AiEnrichLead, domain: string): Promise<CompanyAnswer> {
   const key = { companyDomain: domain, promptVersion: ENRICH_PROMPT_VERSION, model: client.model };
-  const cached = companyFactsValidator.safeParse(takeCached(store, key));
-  if (cached.success) return { facts: cached.data, via: 'cache' };
-  try {
-    const r = await askJson(client, {
-      purpose: 'enrich',
-      schemaName: 'company_profile',
-      jsonSchema: companyFactsJsonSchema,
-      validator: companyFactsValidator,
-      messages: companyMessages({ company: lead.company, companyDomain: domain, industry: lead.industry, country: lead.country }),
-      maxCompletionTokens: 1024,
-    });
-    if (!r.value) return { facts: null, reason: `invalid answer after one repair: ${r.reason}` };
-    putCached(store, key, r.value, new Date().toISOString());
-    return { facts: r.value, via: 'model' };
-  } catch (err) {
-    if (err instanceof LlmRequestFailedError) return { facts: null, reason: err.message };
-    throw err;
-  }
+  const r = await cachedOrAsked(db, key, {
+    read: (cached) => {
+      const parsed = companyFactsValidator.safeParse(cached);
+      return parsed.success ? parsed.data : undefined;
+    },
+    maxWaitMs: client.settings.maxWaitMs,
+    ask: async () => {
+      try {
+        const asked = await askJson(client, {
+          purpose: 'enrich',
+          schemaName: 'company_profile',
+          jsonSchema: companyFactsJsonSchema,
+          validator: companyFactsValidator,
+          messages: companyMessages({ company: lead.company, companyDomain: domain, industry: lead.industry, country: lead.country }),
+          maxCompletionTokens: 1024,
+        });
+        return asked.value ? { value: asked.value } : { value: null, reason: `invalid answer after one repair: ${asked.reason}` };
+      } catch (err) {
+        if (err instanceof LlmRequestFailedError) return { value: null, reason: err.message };
+        throw err;
+      }
+    },
+  });
+  return 'reason' in r ? { facts: null, reason: r.reason } : { facts: r.value, via: r.via };
 }
 
 export async function enrichWithAi(
-  store: Store,
+  db: Db,
   client: GroqClient,
   lead: AiEnrichLead,
   session: EnrichSession = createEnrichSession(),
@@ -88,7 +94,7 @@ export async function enrichWithAi(
   let pending = session.get(domain);
   const asker = !pending;
   if (!pending) {
-    pending = companyAnswer(store, client, lead, domain);
+    pending = companyAnswer(db, client, lead, domain);
     session.set(domain, pending);
     // A deferral or fatal error must not stick to the domain for the whole session.
     pending.catch(() => session.delete(domain));
@@ -97,7 +103,7 @@ export async function enrichWithAi(
   if (!answer.facts) return { enrichment: enrichByRules(lead), via: 'rules', fallbackReason: answer.reason };
   // A lead that joined another lead's request was served without a call: that is a cache hit too.
   if (!asker) {
-    takeCached(store, { companyDomain: domain, promptVersion: ENRICH_PROMPT_VERSION, model: client.model });
+    await takeCached(db, { companyDomain: domain, promptVersion: ENRICH_PROMPT_VERSION, model: client.model });
   }
   return { enrichment: merge(lead, answer.facts, client.model), via: asker ? answer.via : 'cache', fallbackReason: null };
 }

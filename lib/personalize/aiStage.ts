@@ -1,17 +1,17 @@
 /**
- * The personalize stage in AI mode: ENRICHED → MESSAGED like the template stage, with a bounded number of leads in
- * flight and one short transaction per lead. Each lead gets its variant's copy on every requested channel (model or,
- * recorded as a fallback, template); every stored draft has passed the copy contract. A lead with no sendable
- * channel becomes FAILED with the reasons; a deferred lead stays ENRICHED for the next run; a fatal error stops the
+ * The personalize stage in AI mode, on either database: ENRICHED → MESSAGED like the template stage, with a bounded
+ * number of leads in flight and one short transaction per lead. Each lead gets its variant's copy on every requested
+ * channel (model or, recorded as a fallback, template); every stored draft has passed the copy contract. A lead with
+ * no sendable channel becomes FAILED with the reasons; a deferred lead stays ENRICHED for the next run; a fatal error stops the
  * stage after the leads already answered are saved.
  */
 import type { Channel } from '../types';
-import type { Store } from '../store/store';
-import { advanceLead, moveLead } from '../leads/lifecycle';
-import { enrichmentsFor } from '../store/enrichments';
-import { attributesOfLeads } from '../store/leads';
-import { campaignsById } from '../campaigns/campaigns';
-import { saveMessage } from '../store/messages';
+import type { Db } from '../store/db';
+import { advanceLeadsOn, moveLeadOn } from '../leads/lifecycle';
+import { enrichmentsOfOn } from '../store/enrichments';
+import { attributesOfLeadsOn } from '../store/leads';
+import { loadCampaigns } from '../campaigns/campaigns';
+import { saveMessagesOn, type MessageRow } from '../store/messages';
 import type { GroqClient } from '../llm/client';
 import { recordFallback } from '../llm/fallbacks';
 import type { StageControl } from '../pipeline/control';
@@ -40,67 +40,70 @@ export interface AiDraftsCommit {
 }
 
 /**
- * Store one lead's drafts that pass the copy contract, record template fallbacks, and move the lead ENRICHED →
- * MESSAGED, or FAILED when no requested channel has a sendable draft. Call inside `store.tx`.
+ * Move one lead ENRICHED → MESSAGED and store its drafts that pass the copy contract, recording template fallbacks;
+ * or FAILED when no requested channel has a sendable draft. A lead no longer ENRICHED (another worker wrote it
+ * first: the move is what two writers cannot both win) gets nothing written. Call inside a transaction.
  */
-export function commitAiDrafts(store: Store, leadId: number, drafts: AiDraft[], now: string, campaignId?: number): AiDraftsCommit {
+export async function commitAiDrafts(db: Db, leadId: number, drafts: AiDraft[], now: string, campaignId?: number): Promise<AiDraftsCommit> {
   const out: AiDraftsCommit = { messaged: false, messages: 0, rejected: 0, byModel: 0, fellBack: 0, failure: null };
-  const sendable = new Set<Channel>();
+  const rows: MessageRow[] = [];
   const problems: string[] = [];
   const fellBack: Channel[] = [];
   const reasons: string[] = [];
+  let rejected = 0;
+  let byModel = 0;
   for (const d of drafts) {
     if (d.unwritten !== undefined) {
-      out.rejected++;
+      rejected++;
       problems.push(`${d.channel}/${d.variant}: ${d.unwritten}`);
       continue;
     }
     // Model drafts were checked already; the template's are checked here as the offline stage does.
     const violations = checkCopy(d);
     if (violations.length) {
-      out.rejected++;
+      rejected++;
       problems.push(`${d.channel}/${d.variant}: ${violations.map((v) => v.detail).join('; ')}`);
       continue;
     }
-    saveMessage(store, leadId, d, countWords(d.body), d.source, now, campaignId);
-    out.messages++;
-    sendable.add(d.channel);
+    rows.push({ leadId, campaignId, draft: d, wordCount: countWords(d.body), source: d.source });
     if (d.fallbackReason) {
-      out.fellBack++;
       fellBack.push(d.channel);
       reasons.push(`${d.channel}: ${d.fallbackReason}`);
-    } else out.byModel++;
+    } else byModel++;
   }
+  if (rows.length === 0) {
+    out.failure = 'copy contract: ' + (problems.join(' | ') || 'no draft for the requested channels');
+    if (!(await moveLeadOn(db, leadId, 'FAILED', now, out.failure))) out.failure = null;
+    else out.rejected = rejected;
+    return out;
+  }
+  if ((await advanceLeadsOn(db, [leadId], 'ENRICHED', 'MESSAGED', now)) !== 1) return out;
+  await saveMessagesOn(db, rows, now);
   if (fellBack.length) {
     const usedInstead = drafts.find((d) => d.fallbackReason)?.source ?? TEMPLATE_SOURCE;
-    recordFallback(store, leadId, { stage: 'personalize', reason: reasons.join(' | '), usedInstead, channels: fellBack }, now);
+    await recordFallback(db, leadId, { stage: 'personalize', reason: reasons.join(' | '), usedInstead, channels: fellBack }, now);
   }
-  if (sendable.size > 0) out.messaged = advanceLead(store, leadId, 'ENRICHED', 'MESSAGED', now);
-  else {
-    out.failure = 'copy contract: ' + (problems.join(' | ') || 'no draft for the requested channels');
-    moveLead(store, leadId, 'FAILED', now, out.failure);
-  }
-  return out;
+  return { messaged: true, messages: rows.length, rejected, byModel, fellBack: fellBack.length, failure: null };
 }
 
 export async function personalizeEnrichedWithAi(
-  store: Store,
+  db: Db,
   client: GroqClient,
   o: PersonalizeOptions,
   c: StageControl<AiPersonalizeTally> = {},
 ): Promise<AiPersonalizeTally> {
   const tally: AiPersonalizeTally = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0, byModel: 0, fellBack: 0, deferred: 0 };
-  return runModelStage(store, {
+  return runModelStage(db, {
     status: 'ENRICHED',
     concurrency: client.settings.concurrency,
     control: c,
     tally,
     handled: () => tally.messaged + tally.failedLeads + tally.deferred,
     onDeferred: () => tally.deferred++,
-    perBatch: (batch) => {
-      const enrichments = enrichmentsFor(store, batch[0].id, batch[batch.length - 1].id);
-      const campaigns = campaignsById(store, batch.map((l) => l.campaignId));
-      const attributes = attributesOfLeads(store, batch.filter((l) => !campaigns.get(l.campaignId)?.builtin).map((l) => l.id));
+    perBatch: async (batch) => {
+      const enrichments = await enrichmentsOfOn(db, batch.map((l) => l.id));
+      const campaigns = await loadCampaigns(db);
+      const attributes = await attributesOfLeadsOn(db, batch.filter((l) => !campaigns.get(l.campaignId)?.builtin).map((l) => l.id));
       return async (lead) => {
         const campaign = campaigns.get(lead.campaignId);
         if (o.campaign !== undefined && campaign?.name !== o.campaign) return;
@@ -110,12 +113,11 @@ export async function personalizeEnrichedWithAi(
           ? await draftWithAi(client, lead, enrichment, { channels: o.channels, senderName: o.senderName, optOutLine: o.optOutLine, campaign, attributes: attributes.get(lead.id) })
           : [];
         const now = new Date().toISOString();
-        store.tx(() => {
+        await db.transaction(async (t) => {
           if (!enrichment) {
-            moveLead(store, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead');
-            tally.failedLeads++;
+            if (await moveLeadOn(t, lead.id, 'FAILED', now, 'enrichment missing for an ENRICHED lead')) tally.failedLeads++;
           } else {
-            const r = commitAiDrafts(store, lead.id, drafts, now, lead.campaignId);
+            const r = await commitAiDrafts(t, lead.id, drafts, now, lead.campaignId);
             tally.messages += r.messages;
             tally.rejected += r.rejected;
             tally.byModel += r.byModel;

@@ -256,12 +256,10 @@ function idsByEmail(rows: SqlValue[][]): Map<string, number> {
   return new Map(rows.map((r) => [text(r[0], 'leads.email'), int(r[1], 'leads.id')]));
 }
 
-/** Keyset page of leads in one status, in id order: the unit of work of every pipeline stage. */
-export function leadsInStatus(store: Store, status: LeadStatus, afterId: number, limit: number): StoredLead[] {
-  return store
-    .rows(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`)
-    .all(status, afterId, limit)
-    .map((r) => LEADS.from(r));
+/** Keyset page of leads in one status, in id order, on either database: the unit of work of the AI-mode stages. */
+export async function leadsInStatus(db: Db, status: LeadStatus, afterId: number, limit: number): Promise<StoredLead[]> {
+  const rows = await db.all(`SELECT ${COLUMNS} FROM leads WHERE status = ? AND id > ? ORDER BY id LIMIT ?`, [status, afterId, limit]);
+  return rows.map((r) => LEADS.from(r));
 }
 
 /** What the offline enrich and template personalize stages read of a lead: only the fields their rules and copy use. */

@@ -13,14 +13,16 @@ import {
   type INodeType,
   type INodeTypeDescription,
 } from 'n8n-workflow';
-import { createEnrichSession, getLead, type GroqClient, type Store } from '../../lib';
+import { createEnrichSession, type GroqClient } from '../../lib';
+import type { Db } from '../../lib/store/db';
+import { leadOn } from '../../lib/store/leads';
 import { enrichChosen, type EnrichLeadResult } from '../../lib/enrich/enrichChosen';
 import { enrichLeadWithAi } from '../../lib/enrich/aiEnrichLead';
 import { groqClientForNode, listGroqModels } from '../shared/groqMode';
 import { isAiMode, methodProperties, methodSubtitle } from '../shared/methodProperties';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
-import { sqliteOnly, withNodeDb } from '../shared/openNodeStore';
+import { withNodeDb } from '../shared/openNodeStore';
 import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { chooseTargets, missingLead, SOURCE_SUBTITLE, sourceProperties, type LeadTarget } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
@@ -74,15 +76,14 @@ export class EnrichLeads implements INodeType {
             work: async (batch, fail) => (await enrichChosen(db, batch.map((t) => t.leadId!))).map((r) => enrichedItem(r, fail)),
           });
         }
-        const store = sqliteOnly(this.getNode(), db, 'AI mode');
-        const client = await groqClientForNode(this, store);
+        const client = await groqClientForNode(this, db);
         const session = createEnrichSession();
         const guard = modelCallGuard(this.getNode());
         return perItem(this, targets, async (target: LeadTarget, fail): Promise<IDataObject> => {
           const missing = missingLead(target, PRODUCER);
           if (missing) throw fail(missing);
           const leadId = target.leadId!;
-          return guard(store, leadId, fail, () => enrichOneWithAi(store, client, leadId, session, fail));
+          return guard(db, leadId, fail, () => enrichOneWithAi(db, client, leadId, session, fail));
         });
       }),
     ];
@@ -95,15 +96,15 @@ function enrichedItem(r: EnrichLeadResult, fail: UnitFail): UnitResult {
 }
 
 async function enrichOneWithAi(
-  store: Store,
+  db: Db,
   client: GroqClient,
   leadId: number,
   session: ReturnType<typeof createEnrichSession>,
   fail: (message: string) => Error,
 ): Promise<IDataObject> {
-  const r = await enrichLeadWithAi(store, client, leadId, session);
+  const r = await enrichLeadWithAi(db, client, leadId, session);
   if ('reason' in r) {
-    const lead = r.lead ?? getLead(store, leadId);
+    const lead = r.lead ?? (await leadOn(db, leadId));
     if (!lead) throw fail(r.reason);
     return leadJson(lead, { outcome: 'skipped', reason: r.reason });
   }

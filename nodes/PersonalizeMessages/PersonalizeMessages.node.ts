@@ -15,7 +15,9 @@ import {
   type INodeType,
   type INodeTypeDescription,
 } from 'n8n-workflow';
-import { DEFAULT_OPT_OUT_LINE, DEFAULT_SENDER_NAME, fallbacksFor, getLead, type Channel, type GroqClient, type StoredLead, type StoredMessage, type Store } from '../../lib';
+import { DEFAULT_OPT_OUT_LINE, DEFAULT_SENDER_NAME, fallbacksFor, type Channel, type GroqClient, type StoredLead, type StoredMessage } from '../../lib';
+import type { Db } from '../../lib/store/db';
+import { leadOn } from '../../lib/store/leads';
 import { personalizeChosen, type PersonalizeLeadResult } from '../../lib/personalize/personalizeChosen';
 import { personalizeLeadWithAi } from '../../lib/personalize/aiPersonalizeLead';
 import { groqClientForNode, listGroqModels } from '../shared/groqMode';
@@ -23,7 +25,7 @@ import { isAiMode, methodProperties, methodSubtitle } from '../shared/methodProp
 import { channelsProperty, CHANNELS_SUBTITLE, NO_CHANNEL } from '../shared/channelsProperty';
 import { modelCallGuard } from '../shared/modelCallGuard';
 import { storePathProperty } from '../shared/storeParameter';
-import { sqliteOnly, withNodeDb } from '../shared/openNodeStore';
+import { withNodeDb } from '../shared/openNodeStore';
 import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { chooseTargets, missingLead, sourceProperties } from '../shared/leadSource';
 import { leadJson } from '../shared/leadJson';
@@ -142,8 +144,7 @@ export class PersonalizeMessages implements INodeType {
             },
           });
         }
-        const store = sqliteOnly(this.getNode(), db, 'AI mode');
-        const client = await groqClientForNode(this, store);
+        const client = await groqClientForNode(this, db);
         const guard = modelCallGuard(this.getNode());
         return perItem(this, targets, async (target, fail): Promise<IDataObject> => {
           const refusal = channels.length === 0 ? NO_CHANNEL : missingLead(target, PRODUCER);
@@ -151,7 +152,7 @@ export class PersonalizeMessages implements INodeType {
           const leadId = target.leadId!;
           const other = (await elsewhere([leadId])).get(leadId);
           if (other) return leadJson(other.lead, { outcome: 'skipped', reason: other.reason });
-          return guard(store, leadId, fail, () => personalizeOneWithAi(store, client, leadId, options, fail, show));
+          return guard(db, leadId, fail, () => personalizeOneWithAi(db, client, leadId, options, fail, show));
         });
       }),
     ];
@@ -167,23 +168,23 @@ function personalizedItem(r: PersonalizeLeadResult, fail: UnitFail, show: Show):
 }
 
 async function personalizeOneWithAi(
-  store: Store,
+  db: Db,
   client: GroqClient,
   leadId: number,
   o: { channels: Channel[]; senderName?: string; optOutLine?: string },
   fail: (message: string) => Error,
   show: Show,
 ): Promise<IDataObject> {
-  const startedWith = fallbacksFor(store, leadId).length;
-  const r = await personalizeLeadWithAi(store, client, leadId, o);
+  const startedWith = (await fallbacksFor(db, leadId)).length;
+  const r = await personalizeLeadWithAi(db, client, leadId, o);
   if ('reason' in r) {
-    const lead = r.lead ?? getLead(store, leadId);
+    const lead = r.lead ?? (await leadOn(db, leadId));
     if (!lead) throw fail(r.reason);
     return leadJson(lead, { outcome: r.outcome === 'failed' ? 'failed' : 'skipped', reason: r.reason });
   }
   if (r.outcome === 'already_messaged') return leadJson(r.lead, { outcome: r.outcome }, show(r.lead, r.messages));
   // The template wrote a channel the model could not: lib records why as a fallback event for this lead.
-  const fellBack = fallbacksFor(store, leadId).slice(startedWith).filter((f) => f.stage === 'personalize');
+  const fellBack = (await fallbacksFor(db, leadId)).slice(startedWith).filter((f) => f.stage === 'personalize');
   const own = r.messages.filter((m) => m.variant === r.lead.variant && o.channels.includes(m.channel));
   const via = fellBack.length === 0 ? 'model' : own.every((m) => !m.source.startsWith('groq:')) ? 'template' : 'model+template';
   const reason = fellBack.map((f) => f.reason).join(' | ');

@@ -11,7 +11,8 @@ import {
   type INodeProperties,
   type INodePropertyOptions,
 } from 'n8n-workflow';
-import { createGroqClient, DEFAULT_GROQ_MODEL, LeadflowError, listModels, resolveGroqSettings, type GroqClient, type GroqSettings, type Store } from '../../lib';
+import { createGroqClient, DEFAULT_GROQ_MODEL, LeadflowError, listModels, resolveGroqSettings, type GroqClient, type GroqSettings } from '../../lib';
+import type { Db } from '../../lib/store/db';
 import { nodeError } from './nodeError';
 
 export const GROQ_CREDENTIAL = 'leadflowGroqApi';
@@ -54,13 +55,13 @@ export async function listGroqModels(this: ILoadOptionsFunctions): Promise<INode
   }));
 }
 
-/** The client for one node execution, over the node's store (for the shared budget and answer cache). */
-export async function groqClientForNode(fns: IExecuteFunctions, store: Store): Promise<GroqClient> {
+/** The client for one node execution, over the node's store, either database (for the shared budget and answer cache). */
+export async function groqClientForNode(fns: IExecuteFunctions, db: Db): Promise<GroqClient> {
   const data = (await fns.getCredentials(GROQ_CREDENTIAL).catch(() => null)) as GroqCredentialData | null;
   if (!data) throw new NodeOperationError(fns.getNode(), 'AI mode needs a Leadflow Groq API credential: add one, or set Method back to the offline choice');
   const model = String(fns.getNodeParameter('model', 0, DEFAULT_GROQ_MODEL) ?? '');
   try {
-    return createGroqClient(groqSettingsFromCredential(data, model), store);
+    return createGroqClient(groqSettingsFromCredential(data, model), db);
   } catch (err) {
     throw nodeError(fns.getNode(), err);
   }

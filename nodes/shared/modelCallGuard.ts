@@ -6,21 +6,23 @@
  * its item.
  */
 import type { IDataObject, INode } from 'n8n-workflow';
-import { getLead, isFatalLlmError, LlmDeferredError, type Store } from '../../lib';
+import { isFatalLlmError, LlmDeferredError } from '../../lib';
+import type { Db } from '../../lib/store/db';
+import { leadOn } from '../../lib/store/leads';
 import { leadJson } from './leadJson';
 import { nodeError } from './nodeError';
 
-export type ModelCall = (store: Store, leadId: number, fail: (message: string) => Error, call: () => Promise<IDataObject>) => Promise<IDataObject>;
+export type ModelCall = (db: Db, leadId: number, fail: (message: string) => Error, call: () => Promise<IDataObject>) => Promise<IDataObject>;
 
 export function modelCallGuard(node: INode): ModelCall {
   let fatal: string | null = null;
-  return async (store, leadId, fail, call) => {
+  return async (db, leadId, fail, call) => {
     if (fatal) throw fail(fatal);
     try {
       return await call();
     } catch (err) {
       if (err instanceof LlmDeferredError) {
-        const lead = getLead(store, leadId);
+        const lead = await leadOn(db, leadId);
         if (lead) return leadJson(lead, { outcome: 'deferred', reason: err.message });
       }
       if (isFatalLlmError(err)) fatal = (err as Error).message;

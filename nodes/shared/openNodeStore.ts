@@ -63,11 +63,3 @@ export async function withNodeDb<T>(fns: IExecuteFunctions, work: (db: AnyStore)
     await closeDb(store);
   }
 }
-
-/** A path that runs on a SQLite store only for now (AI mode): the store, or an error naming what to do. */
-export function sqliteOnly(node: INode, store: AnyStore, what: string): Store {
-  if (store.dialect === 'sqlite') return store;
-  throw new NodeOperationError(node, `${what} runs on a SQLite store for now, and this node's Leadflow Store credential names a PostgreSQL one (${store.location})`, {
-    description: 'Use the offline method on a PostgreSQL store, or remove the credential to use the Store File.',
-  });
-}
