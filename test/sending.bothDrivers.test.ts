@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS, resumeMailbox } from '../lib/sending/limits';
 import { sendReady } from '../lib/sending/sendReady';
 import { sendingConfigFromEnv } from '../lib/sending/config';
 import { unsubscribeLead } from '../lib/inbound/unsubscribe';
-import { suppressOn } from '../lib/store/suppressions';
+import { emailHash, suppressOn } from '../lib/store/suppressions';
 import type { Db } from '../lib/store/db';
 import { COMPLIANCE, LIVE_TEST_DOMAIN, liveEnv } from './support/liveLeads';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
@@ -121,4 +121,32 @@ bothDrivers('a dry run records and sends nothing, skipping a suppressed address;
     leads.slice(0, 3),
   );
   assert.deepEqual(await sendStates(store), { QUEUED: 1, SENT: 7, SKIPPED: 1 });
+});
+
+bothDrivers('a live send of named leads leaves out those suppressed now — by address in any case, by domain, by an erased hash — and says why', async (t, store) => {
+  const { leads } = await seedLeadsWithMessages(store, 3, { domain: LIVE_TEST_DOMAIN, synthetic: false });
+  const other = await seedLeadsWithMessages(store, 1, { domain: `other.${LIVE_TEST_DOMAIN}`, synthetic: false });
+  const erased = await seedLeadsWithMessages(store, 1, { domain: `erased.${LIVE_TEST_DOMAIN}`, synthetic: false });
+  const now = new Date().toISOString();
+  await store.transaction(async (tx) => {
+    await suppressOn(tx, 'email', `P1@${LIVE_TEST_DOMAIN.toUpperCase()}`, 'asked not to be mailed (test)', now);
+    await suppressOn(tx, 'domain', `other.${LIVE_TEST_DOMAIN}`, 'the company asked (test)', now);
+    await suppressOn(tx, 'email_sha256', emailHash(`p0@erased.${LIVE_TEST_DOMAIN}`), 'erased (test)', now);
+  });
+  const smtp = await startSmtp();
+  t.after(() => smtp.close());
+  const named = [...leads, ...other.leads, ...erased.leads];
+  const r = await sendReady(store, { channels: ['email'], leadIds: named }, sendingConfigFromEnv(liveEnv(smtp.port), { live: true }));
+  assert.deepEqual(r.excluded, { synthetic: 0, suppressed: 3 });
+  assert.deepEqual(
+    r.unplanned.map((u) => [u.leadId, u.reason]).sort(([a], [b]) => Number(a) - Number(b)),
+    [
+      [leads[1], 'address suppressed: asked not to be mailed (test)'],
+      [other.leads[0], 'domain suppressed: the company asked (test)'],
+      [erased.leads[0], 'address suppressed: erased (test)'],
+    ],
+  );
+  assert.equal(r.sent, 2);
+  assert.deepEqual(smtp.received.map((m) => m.to[0]).sort(), [`p0@${LIVE_TEST_DOMAIN}`, `p2@${LIVE_TEST_DOMAIN}`]);
+  assert.deepEqual(await store.all('SELECT count(*) FROM sends WHERE lead_id IN (?, ?, ?)', [leads[1], other.leads[0], erased.leads[0]]), [[0]], 'nothing queued for them');
 });

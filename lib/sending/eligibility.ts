@@ -11,7 +11,7 @@
 import type { Channel, Variant } from '../types';
 import type { Store } from '../store/store';
 import { inValues, type Db } from '../store/db';
-import { suppressedNow } from '../store/suppressions';
+import { suppressedAmong } from '../store/suppressions';
 import { SEND_MESSAGES, type DrySend } from './drain';
 import { LEADS, type StoredLead } from '../store/leads';
 import { int, text, textOrNull, type Cells } from '../store/rowMapper';
@@ -114,23 +114,25 @@ export async function planSend(db: Db, r: PlanRequest): Promise<SendPlan> {
     else plan.remaining++;
   };
   const planned = new Set<number>();
+  const readyItems = ready.map((row) => planItem(row, false));
+  // A live plan leaves out what is suppressed now, read once for the batch (each send asks again after its claim).
+  const suppressed = r.dryRun ? new Map<string, string>() : await suppressedAmong(db, readyItems.filter((i) => !i.send.lead.synthetic).map((i) => i.email));
   for (const row of queued) {
     const item = planItem(row, true);
     take(item);
     planned.add(item.leadId);
   }
-  for (const row of ready) {
-    const item = planItem(row, false);
+  for (const item of readyItems) {
     planned.add(item.leadId);
     if (!r.dryRun && item.send.lead.synthetic) {
       plan.excluded.synthetic++;
       if (named) plan.unplanned.push({ leadId: item.leadId, reason: 'synthetic lead on a reserved domain: the live sender never mails it' });
       continue;
     }
-    const suppressed = r.dryRun ? null : await suppressedNow(db, item.email);
-    if (suppressed) {
+    const why = suppressed.get(item.email.trim().toLowerCase());
+    if (why) {
       plan.excluded.suppressed++;
-      if (named) plan.unplanned.push({ leadId: item.leadId, reason: suppressed });
+      if (named) plan.unplanned.push({ leadId: item.leadId, reason: why });
       continue;
     }
     take(item);
