@@ -39,7 +39,7 @@ test('erasing a person deletes every row about them and suppresses their address
   suppress(s, 'email', victim.email, 'unsubscribed', now);
   const bystanderBefore = rowsAbout(s, bystander.id);
 
-  const r = eraseEmail(s, `  ${victim.email.toUpperCase()} `);
+  const r = await eraseEmail(s, `  ${victim.email.toUpperCase()} `);
   assert.equal(r.leadId, victim.id);
   assert.deepEqual(r.deleted, { leads: 1, enrichments: 1, messages: 4, sends: 2, events: 2, suppressions: 1 });
   assert.deepEqual(rowsAbout(s, victim.id), { leads: 0, enrichments: 0, messages: 0, sends: 0, events: 0 });
@@ -52,7 +52,7 @@ test('erasing a person deletes every row about them and suppresses their address
 test('an erased address is never imported again and never mailed', async (t) => {
   const s = await storeWithLeads(t);
   const victim = listLeads(s, { limit: 1, offset: 3 }).leads[0];
-  eraseEmail(s, victim.email);
+  await eraseEmail(s, victim.email);
   const again = generateLeads({ seed: 21, count: 60 }).find((l) => l.email === victim.email)!;
   const r = s.tx(() => ingestLeads(s, [again], new Date().toISOString()));
   assert.equal(r.inserted.length, 0);
@@ -64,10 +64,10 @@ test('an erased address is never imported again and never mailed', async (t) => 
 test('erasing an address the store does not hold still blocks it for the future', async (t) => {
   const s = openStore(tempStorePath(t));
   t.after(() => s.close());
-  const r = eraseEmail(s, 'someone@nowhere.example');
+  const r = await eraseEmail(s, 'someone@nowhere.example');
   assert.equal(r.leadId, null);
   assert.match(suppressionReason(s, 'Someone@Nowhere.example') ?? '', /suppressed/);
-  assert.throws(() => eraseEmail(s, 'not an address'), EraseError);
+  await assert.rejects(eraseEmail(s, 'not an address'), EraseError);
 });
 
 test('after an erasure the address is not left in the store file or its write-ahead log', async (t) => {
@@ -77,7 +77,7 @@ test('after an erasure the address is not left in the store file or its write-ah
   const onDisk = () => [s.path, s.path + '-wal'].filter((f) => existsSync(f) && readFileSync(f).includes(needle));
   s.exec('PRAGMA wal_checkpoint(TRUNCATE)');
   assert.deepEqual(onDisk(), [s.path], 'the address was in the file before');
-  eraseEmail(s, victim.email);
+  await eraseEmail(s, victim.email);
   assert.deepEqual(onDisk(), []);
 });
 

@@ -78,6 +78,6 @@ test('a verdict is erased with its lead', async (t) => {
   const [id] = seed(store, ['jo@northwind-traders.com']);
   await verifyLeads(store, { resolver: resolverFor(dns) });
   assert.notEqual(getVerification(store, id), null);
-  eraseEmail(store, 'jo@northwind-traders.com');
+  await eraseEmail(store, 'jo@northwind-traders.com');
   assert.equal(store.stmt('SELECT count(*) AS n FROM verifications').get()?.n, 0);
 });

@@ -29,13 +29,13 @@ export function openExistingStore(program: Command): Store {
 function sqliteLocation(program: Command): string {
   const location = storePath(program);
   if (isPostgresLocation(location)) {
-    throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`send\`, \`sends\`, \`metrics\`, \`leads\`, \`export\` and \`campaign\` work on it)`);
+    throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`send\`, \`sends\`, \`metrics\`, \`leads\`, \`export\`, \`campaign\` and \`erase\` work on it)`);
   }
   return location;
 }
 
 /**
- * `openOrCreateStore` on either database (`campaign create`): a SQLite file created when there is none, or a
+ * `openOrCreateStore` on either database (`campaign create`, `erase`): a SQLite file created when there is none, or a
  * PostgreSQL store, its schema created on first use.
  */
 export function openOrCreateDb(program: Command): Promise<AnyStore> {
@@ -43,8 +43,8 @@ export function openOrCreateDb(program: Command): Promise<AnyStore> {
 }
 
 /**
- * For the commands that run on either database (`send`, `sends`, `metrics`, `leads`, `export`, `campaign`): a SQLite file that
- * must exist (as above), or a PostgreSQL store (a `postgres://` URL), brought up to date on open.
+ * For the commands that run on either database (`send`, `sends`, `metrics`, `leads`, `export`, `campaign`): a SQLite
+ * file that must exist (as above), or a PostgreSQL store (a `postgres://` URL), brought up to date on open.
  */
 export function openExistingDb(program: Command): Promise<AnyStore> {
   return openDb(storePath(program), { create: false });

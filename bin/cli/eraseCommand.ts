@@ -3,7 +3,8 @@
  * only as a one-way hash on the suppression list, so it is never re-imported or mailed.
  */
 import type { Command } from 'commander';
-import { openOrCreateStore } from './commandStore';
+import { openOrCreateDb } from './commandStore';
+import { closeDb } from '../../lib/store/openDb';
 
 export function registerEraseCommand(program: Command): void {
   program
@@ -17,9 +18,9 @@ export function registerEraseCommand(program: Command): void {
       const { default: pino } = await import('pino');
       const log = createLogger({ name: 'cli', defaultLevel: 'warn', destination: pino.destination({ fd: 2, sync: true }) });
       // Creates a store when there is none: the suppression must hold before the person is ever imported.
-      const store = openOrCreateStore(program);
+      const store = await openOrCreateDb(program);
       try {
-        const r = eraseEmail(store, email);
+        const r = await eraseEmail(store, email);
         // The log keeps the lead id, never the address: the address is what was asked to be forgotten.
         log.info({ leadId: r.leadId, deleted: r.deleted }, 'erased');
         if (o.json) {
@@ -29,12 +30,12 @@ export function registerEraseCommand(program: Command): void {
         const d = r.deleted;
         process.stdout.write(
           r.leadId === null
-            ? `no lead with that address was in ${store.path}; `
+            ? `no lead with that address was in ${store.location}; `
             : `erased lead #${r.leadId}: ${d.messages} message(s), ${d.sends} send record(s), ${d.events} event(s) removed; `,
         );
         process.stdout.write('the address is now on the suppression list as a one-way hash: it will never be imported or mailed again.\n');
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 }

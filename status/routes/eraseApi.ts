@@ -12,9 +12,9 @@ import { leadId, parseOr400 } from '../queries';
 export function eraseApi(store: Store, log: Logger, changed: () => void): Router {
   const r = Router();
 
-  r.delete('/leads/:id', (req, res) => {
+  r.delete('/leads/:id', async (req, res) => {
     const id = parseOr400(leadId, req.params.id, 'lead id');
-    const erased = eraseLead(store, id);
+    const erased = await eraseLead(store, id);
     if (!erased) throw new HttpError(404, `no lead #${id} in this store (it may already have been erased)`);
     // The log keeps the id only: the address is exactly what was asked to be forgotten.
     log.info({ leadId: id, deleted: erased.deleted }, 'lead erased');
