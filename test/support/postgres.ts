@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { closeLeasedPgStores } from '../../lib/store/pg/pgStore';
 import type { PostgresCluster } from '../../scripts/postgres.mjs' with { 'resolution-mode': 'import' };
 
 export type { PostgresCluster };
@@ -70,7 +71,9 @@ export async function testDatabase(t?: TestContext): Promise<string> {
   const name = `lf_${randomBytes(8).toString('hex')}`;
   await admin(cluster, (client) => client.query(`CREATE DATABASE ${name}`));
   if (t) {
-    t.after(() => {
+    t.after(async () => {
+      // The nodes' leased pools (an n8n worker keeps them a minute) would hold the database open: end them first.
+      await closeLeasedPgStores();
       dropWhenUnused(cluster, name).catch((e: unknown) => console.error(`# could not drop test database ${name}: ${String(e)}`));
     });
   }

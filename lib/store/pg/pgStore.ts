@@ -48,6 +48,8 @@ const pgTypes = {
 export interface OpenPgStoreOptions {
   /** Connections in the pool (default 5: a worker's sends are one transaction at a time). */
   maxConnections?: number;
+  /** How long an unused connection stays open (pg's default: 10 s); it never keeps the process from exiting. */
+  idleConnectionMs?: number;
 }
 
 /** A PostgreSQL store named field by field, as n8n's Leadflow Store credential holds it. */
@@ -96,6 +98,7 @@ export async function openPgStore(target: string | PgConnectionSettings, options
   const config: PoolConfig = {
     ...connection,
     max: options.maxConnections ?? 5,
+    ...(options.idleConnectionMs === undefined ? {} : { idleTimeoutMillis: options.idleConnectionMs, allowExitOnIdle: true }),
     options: `-c search_path=${schema}`,
     types: pgTypes,
     application_name: 'leadflow',
@@ -241,4 +244,70 @@ export async function checkPgLogin(c: PgConnectionSettings): Promise<{ ok: boole
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** How long a leased store's pool stays open after its last user let go (n8n runs executions one after another). */
+export const LEASE_IDLE_MS = 60_000;
+
+interface Leased {
+  store: Promise<PgStore>;
+  users: number;
+  idle: NodeJS.Timeout | null;
+}
+const leased = new Map<string, Leased>();
+
+/**
+ * The store for one piece of work in a long-lived process (an n8n worker runs execution after execution): one pool
+ * per connection setting shared by every lease, opened (and migrated) by the first, closed `LEASE_IDLE_MS` after the
+ * last lets go — so an execution pays neither a new connection nor the schema check. The store it gives is the
+ * lease: its `close` lets go (once), the pool stays for the next. A changed setting (a new password) is another pool;
+ * the old one idles out.
+ */
+export async function leasePgStore(target: string | PgConnectionSettings, o: { idleMs?: number } = {}): Promise<PgStore> {
+  const key = JSON.stringify(target);
+  let entry = leased.get(key);
+  if (!entry) {
+    const idleMs = o.idleMs ?? LEASE_IDLE_MS;
+    // Its connections stay as long as the pool, so the next execution within the idle time reuses one.
+    const opened: Leased = { store: openPgStore(target, { maxConnections: 10, idleConnectionMs: idleMs }), users: 0, idle: null };
+    // A store that could not be opened is not kept: the next lease tries again.
+    opened.store.catch(() => leased.get(key) === opened && leased.delete(key));
+    leased.set(key, (entry = opened));
+  }
+  const lease = entry;
+  lease.users++;
+  if (lease.idle) clearTimeout(lease.idle);
+  lease.idle = null;
+  let store: PgStore;
+  try {
+    store = await lease.store;
+  } catch (err) {
+    lease.users--;
+    throw err;
+  }
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    if (--lease.users > 0) return;
+    lease.idle = setTimeout(() => {
+      if (lease.users > 0 || leased.get(key) !== lease) return;
+      leased.delete(key);
+      void store.close();
+    }, o.idleMs ?? LEASE_IDLE_MS);
+    lease.idle.unref();
+  };
+  return { ...store, close: () => Promise.resolve(release()) };
+}
+
+/** Close every leased pool now, leased or idle (a process shutting down; tests). */
+export async function closeLeasedPgStores(): Promise<void> {
+  const all = [...leased.values()];
+  leased.clear();
+  await Promise.all(
+    all.map(async (lease) => {
+      if (lease.idle) clearTimeout(lease.idle);
+      await (await lease.store.catch(() => null))?.close();
+    }),
+  );
 }
