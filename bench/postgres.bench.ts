@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openDb, closeDb, type AnyStore } from '../lib/store/openDb';
+import { closeLeasedPgStores, leasePgStore, openPgStore } from '../lib/store/pg/pgStore';
 import { openStore } from '../lib/store/store';
 import { generateLeads } from '../lib/leads/generate/generate';
 import { ingestStored } from '../lib/leads/ingest';
@@ -87,6 +88,34 @@ async function freshPostgres(clusterUrl: string, i: number): Promise<string> {
   return u.href;
 }
 
+const EXECUTIONS = 200;
+
+/**
+ * What a node execution pays for its store before its work: `EXECUTIONS` executions one after another, each opening
+ * the store, reading one count and closing it — with a fresh pool each time, and leased (what withNodeDb does).
+ * Median ms per execution of the two, on one database.
+ */
+async function executionOpens(url: string): Promise<{ fresh: number; leased: number }> {
+  const one = async (open: () => Promise<AnyStore>) => {
+    const store = await open();
+    await store.get("SELECT count(*) FROM leads WHERE status = 'NEW'");
+    await closeDb(store);
+  };
+  const per = async (open: () => Promise<AnyStore>) => {
+    const times: number[] = [];
+    for (let i = 0; i < EXECUTIONS; i++) {
+      const t = performance.now();
+      await one(open);
+      times.push(performance.now() - t);
+    }
+    return median(times);
+  };
+  const fresh = await per(() => openPgStore(url));
+  const leased = await per(() => leasePgStore(url));
+  await closeLeasedPgStores();
+  return { fresh, leased };
+}
+
 const perSecond = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
 const ms = (x: number) => `${x < 10 ? x.toFixed(2) : Math.round(x).toLocaleString('en-US')} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -97,7 +126,9 @@ async function main(): Promise<void> {
   const cluster = await startPostgresCluster();
   const dir = mkdtempSync(join(tmpdir(), 'leadflow-pg-bench-'));
   const results: Record<'sqlite' | 'postgres' | 'pipeline', Lane[]> = { sqlite: [], postgres: [], pipeline: [] };
+  let opens: { fresh: number; leased: number } | undefined;
   try {
+    opens = await executionOpens(await freshPostgres(cluster.url, rounds));
     for (let round = 0; round < rounds; round++) {
       for (const kind of ['sqlite', 'postgres'] as const) {
         const store = await openDb(kind === 'sqlite' ? join(dir, `s${round}.db`) : await freshPostgres(cluster.url, round));
@@ -127,6 +158,7 @@ async function main(): Promise<void> {
     console.log(`| the lead path on ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${perSecond(n, m)} | ${perSecond(n, s.in)} | ${perSecond(n, s.enrich)} | ${perSecond(n, s.personalize)} | ${perSecond(n, s.send)} | ${ms(median(results[kind].map((x) => x.reads.metrics)))} | ${ms(median(results[kind].map((x) => x.reads.search)))} |`);
   }
   console.log(`| \`runPipeline\` on SQLite (for scale) | ${perSecond(n, median(results.pipeline.map((r) => r.seconds)))} | | | | | | |`);
+  console.log(`\nA node execution's store on PostgreSQL (open, one read, close; median of ${EXECUTIONS}): a fresh pool ${ms(opens!.fresh)}, leased ${ms(opens!.leased)}.`);
 }
 
 main().catch((err: unknown) => {
