@@ -410,6 +410,8 @@ export function listLeads(store: Store, q: LeadQuery = {}): LeadPage {
     return { ...pageOf(rows.map((r) => LEADS.from(r)), limit, q.beforeId !== undefined), total: countLeads(store, q), totalIsLowerBound: false };
   }
   return searchLeads(store, q, match, limit, offset);
+}
+
 /**
  * `listLeads` on either database. PostgreSQL keeps no search index: there each word of a search matches the start of
  * a word of the lead's name, email, company or title by a regular expression, case ignored but not accents (a scan
@@ -443,8 +445,6 @@ export async function listLeadsOf(store: AnyStore, q: LeadQuery = {}): Promise<L
 }
 /** The lead columns a search reads. */
 const SEARCHED = ['first_name', 'last_name', 'email', 'company', 'title'];
-
-}
 
 /** The first `limit` of `read` (one more was read, to tell whether there are more), in id order. */
 function pageOf(read: StoredLead[], limit: number, backward: boolean): { leads: StoredLead[]; hasMore: boolean } {
@@ -543,6 +543,8 @@ export function* iterateLeads(store: Store, status?: LeadStatus, campaignId?: nu
     if (rows.length < LEAD_PAGE || !last) return;
     after = last.id;
   }
+}
+
 /** `iterateLeads` on either database, a page of up to `LEAD_PAGE` leads at a time. */
 export async function* leadPagesOf(db: Db, status?: LeadStatus, campaignId?: number): AsyncGenerator<StoredLead[]> {
   let after = 0;
@@ -571,8 +573,6 @@ export async function attributeNamesOf(store: AnyStore, status?: LeadStatus, cam
     [...(status ? [status] : []), ...(campaignId === undefined ? [] : [campaignId])],
   );
   return rows.map((r) => text(r[0], 'key'));
-}
-
 }
 
 /** Leads by status, of the whole store or of one campaign: from the tallies (lib/store/tallies.ts), a few rows. */
