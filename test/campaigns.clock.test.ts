@@ -41,7 +41,7 @@ async function windowedCampaign(t: TestContext, rows: Record<string, string>[], 
   t.after(() => store.close());
   const spec = parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE) as CampaignSpecInput;
   spec.window = { days: 'Mon-Fri', hours: '09-17', zone: 'recipient' };
-  saveCampaign(store, spec, { state: 'active' });
+  await saveCampaign(store, spec, { state: 'active' });
   assert.equal((await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' })).inserted, rows.length);
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });

@@ -55,7 +55,7 @@ async function importProspects(store: Store, dir: string, campaign?: string) {
 
 test('a campaign for another offer writes its leads in that offer\'s words, signed by its sender, with custom columns and fallbacks filled', async (t) => {
   const { store, dir } = setup(t);
-  const saved = saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  const saved = await saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
   assert.equal(saved.created, true);
   const report = await importProspects(store, dir, 'payroll-restaurants');
   assert.equal(report.inserted, 5);
@@ -84,17 +84,17 @@ test('a campaign for another offer writes its leads in that offer\'s words, sign
 
   const sent = await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants' }, sendingConfigFromEnv({}, { live: false }));
   assert.deepEqual([sent.simulated, sent.sent], [5, 0], 'a dry run simulates; nothing is sent');
-  const campaigns = listCampaigns(store);
+  const campaigns = await listCampaigns(store);
   assert.deepEqual(campaigns.map((c) => [c.name, c.leads, c.byStatus.MESSAGED ?? 0, c.byStatus.SENT ?? 0]), [['demo', 0, 0, 0], ['payroll-restaurants', 5, 5, 0]]);
 });
 
-test('the linter refuses an unknown variable and an over-budget step when the campaign is saved, naming each, and saves nothing', (t) => {
+test('the linter refuses an unknown variable and an over-budget step when the campaign is saved, naming each, and saves nothing', async (t) => {
   const { store } = setup(t);
   const spec = parseCampaignText(campaignText(), CAMPAIGN_FILE) as CampaignSpecInput;
   const typo = structuredClone(spec);
   const [first] = typo.sequence[0].email!;
   if ('body' in first) first.body = 'Hi {{frist_name}},\n\nA question about payroll at {{ company }}. Open to a 15-minute call next week?';
-  assert.throws(() => saveCampaign(store, typo), (err: unknown) => {
+  await assert.rejects(saveCampaign(store, typo), (err: unknown) => {
     assert.ok(err instanceof CampaignLintError);
     assert.match(err.message, /step 1 · email · variant A · body: unknown variable \{\{ frist_name \}\}: did you mean \{\{ firstName \}\}\?/);
     return true;
@@ -103,7 +103,7 @@ test('the linter refuses an unknown variable and an over-budget step when the ca
   const long = structuredClone(spec);
   const [second] = long.sequence[1].email!;
   if ('body' in second) second.body = `Hi {{ firstName }},\n\n${'Our payroll product handles every site for you. '.repeat(16)}\n\nOpen to a call?`;
-  assert.throws(() => saveCampaign(store, long), (err: unknown) => {
+  await assert.rejects(saveCampaign(store, long), (err: unknown) => {
     assert.ok(err instanceof CampaignLintError);
     assert.match(err.message, /step 2 · email · variant A: \d+ words, budget 120/);
     return true;
@@ -112,8 +112,8 @@ test('the linter refuses an unknown variable and an over-budget step when the ca
   const unbalanced = structuredClone(spec);
   const [third] = unbalanced.sequence[0].email!;
   if ('subject' in third) third.subject = '{Payroll|Tips across {{ company }}';
-  assert.throws(() => saveCampaign(store, unbalanced), /step 1 · email · variant A · subject: unbalanced spintax: the "\{" at character 1 is never closed/);
-  assert.deepEqual(listCampaigns(store).map((c) => c.name), ['demo']);
+  await assert.rejects(saveCampaign(store, unbalanced), /step 1 · email · variant A · subject: unbalanced spintax: the "\{" at character 1 is never closed/);
+  assert.deepEqual((await listCampaigns(store)).map((c) => c.name), ['demo']);
 });
 
 test('a campaign file with a wrong field is refused with every problem named by its path', () => {
@@ -145,19 +145,19 @@ test('a template cannot read files or reach into JavaScript objects', () => {
 
 test('a paused campaign\'s leads are neither written to nor sent; resumed, they are', async (t) => {
   const { store, dir } = setup(t);
-  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  await saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
   await importProspects(store, dir, 'payroll-restaurants');
   enrichNewLeads(store);
-  setCampaignState(store, 'payroll-restaurants', 'paused');
+  await setCampaignState(store, 'payroll-restaurants', 'paused');
   assert.equal(personalizeEnriched(store, { channels: ['email'] }).messaged, 0);
   assert.deepEqual(new Set(listLeads(store).leads.map((l) => l.status)), new Set(['ENRICHED']));
-  setCampaignState(store, 'payroll-restaurants', 'active');
+  await setCampaignState(store, 'payroll-restaurants', 'active');
   assert.equal(personalizeEnriched(store, { channels: ['email'] }).messaged, 5);
-  setCampaignState(store, 'payroll-restaurants', 'paused');
+  await setCampaignState(store, 'payroll-restaurants', 'paused');
   const held = await sendReady(store, { channels: ['email'], leadIds: listLeads(store).leads.map((l) => l.id) }, sendingConfigFromEnv({}, { live: false }));
   assert.equal(held.sent, 0);
   assert.ok(held.unplanned.every((u) => /its campaign "payroll-restaurants" is paused: only an active campaign's leads are sent/.test(u.reason)), JSON.stringify(held.unplanned));
-  assert.throws(() => setCampaignState(store, 'payroll-restaurants', 'draft'), /is paused; it can become active or finished, not draft/);
+  await assert.rejects(setCampaignState(store, 'payroll-restaurants', 'draft'), /is paused; it can become active or finished, not draft/);
 });
 
 test('leads join a campaign from the demo: drafted ones are written afresh, one already sent to stays where it was', async (t) => {
@@ -167,8 +167,8 @@ test('leads join a campaign from the demo: drafted ones are written afresh, one 
   personalizeEnriched(store, { channels: ['email'] });
   const [sentTo, ...others] = listLeads(store).leads;
   await sendReady(store, { channels: ['email'], leadIds: [sentTo.id] }, sendingConfigFromEnv({}, { live: false }));
-  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
-  const r = addLeadsToCampaign(store, 'payroll-restaurants', [...listLeads(store).leads.map((l) => l.id), 999]);
+  await saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  const r = await addLeadsToCampaign(store, 'payroll-restaurants', [...listLeads(store).leads.map((l) => l.id), 999]);
   assert.deepEqual(r.added, others.map((l) => l.id));
   assert.deepEqual(r.kept, [{ leadId: sentTo.id, campaign: 'demo' }]);
   assert.deepEqual(r.unknown, [999]);
@@ -181,7 +181,7 @@ test('the model writes a campaign\'s AI variant from its offer and sender: the p
   const { store, dir } = setup(t);
   const server = await startGroqServer({ chat: (body) => ({ status: 200, body: { choices: [{ message: { content: JSON.stringify(outreachCopy(body)) } }] } }) as never });
   t.after(() => server.close());
-  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  await saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
   await importProspects(store, dir, 'payroll-restaurants');
   enrichNewLeads(store);
   const client = createGroqClient({ apiKey: 'k', baseURL: server.baseURL, rpm: 10_000, tpm: 100_000_000 }, store);
@@ -206,7 +206,7 @@ test('the model writes a campaign\'s AI variant from its offer and sender: the p
   }
 });
 
-test('a store from before campaigns keeps its leads and messages, in the built-in demo campaign', (t) => {
+test('a store from before campaigns keeps its leads and messages, in the built-in demo campaign', async (t) => {
   const path = join(tempDir(t), 'old.db');
   const raw = resolveDriver().open(path);
   for (const sql of MIGRATIONS.slice(0, 8)) raw.exec(sql);
@@ -218,7 +218,7 @@ test('a store from before campaigns keeps its leads and messages, in the built-i
   raw.close();
   const store = openStore(path);
   t.after(() => store.close());
-  const demo = getCampaign(store, 'demo');
+  const demo = await getCampaign(store, 'demo');
   assert.deepEqual([demo.id, demo.state, demo.builtin], [1, 'active', true]);
   assert.equal(getLeadByEmail(store, 'kept@engines.example')!.campaignId, 1);
   assert.equal(messagesForLead(store, 1)[0].campaignId, 1);
@@ -226,8 +226,8 @@ test('a store from before campaigns keeps its leads and messages, in the built-i
 
 test('a campaign preview renders each step and variant for its leads (or a sample lead) before anything is queued; metrics are per campaign', async (t) => {
   const { store, dir } = setup(t);
-  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'draft' });
-  const empty = previewCampaign(store, 'payroll-restaurants');
+  await saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'draft' });
+  const empty = await previewCampaign(store, 'payroll-restaurants');
   assert.equal(empty.leadsShown, 0);
   assert.deepEqual(empty.samples.map((s) => [s.step, s.channel, s.variant, s.writtenBy]), [[1, 'email', 'A', 'template'], [1, 'email', 'B', 'fallback'], [2, 'email', 'A', 'template']]);
   assert.match(empty.samples[0].body, /Hi|Hello/);
@@ -237,14 +237,14 @@ test('a campaign preview renders each step and variant for its leads (or a sampl
 
   await importProspects(store, dir, 'payroll-restaurants');
   enrichNewLeads(store);
-  const withLeads = previewCampaign(store, 'payroll-restaurants', { leads: 2 });
+  const withLeads = await previewCampaign(store, 'payroll-restaurants', { leads: 2 });
   assert.equal(withLeads.leadsShown, 2);
   assert.equal(withLeads.samples.length, 6);
   assert.match(withLeads.samples[0].body, /Running payroll for 12 sites/);
   assert.equal(listLeads(store, { status: 'ENRICHED' }).total, 5, 'a preview writes nothing');
   assert.equal(store.stmt('SELECT count(*) AS n FROM messages').get()?.n, 0);
 
-  setCampaignState(store, 'payroll-restaurants', 'active');
+  await setCampaignState(store, 'payroll-restaurants', 'active');
   personalizeEnriched(store, { channels: ['email'] });
   await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }));
   const mine = await getMetrics(store, { campaign: 'payroll-restaurants' });
@@ -261,7 +261,7 @@ test('live: what the SMTP server receives from a campaign is from its sender, si
   const smtp = await startSmtp();
   t.after(() => smtp.close());
   const { store } = setup(t);
-  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  await saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
   const rows = ['dana', 'lee'].map((name) => ({ email: `${name}@${LIVE_TEST_DOMAIN}`, first_name: name, company: 'Harborview Hospitality', title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`, 'Number of Sites': '9' }));
   assert.equal((await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' })).inserted, 2);
   enrichNewLeads(store);
@@ -284,7 +284,7 @@ test('live: what the SMTP server receives from a campaign is from its sender, si
 
 test('a campaign\'s later step follows its own delay and template, threaded under the first subject', async (t) => {
   const { store, dir } = setup(t);
-  saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
+  await saveCampaign(store, parseCampaignText(campaignText(), CAMPAIGN_FILE), { state: 'active' });
   await importProspects(store, dir, 'payroll-restaurants');
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
@@ -326,7 +326,7 @@ test('AI mode writes a campaign\'s model follow-up with the campaign\'s prompt; 
   const { store, dir } = setup(t);
   const spec = parseCampaignText(campaignText(), CAMPAIGN_FILE) as CampaignSpecInput;
   spec.sequence[1].email = [{ ai: true, brief: 'Say that tips are worked out per shift.', fallback: { body: 'Hi {{ firstName }},\n\nTillpoint Payroll works out tips per shift.\n\nWorth a short call?' } }];
-  saveCampaign(store, spec, { state: 'active' });
+  await saveCampaign(store, spec, { state: 'active' });
   await importProspects(store, dir, 'payroll-restaurants');
   enrichNewLeads(store);
   personalizeEnriched(store, { channels: ['email'] });
@@ -366,7 +366,7 @@ test('fixes from the adapters\' reports: a custom column\'s fallback fills an em
   spec.fallbacks = { ...spec.fallbacks, 'custom.Number of Sites': 'your' };
   const [a] = spec.sequence[0].email!;
   if ('body' in a) a.body = a.body.replace('{{ custom["Number of Sites"] | default: "several" }}', '{{ custom["Number of Sites"] }}');
-  saveCampaign(store, spec, { state: 'active' });
+  await saveCampaign(store, spec, { state: 'active' });
   writeFileSync(join(dir, 'p.csv'), 'Email,First Name,Company,Website,Number of Sites\nana@a.example,Ana,A Co,https://a.example,\nbo@b.example,Bo,B Co,https://b.example,4\n');
   await importCsvFile(store, join(dir, 'p.csv'), { campaign: 'payroll-restaurants' });
   await importProspects(store, dir); // five more, in the demo
@@ -379,7 +379,7 @@ test('fixes from the adapters\' reports: a custom column\'s fallback fills an em
 
   const sentAt = new Date('2026-12-03T10:00:00.000Z');
   await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }), { now: () => sentAt });
-  const campaignId = getCampaign(store, 'payroll-restaurants').id;
+  const campaignId = (await getCampaign(store, 'payroll-restaurants')).id;
   const report = await scheduleFollowUps(store, { delaysBusinessDays: [3], dryRun: true, now: sentAt, campaignId });
   assert.deepEqual(report.scheduled.map((s) => s.leadId).sort(), listLeads(store, { campaignId }).leads.map((l) => l.id).sort());
 

@@ -52,7 +52,7 @@ async function campaignStore(t: TestContext, n: number, mailboxes: CampaignSpecI
   spec.window = { days: 'Mon-Fri', hours: '09-17', zone: 'Europe/Berlin' };
   spec.mailboxes = mailboxes;
   spec.sequence.push({ delayBusinessDays: 2, email: [{ body: 'Hi {{ firstName }},\n\nLast note from me: open to a 15-minute call next week?' }] });
-  saveCampaign(store, spec, { state: 'active' });
+  await saveCampaign(store, spec, { state: 'active' });
   const rows = Array.from({ length: n }, (_, i) => ({
     email: `lead${i}@${LIVE_TEST_DOMAIN}`, first_name: `Lead${i}`, company: `Harborview ${i}`, title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`,
   }));

@@ -1,18 +1,19 @@
 /**
  * `leadflow inbox` against a real IMAP server (hoodiecrow, in-process, as the n8n inbox test uses): replies and a
  * bounce in the INBOX are recorded through the same lib call as the n8n workflow, each with its meaning, and reading
- * the same mailbox again records nothing twice.
+ * the same mailbox again records nothing twice — on a SQLite file and on the PostgreSQL store of n8n queue mode.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo, Server } from 'node:net';
 import { openStore } from '../lib/store/store';
 import { importRows } from '../lib/leads/importLeads';
-import { enrichNewLeads } from '../lib/enrich/stage';
-import { personalizeEnriched } from '../lib/personalize/stage';
-import { sendMessaged } from '../lib/sending/stage';
-import { getLead } from '../lib/store/leads';
-import { suppressionReason } from '../lib/store/suppressions';
+import { enrichChosen } from '../lib/enrich/enrichChosen';
+import { personalizeChosen } from '../lib/personalize/personalizeChosen';
+import { sendReady } from '../lib/sending/sendReady';
+import { sendingConfigFromEnv } from '../lib/sending/config';
+import { suppressedAmong } from '../lib/store/suppressions';
+import { bothDrivers } from './support/stores';
 import { leadflowAwait } from './support/cli';
 import { tempStorePath } from './support/tmp';
 import { answer, startGroqServer } from './support/groqServer';
@@ -73,22 +74,13 @@ function bounce(address: string): string {
   ].join('\r\n');
 }
 
-test('leadflow inbox records each reply and bounce of an IMAP mailbox once, with what each reply means', async (t) => {
-  const storePath = tempStorePath(t);
+bothDrivers('leadflow inbox records each reply and bounce of an IMAP mailbox once, with what each reply means', async (t, store) => {
   const people = ['dana@harborview.test', 'lee@bluefin.test', 'sam@saltandember.test', 'jo@marisco.test'];
-  const store = openStore(storePath);
-  let ids: number[];
-  let danaMessageId: string;
-  try {
-    const report = await importRows(store, people.map((email) => ({ email, first_name: email.split('@')[0], company: email.split('@')[1].split('.')[0], website: `https://${email.split('@')[1]}` })), { source: 'test' });
-    ids = report.ids;
-    enrichNewLeads(store);
-    personalizeEnriched(store, { channels: ['email'] });
-    await sendMessaged(store, { channels: ['email'] });
-    danaMessageId = String(store.stmt('SELECT rfc_message_id AS m FROM sends WHERE lead_id = ?').get(ids[0])?.m);
-  } finally {
-    store.close();
-  }
+  const { ids } = await importRows(store, people.map((email) => ({ email, first_name: email.split('@')[0], company: email.split('@')[1].split('.')[0], website: `https://${email.split('@')[1]}` })), { source: 'test' });
+  await enrichChosen(store, ids);
+  await personalizeChosen(store, ids, { channels: ['email'] });
+  await sendReady(store, { channels: ['email'] }, sendingConfigFromEnv({}, { live: false }));
+  const danaMessageId = String((await store.get('SELECT rfc_message_id FROM sends WHERE lead_id = ?', [ids[0]]))![0]);
   const imap = hoodiecrow({
     users: { [USER]: { password: PASSWORD } },
     storage: {
@@ -108,7 +100,7 @@ test('leadflow inbox records each reply and bounce of an IMAP mailbox once, with
   t.after(() => new Promise<void>((resolve) => imap.close(() => resolve())));
   const env = { IMAP_HOST: '127.0.0.1', IMAP_PORT: String((imap.server.address() as AddressInfo).port), IMAP_TLS: 'false', IMAP_USER: USER, IMAP_PASSWORD: PASSWORD };
 
-  const first = await leadflowAwait(['--db', storePath, 'inbox', '--json'], env);
+  const first = await leadflowAwait(['--db', store.location, 'inbox', '--json'], env);
   assert.equal(first.code, 0, first.stderr);
   const report = JSON.parse(first.stdout) as { read: number; outcomes: { outcome: string; kind: string; event?: { leadId: number; intent?: string } }[] };
   assert.equal(report.read, 5);
@@ -116,19 +108,14 @@ test('leadflow inbox records each reply and bounce of an IMAP mailbox once, with
     report.outcomes.map((o) => [o.outcome, o.kind, o.event?.intent ?? null]),
     [['recorded', 'reply', 'interested'], ['recorded', 'reply', 'unsubscribe'], ['recorded', 'reply', 'unsubscribe'], ['recorded', 'bounce', null], ['not_ours', 'reply', null]],
   );
-  const after = openStore(storePath);
-  try {
-    assert.deepEqual(ids.map((id) => getLead(after, id)!.status), ['REPLIED', 'SUPPRESSED', 'SUPPRESSED', 'BOUNCED']);
-    assert.ok(suppressionReason(after, people[1]) && suppressionReason(after, people[2]) && suppressionReason(after, people[3]));
-    const events = () => Number(after.stmt('SELECT count(*) AS n FROM events').get()?.n);
-    const before = events();
-    const second = await leadflowAwait(['--db', storePath, 'inbox'], env);
-    assert.equal(second.code, 0, second.stderr);
-    assert.match(second.stdout, /INBOX: 5 message\(s\) read, 0 recorded, 4 already recorded/);
-    assert.equal(events(), before, 'reading the mailbox again records nothing twice');
-  } finally {
-    after.close();
-  }
+  assert.deepEqual((await store.all('SELECT status FROM leads ORDER BY id')).flat(), ['REPLIED', 'SUPPRESSED', 'SUPPRESSED', 'BOUNCED']);
+  assert.deepEqual([...(await suppressedAmong(store, people)).keys()].sort(), people.slice(1).sort());
+  const events = async () => Number((await store.get('SELECT count(*) FROM events'))![0]);
+  const before = await events();
+  const second = await leadflowAwait(['--db', store.location, 'inbox'], env);
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /INBOX: 5 message\(s\) read, 0 recorded, 4 already recorded/);
+  assert.equal(await events(), before, 'reading the mailbox again records nothing twice');
 });
 
 test('leadflow inbox without IMAP settings says which to set, and a wrong password is a clear error', async (t) => {

@@ -76,7 +76,7 @@ test('Create or Update saves a YAML campaign as a draft, updates it under the sa
 
   const updated = await saveYaml(storePath, CAMPAIGN_YAML.replace('Runs payroll for 400 restaurant groups', 'Runs payroll for 450 restaurant groups'), true);
   assert.deepEqual([leadflow(updated.items[0]).outcome, updated.items[0].json.state], ['updated', 'active']);
-  assert.deepEqual(listCampaigns(storeOf(t, storePath)).map((c) => [c.name, c.state]), [['demo', 'active'], [CAMPAIGN, 'active']]);
+  assert.deepEqual((await listCampaigns(storeOf(t, storePath))).map((c) => [c.name, c.state]), [['demo', 'active'], [CAMPAIGN, 'active']]);
 });
 
 test('a campaign with {{frist_name}} is refused at save, naming the variable and its place, and nothing is saved', async (t) => {
@@ -86,7 +86,7 @@ test('a campaign with {{frist_name}} is refused at save, naming the variable and
   assert.match(String(error), /campaign "payroll-restaurants" was not saved; fix its templates:/);
   assert.match(String(error), /step 1 · email · variant A · body: unknown variable \{\{ frist_name \}\}: did you mean \{\{ firstName \}\}\?/);
   assert.deepEqual(items, []);
-  assert.deepEqual(listCampaigns(storeOf(t, storePath)).map((c) => c.name), ['demo']);
+  assert.deepEqual((await listCampaigns(storeOf(t, storePath))).map((c) => c.name), ['demo']);
 });
 
 test('a campaign with a misspelt field is refused with each problem named by its path; Continue On Fail gives an error item', async (t) => {
@@ -206,7 +206,7 @@ test('Add Leads puts the leads the items name into the campaign; again they are 
   assert.deepEqual(first.items.map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
   const again = await campaignNode(storePath, { operation: 'addLeads', campaign: CAMPAIGN }, jsonOf(imported.items));
   assert.deepEqual(outcomes(again.items), ['already_in', 'already_in']);
-  assert.deepEqual(listCampaigns(storeOf(t, storePath)).map((c) => [c.name, c.leads]), [['demo', 1], [CAMPAIGN, 2]]);
+  assert.deepEqual((await listCampaigns(storeOf(t, storePath))).map((c) => [c.name, c.leads]), [['demo', 1], [CAMPAIGN, 2]]);
 });
 
 test('Add Leads with an item naming no stored lead fails at that item and moves nothing', async (t) => {
@@ -215,7 +215,7 @@ test('Add Leads with an item naming no stored lead fails at that item and moves 
   const imported = await runNode(new GenerateLeads(), { parameters: { storePath, mode: 'import' }, input: PROSPECTS.slice(0, 1) });
   const { error } = await campaignNode(storePath, { operation: 'addLeads', campaign: CAMPAIGN }, [...jsonOf(imported.items), { email: 'ghost@nowhere.example' }]);
   assert.match(String(error), /no lead with email ghost@nowhere\.example in the store: run Generate Leads on it first/);
-  assert.deepEqual(listCampaigns(storeOf(t, storePath)).map((c) => c.leads), [1, 0]);
+  assert.deepEqual((await listCampaigns(storeOf(t, storePath))).map((c) => c.leads), [1, 0]);
 });
 
 test('Personalize with the campaign writes its leads in its offer\'s words, signed by its sender, custom column and fallback filled', async (t) => {

@@ -56,7 +56,7 @@ test('n8n 2.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
 
   const outcomes = (items: Record<string, unknown>[]) => items.map((j) => (j.leadflow as { outcome: string }).outcome);
 
-  await t.test('the campaign workflow saves and activates its campaign, and dry-runs copy of that offer signed by its sender', () => {
+  await t.test('the campaign workflow saves and activates its campaign, and dry-runs copy of that offer signed by its sender', async () => {
     const r = executeWorkflow(inst, dir, 'leadflowCampaign', env);
     assert.equal(r.data?.status, 'success', r.stdout.slice(0, 2000) + r.stderr.slice(-2000));
     const [saved] = r.output('Save Campaign');
@@ -79,7 +79,7 @@ test('n8n 2.x end to end', { skip: secondPass && 'ran in the Node 20 pass; n8n r
     assert.equal(metrics.simulated.leads, 10);
     const store = openStore(env.LEADFLOW_DB);
     try {
-      const mine = listCampaigns(store).find((c) => c.name === 'payroll-restaurants');
+      const mine = (await listCampaigns(store)).find((c) => c.name === 'payroll-restaurants');
       assert.deepEqual([mine?.state, mine?.leads, mine?.byStatus], ['active', 10, { MESSAGED: 10 }]);
     } finally {
       store.close();

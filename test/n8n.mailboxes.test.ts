@@ -36,7 +36,7 @@ test('one Send Outreach node per SMTP credential: each sends its mailbox\'s shar
     { address: 'anna@tillpoint-mail.test', dailyCap: 2 },
     { address: 'ben@tillpoint-mail.test', name: 'Ben Ortiz', dailyCap: 1 },
   ];
-  saveCampaign(store, spec, { state: 'active' });
+  await saveCampaign(store, spec, { state: 'active' });
   const rows = Array.from({ length: 5 }, (_, i) => ({ email: `m${i}@${LIVE_TEST_DOMAIN}`, first_name: `M${i}`, company: `Co ${i}`, title: 'CFO', website: `https://${LIVE_TEST_DOMAIN}` }));
   await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' });
   enrichNewLeads(store);

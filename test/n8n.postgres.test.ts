@@ -1,20 +1,23 @@
 /**
  * The nodes on a PostgreSQL store, through n8n's own engine: with a Leadflow Store credential, Generate Leads (import),
- * Enrich Leads, Personalize Messages (offline and in AI mode), Record Event and a live Send Outreach all work on the
- * store every queue-mode worker shares — the Store File is never touched — and the credential's test logs in for real.
+ * Enrich Leads, Personalize Messages (offline and in AI mode), Record Event, a live Send Outreach and Leadflow Campaign
+ * (and the Campaign lists the editor loads) all work on the store every queue-mode worker shares — the Store File is
+ * never touched — and the credential's test logs in for real.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 import { GenerateLeads } from '../nodes/GenerateLeads/GenerateLeads.node.ts';
 import { EnrichLeads } from '../nodes/EnrichLeads/EnrichLeads.node.ts';
 import { PersonalizeMessages } from '../nodes/PersonalizeMessages/PersonalizeMessages.node.ts';
 import { SendOutreach } from '../nodes/SendOutreach/SendOutreach.node.ts';
+import { LeadflowCampaign } from '../nodes/LeadflowCampaign/LeadflowCampaign.node.ts';
 import { leadflowStoreConnectionTest } from '../nodes/shared/storeCredential.ts';
 import { closeDb, openDb } from '../lib/store/openDb';
-import { runNode } from './support/n8nEngine';
+import { loadOptions, runNode } from './support/n8nEngine';
 import { startSmtp } from './support/smtpServer';
 import { COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
 import { testDatabase } from './support/postgres';
@@ -116,6 +119,33 @@ test('AI mode on the PostgreSQL store: Enrich asks once per company (a second le
   ]);
   assert.deepEqual(await store.all("SELECT DISTINCT source FROM messages"), [['groq:openai/gpt-oss-120b']]);
   assert.deepEqual(await store.all('SELECT purpose, count(*) FROM llm_requests GROUP BY purpose ORDER BY purpose'), [['enrich', 3], ['personalize', 3]], "every request reserved in the store's shared budget");
+});
+
+test('Leadflow Campaign on the PostgreSQL store: saved and activated, leads added, listed with their counts; the Campaign lists read that store', async (t) => {
+  const url = await testDatabase(t);
+  const storePath = tempStorePath(t);
+  const credentials = { leadflowStore: storeCredential(url) };
+  const yaml = readFileSync(join(__dirname, 'fixtures/campaigns/payroll-restaurants.yaml'), 'utf8');
+  const saved = await runNode(new LeadflowCampaign(), { parameters: { storePath, operation: 'save', campaignText: yaml, activate: true }, credentials });
+  assert.equal(saved.error, undefined);
+  assert.deepEqual([outcome(saved.items[0].json), saved.items[0].json.state, saved.items[0].json.product], ['created', 'active', 'Tillpoint Payroll']);
+  const people = ['dana', 'lee'].map((name) => ({ email: `${name}@harborview.example`, name: `${name} Tester`, title: 'CFO', company: 'Harborview' }));
+  const imported = await runNode(new GenerateLeads(), { parameters: { storePath, mode: 'import' }, input: people, credentials });
+  const added = await runNode(new LeadflowCampaign(), {
+    parameters: { storePath, operation: 'addLeads', campaign: 'payroll-restaurants' },
+    input: imported.items.map((i) => i.json),
+    credentials,
+  });
+  assert.equal(added.error, undefined);
+  assert.deepEqual(added.items.map((i) => outcome(i.json)), ['added', 'added']);
+  const listed = await runNode(new LeadflowCampaign(), { parameters: { storePath, operation: 'list' }, credentials });
+  assert.deepEqual(listed.items.map((i) => [i.json.name, i.json.state, i.json.leads]), [['demo', 'active', 0], ['payroll-restaurants', 'active', 2]]);
+  const paused = await runNode(new LeadflowCampaign(), { parameters: { storePath, operation: 'pause', campaign: 'payroll-restaurants' }, credentials });
+  assert.deepEqual([outcome(paused.items[0].json), paused.items[0].json.state], ['paused', 'paused']);
+  // The editor's Campaign list, on any node that has the credential, is the shared store's.
+  const options = await loadOptions(new PersonalizeMessages(), 'listCampaigns', { parameters: { storePath }, credentials });
+  assert.deepEqual(options.map((o) => o.name), ['Every Campaign', 'demo (active)', 'payroll-restaurants (paused)']);
+  assert.ok(!existsSync(storePath), 'the Store File was never opened');
 });
 
 test('the Leadflow Store credential test logs in for real: right, wrong password, no such database, a schema it may not create', async (t) => {

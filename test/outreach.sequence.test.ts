@@ -1,7 +1,11 @@
+/**
+ * Sequences on both databases (one suite, two drivers): later steps drafted, queued on their business days and sent
+ * threaded to the SMTP test server; a reply stops them, an out-of-office moves them past its return date, a hard
+ * bounce suppresses; AI follow-ups fall back to the template. On the PostgreSQL store of n8n queue mode as on SQLite.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { openStore, type Store } from '../lib/store/store';
 import { sendQueued } from '../lib/sending/drain';
 import { createSmtpTransport } from '../lib/sending/smtp';
 import { scheduleFollowUps } from '../lib/sending/sequence';
@@ -10,21 +14,21 @@ import { recordEvent } from '../lib/inbound/events';
 import { checkCopy } from '../lib/personalize/copyContract';
 import { startSmtp, type TestSmtp } from './support/smtpServer';
 import { queueLiveLeads, COMPLIANCE, LIVE_TEST_DOMAIN } from './support/liveLeads';
-import { tempStorePath } from './support/tmp';
+import { bothDrivers } from './support/stores';
+import type { AnyStore } from '../lib/store/openDb';
 import { startGroqServer, answer } from './support/groqServer';
 import { dataOf } from './support/groqFakeModel';
 import { createGroqClient } from '../lib/llm/client';
 
 const SENDER = { name: 'Alex Sender', email: 'alex@sender.leadflow-test.net' };
 
-async function setup(t: import('node:test').TestContext) {
-  const store = openStore(tempStorePath(t));
+/** The SMTP test server, a live transport to it and a simulated clock, over the store `bothDrivers` opened. */
+async function setup(t: import('node:test').TestContext, store: AnyStore) {
   const smtp = await startSmtp();
   const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: SENDER, timeoutMs: 2_000 });
   t.after(async () => {
     transport.close();
     await smtp.close();
-    store.close();
   });
   // A simulated clock: every call sees `clock.now`, moved by the test.
   const clock = { now: new Date('2026-12-01T10:00:00Z') }; // a Tuesday
@@ -47,8 +51,8 @@ test('business days skip weekends', () => {
   assert.equal(dueAfter(undefined, new Date('2026-12-04T10:00:00Z'), 5).toISOString(), '2026-12-11T10:00:00.000Z');
 });
 
-test('a three-step sequence goes out on its business days, threaded on what the server received', async (t) => {
-  const { store, smtp, clock, send, schedule } = await setup(t);
+bothDrivers('a three-step sequence goes out on its business days, threaded on what the server received', async (t, db) => {
+  const { store, smtp, clock, send, schedule } = await setup(t, db);
   await queueLiveLeads(store, 1);
   await send();
   assert.equal(smtp.received.length, 1);
@@ -79,13 +83,15 @@ test('a three-step sequence goes out on its business days, threaded on what the 
   assert.equal((await simpleParser(two)).subject, `Re: ${subject1}`);
   assert.equal((await simpleParser(three)).subject, `Re: ${subject1}`);
   // Follow-ups pass the copy contract like any message.
-  for (const m of store.stmt('SELECT channel, variant, step, subject, body FROM messages WHERE step > 1').all()) {
-    assert.deepEqual(checkCopy({ channel: 'email', variant: m.variant as 'A', step: m.step as number, subject: m.subject as string, body: m.body as string }), []);
+  const followUps = await store.all('SELECT variant, step, subject, body FROM messages WHERE step > 1');
+  assert.equal(followUps.length, 4, 'steps 2 and 3, both voices');
+  for (const [variant, step, subject, body] of followUps) {
+    assert.deepEqual(checkCopy({ channel: 'email', variant: variant as 'A', step: Number(step), subject: String(subject), body: String(body) }), []);
   }
 });
 
-test('a reply matched by In-Reply-To stops every later step; a colleague at the same company can be stopped too', async (t) => {
-  const { store, smtp, clock, send, schedule } = await setup(t);
+bothDrivers('a reply matched by In-Reply-To stops every later step; a colleague at the same company can be stopped too', async (t, db) => {
+  const { store, smtp, clock, send, schedule } = await setup(t, db);
   await queueLiveLeads(store, 3);
   await send();
   await schedule();
@@ -94,17 +100,17 @@ test('a reply matched by In-Reply-To stops every later step; a colleague at the 
     'Thanks, let us talk next week.',
   );
   const r = await recordEvent(store, { type: 'reply', raw: reply, stopCompany: true });
-  const first = Number(store.stmt(`SELECT id FROM leads WHERE email = ?`).get(smtp.received[0].to[0])!.id);
+  const first = Number((await store.get('SELECT id FROM leads WHERE email = ?', [smtp.received[0].to[0]]))![0]);
   assert.equal(r.leadId, first, 'matched by In-Reply-To although the sender address differs');
   assert.match(r.effect, /1 later send\(s\) cancelled; 2 send\(s\) to colleagues/);
   clock.now = new Date('2026-12-20T10:00:00Z');
   await send();
   assert.equal(smtp.received.length, 3, 'no follow-up went out after the reply');
-  assert.equal(store.stmt('SELECT status FROM leads WHERE id = ?').get(first)?.status, 'REPLIED');
+  assert.deepEqual(await store.get('SELECT status FROM leads WHERE id = ?', [first]), ['REPLIED']);
 });
 
-test('an out-of-office reply does not stop the sequence and moves the next step past the return date', async (t) => {
-  const { store, smtp, clock, send, schedule } = await setup(t);
+bothDrivers('an out-of-office reply does not stop the sequence and moves the next step past the return date', async (t, db) => {
+  const { store, smtp, clock, send, schedule } = await setup(t, db);
   await queueLiveLeads(store, 1);
   await send();
   await schedule(); // step 2 due 2026-12-04
@@ -115,7 +121,7 @@ test('an out-of-office reply does not stop the sequence and moves the next step 
   const r = await recordEvent(store, { type: 'reply', raw: ooo });
   assert.equal(r.type, 'auto_reply');
   assert.match(r.effect, /continues after 2026-12-14/);
-  assert.equal(store.stmt('SELECT status FROM leads').get()?.status, 'SENT');
+  assert.deepEqual(await store.all('SELECT status FROM leads'), [['SENT']]);
   clock.now = new Date('2026-12-04T10:00:01Z');
   await send();
   assert.equal(smtp.received.length, 1, 'step 2 waits for the return date');
@@ -124,8 +130,8 @@ test('an out-of-office reply does not stop the sequence and moves the next step 
   assert.equal(smtp.received.length, 2, 'then it goes');
 });
 
-test('a bounce DSN parsed as hard suppresses the address; a soft one does not', async (t) => {
-  const { store, smtp, send } = await setup(t);
+bothDrivers('a bounce DSN parsed as hard suppresses the address; a soft one does not', async (t, db) => {
+  const { store, smtp, send } = await setup(t, db);
   await queueLiveLeads(store, 2);
   await send();
   const dsn = (rcpt: string, status: string) =>
@@ -156,15 +162,15 @@ test('a bounce DSN parsed as hard suppresses the address; a soft one does not', 
   assert.equal(hard.bounce?.status, '5.1.1');
   const soft = await recordEvent(store, { type: 'bounce', raw: dsn(`p1@${LIVE_TEST_DOMAIN}`, '4.2.2') });
   assert.equal(soft.bounce?.kind, 'soft');
-  const statuses = Object.fromEntries(store.stmt('SELECT email, status FROM leads').all().map((r) => [r.email, r.status]));
+  const statuses = Object.fromEntries(await store.all('SELECT email, status FROM leads'));
   assert.equal(statuses[`p0@${LIVE_TEST_DOMAIN}`], 'BOUNCED');
   assert.equal(statuses[`p1@${LIVE_TEST_DOMAIN}`], 'SENT');
-  assert.equal(store.stmt("SELECT count(*) AS n FROM suppressions WHERE value = ?").get(`p0@${LIVE_TEST_DOMAIN}`)?.n, 1);
+  assert.deepEqual(await store.get('SELECT count(*) FROM suppressions WHERE value = ?', [`p0@${LIVE_TEST_DOMAIN}`]), [1]);
   assert.equal(smtp.received.length, 2);
 });
 
-test('AI follow-ups are written by the model with the previous email as context, and fall back to the template', async (t) => {
-  const { store, smtp, send } = await setup(t);
+bothDrivers('AI follow-ups are written by the model with the previous email as context, and fall back to the template', async (t, db) => {
+  const { store, smtp, send } = await setup(t, db);
   const ids = await queueLiveLeads(store, 2);
   await send();
   const server = await startGroqServer({
@@ -182,12 +188,19 @@ test('AI follow-ups are written by the model with the previous email as context,
   // The model saw the earlier email inside the data block.
   const sent = server.chatRequests()[0].body;
   const earlier = (dataOf(sent) as { earlierEmail: { body: string } }).earlierEmail.body;
-  assert.equal(earlier, store.stmt("SELECT body FROM messages WHERE lead_id = ? AND step = 1 AND channel = 'email' AND variant = (SELECT variant FROM leads WHERE id = ?)").get(ids[0], ids[0])?.body);
-  const step2 = (id: number) => store.stmt("SELECT m.source, m.subject, m.body FROM sends s JOIN messages m ON m.id = s.message_id WHERE s.lead_id = ? AND s.step = 2").get(id)!;
-  assert.equal(step2(ids[0]).source, 'groq:openai/gpt-oss-120b');
-  assert.match(String(step2(ids[0]).body), /Following up on my note[\s\S]*Best,\nAlex from Leadflow/);
-  assert.match(String(step2(ids[0]).subject), /^Re: /);
-  assert.equal(step2(ids[1]).source, 'follow-up-v1');
+  assert.deepEqual(
+    await store.get("SELECT body FROM messages WHERE lead_id = ? AND step = 1 AND channel = 'email' AND variant = (SELECT variant FROM leads WHERE id = ?)", [ids[0], ids[0]]),
+    [earlier],
+  );
+  const step2 = async (id: number) => {
+    const [source, subject, body] = (await store.get('SELECT m.source, m.subject, m.body FROM sends s JOIN messages m ON m.id = s.message_id WHERE s.lead_id = ? AND s.step = 2', [id]))!;
+    return { source, subject: String(subject), body: String(body) };
+  };
+  const [good, fallback] = [await step2(ids[0]), await step2(ids[1])];
+  assert.equal(good.source, 'groq:openai/gpt-oss-120b');
+  assert.match(good.body, /Following up on my note[\s\S]*Best,\nAlex from Leadflow/);
+  assert.match(good.subject, /^Re: /);
+  assert.equal(fallback.source, 'follow-up-v1');
   assert.equal(report.fallbacks.length, 1);
   assert.match(report.fallbacks[0].reason, /invalid answer|not valid JSON/i);
   assert.equal(smtp.received.length, 2);

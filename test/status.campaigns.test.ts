@@ -29,7 +29,7 @@ after(async () => {
 /** 40 demo leads through the pipeline, and 6 prospects of the payroll campaign sent as a dry run. */
 async function seed(store: Store): Promise<void> {
   await runPipeline(store, { leads: 40, seed: 5, channels: ['email'], batchSize: 20 });
-  saveCampaign(store, parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE), { state: 'active' });
+  await saveCampaign(store, parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE), { state: 'active' });
   const rows = Array.from({ length: 6 }, (_, i) => ({ email: `owner${i}@bistro${i}.example`, first_name: `Owner${i}`, company: `Bistro ${i}`, title: 'Finance Director', website: `https://bistro${i}.example` }));
   await importRows(store, rows, { source: 'test', campaign: 'payroll-restaurants' });
   enrichNewLeads(store);

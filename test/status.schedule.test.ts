@@ -49,7 +49,7 @@ async function seed(store: Store): Promise<void> {
   const spec = parseCampaignText(readFileSync(CAMPAIGN_FILE, 'utf8'), CAMPAIGN_FILE) as CampaignSpecInput;
   spec.window = { days: 'Mon-Fri', hours: '09-17', zone: 'Europe/Berlin' };
   spec.mailboxes = MAILBOXES;
-  saveCampaign(store, spec, { state: 'active' });
+  await saveCampaign(store, spec, { state: 'active' });
   const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo'];
   const rows = [
     { email: `mallory@${LIVE_TEST_DOMAIN}`, first_name: XSS_NAME, last_name: '', company: 'Harborview', title: 'Finance Director', website: `https://${LIVE_TEST_DOMAIN}`, timezone: 'Europe/Berlin' },

@@ -36,25 +36,25 @@ test('each mapper reads every column of its table by name, as the table declares
   assert.equal(MESSAGES.columns, declared('messages'));
 });
 
-test('rows come back as typed objects on this driver: numbers, booleans, nulls and enums as the types say', (t) => {
+test('rows come back as typed objects on this driver: numbers, booleans, nulls and enums as the types say', async (t) => {
   const store = openStore(tempStorePath(t));
   t.after(() => store.close());
   const id = store.tx(() => insertLead(store, ada, '2026-12-03T09:00:00.000Z'))!;
   const lead = getLead(store, id)!;
   assert.deepEqual(lead, { ...ada, id, campaignId: 1, status: 'NEW', statusReason: null, createdAt: '2026-12-03T09:00:00.000Z', updatedAt: '2026-12-03T09:00:00.000Z' });
   assert.deepEqual(leadsByIds(store, [id, id + 1]), new Map([[id, lead]]));
-  store.tx(() => saveMessage(store, id, { channel: 'linkedin', variant: 'B', step: 1, subject: null, body: 'Hi Ada' }, 2, 'test', '2026-12-03T09:00:00.000Z'));
+  await saveMessage(store, id, { channel: 'linkedin', variant: 'B', step: 1, subject: null, body: 'Hi Ada' }, 2, 'test', '2026-12-03T09:00:00.000Z');
   const [message] = messagesForLead(store, id);
   assert.equal(message.subject, null);
   assert.equal(message.wordCount, 2);
   assert.equal(message.channel, 'linkedin');
 });
 
-test('a cell the schema does not promise (a file edited outside leadflow) is an error naming the column, not a wrong value', (t) => {
+test('a cell the schema does not promise (a file edited outside leadflow) is an error naming the column, not a wrong value', async (t) => {
   const store = openStore(tempStorePath(t));
   t.after(() => store.close());
   const id = store.tx(() => insertLead(store, ada, '2026-12-03T09:00:00.000Z'))!;
-  store.tx(() => saveMessage(store, id, { channel: 'email', variant: 'B', step: 1, subject: 'Hi', body: 'Hi Ada' }, 2, 'test', '2026-12-03T09:00:00.000Z'));
+  await saveMessage(store, id, { channel: 'email', variant: 'B', step: 1, subject: 'Hi', body: 'Hi Ada' }, 2, 'test', '2026-12-03T09:00:00.000Z');
   // INTEGER affinity keeps text that is not a number as text: what a hand edit in a SQLite browser can leave.
   store.exec("UPDATE messages SET step = 'two'");
   assert.throws(() => messagesForLead(store, id), /store's step column holds string, not an integer/);

@@ -8,18 +8,18 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { LeadflowError } from '../../lib/errors';
-import type { Store } from '../../lib/store/store';
-import { iterateLeads } from '../../lib/store/leads';
+import { leadPagesOf } from '../../lib/store/leads';
+import { closeDb, type AnyStore } from '../../lib/store/openDb';
 import { parseCampaignText, type CampaignState } from '../../lib/campaigns/spec';
 import {
-  addLeadsToCampaign, CampaignLintError, getCampaign, listCampaigns, saveCampaign, setCampaignState, type AddLeadsResult, type CampaignSummary,
+  addLeadsToCampaign, CampaignLintError, campaignSummary, getCampaign, listCampaigns, saveCampaign, setCampaignState, type AddLeadsResult, type CampaignSummary,
 } from '../../lib/campaigns/campaigns';
 import { previewCampaign, type CampaignPreview } from '../../lib/campaigns/preview';
 import { simulateSchedule, type CampaignSchedule } from '../../lib/campaigns/schedule';
 import { sendingConfigFromEnv } from '../../lib/sending/config';
 import { lintCampaign, type LintFinding } from '../../lib/campaigns/lint';
 import type { LeadStatus } from '../../lib/types';
-import { openExistingStore, openOrCreateStore } from './commandStore';
+import { openExistingDb, openOrCreateDb } from './commandStore';
 import { leadStatus, wholeNumber } from './args';
 
 function printJson(value: unknown): void {
@@ -57,12 +57,8 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
-function summaryOf(store: Store, id: number): CampaignSummary {
-  return listCampaigns(store).find((c) => c.id === id)!;
-}
-
 /** Save a campaign file: `create` refuses a name in use, `update` a name not in use. */
-function save(program: Command, file: string, o: { mode: 'create' | 'update'; activate?: boolean; json?: boolean }): void {
+async function save(program: Command, file: string, o: { mode: 'create' | 'update'; activate?: boolean; json?: boolean }): Promise<void> {
   // A file that is not a campaign, or whose templates are wrong, is refused before any store is opened (or created).
   // The save lints again with the custom columns the store's leads have.
   const spec = readCampaignFile(file);
@@ -71,16 +67,16 @@ function save(program: Command, file: string, o: { mode: 'create' | 'update'; ac
     printWarnings(early.warnings);
     throw new CampaignLintError(early, spec.name);
   }
-  const store = o.mode === 'create' ? openOrCreateStore(program) : openExistingStore(program);
+  const store = o.mode === 'create' ? await openOrCreateDb(program) : await openExistingDb(program);
   try {
-    const exists = listCampaigns(store).some((c) => c.name === spec.name);
+    const exists = (await listCampaigns(store)).some((c) => c.name === spec.name);
     if (o.mode === 'create' && exists) {
       throw new LeadflowError('conflict', `campaign "${spec.name}" already exists: change it with \`leadflow campaign update --file ${file}\``);
     }
-    if (o.mode === 'update') getCampaign(store, spec.name); // none by that name: an input error naming those there are
+    if (o.mode === 'update') await getCampaign(store, spec.name); // none by that name: an input error naming those there are
     let saved;
     try {
-      saved = saveCampaign(store, spec, { source: file, state: o.activate ? 'active' : undefined });
+      saved = await saveCampaign(store, spec, { source: file, state: o.activate ? 'active' : undefined });
     } catch (err) {
       // Refused: the errors are the message; the warnings found with them are worth fixing in the same pass.
       if (err instanceof CampaignLintError) printWarnings(err.report.warnings);
@@ -88,7 +84,7 @@ function save(program: Command, file: string, o: { mode: 'create' | 'update'; ac
     }
     const { campaign, created, warnings } = saved;
     printWarnings(warnings);
-    const summary = summaryOf(store, campaign.id);
+    const summary = await campaignSummary(store, campaign.id);
     if (o.json) return printJson({ created, campaign: summary, warnings });
     process.stdout.write(
       `${created ? 'created' : 'updated'} campaign "${campaign.name}" (#${campaign.id}, ${campaign.state}): ${summary.product} from ${summary.sender}, ` +
@@ -101,7 +97,7 @@ function save(program: Command, file: string, o: { mode: 'create' | 'update'; ac
         '\n',
     );
   } finally {
-    store.close();
+    await closeDb(store);
   }
 }
 
@@ -121,6 +117,13 @@ function formatPreview(p: CampaignPreview): string {
   if (p.warnings.length) lines.push('');
   lines.push(...warningLines(p.warnings));
   return lines.join('\n') + '\n';
+}
+
+/** The ids of every lead in `status` and/or of campaign `campaignId`. */
+async function leadIdsOf(store: AnyStore, status: LeadStatus | undefined, campaignId: number | undefined): Promise<number[]> {
+  const ids: number[] = [];
+  for await (const page of leadPagesOf(store, status, campaignId)) ids.push(...page.map((l) => l.id));
+  return ids;
 }
 
 function idList(raw: string): number[] {
@@ -183,10 +186,10 @@ export function registerCampaignCommands(program: Command): void {
     .command('list')
     .description('list campaigns: state, product, sender, steps, leads by status')
     .option('--json', 'print JSON')
-    .action((o: { json?: boolean }) => {
-      const store = openExistingStore(program);
+    .action(async (o: { json?: boolean }) => {
+      const store = await openExistingDb(program);
       try {
-        const list = listCampaigns(store);
+        const list = await listCampaigns(store);
         if (o.json) return printJson(list);
         process.stdout.write(
           table([
@@ -195,7 +198,7 @@ export function registerCampaignCommands(program: Command): void {
           ]),
         );
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 
@@ -203,11 +206,11 @@ export function registerCampaignCommands(program: Command): void {
     .command('show <name>')
     .description('print a campaign as YAML (a file `campaign update` takes back) with its state and lead counts')
     .option('--json', 'print JSON')
-    .action((name: string, o: { json?: boolean }) => {
-      const store = openExistingStore(program);
+    .action(async (name: string, o: { json?: boolean }) => {
+      const store = await openExistingDb(program);
       try {
-        const c = getCampaign(store, name);
-        const summary = summaryOf(store, c.id);
+        const c = await getCampaign(store, name);
+        const summary = await campaignSummary(store, c.id);
         if (o.json) {
           return printJson({
             id: c.id, name: c.name, state: c.state, builtin: c.builtin, createdAt: c.createdAt, updatedAt: c.updatedAt,
@@ -220,7 +223,7 @@ export function registerCampaignCommands(program: Command): void {
             toYaml(c.spec, { lineWidth: 0 }),
         );
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 
@@ -231,17 +234,17 @@ export function registerCampaignCommands(program: Command): void {
     .option('--days <n>', 'instead: simulate the next N days of sending (1–60), day by day, with your limits; sends nothing', wholeNumber(1, 60))
     .option('--json', 'print JSON')
     .action(async (name: string, o: { leads: number; days?: number; json?: boolean }) => {
-      const store = openExistingStore(program);
+      const store = await openExistingDb(program);
       try {
         if (o.days !== undefined) {
           const schedule = await simulateSchedule(store, name, sendingConfigFromEnv(process.env, {}), { days: o.days });
           process.stdout.write(o.json ? JSON.stringify(schedule, null, 2) + '\n' : formatSchedule(schedule));
           return;
         }
-        const p = previewCampaign(store, name, { leads: o.leads });
+        const p = await previewCampaign(store, name, { leads: o.leads });
         process.stdout.write(o.json ? JSON.stringify(p, null, 2) + '\n' : formatPreview(p));
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 
@@ -249,19 +252,19 @@ export function registerCampaignCommands(program: Command): void {
     campaign
       .command(`${move.command} <name>`)
       .description(move.description)
-      .action((name: string) => {
-        const store = openExistingStore(program);
+      .action(async (name: string) => {
+        const store = await openExistingDb(program);
         try {
-          const before = getCampaign(store, name).state;
+          const before = (await getCampaign(store, name)).state;
           if (move.command === 'resume' && before !== 'paused' && before !== 'active') {
             throw new LeadflowError('conflict', `campaign "${name}" is ${before}, not paused: ${before === 'draft' ? `start it with \`leadflow campaign activate ${name}\`` : 'it cannot be resumed'}`);
           }
-          const after = setCampaignState(store, name, move.state);
+          const after = await setCampaignState(store, name, move.state);
           process.stdout.write(
             before === after.state ? `campaign "${after.name}" is already ${after.state}\n` : `campaign "${after.name}": ${before} → ${after.state}\n`,
           );
         } finally {
-          store.close();
+          await closeDb(store);
         }
       });
   }
@@ -273,21 +276,21 @@ export function registerCampaignCommands(program: Command): void {
     .option('--status <s>', 'every lead in this status, e.g. NEW', leadStatus)
     .option('--from <campaign>', 'every lead of this campaign, e.g. demo (with --status: those of it in that status)')
     .option('--json', 'print JSON')
-    .action((name: string, o: { ids?: number[]; status?: LeadStatus; from?: string; json?: boolean }) => {
+    .action(async (name: string, o: { ids?: number[]; status?: LeadStatus; from?: string; json?: boolean }) => {
       if (o.ids ? o.status || o.from : !o.status && !o.from) {
         throw new LeadflowError('input', 'say which leads: --ids 1,2,3, or --status NEW and/or --from demo');
       }
-      const store = openExistingStore(program);
+      const store = await openExistingDb(program);
       try {
-        const from = o.from === undefined ? undefined : getCampaign(store, o.from).id;
-        const ids = o.ids ?? [...iterateLeads(store, o.status)].filter((l) => from === undefined || l.campaignId === from).map((l) => l.id);
-        const r = addLeadsToCampaign(store, name, ids);
+        const from = o.from === undefined ? undefined : (await getCampaign(store, o.from)).id;
+        const ids = o.ids ?? (await leadIdsOf(store, o.status, from));
+        const r = await addLeadsToCampaign(store, name, ids);
         if (o.json) printJson(r);
         else process.stdout.write(describeAdded(r));
         // Every id named was wrong: the command line named nothing there is.
         if (o.ids && r.unknown.length === ids.length) process.exitCode = 2;
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 }

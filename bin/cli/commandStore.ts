@@ -29,13 +29,13 @@ export function openExistingStore(program: Command): Store {
 function sqliteLocation(program: Command): string {
   const location = storePath(program);
   if (isPostgresLocation(location)) {
-    throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`send\`, \`sends\`, \`metrics\`, \`leads\`, \`export\`, \`campaign\` and \`erase\` work on it)`);
+    throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`import\`, \`campaign\`, \`send\`, \`sends\`, \`inbox\`, \`metrics\`, \`leads\`, \`export\` and \`erase\` work on it)`);
   }
   return location;
 }
 
 /**
- * `openOrCreateStore` on either database (`campaign create`, `erase`): a SQLite file created when there is none, or a
+ * `openOrCreateStore` on either database (`import`, `campaign create`, `erase`): a SQLite file created when there is none, or a
  * PostgreSQL store, its schema created on first use.
  */
 export function openOrCreateDb(program: Command): Promise<AnyStore> {
@@ -43,7 +43,7 @@ export function openOrCreateDb(program: Command): Promise<AnyStore> {
 }
 
 /**
- * For the commands that run on either database (`send`, `sends`, `metrics`, `leads`, `export`, `campaign`): a SQLite
+ * For the commands that run on either database (`campaign`, `send`, `sends`, `inbox`, `metrics`, `leads`, `export`): a SQLite
  * file that must exist (as above), or a PostgreSQL store (a `postgres://` URL), brought up to date on open.
  */
 export function openExistingDb(program: Command): Promise<AnyStore> {

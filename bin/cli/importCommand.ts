@@ -4,7 +4,8 @@
  * reason. Exits 1 when no row went in (unless every row was already in the store: importing twice is no failure).
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { openOrCreateStore } from './commandStore';
+import { openOrCreateDb } from './commandStore';
+import { closeDb } from '../../lib/store/openDb';
 import type { ImportReport } from '../../lib/leads/importLeads';
 import { MAPPABLE_FIELDS, type FieldMapping, type MappableField } from '../../lib/leads/columns';
 
@@ -33,14 +34,14 @@ export function registerImportCommand(program: Command): void {
     .action(async (file: string, o: { json?: boolean; map?: FieldMapping; campaign?: string }) => {
       // Loaded when the command runs (the CSV reader and the encodings are the import's alone).
       const { importCsvFile, importedNothing } = await import('../../lib/leads/importLeads.js');
-      const store = openOrCreateStore(program);
+      const store = await openOrCreateDb(program);
       try {
         const report = await importCsvFile(store, file, { mapping: o.map, campaign: o.campaign });
         if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-        else process.stdout.write(describeImport(report, store.path, o.campaign));
+        else process.stdout.write(describeImport(report, store.location, o.campaign));
         if (importedNothing(report)) process.exitCode = 1;
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 }

@@ -8,7 +8,8 @@ import { Option, type Command } from 'commander';
 import { resolveGroqSettings } from '../../lib/llm/settings';
 import { LeadflowError } from '../../lib/errors';
 import type { InboxReport } from '../../lib/inbound/inbox';
-import { openExistingStore } from './commandStore';
+import { openExistingDb } from './commandStore';
+import { closeDb } from '../../lib/store/openDb';
 import { oneOf, wholeNumber } from './args';
 
 function describe(r: InboxReport): string {
@@ -36,7 +37,7 @@ export function registerInboxCommand(program: Command): void {
       const settings = imapSettingsFromEnv(process.env);
       if (!settings) throw new LeadflowError('config', 'reading a mailbox needs IMAP_HOST, IMAP_USER and IMAP_PASSWORD (IMAP_PORT, IMAP_TLS and IMAP_MAILBOX are optional)');
       const groq = o.replies === 'ai' ? resolveGroqSettings({}, process.env) : null;
-      const store = openExistingStore(program);
+      const store = await openExistingDb(program);
       const ai = groq ? createGroqClient(groq, store) : undefined;
       let stop = false;
       const onSignal = () => (stop = true);
@@ -53,7 +54,7 @@ export function registerInboxCommand(program: Command): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        store.close();
+        await closeDb(store);
       }
     });
 }

@@ -9,12 +9,13 @@
 import { LeadflowError } from '../errors';
 import type { Store } from '../store/store';
 import type { Db } from '../store/db';
+import type { AnyStore } from '../store/openDb';
 import {
-  campaignIdsOfLeads, campaignLeadCounts, campaignRowById, campaignRowByName, campaignRows, campaignRowsOn, insertCampaign, moveLeadsToCampaign,
+  campaignIdsOfLeads, campaignLeadCounts, campaignRowById, campaignRowByName, campaignRows, campaignRowsSync, insertCampaign, moveLeadsToCampaign,
   setCampaignStateRow, updateCampaignSpec, type CampaignRow,
 } from '../store/campaigns';
-import { attributeNames } from '../store/leads';
-import { advanceLeads } from '../leads/lifecycle';
+import { attributeNamesOf } from '../store/leads';
+import { advanceLeadsOn } from '../leads/lifecycle';
 import { DEMO_CAMPAIGN_NAME, DEMO_SPEC } from './demo';
 import { compileSequence, type CompiledSequence } from './draft';
 import { lintCampaign, type LintReport } from './lint';
@@ -60,10 +61,6 @@ function fromRow(row: CampaignRow): Campaign {
   return campaign;
 }
 
-function notFound(store: Store, ref: string | number): LeadflowError {
-  return notAmong(campaignRows(store).map((r) => r.name), ref);
-}
-
 function notAmong(names: readonly string[], ref: string | number): LeadflowError {
   return new LeadflowError('input', `no campaign ${typeof ref === 'number' ? `with id ${ref}` : `"${ref}"`} in the store; campaigns: ${names.join(', ')}`);
 }
@@ -76,34 +73,32 @@ export function campaignIn(campaigns: ReadonlyMap<number, Campaign>, ref: string
 }
 
 /** A campaign by name (or id); an input error naming the campaigns there are when there is none. */
-export function getCampaign(store: Store, ref: string | number): Campaign {
-  const row = typeof ref === 'number' ? campaignRowById(store, ref) : campaignRowByName(store, ref);
-  if (!row) throw notFound(store, ref);
+export async function getCampaign(db: Db, ref: string | number): Promise<Campaign> {
+  const row = typeof ref === 'number' ? await campaignRowById(db, ref) : await campaignRowByName(db, ref);
+  if (!row) throw notAmong((await campaignRows(db)).map((r) => r.name), ref);
   return fromRow(row);
 }
 
 /**
- * Every campaign by id, read in one query on either database: what a drain holds for a batch (a store has a handful
- * of campaigns, and each one's spec is compiled once per version).
+ * Every campaign by id, read in one query: what a drain or a batch holds (a store has a handful of campaigns, and
+ * each one's spec is compiled once per version). Look one up with `campaignIn`.
  */
 export async function loadCampaigns(db: Db): Promise<Map<number, Campaign>> {
-  return new Map((await campaignRowsOn(db)).map((row) => [row.id, fromRow(row)]));
+  return new Map((await campaignRows(db)).map((row) => [row.id, fromRow(row)]));
 }
 
-/** Campaigns by id, loaded once each (a batch of leads names a few). */
-export function campaignsById(store: Store, ids: Iterable<number>): Map<number, Campaign> {
-  const out = new Map<number, Campaign>();
-  for (const id of new Set(ids)) out.set(id, getCampaign(store, id));
-  return out;
+/**
+ * `loadCampaigns` read synchronously, for the SQLite store's synchronous stages (the personalize batch, the dry-run
+ * record), which run inside a synchronous transaction and cannot await. Everything else uses `loadCampaigns`.
+ */
+export function loadCampaignsSync(store: Store): Map<number, Campaign> {
+  return new Map(campaignRowsSync(store).map((row) => [row.id, fromRow(row)]));
 }
 
 /** The campaigns in a state (no lead counts: cheap on any store). */
-export function campaignsInState(store: Store, state: CampaignState): Campaign[] {
-  return campaignRows(store)
-    .filter((row) => row.state === state)
-    .map(fromRow);
+export async function campaignsInState(db: Db, state: CampaignState): Promise<Campaign[]> {
+  return [...(await loadCampaigns(db)).values()].filter((c) => c.state === state);
 }
-
 
 export interface CampaignSummary {
   id: number;
@@ -118,9 +113,10 @@ export interface CampaignSummary {
   updatedAt: string;
 }
 
-export function listCampaigns(store: Store): CampaignSummary[] {
-  const counts = campaignLeadCounts(store);
-  return campaignRows(store).map((row) => {
+/** Every campaign with its leads by status (SQLite's kept tallies, or counted from PostgreSQL's rows). */
+export async function listCampaigns(db: Db): Promise<CampaignSummary[]> {
+  const counts = await campaignLeadCounts(db);
+  return (await campaignRows(db)).map((row) => {
     const c = fromRow(row);
     const byStatus = counts.get(c.id) ?? {};
     return {
@@ -130,6 +126,14 @@ export function listCampaigns(store: Store): CampaignSummary[] {
   });
 }
 
+/** One campaign's summary, its lead counts as they are now. */
+export async function campaignSummary(db: Db, ref: string | number): Promise<CampaignSummary> {
+  const id = typeof ref === 'number' ? ref : (await getCampaign(db, ref)).id;
+  const found = (await listCampaigns(db)).find((c) => c.id === id);
+  if (!found) throw new LeadflowError('conflict', `campaign ${id} is no longer in the store`);
+  return found;
+}
+
 export interface SaveResult {
   campaign: Campaign;
   created: boolean;
@@ -137,27 +141,34 @@ export interface SaveResult {
 }
 
 /**
+ * Campaign writes take this lock (PostgreSQL: an advisory lock, across hosts), so two workers saving or moving one
+ * campaign at once read and write in turn. They are rare: one lock for all of them.
+ */
+const CAMPAIGNS_LOCK = 'campaigns';
+
+/**
  * Save a campaign: create it (as a draft, or `state`) or replace the spec of the one with its name. Refused, with
  * every error named, when the spec or its templates are wrong; nothing is written then. The demo is built in and
- * cannot be replaced.
+ * cannot be replaced. One transaction.
  */
-export function saveCampaign(store: Store, input: unknown, o: { state?: CampaignState; source?: string; now?: Date } = {}): SaveResult {
+export async function saveCampaign(store: AnyStore, input: unknown, o: { state?: CampaignState; source?: string; now?: Date } = {}): Promise<SaveResult> {
   const spec = parseCampaignSpec(input, o.source);
   if (spec.name === DEMO_CAMPAIGN_NAME) throw new LeadflowError('refused', `"${DEMO_CAMPAIGN_NAME}" is the built-in demo campaign; give yours another name`);
-  const report = lintCampaign(spec, { customColumns: attributeNames(store) });
+  const report = lintCampaign(spec, { customColumns: await attributeNamesOf(store) });
   if (report.errors.length) throw new CampaignLintError(report, spec.name);
   const now = (o.now ?? new Date()).toISOString();
   const json = JSON.stringify(spec);
-  return store.tx(() => {
-    const existing = campaignRowByName(store, spec.name);
+  return store.transaction(async (t) => {
+    await t.lock(CAMPAIGNS_LOCK);
+    const existing = await campaignRowByName(t, spec.name);
     if (existing) {
       if (existing.state === 'finished') throw new LeadflowError('conflict', `campaign "${spec.name}" is finished; save it under a new name`);
-      updateCampaignSpec(store, existing.id, json, now);
-      if (o.state && o.state !== existing.state) setCampaignStateRow(store, existing.id, o.state, now);
-      return { campaign: getCampaign(store, existing.id), created: false, warnings: report.warnings };
+      await updateCampaignSpec(t, existing.id, json, now);
+      if (o.state && o.state !== existing.state) await setCampaignStateRow(t, existing.id, o.state, now);
+      return { campaign: await getCampaign(t, existing.id), created: false, warnings: report.warnings };
     }
-    const id = insertCampaign(store, spec.name, json, o.state ?? 'draft', now);
-    return { campaign: getCampaign(store, id), created: true, warnings: report.warnings };
+    const id = await insertCampaign(t, spec.name, json, o.state ?? 'draft', now);
+    return { campaign: await getCampaign(t, id), created: true, warnings: report.warnings };
   });
 }
 
@@ -169,29 +180,22 @@ const NEXT_STATES: Readonly<Record<CampaignState, readonly CampaignState[]>> = {
 };
 
 /** Activate, pause, resume or finish a campaign; a move its state does not allow is refused, saying why. */
-export function setCampaignState(store: Store, ref: string | number, state: CampaignState, now = new Date()): Campaign {
-  return store.tx(() => {
-    const c = getCampaign(store, ref);
+export async function setCampaignState(db: Db, ref: string | number, state: CampaignState, now = new Date()): Promise<Campaign> {
+  return db.transaction(async (t) => {
+    await t.lock(CAMPAIGNS_LOCK);
+    const c = await getCampaign(t, ref);
     if (c.state === state) return c;
     if (!NEXT_STATES[c.state].includes(state)) {
       throw new LeadflowError('conflict', `campaign "${c.name}" is ${c.state}; it can become ${NEXT_STATES[c.state].join(' or ') || 'nothing else'}, not ${state}`);
     }
-    setCampaignStateRow(store, c.id, state, now.toISOString());
-    return getCampaign(store, c.id);
+    await setCampaignStateRow(t, c.id, state, now.toISOString());
+    return getCampaign(t, c.id);
   });
 }
 
 /** A campaign leads may join now: any but a finished one. */
-export function joinableCampaign(store: Store, ref: string | number): Campaign {
-  return joinable(getCampaign(store, ref));
-}
-
-/** `joinableCampaign` on either database. */
-export async function joinableCampaignOn(db: Db, ref: string | number): Promise<Campaign> {
-  return joinable(campaignIn(await loadCampaigns(db), ref));
-}
-
-function joinable(c: Campaign): Campaign {
+export async function joinableCampaign(db: Db, ref: string | number): Promise<Campaign> {
+  const c = await getCampaign(db, ref);
   if (c.state === 'finished') throw new LeadflowError('conflict', `campaign "${c.name}" is finished: leads cannot join it`);
   return c;
 }
@@ -209,28 +213,30 @@ export interface AddLeadsResult {
 }
 
 /**
- * Put leads in a campaign. A lead no send has gone to moves, and if it was drafted for its old campaign it goes back
- * to ENRICHED to be written afresh for this one; a lead already written to stays with its campaign, and says so.
+ * Put leads in a campaign, in one transaction. A lead no send has gone to moves, and if it was drafted for its old
+ * campaign it goes back to ENRICHED to be written afresh for this one; a lead already written to stays with its
+ * campaign, and says so.
  */
-export function addLeadsToCampaign(store: Store, ref: string | number, leadIds: readonly number[], now = new Date()): AddLeadsResult {
-  return store.tx(() => {
-    const c = joinableCampaign(store, ref);
+export async function addLeadsToCampaign(db: Db, ref: string | number, leadIds: readonly number[], now = new Date()): Promise<AddLeadsResult> {
+  return db.transaction(async (t) => {
+    await t.lock(CAMPAIGNS_LOCK);
+    const c = await joinableCampaign(t, ref);
     const at = now.toISOString();
     const unique = [...new Set(leadIds)];
-    const before = campaignIdsOfLeads(store, unique);
-    const moved = moveLeadsToCampaign(store, unique, c.id, at);
-    advanceLeads(store, moved, 'MESSAGED', 'ENRICHED', at);
+    const before = await campaignIdsOfLeads(t, unique);
+    const moved = await moveLeadsToCampaign(t, unique, c.id, at);
+    await advanceLeadsOn(t, moved, 'MESSAGED', 'ENRICHED', at);
     const movedSet = new Set(moved);
     const result: AddLeadsResult = { campaign: c.name, added: moved, already: [], kept: [], unknown: [] };
-    const names = new Map<number, string>();
+    let campaigns: Map<number, Campaign> | undefined;
     for (const id of unique) {
       const was = before.get(id);
       if (was === undefined) result.unknown.push(id);
       else if (movedSet.has(id)) continue;
       else if (was === c.id) result.already.push(id);
       else {
-        if (!names.has(was)) names.set(was, getCampaign(store, was).name);
-        result.kept.push({ leadId: id, campaign: names.get(was)! });
+        campaigns ??= await loadCampaigns(t);
+        result.kept.push({ leadId: id, campaign: campaignIn(campaigns, was).name });
       }
     }
     return result;

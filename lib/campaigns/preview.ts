@@ -5,12 +5,12 @@
  * linter uses). A model-written variant says so and shows its fallback template, if it has one.
  */
 import type { Channel, Variant } from '../types';
-import type { Store } from '../store/store';
-import { attributesOfLeads, LEADS, type StoredLead } from '../store/leads';
-import { talkingPointFieldsOf } from '../store/enrichments';
+import type { Db } from '../store/db';
+import type { AnyStore } from '../store/openDb';
+import { attributeNamesOf, attributesOfLeadsOn, LEADS, type StoredLead } from '../store/leads';
+import { talkingPointFieldsOfOn } from '../store/enrichments';
 import { checkCopy, countWords } from '../personalize/copyContract';
 import type { TalkingPointsInput } from '../personalize/talkingPoints';
-import { attributeNames } from '../store/leads';
 import { getCampaign, type Campaign } from './campaigns';
 import { draftStep } from './draft';
 import { lintCampaign, type LintFinding } from './lint';
@@ -55,19 +55,19 @@ const SAMPLE_LEAD: CampaignLead & { lastName: string; country: string } = {
 const SAMPLE_POINTS: TalkingPointsInput = { painPoints: [VARIABLES.painPoint.sample], buyingTriggers: [VARIABLES.trigger.sample] };
 
 /** Up to `leads` of the campaign's leads that have an enrichment (what a message is written from), oldest first. */
-function sampleLeads(store: Store, campaign: Campaign, leads: number): StoredLead[] {
-  return store
-    .rows(`SELECT ${LEADS.columns} FROM leads WHERE campaign_id = ? AND id IN (SELECT lead_id FROM enrichments) ORDER BY id LIMIT ?`)
-    .all(campaign.id, leads)
-    .map((r) => LEADS.from(r));
+async function sampleLeads(db: Db, campaign: Campaign, leads: number): Promise<StoredLead[]> {
+  const rows = await db.all(`SELECT ${LEADS.columns} FROM leads WHERE campaign_id = ? AND id IN (SELECT lead_id FROM enrichments) ORDER BY id LIMIT ?`, [campaign.id, leads]);
+  return rows.map((r) => LEADS.from(r));
 }
 
-export function previewCampaign(store: Store, ref: string | number, o: { leads?: number } = {}): CampaignPreview {
-  const campaign = getCampaign(store, ref);
+/** Writes nothing, on either database. */
+export async function previewCampaign(store: AnyStore, ref: string | number, o: { leads?: number } = {}): Promise<CampaignPreview> {
+  const campaign = await getCampaign(store, ref);
   const { spec } = campaign;
-  const leads = campaign.builtin ? [] : sampleLeads(store, campaign, Math.max(1, Math.min(20, o.leads ?? 2)));
-  const points = talkingPointFieldsOf(store, leads.map((l) => l.id));
-  const attributes = attributesOfLeads(store, leads.map((l) => l.id));
+  const leads = campaign.builtin ? [] : await sampleLeads(store, campaign, Math.max(1, Math.min(20, o.leads ?? 2)));
+  const points = await talkingPointFieldsOfOn(store, leads.map((l) => l.id));
+  const attributes = await attributesOfLeadsOn(store, leads.map((l) => l.id));
+  const warnings = campaign.builtin ? [] : lintCampaign(spec, { customColumns: await attributeNamesOf(store) }).warnings;
   const targets = leads.length
     ? leads.map((lead) => ({ lead, points: points.get(lead.id) ?? SAMPLE_POINTS, attributes: attributes.get(lead.id) ?? {}, leadId: lead.id as number | null }))
     : [{ lead: SAMPLE_LEAD, points: SAMPLE_POINTS, attributes: {}, leadId: null }];
@@ -103,7 +103,7 @@ export function previewCampaign(store: Store, ref: string | number, o: { leads?:
       id: campaign.id, name: campaign.name, state: campaign.state, product: spec.offer.product, sender: spec.sender.name,
       steps: spec.sequence.length, builtin: campaign.builtin,
     },
-    warnings: campaign.builtin ? [] : lintCampaign(spec, { customColumns: attributeNames(store) }).warnings,
+    warnings,
     leadsShown: leads.length,
     samples,
   };

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openStore, type Store } from '../store/store';
+import type { AnyStore } from '../store/openDb';
+import { LeadflowError } from '../errors';
 import { int, text } from '../store/rowMapper';
 import { localDate } from '../sending/limits';
 import { sendReady } from '../sending/sendReady';
@@ -98,8 +100,11 @@ function simulationConfig(config: SendingConfig, campaign: Campaign): Extract<Se
  * and a lead whose variant has none is left out, as it would be without a model. Synthetic leads are never mailed
  * live, so they never appear.
  */
-export async function simulateSchedule(store: Store, ref: string | number, config: SendingConfig, o: ScheduleOptions): Promise<CampaignSchedule> {
-  const campaign = getCampaign(store, ref);
+export async function simulateSchedule(store: AnyStore, ref: string | number, config: SendingConfig, o: ScheduleOptions): Promise<CampaignSchedule> {
+  const campaign = await getCampaign(store, ref);
+  if (store.dialect === 'postgres') {
+    throw new LeadflowError('refused', `the schedule simulation runs on a copy of a SQLite store for now; ${store.location} is PostgreSQL (nothing was simulated)`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'leadflow-schedule-'));
   const copyPath = join(dir, 'copy.db');
   try {
@@ -116,9 +121,9 @@ export async function simulateSchedule(store: Store, ref: string | number, confi
 }
 
 async function simulateOn(copy: Store, campaign: string, config: Extract<SendingConfig, { live: true }>, o: ScheduleOptions): Promise<CampaignSchedule> {
-  const c = getCampaign(copy, campaign);
+  const c = await getCampaign(copy, campaign);
   // A simulation runs the campaign as if it were active (the point is to see it before activating it).
-  setCampaignStateRow(copy, c.id, 'active', new Date(o.start ?? Date.now()).toISOString());
+  await setCampaignStateRow(copy, c.id, 'active', new Date(o.start ?? Date.now()).toISOString());
   personalizeEnriched(copy, { channels: ['email'], campaign });
   const start = (o.start ?? new Date()).getTime();
   const tick = Math.max(1, o.tickMinutes ?? 15) * 60_000;

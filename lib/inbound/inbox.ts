@@ -8,7 +8,7 @@
 import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { LeadflowError } from '../errors';
-import type { Store } from '../store/store';
+import type { Db } from '../store/db';
 import { recordEvent, type EventResult } from './events';
 import type { GroqClient } from '../llm/client';
 
@@ -29,11 +29,11 @@ export type InboundOutcome =
   | { messageId: string; outcome: 'not_ours'; kind: InboundKind; reason: string };
 
 /** Record one received message, once. A message about nobody in the store is told back, not thrown. */
-export async function recordInbound(store: Store, raw: string | Buffer, o: { ai?: GroqClient } = {}): Promise<InboundOutcome> {
+export async function recordInbound(store: Db, raw: string | Buffer, o: { ai?: GroqClient } = {}): Promise<InboundOutcome> {
   const parsed = await simpleParser(raw);
   const kind = inboundKind(parsed);
   const messageId = parsed.messageId?.trim() || `(no Message-ID, ${parsed.date?.toISOString() ?? 'undated'}, ${parsed.from?.text ?? 'unknown sender'})`;
-  if (store.rows('SELECT 1 FROM inbound_messages WHERE message_id = ?').get(messageId)) return { messageId, outcome: 'already_recorded', kind };
+  if (await store.get('SELECT 1 FROM inbound_messages WHERE message_id = ?', [messageId])) return { messageId, outcome: 'already_recorded', kind };
   let event: EventResult;
   try {
     event = await recordEvent(store, { type: kind, raw, ai: o.ai });
@@ -41,11 +41,9 @@ export async function recordInbound(store: Store, raw: string | Buffer, o: { ai?
     if (err instanceof LeadflowError && err.kind === 'input') return { messageId, outcome: 'not_ours', kind, reason: err.message };
     throw err;
   }
-  store.tx(() =>
-    store
-      .stmt('INSERT INTO inbound_messages (message_id, kind, lead_id, recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(messageId, kind, event.leadId, new Date().toISOString()),
-  );
+  await store.run('INSERT INTO inbound_messages (message_id, kind, lead_id, recorded_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [
+    messageId, kind, event.leadId, new Date().toISOString(),
+  ]);
   return { messageId, outcome: 'recorded', kind, event };
 }
 
@@ -81,7 +79,7 @@ export interface InboxReport {
 }
 
 /** Fetch every message of the mailbox and record each (once). Nothing on the server is changed. */
-export async function readInbox(store: Store, s: ImapSettings, o: { ai?: GroqClient } = {}): Promise<InboxReport> {
+export async function readInbox(store: Db, s: ImapSettings, o: { ai?: GroqClient } = {}): Promise<InboxReport> {
   const client = new ImapFlow({
     host: s.host,
     port: s.port,

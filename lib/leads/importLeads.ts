@@ -26,7 +26,7 @@ import { columnWarnings, MAPPABLE_FIELDS, type MappableField } from './columns';
 import { DELIMITER_NAMES, detectLayout, type CsvLayout } from './csvLayout';
 import { ENCODING_LABELS, InvalidTextError, sniffEncoding, toUtf8Stream, type SniffedEncoding, type TextEncodingName } from './textEncoding';
 import { ingestLeadsOn } from './ingest';
-import { joinableCampaignOn } from '../campaigns/campaigns';
+import { joinableCampaign } from '../campaigns/campaigns';
 import { reasonCode } from './validate';
 import { leadIdByEmailOn } from '../store/leads';
 
@@ -107,7 +107,7 @@ async function batchImport(db: Db, o: ImportOptions, format?: ImportFormat): Pro
   const columns = columnsReport();
   const rowOfId: number[] = []; // rowOfId[i] is the row number of report.ids[i]
   const now = new Date().toISOString();
-  const campaignId = o.campaign === undefined ? undefined : (await joinableCampaignOn(db, o.campaign)).id;
+  const campaignId = o.campaign === undefined ? undefined : (await joinableCampaign(db, o.campaign)).id;
   const earlierRowOf = async (email: string): Promise<number | undefined> => {
     const id = await leadIdByEmailOn(db, email);
     const i = id === undefined ? -1 : indexOfId(report.ids, id);

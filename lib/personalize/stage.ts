@@ -8,7 +8,7 @@ import type { Store } from '../store/store';
 import { attributesOfLeads, attributesOfLeadsOn, stageLeadsInStatus, type StageLead } from '../store/leads';
 import type { Db } from '../store/db';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
-import { campaignsById, getCampaign, loadCampaigns, type Campaign } from '../campaigns/campaigns';
+import { campaignIn, loadCampaigns, loadCampaignsSync, type Campaign } from '../campaigns/campaigns';
 import { CAMPAIGN_TEMPLATE_SOURCE, draftStep } from '../campaigns/draft';
 import type { CampaignState } from '../campaigns/spec';
 import { movesNow, type LeadMoves } from '../leads/leadMoves';
@@ -42,7 +42,7 @@ export function personalizeEnriched(
   c: StageControl<PersonalizeTally> = {},
 ): PersonalizeTally {
   const tally: PersonalizeTally = { messaged: 0, messages: 0, rejected: 0, failedLeads: 0 };
-  const campaignId = o.campaign === undefined ? undefined : getCampaign(store, o.campaign).id;
+  const campaignId = o.campaign === undefined ? undefined : campaignIn(loadCampaignsSync(store), o.campaign).id;
   let afterId = 0;
   for (;;) {
     const room = batchRoom(c, tally.messaged + tally.failedLeads);
@@ -154,7 +154,7 @@ const WRITABLE: readonly CampaignState[] = ['draft', 'active'];
 function campaignsOf(store: Store, batch: readonly StageLead[]): { campaigns: Map<number, Campaign>; attributes: Map<number, Record<string, string>> } {
   const ids = userCampaignIds(batch);
   if (ids.size === 0) return { campaigns: new Map(), attributes: new Map() };
-  return { campaigns: campaignsById(store, ids), attributes: attributesOfLeads(store, leadsOfCampaigns(batch, ids)) };
+  return { campaigns: loadCampaignsSync(store), attributes: attributesOfLeads(store, leadsOfCampaigns(batch, ids)) };
 }
 
 /** `campaignsOf` on either database. */

@@ -47,7 +47,7 @@ interface Bound {
   leadIds: number[];
 }
 
-const campaignIdOf = (store: Store, r: LiveRequest) => (r.campaign === undefined ? undefined : getCampaign(store, r.campaign).id);
+const campaignIdOf = async (store: Store, r: LiveRequest) => (r.campaign === undefined ? undefined : (await getCampaign(store, r.campaign)).id);
 
 type LiveConfig = Extract<SendingConfig, { live: true }>;
 
@@ -67,7 +67,7 @@ export async function previewLiveSend(store: Store, r: LiveRequest, config: Live
   // No token for a send that would be refused: say so at the preview.
   refuseLiveSendInQueueMode(store);
   const now = o.now ?? new Date();
-  const campaignId = campaignIdOf(store, r);
+  const campaignId = await campaignIdOf(store, r);
   // The mailboxes that would send it (those serving its campaign, or any campaign), each within its own budget.
   const { lanes } = await mailboxLanes(store, config.mailboxes.map((m) => m.from), now.getTime());
   // Lanes come in the order of the accounts given: each one's sender is its account's.
@@ -117,7 +117,7 @@ export interface LiveSendResult {
  */
 export async function confirmLiveSend(store: Store, token: string, r: LiveRequest, config: LiveConfig, hooks: SendHooks & { now?: () => Date } = {}): Promise<LiveSendResult> {
   const now = hooks.now?.() ?? new Date();
-  const campaignId = campaignIdOf(store, r);
+  const campaignId = await campaignIdOf(store, r);
   const matches = (b: Bound) => b.channel === r.channel && b.limit === r.limit && (b.campaignId ?? null) === (campaignId ?? null);
   const used = useConfirmation<Bound>(store, token, LIVE_SEND_ACTION, matches, now);
   if (!used.ok) {

@@ -25,7 +25,7 @@ import { campaignWindowFor } from '../campaigns/clock';
 import { listUnsubscribeHeaders, unsubscribeToken, unsubscribeUrl } from '../inbound/unsubscribe';
 import { threadHeaders, threadHeadersOn } from './thread';
 import { DEMO_CAMPAIGN_ID } from '../store/campaigns';
-import { getCampaign, loadCampaigns, type Campaign } from '../campaigns/campaigns';
+import { campaignIn, loadCampaigns, loadCampaignsSync, type Campaign } from '../campaigns/campaigns';
 import { moveLeadOn } from '../leads/lifecycle';
 import { laneLimits, mailboxLanes, type MailboxLane } from './mailboxes';
 import { verificationOn } from '../deliverability/verifyLeads';
@@ -407,7 +407,7 @@ function closedUntil(campaigns: ReadonlyMap<number, Campaign>, lead: SendLead, n
  * mailbox, else the campaign sender's (its `fromName`, else its name). The built-in demo keeps the sender as it is.
  */
 export function campaignSender(store: Store, campaignId: number | undefined, sender: Sender): Sender {
-  return senderFor(campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID ? undefined : getCampaign(store, campaignId), sender);
+  return senderFor(campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID ? undefined : campaignIn(loadCampaignsSync(store), campaignId), sender);
 }
 
 /** `campaignSender` for a campaign in hand (undefined: the built-in demo, the sender as it is). */

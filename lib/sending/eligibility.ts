@@ -9,7 +9,6 @@
  * dry run plans them too and records them SKIPPED with the reason, as a dry run shows what would happen.
  */
 import type { Channel, Variant } from '../types';
-import type { Store } from '../store/store';
 import { inValues, type Db } from '../store/db';
 import { suppressedAmong } from '../store/suppressions';
 import { SEND_MESSAGES, type DrySend } from './drain';
@@ -191,23 +190,22 @@ export interface StepCandidate {
  * not replied, bounced, been suppressed or failed since, and step N is not in the ledger yet. When it is due is the
  * sequence's business (its delay after `previousSentAt`).
  */
-export function dueForStep(store: Store, r: { step: number; dryRun: boolean; campaignId?: number }): StepCandidate[] {
+export async function dueForStep(db: Db, r: { step: number; dryRun: boolean; campaignId?: number }): Promise<StepCandidate[]> {
   if (!Number.isInteger(r.step) || r.step < 2) throw new RangeError(`dueForStep decides steps 2 and later, not ${r.step}: planSend decides step 1`);
   const mode = r.dryRun ? 1 : 0;
-  return store
-    .rows(
-      `SELECT s.lead_id, s.sent_at, m.body, s.mailbox FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
+  const rows = await db.all(
+    `SELECT s.lead_id, s.sent_at, m.body, s.mailbox FROM sends s JOIN leads l ON l.id = s.lead_id JOIN messages m ON m.id = s.message_id
        WHERE s.channel = 'email' AND s.step = ? AND s.dry_run = ? AND s.state = 'SENT'
          AND l.status NOT IN ('REPLIED', 'BOUNCED', 'SUPPRESSED', 'FAILED')
          AND NOT EXISTS (SELECT 1 FROM sends n WHERE n.lead_id = s.lead_id AND n.channel = 'email' AND n.step = ? AND n.dry_run = ?)
          ${r.campaignId === undefined ? '' : 'AND l.campaign_id = ?'}
        ORDER BY s.id`,
-    )
-    .all(r.step - 1, mode, r.step, mode, ...(r.campaignId === undefined ? [] : [r.campaignId]))
-    .map((row) => ({
-      leadId: int(row[0], 'sends.lead_id'),
-      previousSentAt: text(row[1], 'sends.sent_at'),
-      previousBody: text(row[2], 'messages.body'),
-      previousMailbox: textOrNull(row[3], 'sends.mailbox'),
-    }));
+    [r.step - 1, mode, r.step, mode, ...(r.campaignId === undefined ? [] : [r.campaignId])],
+  );
+  return rows.map((row) => ({
+    leadId: int(row[0], 'sends.lead_id'),
+    previousSentAt: text(row[1], 'sends.sent_at'),
+    previousBody: text(row[2], 'messages.body'),
+    previousMailbox: textOrNull(row[3], 'sends.mailbox'),
+  }));
 }

@@ -98,9 +98,6 @@ function recipientOpenings(campaigns: ReadonlyMap<number, Campaign>, now: Date):
 
 export async function sendReady(store: AnyStore, request: SendRequest, config: SendingConfig, hooks: SendHooks = {}): Promise<SendReadyResult> {
   if (config.live) refuseLiveSendInQueueMode(store); // a dry run sends nothing and may go on
-  if (request.sequence && store.dialect !== 'sqlite') {
-    throw new LeadflowError('config', `follow-up sequences are not written on a PostgreSQL store yet (${store.location}): send step 1, or use a SQLite store`);
-  }
   const dryRun = !config.live;
   const now = hooks.now ?? (() => new Date());
   // Named leads are all queued (the drain's limit decides how many go now, the rest wait their turn in the ledger);
@@ -151,7 +148,7 @@ export async function sendReady(store: AnyStore, request: SendRequest, config: S
     }
   }
   const followUps =
-    request.sequence && store.dialect === 'sqlite' ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
+    request.sequence ? (await scheduleFollowUps(store, { delaysBusinessDays: request.sequence, dryRun, campaignId })).scheduled.length : 0;
   // One transport per mailbox (tests and the simulation hand in one that stands for all of them).
   const own = !hooks.transport && config.live ? config.mailboxes.map((m) => createSmtpTransport(m)) : [];
   const transportOf = (i: number) => hooks.transport ?? own[i];

@@ -5,18 +5,18 @@
  * number of business days after the previous send (later still if an out-of-office reply gave a return date).
  * The sender threads it: In-Reply-To and References point at the previous steps' Message-IDs.
  */
-import type { Store } from '../store/store';
-import { getLead, leadAttributes, type StoredLead } from '../store/leads';
+import type { Db } from '../store/db';
+import { leadAttributesOn, leadOn, type StoredLead } from '../store/leads';
 import { campaignsInState, getCampaign, type Campaign } from '../campaigns/campaigns';
 import { CAMPAIGN_TEMPLATE_SOURCE, draftStep } from '../campaigns/draft';
 import { campaignWindowFor, dueAfter } from '../campaigns/clock';
-import { getEnrichment } from '../store/enrichments';
+import { enrichmentsOfOn } from '../store/enrichments';
 import { saveMessage } from '../store/messages';
 import { draftFollowUps, FOLLOW_UP_SOURCE, threadSubject, type PreviousStep } from '../personalize/followUp';
 import { checkCopy, countWords } from '../personalize/copyContract';
 import { enqueue } from './ledger';
 import { dueForStep } from './eligibility';
-import { text, textOrNull } from '../store/rowMapper';
+import { textOrNull } from '../store/rowMapper';
 import type { Enrichment, MessageDraft } from '../types';
 import type { GroqClient } from '../llm/client';
 import { draftFollowUpWithAi } from '../personalize/aiFollowUp';
@@ -44,12 +44,16 @@ export interface ScheduleReport {
   fallbacks: { leadId: number; step: number; reason: string }[];
 }
 
-/** The latest return date an out-of-office reply gave for this lead, if any. */
-function returnDateOf(store: Store, leadId: number): Date | null {
-  const row = store
-    .rows("SELECT json_extract(detail, '$.returnDate') FROM events WHERE lead_id = ? AND type = 'auto_reply' AND json_extract(detail, '$.returnDate') IS NOT NULL ORDER BY id DESC LIMIT 1")
-    .get(leadId);
-  return row ? new Date(text(row[0], 'events.detail.returnDate')) : null;
+/**
+ * The latest return date an out-of-office reply gave for this lead, if any. Its auto-replies are few: read and parsed
+ * here, the same on either database.
+ */
+async function returnDateOf(db: Db, leadId: number): Promise<Date | null> {
+  for (const [detail] of await db.all("SELECT detail FROM events WHERE lead_id = ? AND type = 'auto_reply' ORDER BY id DESC", [leadId])) {
+    const returnDate = typeof detail === 'string' ? (JSON.parse(detail) as { returnDate?: unknown }).returnDate : undefined;
+    if (typeof returnDate === 'string') return new Date(returnDate);
+  }
+  return null;
 }
 
 /** A lead's step N: how long after step N-1, and the drafts (both voices, or the lead's own when the model wrote). */
@@ -77,13 +81,13 @@ async function demoStep(o: SequenceOptions, step: number, lead: StoredLead, enri
  * none); a model variant is written by the model with the campaign's prompt when one is set up, else by its fallback.
  */
 async function campaignStep(
-  store: Store, o: SequenceOptions, campaign: Campaign, step: number, lead: StoredLead, enrichment: Enrichment,
+  db: Db, o: SequenceOptions, campaign: Campaign, step: number, lead: StoredLead, enrichment: Enrichment,
   previous: PreviousStep & { body: string }, report: ScheduleReport,
 ): Promise<StepPlan | null> {
   const { spec } = campaign;
   const stepSpec = spec.sequence[step - 1];
   if (!stepSpec?.email || campaign.state !== 'active') return null;
-  const drafted = draftStep(spec, campaign.sequence, lead, enrichment, leadAttributes(store, lead.id), { step, channels: ['email'], threadOf: previous.subject });
+  const drafted = draftStep(spec, campaign.sequence, lead, enrichment, await leadAttributesOn(db, lead.id), { step, channels: ['email'], threadOf: previous.subject });
   const byModel = drafted.forModel.find((m) => m.variant === lead.variant);
   const own = drafted.drafts.find((d) => d.variant === lead.variant);
   const plan: StepPlan = { delay: stepSpec.delayBusinessDays, drafts: drafted.drafts.map((draft) => ({ draft, source: CAMPAIGN_TEMPLATE_SOURCE })) };
@@ -105,22 +109,22 @@ async function campaignStep(
  * built-in follow-ups and `delaysBusinessDays`, or the campaign's own step N, delay and templates. Each draft passes
  * the copy contract and is queued, due its delay after the previous step (later if an out-of-office gave a date).
  */
-export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promise<ScheduleReport> {
+export async function scheduleFollowUps(store: Db, o: SequenceOptions): Promise<ScheduleReport> {
   const now = o.now ?? new Date();
   const report: ScheduleReport = { scheduled: [], rejected: [], fallbacks: [] };
   const stamp = now.toISOString();
-  const lastStep = Math.max(o.delaysBusinessDays.length + 1, ...campaignsInState(store, 'active').map((c) => c.spec.sequence.length));
+  const lastStep = Math.max(o.delaysBusinessDays.length + 1, ...(await campaignsInState(store, 'active')).map((c) => c.spec.sequence.length));
   for (let step = 2; step <= lastStep; step++) {
-    for (const { leadId, previousSentAt, previousBody, previousMailbox } of dueForStep(store, { step, dryRun: o.dryRun, campaignId: o.campaignId })) {
-      const lead = getLead(store, leadId)!;
-      const enrichment = getEnrichment(store, leadId);
-      const opener = store.rows("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?").get(leadId, lead.variant);
+    for (const { leadId, previousSentAt, previousBody, previousMailbox } of await dueForStep(store, { step, dryRun: o.dryRun, campaignId: o.campaignId })) {
+      const lead = (await leadOn(store, leadId))!;
+      const enrichment = (await enrichmentsOfOn(store, [leadId])).get(leadId);
+      const opener = await store.get("SELECT subject FROM messages WHERE lead_id = ? AND channel = 'email' AND step = 1 AND variant = ?", [leadId, lead.variant]);
       if (!enrichment || !opener) {
         report.rejected.push({ leadId, step, reason: 'no enrichment or first message to follow up on' });
         continue;
       }
       const previous = { subject: textOrNull(opener[0], 'messages.subject') ?? '', step: step - 1, body: previousBody };
-      const campaign = getCampaign(store, lead.campaignId);
+      const campaign = await getCampaign(store, lead.campaignId);
       const plan = campaign.builtin ? await demoStep(o, step, lead, enrichment, previous, report) : await campaignStep(store, o, campaign, step, lead, enrichment, previous, report);
       if (!plan) continue;
       if (plan.unwritten) {
@@ -135,14 +139,14 @@ export async function scheduleFollowUps(store: Store, o: SequenceOptions): Promi
             if (draft.variant === lead.variant) report.rejected.push({ leadId, step, reason: 'copy contract: ' + violations.map((v) => v.detail).join('; ') });
             continue;
           }
-          const id = saveMessage(store, leadId, draft, countWords(draft.body), source, stamp, lead.campaignId);
+          const id = await saveMessage(t, leadId, draft, countWords(draft.body), source, stamp, lead.campaignId);
           if (draft.variant === lead.variant) messageId = id;
         }
         if (messageId === null) return;
         // Counted on the recipient's calendar and moved into their hours when the campaign has a window.
         const w = campaignWindowFor(campaign, lead.timezone);
         let dueAt = dueAfter(w, new Date(previousSentAt), plan.delay);
-        const back = returnDateOf(store, leadId);
+        const back = await returnDateOf(t, leadId);
         if (back && back > dueAt) dueAt = dueAfter(w, back, 1);
         // On the thread's mailbox: a follow-up leaves from where the first email did.
         if (await enqueue(t, { leadId, channel: 'email', step, dryRun: o.dryRun }, messageId, stamp, dueAt.toISOString(), previousMailbox)) {

@@ -3,9 +3,9 @@
  * lives here; what a campaign means is lib/campaigns.
  */
 import type { Store } from './store';
-import type { Db } from './db';
+import { inValues, type Db } from './db';
 import { int, oneOf, rowMapper, text } from './rowMapper';
-import { groupTallies, talliesByCampaign } from './tallies';
+import { groupTallies, talliesByCampaignOf } from './tallies';
 import { CAMPAIGN_STATES, type CampaignState } from '../campaigns/spec';
 
 export interface CampaignRow {
@@ -31,48 +31,56 @@ export const CAMPAIGNS = rowMapper<CampaignRow>({
 /** The built-in demo campaign's id: every lead that names no campaign belongs to it. */
 export const DEMO_CAMPAIGN_ID = 1;
 
-export function campaignRowByName(store: Store, name: string): CampaignRow | undefined {
-  const row = store.rows(`SELECT ${CAMPAIGNS.columns} FROM campaigns WHERE name = ?`).get(name);
-  return row && CAMPAIGNS.from(row);
-}
-
-export function campaignRowById(store: Store, id: number): CampaignRow | undefined {
-  const row = store.rows(`SELECT ${CAMPAIGNS.columns} FROM campaigns WHERE id = ?`).get(id);
-  return row && CAMPAIGNS.from(row);
-}
-
+const CAMPAIGN_BY_NAME = `SELECT ${CAMPAIGNS.columns} FROM campaigns WHERE name = ?`;
+const CAMPAIGN_BY_ID = `SELECT ${CAMPAIGNS.columns} FROM campaigns WHERE id = ?`;
 const ALL_CAMPAIGNS = `SELECT ${CAMPAIGNS.columns} FROM campaigns ORDER BY id`;
 
-export function campaignRows(store: Store): CampaignRow[] {
+export async function campaignRowByName(db: Db, name: string): Promise<CampaignRow | undefined> {
+  const row = await db.get(CAMPAIGN_BY_NAME, [name]);
+  return row && CAMPAIGNS.from(row);
+}
+
+export async function campaignRowById(db: Db, id: number): Promise<CampaignRow | undefined> {
+  const row = await db.get(CAMPAIGN_BY_ID, [id]);
+  return row && CAMPAIGNS.from(row);
+}
+
+export async function campaignRows(db: Db): Promise<CampaignRow[]> {
+  return (await db.all(ALL_CAMPAIGNS)).map((r) => CAMPAIGNS.from(r));
+}
+
+/**
+ * `campaignRows` read synchronously, for the SQLite store's synchronous stages (the personalize batch, the dry-run
+ * record): they run inside a synchronous transaction and cannot await.
+ */
+export function campaignRowsSync(store: Store): CampaignRow[] {
   return store
     .rows(ALL_CAMPAIGNS)
     .all()
     .map((r) => CAMPAIGNS.from(r));
 }
 
-/** `campaignRows` on either database. */
-export async function campaignRowsOn(db: Db): Promise<CampaignRow[]> {
-  return (await db.all(ALL_CAMPAIGNS)).map((r) => CAMPAIGNS.from(r));
+/** Insert a new campaign; returns its id. Call inside a transaction. */
+export async function insertCampaign(db: Db, name: string, spec: string, state: CampaignState, now: string): Promise<number> {
+  const row = await db.get('INSERT INTO campaigns (name, state, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id', [name, state, spec, now, now]);
+  return int(row![0], 'campaigns.id');
 }
 
-/** Insert a new campaign (draft); returns its id. Call inside `store.tx`. */
-export function insertCampaign(store: Store, name: string, spec: string, state: CampaignState, now: string): number {
-  const r = store.stmt('INSERT INTO campaigns (name, state, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(name, state, spec, now, now);
-  return Number(r.lastInsertRowid);
+export async function updateCampaignSpec(db: Db, id: number, spec: string, now: string): Promise<void> {
+  await db.run('UPDATE campaigns SET spec = ?, updated_at = ? WHERE id = ?', [spec, now, id]);
 }
 
-export function updateCampaignSpec(store: Store, id: number, spec: string, now: string): void {
-  store.stmt('UPDATE campaigns SET spec = ?, updated_at = ? WHERE id = ?').run(spec, now, id);
+export async function setCampaignStateRow(db: Db, id: number, state: CampaignState, now: string): Promise<void> {
+  await db.run('UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ?', [state, now, id]);
 }
 
-export function setCampaignStateRow(store: Store, id: number, state: CampaignState, now: string): void {
-  store.stmt('UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ?').run(state, now, id);
-}
-
-/** How many leads each campaign holds, by status: `{ campaignId: { NEW: 3, SENT: 9 } }` (from the tallies). */
-export function campaignLeadCounts(store: Store): Map<number, Record<string, number>> {
+/**
+ * How many leads each campaign holds, by status: `{ campaignId: { NEW: 3, SENT: 9 } }` (SQLite's kept tallies, or
+ * PostgreSQL's counted from the rows).
+ */
+export async function campaignLeadCounts(db: Db): Promise<Map<number, Record<string, number>>> {
   const out = new Map<number, Record<string, number>>();
-  for (const [id, tallies] of talliesByCampaign(store)) {
+  for (const [id, tallies] of await talliesByCampaignOf(db)) {
     const counts = Object.fromEntries(groupTallies(tallies, 1, 'lead'));
     if (Object.keys(counts).length) out.set(id, counts);
   }
@@ -82,30 +90,30 @@ export function campaignLeadCounts(store: Store): Map<number, Record<string, num
 /**
  * Move leads into a campaign. Only leads no send has gone to yet move (a person already written to stays in the
  * campaign that wrote); their drafts of another campaign are dropped, so they are written afresh for this one.
- * Returns the ids moved. Call inside `store.tx`.
+ * Returns the ids moved. Call inside a transaction.
  */
-export function moveLeadsToCampaign(store: Store, leadIds: readonly number[], campaignId: number, now: string): number[] {
+export async function moveLeadsToCampaign(db: Db, leadIds: readonly number[], campaignId: number, now: string): Promise<number[]> {
   if (leadIds.length === 0) return [];
-  const ids = JSON.stringify(leadIds);
-  const movable = store
-    .rows(
-      `SELECT l.id FROM leads l WHERE l.id IN (SELECT value FROM json_each(?)) AND l.campaign_id <> ?
-         AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id)`,
+  const ids = inValues(db, 'int');
+  const movable = (
+    await db.all(
+      `SELECT l.id FROM leads l WHERE l.id IN ${ids} AND l.campaign_id <> ?
+         AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.lead_id = l.id) ORDER BY l.id`,
+      [JSON.stringify(leadIds), campaignId],
     )
-    .all(ids, campaignId)
-    .map((r) => int(r[0], 'leads.id'));
+  ).map((r) => int(r[0], 'leads.id'));
   if (movable.length === 0) return [];
   const moving = JSON.stringify(movable);
-  store.stmt('DELETE FROM messages WHERE lead_id IN (SELECT value FROM json_each(?))').run(moving);
-  store.stmt('UPDATE leads SET campaign_id = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))').run(campaignId, now, moving);
+  await db.run(`DELETE FROM messages WHERE lead_id IN ${ids}`, [moving]);
+  await db.run(`UPDATE leads SET campaign_id = ?, updated_at = ? WHERE id IN ${ids}`, [campaignId, now, moving]);
   return movable;
 }
 
 /** The campaign of each of these leads. */
-export function campaignIdsOfLeads(store: Store, leadIds: readonly number[]): Map<number, number> {
+export async function campaignIdsOfLeads(db: Db, leadIds: readonly number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (leadIds.length === 0) return out;
-  for (const r of store.rows('SELECT id, campaign_id FROM leads WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(leadIds))) {
+  for (const r of await db.all(`SELECT id, campaign_id FROM leads WHERE id IN ${inValues(db, 'int')}`, [JSON.stringify(leadIds)])) {
     out.set(int(r[0], 'leads.id'), int(r[1], 'leads.campaign_id'));
   }
   return out;

@@ -81,9 +81,17 @@ export function insertLead(store: Store, lead: LeadRow, now: string, campaignId 
   return Number(result.changes) === 1 ? Number(result.lastInsertRowid) : null;
 }
 
+const LEAD_ATTRIBUTES = 'SELECT attributes FROM leads WHERE id = ?';
+
 /** A lead's custom attributes (column name → text), {} when it has none or is not in the store. */
 export function leadAttributes(store: Store, id: number): Record<string, string> {
-  const row = store.rows('SELECT attributes FROM leads WHERE id = ?').get(id);
+  const row = store.rows(LEAD_ATTRIBUTES).get(id);
+  return row ? attributesFromText(text(row[0], 'attributes')) : {};
+}
+
+/** `leadAttributes` on either database. */
+export async function leadAttributesOn(db: Db, id: number): Promise<Record<string, string>> {
+  const row = await db.get(LEAD_ATTRIBUTES, [id]);
   return row ? attributesFromText(text(row[0], 'attributes')) : {};
 }
 

@@ -16,25 +16,24 @@ export interface StoredMessage extends MessageDraft {
   campaignId: number;
 }
 
-/** Insert or replace a lead's draft; returns the message id. */
-export function saveMessage(
-  store: Store,
+/** Insert or replace a lead's draft, inside the caller's transaction; returns the message id (kept on a replace). */
+export async function saveMessage(
+  db: Db,
   leadId: number,
   d: MessageDraft,
   wordCount: number,
   source: string,
   now: string,
   campaignId: number = DEMO_CAMPAIGN_ID,
-): number {
-  const row = store
-    .rows(
-      `INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at, campaign_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
-         word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at, campaign_id = excluded.campaign_id
-       RETURNING id`,
-    )
-    .get(leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now, campaignId);
+): Promise<number> {
+  const row = await db.get(
+    `INSERT INTO messages (lead_id, channel, variant, step, subject, body, word_count, source, created_at, campaign_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (lead_id, channel, step, variant) DO UPDATE SET subject = excluded.subject, body = excluded.body,
+       word_count = excluded.word_count, source = excluded.source, created_at = excluded.created_at, campaign_id = excluded.campaign_id
+     RETURNING id`,
+    [leadId, d.channel, d.variant, d.step, d.subject, d.body, wordCount, source, now, campaignId],
+  );
   return int(row![0], 'messages.id');
 }
 

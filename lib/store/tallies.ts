@@ -260,14 +260,12 @@ export async function talliesOf(db: Db, campaignId?: number): Promise<Map<string
   return tallyMap(rows);
 }
 
-/** `talliesByCampaign` on either database. */
+/**
+ * Tallies by campaign, then key (zero counts left out): the campaign list's figures. SQLite's kept tallies, or
+ * PostgreSQL's counted from the rows.
+ */
 export async function talliesByCampaignOf(db: Db): Promise<Map<number, Map<string, number>>> {
   return byCampaign(await db.all(db.dialect === 'sqlite' ? 'SELECT campaign_id, key, n FROM tallies WHERE n <> 0' : PG_RECOUNT));
-}
-
-/** Tallies by campaign, then key (zero counts left out): the campaign list's figures. */
-export function talliesByCampaign(store: Store): Map<number, Map<string, number>> {
-  return byCampaign(store.rows('SELECT campaign_id, key, n FROM tallies WHERE n <> 0').all());
 }
 
 export interface TallyDrift {

@@ -42,8 +42,8 @@ export function registerAddLeadsToCampaign(server: McpServer, ctx: ToolContext):
       outputSchema: output,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('add_leads_to_campaign', (a: z.infer<typeof input>) => {
-      const r = addLeadsToCampaign(ctx.store, a.campaign, a.lead_ids);
+    guarded('add_leads_to_campaign', async (a: z.infer<typeof input>) => {
+      const r = await addLeadsToCampaign(ctx.store, a.campaign, a.lead_ids);
       const summary =
         `${r.added.length} lead(s) added to "${r.campaign}"` +
         (r.already.length ? `, ${r.already.length} were in it already` : '') +

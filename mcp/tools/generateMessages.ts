@@ -11,7 +11,7 @@ import { assignedDraftsAfter, lastMessageId } from '../../lib/store/messages';
 import type { ToolContext } from '../context';
 import { guarded, toolResult } from '../result';
 import { campaignName, channels, mode, wholeNumber, toolInput } from '../shapes';
-import { getCampaign, listCampaigns } from '../../lib/campaigns/campaigns';
+import { campaignSummary, getCampaign } from '../../lib/campaigns/campaigns';
 import { groqClientFromEnv } from '../aiMode';
 import { personalizeEnrichedWithAi } from '../../lib/personalize/aiStage';
 import { CHANNELS, VARIANTS } from '../../lib/types';
@@ -66,7 +66,7 @@ export function registerGenerateMessages(server: McpServer, ctx: ToolContext): v
     },
     guarded('generate_messages', async (a: z.infer<typeof input>) => {
       // Named, the campaign must exist (AI mode alone would quietly write nothing for a misspelt one).
-      const campaign = a.campaign === undefined ? undefined : getCampaign(ctx.store, a.campaign);
+      const campaign = a.campaign === undefined ? undefined : await getCampaign(ctx.store, a.campaign);
       const scope = { channels: a.channels, campaign: campaign?.name };
       const before = lastMessageId(ctx.store);
       let ai: { byModel: number; fellBack: number; deferred: number } | undefined;
@@ -80,7 +80,7 @@ export function registerGenerateMessages(server: McpServer, ctx: ToolContext): v
       }
       const drafts = assignedDraftsAfter(ctx.store, before, SAMPLE_DRAFTS);
       const remainingEnriched =
-        (campaign ? listCampaigns(ctx.store).find((c) => c.id === campaign.id)?.byStatus : countLeadsByStatus(ctx.store))?.ENRICHED ?? 0;
+        (campaign ? (await campaignSummary(ctx.store, campaign.id)).byStatus : countLeadsByStatus(ctx.store)).ENRICHED ?? 0;
       const held = campaign && (campaign.state === 'paused' || campaign.state === 'finished');
       const summary =
         (campaign ? `campaign "${campaign.name}": ` : '') +

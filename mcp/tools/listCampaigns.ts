@@ -22,8 +22,8 @@ export function registerListCampaigns(server: McpServer, ctx: ToolContext): void
       outputSchema: output,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('list_campaigns', () => {
-      const campaigns = listCampaigns(ctx.store);
+    guarded('list_campaigns', async () => {
+      const campaigns = await listCampaigns(ctx.store);
       const summary = campaigns.map((c) => `${c.name} (${c.state}, ${c.leads} lead(s), ${c.product})`).join('; ');
       return toolResult(summary, { campaigns });
     }),

@@ -50,8 +50,8 @@ export function registerPreviewCampaign(server: McpServer, ctx: ToolContext): vo
       outputSchema: output,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('preview_campaign', (a: z.infer<typeof input>) => {
-      const p = previewCampaign(ctx.store, a.campaign, { leads: a.leads });
+    guarded('preview_campaign', async (a: z.infer<typeof input>) => {
+      const p = await previewCampaign(ctx.store, a.campaign, { leads: a.leads });
       const first = p.samples[0];
       const summary = p.campaign.builtin
         ? `"${p.campaign.name}" is the built-in demo campaign: its copy is the built-in templates, nothing to preview`

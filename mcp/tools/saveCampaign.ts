@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CampaignLintError, listCampaigns, saveCampaign } from '../../lib/campaigns/campaigns';
+import { CampaignLintError, campaignSummary, loadCampaigns, saveCampaign } from '../../lib/campaigns/campaigns';
 import { parseCampaignSpec } from '../../lib/campaigns/spec';
 import { campaignRowByName } from '../../lib/store/campaigns';
 import type { ToolContext } from '../context';
@@ -26,25 +26,25 @@ const output = z.object({
 type Tool = 'create_campaign' | 'update_campaign';
 
 /** Save, or say everything the linter found: the errors that refused it, and the warnings worth fixing with them. */
-function save(ctx: ToolContext, tool: Tool, value: unknown) {
+async function save(ctx: ToolContext, tool: Tool, value: unknown) {
   const spec = parseCampaignSpec(value, SOURCE);
-  const existing = campaignRowByName(ctx.store, spec.name);
+  const existing = await campaignRowByName(ctx.store, spec.name);
   if (tool === 'create_campaign' && existing) {
     return toolError(`${tool} failed: a campaign named "${spec.name}" exists already (${existing.state}); change it with update_campaign, or give this one another name`);
   }
   if (tool === 'update_campaign' && !existing) {
-    const names = listCampaigns(ctx.store).map((c) => c.name);
+    const names = [...(await loadCampaigns(ctx.store)).values()].map((c) => c.name);
     return toolError(`${tool} failed: there is no campaign "${spec.name}" (campaigns: ${names.join(', ')}); create it with create_campaign`);
   }
   let saved;
   try {
-    saved = saveCampaign(ctx.store, spec, { source: SOURCE });
+    saved = await saveCampaign(ctx.store, spec, { source: SOURCE });
   } catch (err) {
     if (!(err instanceof CampaignLintError)) throw err;
     const warnings = err.report.warnings.map((w) => `  - ${w.where}: ${w.message}`);
     return toolError(`${tool} failed: ${err.message}` + (warnings.length ? `\nalso worth a look (warnings):\n${warnings.join('\n')}` : ''));
   }
-  const campaign = listCampaigns(ctx.store).find((c) => c.id === saved.campaign.id)!;
+  const campaign = await campaignSummary(ctx.store, saved.campaign.id);
   const summary =
     `campaign "${campaign.name}" ${saved.created ? 'created' : 'updated'} (${campaign.state}, ${campaign.steps} step(s), ${campaign.leads} lead(s))` +
     (saved.warnings.length ? `; ${saved.warnings.length} warning(s): ${saved.warnings.map((w) => `${w.where}: ${w.message}`).join('; ')}` : '; no warnings') +

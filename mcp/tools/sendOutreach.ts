@@ -99,7 +99,7 @@ export function registerSendOutreach(server: McpServer, ctx: ToolContext): void 
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     guarded('send_outreach', async (a: z.infer<typeof input>) => {
-      const campaign = a.campaign === undefined ? undefined : getCampaign(ctx.store, a.campaign);
+      const campaign = a.campaign === undefined ? undefined : await getCampaign(ctx.store, a.campaign);
       const inactive = campaign && campaign.state !== 'active'
         ? `. Campaign "${campaign.name}" is ${campaign.state}: only an active campaign's leads are sent (set_campaign_state)`
         : '';

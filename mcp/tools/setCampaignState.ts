@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { getCampaign, listCampaigns, setCampaignState } from '../../lib/campaigns/campaigns';
+import { campaignSummary, getCampaign, setCampaignState } from '../../lib/campaigns/campaigns';
 import type { CampaignState } from '../../lib/campaigns/spec';
 import type { ToolContext } from '../context';
 import { guarded, toolResult } from '../result';
@@ -45,10 +45,10 @@ export function registerSetCampaignState(server: McpServer, ctx: ToolContext): v
       outputSchema: output,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('set_campaign_state', (a: z.infer<typeof input>) => {
-      const previous = getCampaign(ctx.store, a.campaign).state;
-      const changed = setCampaignState(ctx.store, a.campaign, ACTIONS[a.action]);
-      const campaign = listCampaigns(ctx.store).find((c) => c.id === changed.id)!;
+    guarded('set_campaign_state', async (a: z.infer<typeof input>) => {
+      const previous = (await getCampaign(ctx.store, a.campaign)).state;
+      const changed = await setCampaignState(ctx.store, a.campaign, ACTIONS[a.action]);
+      const campaign = await campaignSummary(ctx.store, changed.id);
       const summary =
         (previous === campaign.state ? `campaign "${campaign.name}" was ${campaign.state} already` : `campaign "${campaign.name}" is now ${campaign.state} (was ${previous})`) +
         `: ${WHAT_IT_MEANS[campaign.state]}`;

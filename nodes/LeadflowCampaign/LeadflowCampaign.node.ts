@@ -6,6 +6,7 @@
  */
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { storePathProperty } from '../shared/storeParameter';
+import { leadflowStoreConnectionTest } from '../shared/storeCredential';
 import { campaignOptions, campaignProperty } from '../shared/campaignParameter';
 import * as addLeads from './actions/addLeads.operation';
 import * as list from './actions/list.operation';
@@ -34,6 +35,12 @@ export class LeadflowCampaign implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     usableAsTool: true,
+    credentials: [
+      // Optional: without it the node uses its Store File (SQLite); with it, the PostgreSQL store every worker shares.
+      // A database login, like n8n's own `postgres` credential: not an API.
+      // eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed
+      { name: 'leadflowStore', required: false, testedBy: 'leadflowStoreConnectionTest' },
+    ],
     properties: [
       // Every operation acts on one kind of thing, a campaign (n8n's rule wants a Resource above more than five
       // operations): a Resource parameter here would be a menu of one choice, "Campaign", in front of them.
@@ -68,7 +75,7 @@ export class LeadflowCampaign implements INodeType {
     ],
   };
 
-  methods = { loadOptions: { listCampaigns: campaignOptions() } };
+  methods = { loadOptions: { listCampaigns: campaignOptions() }, credentialTest: { leadflowStoreConnectionTest } };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     return router.call(this);

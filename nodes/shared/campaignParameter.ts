@@ -1,16 +1,16 @@
 /**
- * The Campaign parameter: which campaign a node works for. Its dropdown is read from the node's own store (the Store
- * File parameter as the editor holds it), each campaign with its state, offer, sender and lead count. The value is
+ * The Campaign parameter: which campaign a node works for. Its dropdown is read from the node's own store (the
+ * PostgreSQL store of its Leadflow Store credential, else the Store File parameter, as the editor holds them), each campaign with its state, offer, sender and lead count. The value is
  * the campaign's name, so an exported workflow means the same campaign on another machine's store; an expression may
  * give a name or an id. A stage node's list starts with a choice for every campaign (value ''), its default.
  */
 import type { IDisplayOptions, IExecuteFunctions, ILoadOptionsFunctions, INode, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import type { Store, StoredLead } from '../../lib';
+import type { StoredLead } from '../../lib';
 import { leadsByIdsOn } from '../../lib/store/leads';
 import type { Db } from '../../lib/store/db';
-import { campaignIn, getCampaign, listCampaigns, loadCampaigns, type Campaign } from '../../lib/campaigns/campaigns';
+import { campaignIn, listCampaigns, loadCampaigns, type Campaign } from '../../lib/campaigns/campaigns';
 import { nodeError } from './nodeError';
-import { openStoreOfNode } from './openNodeStore';
+import { withOptionsDb } from './openNodeStore';
 
 export const EVERY_CAMPAIGN = '';
 
@@ -33,19 +33,13 @@ export function campaignProperty(o: { description: string; displayOptions?: IDis
  */
 export function campaignOptions(every?: { name: string; description: string }) {
   return async function listCampaignsOfStore(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-    // As the editor holds it, expressions resolved (the dynamic parameters service builds the node from those values).
-    const storePath = this.getNodeParameter('storePath', '');
-    const store = openStoreOfNode(this.getNode(), storePath);
-    try {
-      const campaigns = listCampaigns(store).map((c) => ({
-        name: `${c.name} (${c.state})`,
-        value: c.name,
-        description: [c.builtin ? 'Built-in: synthetic leads, the built-in templates' : `${c.product} · from ${c.sender}`, `${c.leads} lead${c.leads === 1 ? '' : 's'}`].join(' · '),
-      }));
-      return every ? [{ name: every.name, value: EVERY_CAMPAIGN, description: every.description }, ...campaigns] : campaigns;
-    } finally {
-      store.close();
-    }
+    // As the editor holds them, expressions resolved (the dynamic parameters service builds the node from those values).
+    const campaigns = (await withOptionsDb(this, listCampaigns)).map((c) => ({
+      name: `${c.name} (${c.state})`,
+      value: c.name,
+      description: [c.builtin ? 'Built-in: synthetic leads, the built-in templates' : `${c.product} · from ${c.sender}`, `${c.leads} lead${c.leads === 1 ? '' : 's'}`].join(' · '),
+    }));
+    return every ? [{ name: every.name, value: EVERY_CAMPAIGN, description: every.description }, ...campaigns] : campaigns;
   };
 }
 
@@ -53,10 +47,6 @@ export function campaignOptions(every?: { name: string; description: string }) {
  * A campaign by name, else by id. When the store has neither: lib's input error for the name, naming the campaigns
  * there are, as the NodeOperationError it leaves the node as (nodeError.ts; the item loops name its item).
  */
-export function findCampaign(node: INode, store: Store, ref: string): Campaign {
-  return byNameOrId(node, ref, (r) => getCampaign(store, r));
-}
-
 function byNameOrId(node: INode, ref: string, get: (ref: string | number) => Campaign): Campaign {
   try {
     return get(ref);
@@ -71,12 +61,6 @@ function byNameOrId(node: INode, ref: string, get: (ref: string | number) => Cam
 }
 
 /** The campaign the node's Campaign parameter names for this item, or undefined for every campaign. */
-export function chosenCampaign(fns: IExecuteFunctions, store: Store, itemIndex = 0): Campaign | undefined {
-  const ref = String(fns.getNodeParameter('campaign', itemIndex, EVERY_CAMPAIGN) ?? '').trim();
-  return ref === EVERY_CAMPAIGN ? undefined : findCampaign(fns.getNode(), store, ref);
-}
-
-/** `chosenCampaign` on either database (the stage and send nodes, which run on a PostgreSQL store too). */
 export async function chosenCampaignOn(fns: IExecuteFunctions, db: Db, itemIndex = 0): Promise<Campaign | undefined> {
   const ref = String(fns.getNodeParameter('campaign', itemIndex, EVERY_CAMPAIGN) ?? '').trim();
   if (ref === EVERY_CAMPAIGN) return undefined;

@@ -16,8 +16,8 @@ export function readApi(store: Store): Router {
     res.json(await getMetrics(store, { campaign: q.campaign }));
   });
 
-  r.get('/campaigns', (_req, res) => {
-    res.json({ campaigns: listCampaigns(store) });
+  r.get('/campaigns', async (_req, res) => {
+    res.json({ campaigns: await listCampaigns(store) });
   });
 
   // A cursor page (after / before) has no page number: the page counts its own as it moves. `hasMore`: more leads

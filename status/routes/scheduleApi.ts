@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import type { Store } from '../../lib/store/store';
-import { listCampaigns } from '../../lib/campaigns/campaigns';
+import { loadCampaigns } from '../../lib/campaigns/campaigns';
 import { sendingConfigFromEnv } from '../../lib/sending/config';
 import type { ScheduleSimulator } from '../scheduleSimulator';
 import { HttpError } from '../httpError';
@@ -19,7 +19,7 @@ export function scheduleApi(store: Store, simulator: ScheduleSimulator): Router 
   r.get('/campaigns/:name/schedule', async (req, res) => {
     const name = parseOr400(campaignName, req.params.name, 'campaign name');
     const q = parseOr400(scheduleQuery, req.query, 'query');
-    const names = listCampaigns(store).map((c) => c.name);
+    const names = [...(await loadCampaigns(store)).values()].map((c) => c.name);
     if (!names.includes(name)) throw new HttpError(404, `no campaign "${name}" in the store; campaigns: ${names.join(', ')}`);
     // Read per request, as the CLI reads it per command: a setting that is wrong is a 503 naming it (jsonErrors).
     const config = sendingConfigFromEnv(process.env, {});

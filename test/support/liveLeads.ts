@@ -10,14 +10,18 @@ import type { Sender } from '../../lib/sending/compose';
 import { startSmtp, type TestSmtp } from './smtpServer';
 import { tempStorePath } from './tmp';
 import { importRows } from '../../lib/leads/importLeads';
-import { enrichNewLeads } from '../../lib/enrich/stage';
-import { personalizeEnriched } from '../../lib/personalize/stage';
+import { enrichChosen } from '../../lib/enrich/enrichChosen';
+import { personalizeChosen } from '../../lib/personalize/personalizeChosen';
+import type { Db } from '../../lib/store/db';
 import { enqueue } from '../../lib/sending/ledger';
 
 export const LIVE_TEST_DOMAIN = 'inbox.leadflow-test.net';
 
-/** Import `n` live-sendable leads, enrich and personalize them, and queue their step-1 email live. Returns lead ids. */
-export async function queueLiveLeads(store: Store, n: number, prefix = 'p'): Promise<number[]> {
+/**
+ * Import `n` live-sendable leads, enrich and personalize them, and queue their step-1 email live, on either database.
+ * Returns lead ids.
+ */
+export async function queueLiveLeads(store: Db, n: number, prefix = 'p'): Promise<number[]> {
   const rows = Array.from({ length: n }, (_, i) => ({
     email: `${prefix}${i}@${LIVE_TEST_DOMAIN}`,
     first_name: 'Pat',
@@ -30,15 +34,13 @@ export async function queueLiveLeads(store: Store, n: number, prefix = 'p'): Pro
   }));
   const report = await importRows(store, rows, { source: 'test' });
   if (report.inserted !== n) throw new Error(`imported ${report.inserted} of ${n}: ${JSON.stringify(report.rejected)}`);
-  enrichNewLeads(store);
-  personalizeEnriched(store, { channels: ['email'] });
+  await enrichChosen(store, report.ids);
+  await personalizeChosen(store, report.ids, { channels: ['email'] });
   const now = new Date().toISOString();
   await store.transaction(async (t) => {
     for (const id of report.ids) {
-      const m = store
-        .stmt("SELECT m.id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant")
-        .get(id);
-      await enqueue(t, { leadId: id, channel: 'email', step: 1, dryRun: false }, m!.id as number, now);
+      const m = await t.get("SELECT m.id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant", [id]);
+      await enqueue(t, { leadId: id, channel: 'email', step: 1, dryRun: false }, Number(m![0]), now);
     }
   });
   return report.ids;

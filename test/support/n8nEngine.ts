@@ -55,7 +55,7 @@ export async function runNode(
   const under = {
     id: 'under', name: 'Under Test', type: 'test.' + node.description.name, typeVersion: 1, position: [200, 0] as [number, number],
     parameters: o.parameters ?? {}, ...(o.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-    credentials: Object.fromEntries(Object.keys(o.credentials ?? {}).map((name) => [name, { id: name, name }])),
+    credentials: credentialRefs(o.credentials),
   };
   const workflow = new wf.Workflow({
     id: 'test', name: 'test', active: false, nodeTypes, settings: {},
@@ -85,12 +85,20 @@ export async function loadOptions(
   const loader = node.methods?.loadOptions?.[method];
   if (!loader) throw new Error(`${node.description.name} has no loadOptions method ${method}`);
   const parameters = o.parameters ?? {};
-  const temp = { id: 'temp', name: 'Temp-Node', type: 'test.' + node.description.name, typeVersion: 1, position: [0, 0] as [number, number], parameters };
+  const temp = {
+    id: 'temp', name: 'Temp-Node', type: 'test.' + node.description.name, typeVersion: 1, position: [0, 0] as [number, number], parameters,
+    credentials: credentialRefs(o.credentials),
+  };
   const workflow = new wf.Workflow({ id: 'test', name: 'test', active: false, nodeTypes: nodeTypesOf(node), settings: {}, nodes: [temp], connections: {} });
   const additionalData = additionalDataFor(workflow, o.credentials);
   additionalData.currentNodeParameters = parameters;
   const context = new core.LoadOptionsContext(workflow, workflow.getNode('Temp-Node')!, additionalData, o.path ?? 'parameters.campaign');
   return loader.call(context as unknown as ILoadOptionsFunctions);
+}
+
+/** The node's references to its credentials (by type), as a saved workflow holds them; the data comes from additionalData. */
+function credentialRefs(credentials: Record<string, ICredentialDataDecryptedObject> = {}) {
+  return Object.fromEntries(Object.keys(credentials).map((name) => [name, { id: name, name }]));
 }
 
 function nodeTypesOf(node: INodeType): INodeTypes {

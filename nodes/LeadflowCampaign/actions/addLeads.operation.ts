@@ -6,9 +6,9 @@
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { errorMessage } from '../../../lib/errors';
-import { leadsByIds } from '../../../lib/store/leads';
+import { leadsByIdsOn } from '../../../lib/store/leads';
 import { addLeadsToCampaign, type AddLeadsResult, type Campaign } from '../../../lib/campaigns/campaigns';
-import { withNodeStore } from '../../shared/openNodeStore';
+import { withNodeDb } from '../../shared/openNodeStore';
 import { leadReferences, missingLead, type LeadTarget } from '../../shared/leadSource';
 import { leadJson } from '../../shared/leadJson';
 import { perBatch } from '../../shared/perBatch';
@@ -21,32 +21,33 @@ export const description = updateDisplayOptions({ show: { operation: ['addLeads'
 type Unit = LeadTarget & { campaign: Campaign | string };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-  return withNodeStore(this, async (store) => {
+  return withNodeDb(this, async (store) => {
     // Each item's campaign (an expression may differ per item), looked up once per name; a bad one fails its items.
     const campaigns = new Map<string, Campaign | string>();
-    const campaignOf = (itemIndex: number): Campaign | string => {
+    const campaignOf = async (itemIndex: number): Promise<Campaign | string> => {
       const ref = String(this.getNodeParameter('campaign', itemIndex, '') ?? '').trim();
       if (!campaigns.has(ref)) {
         try {
-          campaigns.set(ref, requiredCampaign(this, store, itemIndex));
+          campaigns.set(ref, await requiredCampaign(this, store, itemIndex));
         } catch (err) {
           campaigns.set(ref, errorMessage(err));
         }
       }
       return campaigns.get(ref)!;
     };
-    const units: Unit[] = (await leadReferences(this.getInputData(), store)).map((t) => ({ ...t, campaign: campaignOf(t.itemIndex) }));
+    const units: Unit[] = [];
+    for (const t of await leadReferences(this.getInputData(), store)) units.push({ ...t, campaign: await campaignOf(t.itemIndex) });
     return perBatch(this, units, {
       refuse: (u) => (typeof u.campaign === 'string' ? u.campaign : missingLead(u, PRODUCER)),
-      work: (batch) => {
+      work: async (batch) => {
         const byCampaign = new Map<number, number[]>();
         for (const u of batch) {
           const id = (u.campaign as Campaign).id;
           byCampaign.set(id, [...(byCampaign.get(id) ?? []), u.leadId!]);
         }
         const results = new Map<number, Outcomes>();
-        for (const [campaignId, leadIds] of byCampaign) results.set(campaignId, outcomes(addLeadsToCampaign(store, campaignId, leadIds)));
-        const leads = leadsByIds(store, batch.map((u) => u.leadId!));
+        for (const [campaignId, leadIds] of byCampaign) results.set(campaignId, outcomes(await addLeadsToCampaign(store, campaignId, leadIds)));
+        const leads = await leadsByIdsOn(store, batch.map((u) => u.leadId!));
         return batch.map((u): IDataObject => {
           const r = results.get((u.campaign as Campaign).id)!;
           const leadId = u.leadId!;

@@ -3,16 +3,8 @@
  * statuses — flat, so IF and Sheets nodes can use it, plus a `leadflow` object saying what this node did with it.
  */
 import type { IDataObject } from 'n8n-workflow';
-import type { Store } from '../../../lib';
-import { listCampaigns, type CampaignSummary } from '../../../lib/campaigns/campaigns';
+import type { CampaignSummary } from '../../../lib/campaigns/campaigns';
 
 export function campaignJson(summary: CampaignSummary, leadflow: IDataObject, extra: IDataObject = {}): IDataObject {
   return { ...summary, ...extra, leadflow };
-}
-
-/** One campaign's summary, with its lead counts as they are now. */
-export function summaryOf(store: Store, campaignId: number): CampaignSummary {
-  const found = listCampaigns(store).find((c) => c.id === campaignId);
-  if (!found) throw new Error(`campaign ${campaignId} vanished from the store while it was being read`);
-  return found;
 }

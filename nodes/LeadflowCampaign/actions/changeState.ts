@@ -4,11 +4,11 @@
  * which it does). Asking for the state a campaign is already in changes nothing and says so.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { setCampaignState } from '../../../lib/campaigns/campaigns';
+import { campaignSummary, setCampaignState } from '../../../lib/campaigns/campaigns';
 import type { CampaignState } from '../../../lib/campaigns/spec';
-import { withNodeStore } from '../../shared/openNodeStore';
+import { withNodeDb } from '../../shared/openNodeStore';
 import { perItem } from '../../shared/perItem';
-import { campaignJson, summaryOf } from './campaignJson';
+import { campaignJson } from './campaignJson';
 import { requiredCampaign } from './requiredCampaign';
 
 export interface StateMove {
@@ -21,15 +21,15 @@ export interface StateMove {
 
 export async function changeState(fns: IExecuteFunctions, move: StateMove): Promise<INodeExecutionData[]> {
   const units = fns.getInputData().map((_, itemIndex) => ({ itemIndex }));
-  return withNodeStore(fns, (store) =>
-    perItem(fns, units, ({ itemIndex }, fail): IDataObject => {
-      const before = requiredCampaign(fns, store, itemIndex);
+  return withNodeDb(fns, (store) =>
+    perItem(fns, units, async ({ itemIndex }, fail): Promise<IDataObject> => {
+      const before = await requiredCampaign(fns, store, itemIndex);
       if (move.from && before.state !== move.to && !move.from.states.includes(before.state)) {
         throw fail(`campaign "${before.name}" is ${before.state}: ${move.from.otherwise}`);
       }
-      const after = setCampaignState(store, before.id, move.to);
+      const after = await setCampaignState(store, before.id, move.to);
       const outcome = before.state === after.state ? 'unchanged' : move.done;
-      return campaignJson(summaryOf(store, after.id), { outcome, previousState: before.state });
+      return campaignJson(await campaignSummary(store, after.id), { outcome, previousState: before.state });
     }),
   );
 }

@@ -5,7 +5,7 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { listCampaigns } from '../../../lib/campaigns/campaigns';
 import { CAMPAIGN_STATES, type CampaignState } from '../../../lib/campaigns/spec';
-import { withNodeStore } from '../../shared/openNodeStore';
+import { withNodeDb } from '../../shared/openNodeStore';
 import { campaignJson } from './campaignJson';
 
 const properties: INodeProperties[] = [
@@ -22,12 +22,13 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['list'] } }, properties);
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-  return withNodeStore(this, (store) =>
-    this.getInputData().flatMap((_, itemIndex) => {
+  return withNodeDb(this, async (store) => {
+    const campaigns = await listCampaigns(store);
+    return this.getInputData().flatMap((_, itemIndex) => {
       const states = this.getNodeParameter('states', itemIndex, []) as CampaignState[];
-      return listCampaigns(store)
+      return campaigns
         .filter((c) => states.length === 0 || states.includes(c.state))
         .map((c) => ({ json: campaignJson(c, { outcome: 'listed' }), pairedItem: { item: itemIndex } }));
-    }),
-  );
+    });
+  });
 }

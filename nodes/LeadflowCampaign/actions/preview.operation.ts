@@ -6,7 +6,7 @@
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { previewCampaign } from '../../../lib/campaigns/preview';
-import { withNodeStore } from '../../shared/openNodeStore';
+import { withNodeDb } from '../../shared/openNodeStore';
 import { perItem } from '../../shared/perItem';
 import { requiredCampaign } from './requiredCampaign';
 
@@ -25,10 +25,10 @@ export const description = updateDisplayOptions({ show: { operation: ['preview']
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const units = this.getInputData().map((_, itemIndex) => ({ itemIndex }));
-  const previews = await withNodeStore(this, (store) =>
-    perItem(this, units, ({ itemIndex }): IDataObject => {
-      const campaign = requiredCampaign(this, store, itemIndex);
-      const p = previewCampaign(store, campaign.id, { leads: this.getNodeParameter('previewLeads', itemIndex, 2) as number });
+  const previews = await withNodeDb(this, (store) =>
+    perItem(this, units, async ({ itemIndex }): Promise<IDataObject> => {
+      const campaign = await requiredCampaign(this, store, itemIndex);
+      const p = await previewCampaign(store, campaign.id, { leads: this.getNodeParameter('previewLeads', itemIndex, 2) as number });
       const warnings = p.warnings.map((w) => `${w.where}: ${w.message}`);
       return { samples: p.samples.map((sample) => ({ campaign: p.campaign.name, ...sample, warnings })) as unknown as IDataObject[] };
     }),

@@ -6,12 +6,12 @@
  * whether it was created and the linter's warnings.
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { saveCampaign, setCampaignState } from '../../../lib/campaigns/campaigns';
+import { campaignSummary, saveCampaign, setCampaignState } from '../../../lib/campaigns/campaigns';
 import { parseCampaignSpec, parseCampaignText, type CampaignSpec } from '../../../lib/campaigns/spec';
-import { withNodeStore } from '../../shared/openNodeStore';
+import { withNodeDb } from '../../shared/openNodeStore';
 import { perItem, type Fail } from '../../shared/perItem';
 import { campaignFieldProperties, campaignFromFields } from './campaignFields';
-import { campaignJson, summaryOf } from './campaignJson';
+import { campaignJson } from './campaignJson';
 
 const TEXT = 'Campaign (YAML or JSON)';
 
@@ -62,13 +62,13 @@ function campaignOf(fns: IExecuteFunctions, i: number, fail: Fail): CampaignSpec
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
   const units = this.getInputData().map((_, itemIndex) => ({ itemIndex }));
-  return withNodeStore(this, (store) =>
-    perItem(this, units, ({ itemIndex }, fail): IDataObject => {
-      const saved = saveCampaign(store, campaignOf(this, itemIndex, fail));
+  return withNodeDb(this, (store) =>
+    perItem(this, units, async ({ itemIndex }, fail): Promise<IDataObject> => {
+      const saved = await saveCampaign(store, campaignOf(this, itemIndex, fail));
       const activate = this.getNodeParameter('activate', itemIndex, false) as boolean;
-      const campaign = activate ? setCampaignState(store, saved.campaign.id, 'active') : saved.campaign;
+      const campaign = activate ? await setCampaignState(store, saved.campaign.id, 'active') : saved.campaign;
       return campaignJson(
-        summaryOf(store, campaign.id),
+        await campaignSummary(store, campaign.id),
         { outcome: saved.created ? 'created' : 'updated' },
         { warnings: saved.warnings.map((w) => `${w.where}: ${w.message}`) },
       );
