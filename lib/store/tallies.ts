@@ -241,7 +241,7 @@ function byCampaign(rows: readonly (readonly SqlValue[])[]): Map<number, Map<str
 /**
  * The PostgreSQL store keeps no tallies (its triggers would serialise every worker's writes on a few hot counter
  * rows): its reads count the same keys from the rows, one pass over the campaign's leads and their rows (about
- * <PG_RECOUNT> at 100k leads, bench/README.md).
+ * 1.6 s for the whole store's funnel at 100k leads, against SQLite's 0.6 ms: bench/README.md).
  */
 const PG_RECOUNT = recount('', 'JOIN');
 const PG_RECOUNT_OF_CAMPAIGN = recount('l.campaign_id = ?', 'JOIN');
