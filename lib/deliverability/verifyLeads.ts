@@ -48,23 +48,24 @@ export const VERIFICATIONS = rowMapper<StoredVerification>({
 
 const WAITING = "l.status IN ('NEW', 'ENRICHED', 'MESSAGED')";
 
-export async function verifyLeads(store: Store, options: VerifyLeadsOptions = {}): Promise<VerifyLeadsTally> {
+/** One verdict, written only while its lead exists; the cast types the SELECT's first cell for PostgreSQL. */
+const SAVE = `INSERT INTO verifications (lead_id, verdict, checks, reasons, checked_at)
+  SELECT CAST(? AS integer), ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM leads WHERE id = ?)
+  ON CONFLICT (lead_id) DO UPDATE SET verdict = excluded.verdict, checks = excluded.checks,
+    reasons = excluded.reasons, checked_at = excluded.checked_at`;
+
+export async function verifyLeads(db: Db, options: VerifyLeadsOptions = {}): Promise<VerifyLeadsTally> {
   const limit = Math.max(0, Math.floor(options.limit ?? 500));
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 8));
   const now = options.now ?? (() => new Date());
-  const leads = store
-    .rows(
+  const leads = (
+    await db.all(
       `SELECT l.id, l.email FROM leads l LEFT JOIN verifications v ON v.lead_id = l.id
        WHERE ${WAITING} AND (? = 1 OR v.lead_id IS NULL) ORDER BY l.id LIMIT ?`,
+      [options.recheck ? 1 : 0, limit],
     )
-    .all(options.recheck ? 1 : 0, limit)
-    .map((r) => ({ id: int(r[0], 'leads.id'), email: text(r[1], 'leads.email') }));
+  ).map((r) => ({ id: int(r[0], 'leads.id'), email: text(r[1], 'leads.email') }));
 
-  const save = store.stmt(
-    `INSERT INTO verifications (lead_id, verdict, checks, reasons, checked_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (lead_id) DO UPDATE SET verdict = excluded.verdict, checks = excluded.checks,
-       reasons = excluded.reasons, checked_at = excluded.checked_at`,
-  );
   const mailHostCache = new Map<string, Promise<MailHost>>();
   const tally: VerifyLeadsTally = { checked: 0, byVerdict: { deliverable: 0, risky: 0, undeliverable: 0 }, domainsLookedUp: 0, results: [] };
   let next = 0;
@@ -72,9 +73,10 @@ export async function verifyLeads(store: Store, options: VerifyLeadsOptions = {}
     while (next < leads.length) {
       const lead = leads[next++];
       const result = await verifyRecipient(lead.email, { resolver: options.resolver, mailHostCache });
-      // The lead may have been erased while DNS answered: the foreign key would refuse the row; skip it instead.
-      if (!store.stmt('SELECT 1 FROM leads WHERE id = ?').get(lead.id)) continue;
-      save.run(lead.id, result.verdict, JSON.stringify(result.checks), JSON.stringify(result.reasons), now().toISOString());
+      // The lead may have been erased while DNS answered: the foreign key would refuse the row; skip it instead
+      // (checked in the one statement that writes, so no erase on another connection slips in between).
+      const saved = await db.run(SAVE, [lead.id, result.verdict, JSON.stringify(result.checks), JSON.stringify(result.reasons), now().toISOString(), lead.id]);
+      if (saved === 0) continue;
       tally.checked++;
       tally.byVerdict[result.verdict]++;
       tally.results.push({ leadId: lead.id, ...result });

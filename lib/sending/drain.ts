@@ -410,6 +410,11 @@ export function campaignSender(store: Store, campaignId: number | undefined, sen
   return senderFor(campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID ? undefined : campaignIn(loadCampaignsSync(store), campaignId), sender);
 }
 
+/** `campaignSender` on either database. */
+export async function campaignSenderOn(db: Db, campaignId: number | undefined, sender: Sender): Promise<Sender> {
+  return senderFor(campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID ? undefined : campaignIn(await loadCampaigns(db), campaignId), sender);
+}
+
 /** `campaignSender` for a campaign in hand (undefined: the built-in demo, the sender as it is). */
 function senderFor(campaign: Campaign | undefined, sender: Sender): Sender {
   if (!campaign || campaign.id === DEMO_CAMPAIGN_ID) return sender;

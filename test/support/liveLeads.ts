@@ -78,12 +78,25 @@ export async function liveSetup(
   sender: Sender,
 ): Promise<{ store: Store; smtp: TestSmtp; transport: ReturnType<typeof createSmtpTransport> }> {
   const store = openStore(tempStorePath(t));
+  const live = await liveSetupOn(t, store, sender);
+  t.after(() => store.close());
+  return live;
+}
+
+/**
+ * `liveSetup` over a store the test already opened (either database, e.g. the one `bothDrivers` hands it): the SMTP
+ * test server and a transport to it, closed when the test ends; the store stays the opener's to close.
+ */
+export async function liveSetupOn<S extends Db>(
+  t: TestContext,
+  store: S,
+  sender: Sender,
+): Promise<{ store: S; smtp: TestSmtp; transport: ReturnType<typeof createSmtpTransport> }> {
   const smtp = await startSmtp();
   const transport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, from: sender, timeoutMs: 2_000 });
   t.after(async () => {
     transport.close();
     await smtp.close();
-    store.close();
   });
   return { store, smtp, transport };
 }
