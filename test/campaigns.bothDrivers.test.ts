@@ -56,6 +56,9 @@ bothDrivers('a campaign is saved, activated, filled, written in its own words an
 
   const sent = await sendReady(store, { channels: ['email'], campaign: 'payroll-restaurants-2' }, sendingConfigFromEnv({}, { live: false }));
   assert.deepEqual([sent.simulated, sent.sent], [3, 0]);
+  const froms = (await store.all('SELECT headers FROM sends ORDER BY lead_id')).map(([h]) => (JSON.parse(String(h)) as Record<string, string>).From);
+  assert.equal(froms.length, 3);
+  for (const from of froms) assert.match(from, /^"?Maria Chen"? </, "the dry run records each email as the campaign's sender sends it");
   // A lead its campaign has sent to (a dry run counts) stays with it when asked to join another, and says so.
   const back = await addLeadsToCampaign(store, 'demo', [report.ids[0]]);
   assert.deepEqual([back.added, back.kept], [[], [{ leadId: report.ids[0], campaign: 'payroll-restaurants-2' }]]);

@@ -437,11 +437,20 @@ function linkedinSent(l: Loaded, sender: Sender, prefix: string): Extract<Settle
   return { state: 'SENT', envelopeFrom: sender.email, envelopeTo: l.lead.linkedinUrl, rfcMessageId: null, headers: null, response: prefix + dm.response };
 }
 
-function recordDry(store: Store, l: Loaded, row: LedgerKey, sender: Sender, now: Date, checkSuppression: boolean, compliance?: Compliance): DryRunRecord['settlement'] {
+function recordDry(
+  store: Store,
+  campaigns: ReadonlyMap<number, Campaign>,
+  l: Loaded,
+  row: LedgerKey,
+  sender: Sender,
+  now: Date,
+  checkSuppression: boolean,
+  compliance?: Compliance,
+): DryRunRecord['settlement'] {
   const blocked = gate(l, row, checkSuppression ? suppressionReason(store, l.lead.email) : null);
   if (blocked) return blocked;
   if (row.channel === 'linkedin') return linkedinSent(l, sender, 'dry-run: ');
-  return dryRecord(composeFor(l, campaignSender(store, l.lead.campaignId, sender), now, compliance, threadHeaders(store, row.leadId, row.step, row.dryRun)));
+  return dryRecord(composeFor(l, senderFor(campaignOf(campaigns, l.lead.campaignId), sender), now, compliance, threadHeaders(store, row.leadId, row.step, row.dryRun)));
 }
 
 /** `recordDry` for a claimed row on either database (the drain's dry run), with the campaigns it read. */
@@ -610,9 +619,10 @@ export function recordDrySends(
   const sender = o.sender ?? DRY_RUN_SENDER;
   const at = o.now.toISOString();
   const checkSuppression = hasSuppressions(store);
+  const campaigns = loadCampaignsSync(store); // once a batch: each lead's sender is its campaign's
   const records = sends.map((l): DryRunRecord => {
     const key = { leadId: l.lead.id, channel: l.message.channel, step: l.message.step, dryRun: true };
-    const settlement = recordDry(store, l, key, sender, o.now, checkSuppression, o.compliance);
+    const settlement = recordDry(store, campaigns, l, key, sender, o.now, checkSuppression, o.compliance);
     return { leadId: key.leadId, channel: key.channel, step: key.step, variant: l.message.variant, settlement };
   });
   const moves = o.moves ?? movesNow(store, at);
