@@ -10,7 +10,7 @@ import { Command, Option, CommanderError } from 'commander';
 import { LeadflowError, errorMessage } from '../lib/errors';
 import type { Store } from '../lib/store/store';
 import { requestStop } from '../lib/store/runs';
-import { getLead, getLeadByEmail, hasImportedLeads, listLeadsOf } from '../lib/store/leads';
+import { hasImportedLeads, leadByEmailOn, leadOn, listLeadsOf } from '../lib/store/leads';
 import { getMetrics } from '../lib/metrics/metrics';
 import { runPipeline, resumePipeline, type PipelineResult } from '../lib/pipeline/pipeline';
 import { campaignIn, loadCampaigns } from '../lib/campaigns/campaigns';
@@ -50,7 +50,7 @@ for (const out of [process.stdout, process.stderr]) {
 
 const program = new Command('leadflow')
   .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
-  .option('--db <path|url>', 'the store: a SQLite file, or a postgres:// URL shared by n8n queue-mode workers (not for `run`, `stop`, `preview`, `verify`, `doctor`, `serve`, `mcp`) (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
+  .option('--db <path|url>', 'the store: a SQLite file, or a postgres:// URL shared by n8n queue-mode workers (not for `run`, `stop`, `doctor --store`, `serve`, `mcp`) (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
   .showHelpAfterError('(run `leadflow --help` for usage)')
   // A subcommand run as its own program reports its exit code here; everything else is thrown to main().
   .exitOverride((err) => {
@@ -266,16 +266,19 @@ program
   .description("print a lead's email exactly as it goes on the wire (by id or email)")
   .option('--out <file>', 'write it to an .eml file instead')
   .action(async (ref: string, o: { out?: string }) => {
-    const s = existingStore();
-    const lead = /^\d+$/.test(ref) ? getLead(s, Number(ref)) : getLeadByEmail(s, ref);
-    if (!lead) throw new LeadflowError('input', `no lead "${ref}" in ${s.path}: pass a lead id or email (see \`leadflow leads\`)`);
-    const p = await previewEmail(s, lead.id);
-    if (o.out) {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(o.out, p.mime);
-      process.stderr.write(`wrote ${o.out} (${p.basis === 'ledger' ? 'as recorded in the ledger' : 'draft, not sent yet'})\n`);
-    } else process.stdout.write(p.mime.toString('utf8'));
-    s.close();
+    const s = await openExistingDb(program);
+    try {
+      const lead = /^\d+$/.test(ref) ? await leadOn(s, Number(ref)) : await leadByEmailOn(s, ref);
+      if (!lead) throw new LeadflowError('input', `no lead "${ref}" in ${s.location}: pass a lead id or email (see \`leadflow leads\`)`);
+      const p = await previewEmail(s, lead.id);
+      if (o.out) {
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(o.out, p.mime);
+        process.stderr.write(`wrote ${o.out} (${p.basis === 'ledger' ? 'as recorded in the ledger' : 'draft, not sent yet'})\n`);
+      } else process.stdout.write(p.mime.toString('utf8'));
+    } finally {
+      await closeDb(s);
+    }
   });
 
 registerImportCommand(program);

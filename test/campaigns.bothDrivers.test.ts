@@ -113,6 +113,10 @@ test('`leadflow campaign create/activate/list` and `import --campaign` with `--d
   assert.match(sent.stdout, /^Dry run: \d+ newly queued, 3 follow-up\(s\) scheduled\. 3 simulated/);
   const steps = await store.all('SELECT step, state, count(*) FROM sends GROUP BY step, state ORDER BY step');
   assert.deepEqual(steps.map(([step, state, n]) => [Number(step), state, Number(n)]), [[1, 'SENT', 3], [2, 'QUEUED', 3]]);
+  const preview = await leadflowAwait(['preview', PROSPECTS[0].email, '--db', url]);
+  assert.equal(preview.code, 0, preview.stderr);
+  assert.match(preview.stdout.replace(/\r\n[ \t]+/g, ' '), /^Subject: .*Harborview Hospitality/m, 'the email as recorded in the shared ledger');
+  assert.match(preview.stdout, /^From: "?Maria Chen"? </m);
   const unknown = await leadflowAwait(['campaign', 'show', 'nope', '--db', url]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /no campaign "nope" in the store; campaigns: demo, payroll-restaurants/);

@@ -100,7 +100,7 @@ test('a live sender killed mid-send on a PostgreSQL store leaves UNKNOWN rows th
 
 test('a command that works on SQLite only so far refuses a PostgreSQL store by name and creates nothing', async (t) => {
   const url = await testDatabase(t);
-  for (const args of [['run', '--leads', '3'], ['stop'], ['preview', '1'], ['verify']]) {
+  for (const args of [['run', '--leads', '3'], ['stop'], ['doctor', '--store']]) {
     const r = await leadflowAwait([...args, '--db', url]);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /this command works on a SQLite store for now; postgres:\/\/.+ is PostgreSQL \(`import`, `campaign`, `send`, .+ work on it\)/);

@@ -29,7 +29,7 @@ export function openExistingStore(program: Command): Store {
 function sqliteLocation(program: Command): string {
   const location = storePath(program);
   if (isPostgresLocation(location)) {
-    throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`import\`, \`campaign\`, \`send\`, \`sends\`, \`inbox\`, \`metrics\`, \`leads\`, \`export\` and \`erase\` work on it)`);
+    throw new StoreError(`this command works on a SQLite store for now; ${location.replace(/:[^:@/]*@/, ':***@')} is PostgreSQL (\`import\`, \`campaign\`, \`send\`, \`sends\`, \`preview\`, \`verify\`, \`inbox\`, \`metrics\`, \`leads\`, \`export\` and \`erase\` work on it)`);
   }
   return location;
 }
@@ -43,7 +43,7 @@ export function openOrCreateDb(program: Command): Promise<AnyStore> {
 }
 
 /**
- * For the commands that run on either database (`campaign`, `send`, `sends`, `inbox`, `metrics`, `leads`, `export`): a SQLite
+ * For the commands that run on either database (`campaign`, `send`, `sends`, `preview`, `verify`, `inbox`, `metrics`, `leads`, `export`): a SQLite
  * file that must exist (as above), or a PostgreSQL store (a `postgres://` URL), brought up to date on open.
  */
 export function openExistingDb(program: Command): Promise<AnyStore> {

@@ -5,7 +5,8 @@
  */
 import { Resolver } from 'node:dns/promises';
 import { InvalidArgumentError, type Command } from 'commander';
-import { openExistingStore } from './commandStore';
+import { openExistingDb } from './commandStore';
+import { closeDb } from '../../lib/store/openDb';
 import { verifyLeads } from '../../lib/deliverability/verifyLeads';
 import { wholeNumber } from './args';
 
@@ -27,7 +28,7 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (o: { limit: number; recheck?: boolean; dnsServer?: string; json?: boolean }) => {
       const resolver = new Resolver({ timeout: 5_000, tries: 2 });
       if (o.dnsServer) resolver.setServers([o.dnsServer]);
-      const store = openExistingStore(program);
+      const store = await openExistingDb(program);
       try {
         const t = await verifyLeads(store, { limit: o.limit, recheck: o.recheck, resolver });
         if (o.json) process.stdout.write(JSON.stringify({ checked: t.checked, byVerdict: t.byVerdict, domainsLookedUp: t.domainsLookedUp }, null, 2) + '\n');
@@ -39,7 +40,7 @@ export function registerVerifyCommand(program: Command): void {
           );
         }
       } finally {
-        store.close();
+        await closeDb(store);
       }
     });
 }
