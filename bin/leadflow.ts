@@ -50,7 +50,7 @@ for (const out of [process.stdout, process.stderr]) {
 
 const program = new Command('leadflow')
   .description('Find, enrich, write to and contact B2B leads — dry run by default, on one SQLite file.')
-  .option('--db <path|url>', 'the store: a SQLite file, or a postgres:// URL shared by n8n queue-mode workers (not for `run`, `stop`, `doctor --store`, `serve`, `mcp`) (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
+  .option('--db <path|url>', 'the store: a SQLite file, or a postgres:// URL shared by n8n queue-mode workers (not for `run`, `stop`, `doctor --store`, `mcp`) (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
   .showHelpAfterError('(run `leadflow --help` for usage)')
   // A subcommand run as its own program reports its exit code here; everything else is thrown to main().
   .exitOverride((err) => {

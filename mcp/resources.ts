@@ -29,11 +29,11 @@ export function registerResources(server: McpServer, ctx: ToolContext): void {
       }),
     }),
     { title: 'Lead', description: 'One lead with its enrichment, messages, sends and events', mimeType: 'application/json' },
-    (uri, vars) => {
+    async (uri, vars) => {
       // Plain decimal only: Number() would read 0x1, 1e0 or " 1" as lead 1.
       const raw = String(vars.id);
       const id = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : NaN;
-      const detail = Number.isSafeInteger(id) ? getLeadDetail(ctx.store, id) : undefined;
+      const detail = Number.isSafeInteger(id) ? await getLeadDetail(ctx.store, id) : undefined;
       if (!detail) throw new Error(`there is no lead ${String(vars.id)}: lead URIs look like leadflow://leads/42 (ids from list_leads)`);
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(detail) }] };
     },

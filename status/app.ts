@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '../lib/log/logger';
-import type { Store } from '../lib/store/store';
+import type { AnyStore } from '../lib/store/openDb';
 import { requestLog } from './requestLog';
 import { bearerTokenOf, tokenMatches } from '../lib/access/accessToken';
 import { requireToken } from './bearerToken';
@@ -29,7 +29,8 @@ import { scheduleApi } from './routes/scheduleApi';
 import { ScheduleSimulator } from './scheduleSimulator';
 
 export interface StatusAppOptions {
-  store: Store;
+  /** A SQLite file, or the PostgreSQL store n8n's queue-mode workers share (no runs or schedule simulations there). */
+  store: AnyStore;
   /** The LEADFLOW_TOKEN every data-changing request must carry. */
   token: string;
   logger: Logger;
@@ -46,11 +47,11 @@ export interface StatusApp {
   app: Express;
   /** Only `/unsubscribe` (GET and POST) and the stylesheet its pages use: safe to expose where the page is not. */
   unsubscribeApp: Express;
-  /** Runs started from the page: the lib's background runner, the same one the MCP server uses. */
-  runner: BackgroundRunner;
+  /** Runs started from the page: the lib's background runner, the same one the MCP server uses; none on PostgreSQL. */
+  runner: BackgroundRunner | null;
   events: LiveEvents;
-  /** Campaign schedules simulated for the page, in a worker thread, one at a time. */
-  schedules: ScheduleSimulator;
+  /** Campaign schedules simulated for the page, in a worker thread, one at a time; none on PostgreSQL. */
+  schedules: ScheduleSimulator | null;
   /** Stop a run this app started, end a schedule simulation and the event streams. The store stays open (the caller owns it). */
   close(): Promise<void>;
 }
@@ -82,9 +83,12 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
 };
 
 export function createStatusApp(o: StatusAppOptions): StatusApp {
-  const runner = new BackgroundRunner(o.store, { log: o.logger });
+  // Runs and schedule simulations work on a SQLite file (a run process and a copy of the file); on PostgreSQL the
+  // page reads, erases and unsubscribes, and says where runs start.
+  const sqlite = o.store.dialect === 'sqlite' ? o.store : null;
+  const runner = sqlite && new BackgroundRunner(sqlite, { log: o.logger });
   const events = new LiveEvents(o.store, runner);
-  const schedules = new ScheduleSimulator(o.store, { log: o.logger });
+  const schedules = sqlite && new ScheduleSimulator(sqlite, { log: o.logger });
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -102,7 +106,7 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
   app.get('/health', (req, res) => {
     const given = bearerTokenOf(req.get('authorization'));
     const trusted = o.loopback || (given !== null && tokenMatches(given, o.token));
-    res.json(trusted ? { ok: true, driver: o.store.driver, running: runner.busy } : { ok: true });
+    res.json(trusted ? { ok: true, driver: o.store.dialect === 'sqlite' ? o.store.driver : 'pg', running: runner?.busy ?? false } : { ok: true });
   });
 
   const gate = requireToken(o.token);
@@ -146,7 +150,7 @@ export function createStatusApp(o: StatusAppOptions): StatusApp {
     schedules,
     async close() {
       events.close();
-      await Promise.all([runner.close(), schedules.close()]);
+      await Promise.all([runner?.close(), schedules?.close()]);
     },
   };
 }

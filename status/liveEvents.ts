@@ -5,14 +5,14 @@
  * proxies keep the stream open.
  *
  * Changes made elsewhere (a run or a send from the CLI, n8n, MCP) are seen too: while a client is connected the page
- * asks the store once a second whether another process committed anything (`dataVersion`, no table read) and, if so,
- * pushes fresh metrics — a few rows of tallies, whatever the store's size — and a RUNNING run's saved progress.
+ * asks the store once a second whether another process committed anything (`changeMark`, no table read) and, if so,
+ * pushes fresh metrics — a few rows of tallies, whatever the store's size — and a RUNNING run's saved progress. On a
+ * PostgreSQL store there is no runner (runs start on SQLite) and what moves is every worker's writes.
  */
 import type { Request, Response } from 'express';
-import type { Store } from '../lib/store/store';
 import { getMetrics } from '../lib/metrics/metrics';
-import { latestRun } from '../lib/store/runs';
-import { dataVersion } from '../lib/store/store';
+import { latestRunOf } from '../lib/store/runs';
+import { changeMark, type AnyStore } from '../lib/store/openDb';
 import type { PipelineProgress } from '../lib/pipeline/pipeline';
 import type { BackgroundRunner, BackgroundRunState } from '../lib/pipeline/backgroundRunner';
 
@@ -29,19 +29,22 @@ export class LiveEvents {
   private watchedRun: number | null = null;
   private seenVersion: number | null = null;
 
+  private watching = false;
+
   constructor(
-    private readonly store: Store,
-    private readonly runner: BackgroundRunner,
+    private readonly store: AnyStore,
+    /** The page's own runs; null on a PostgreSQL store, where runs do not start. */
+    private readonly runner: BackgroundRunner | null,
   ) {
-    runner.on('progress', (e) => {
+    runner?.on('progress', (e) => {
       this.broadcast('progress', e);
       this.metricsSoon();
     });
-    runner.on('finished', (state) => {
+    runner?.on('finished', (state) => {
       this.broadcast('run', runSummary(state));
       this.metricsNow();
     });
-    this.ticker = setInterval(() => this.watchOtherProcesses(), WATCH_EVERY_MS);
+    this.ticker = setInterval(() => void this.watchOtherProcesses(), WATCH_EVERY_MS);
     this.heartbeat = setInterval(() => this.comment('ping'), HEARTBEAT_MS);
     this.ticker.unref();
     this.heartbeat.unref();
@@ -57,13 +60,16 @@ export class LiveEvents {
     res.flushHeaders();
     res.write('retry: 2000\n\n');
     // What the first client is shown is the store as of now: a commit from here on, even before the next tick, is news.
-    if (this.clients.size === 0) this.seenVersion = dataVersion(this.store);
+    const first = this.clients.size === 0;
     this.clients.add(res);
     req.on('close', () => this.clients.delete(res));
-    void this.pushMetrics([res]).then(() => {
-      send(res, 'run', runSummary(this.runner.state));
-      if (this.runner.state.running && this.runner.state.last) send(res, 'progress', this.runner.state.last);
-    });
+    void (async () => {
+      if (first) this.seenVersion = await this.mark();
+      await this.pushMetrics([res]);
+      const state = this.runner?.state;
+      send(res, 'run', state ? runSummary(state) : { running: false, runId: null, status: null, error: null });
+      if (state?.running && state.last) send(res, 'progress', state.last);
+    })();
   }
 
   /** Something changed the data (an erase, a clear): tell every page. */
@@ -90,13 +96,34 @@ export class LiveEvents {
     this.metricsTimer = setTimeout(() => this.metricsNow(), wait);
   }
 
-  private watchOtherProcesses(): void {
-    if (!this.clients.size) return;
-    const version = dataVersion(this.store);
-    const changedElsewhere = this.seenVersion !== null && version !== this.seenVersion;
-    this.seenVersion = version;
-    if (this.runner.busy) return; // our own run reports its progress as it goes
-    const run = latestRun<unknown, PipelineProgress>(this.store);
+  /** The store's change mark; null when it cannot be read (logged), which counts as no change. */
+  private async mark(): Promise<number | null> {
+    try {
+      return await changeMark(this.store);
+    } catch (err) {
+      process.stderr.write(`leadflow status: the store could not be asked for changes: ${err instanceof Error ? err.message : String(err)}\n`);
+      return null;
+    }
+  }
+
+  private async watchOtherProcesses(): Promise<void> {
+    if (!this.clients.size || this.watching) return;
+    this.watching = true; // a slow read is not stacked under the next tick
+    try {
+      await this.watchOnce();
+    } catch (err) {
+      process.stderr.write(`leadflow status: the store could not be watched: ${err instanceof Error ? err.message : String(err)}\n`);
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  private async watchOnce(): Promise<void> {
+    const version = await this.mark();
+    const changedElsewhere = this.seenVersion !== null && version !== null && version !== this.seenVersion;
+    if (version !== null) this.seenVersion = version;
+    if (this.runner?.busy) return; // our own run reports its progress as it goes
+    const run = await latestRunOf<unknown, PipelineProgress>(this.store);
     if (run?.status === 'RUNNING') {
       this.watchedRun = run.id;
       this.broadcast('progress', { runId: run.id, stage: currentStage(run.progress), progress: run.progress, elsewhere: true });

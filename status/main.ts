@@ -33,7 +33,7 @@ function logLevel(raw: string): LogLevel {
 
 const program = new Command('leadflow serve')
   .description('serve the status page and its JSON API (127.0.0.1 by default; changes need LEADFLOW_TOKEN)')
-  .option('--db <path>', 'the store file (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
+  .option('--db <path|url>', 'the store: a SQLite file, or a postgres:// URL (n8n queue mode; no runs there) (default: $LEADFLOW_DB, else ~/.leadflow/leadflow.db)')
   .option('--port <n>', `port to listen on (0: any free port)`, port, DEFAULT_PORT)
   .option('--host <address>', 'address to listen on; beyond loopback every API request, reads included, needs the token', DEFAULT_HOST)
   .option('--unsubscribe-port <n>', 'also serve only the one-click unsubscribe endpoint on this port, for the links in emails (0: any free port)', port)

@@ -6,7 +6,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../lib/log/logger';
-import { openStore } from '../lib/store/store';
+import { closeDb, openDb } from '../lib/store/openDb';
 import { createStatusApp, type StatusApp } from './app';
 import { isLoopbackAddress } from './localHost';
 
@@ -16,6 +16,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_UNSUBSCRIBE_HOST = '0.0.0.0';
 
 export interface StatusServerOptions {
+  /** A SQLite file, or a `postgres://` URL: the store n8n's queue-mode workers share. */
   storePath: string;
   token: string;
   logger: Logger;
@@ -64,7 +65,7 @@ function stop(server: Server): Promise<void> {
 export async function startStatusServer(o: StatusServerOptions): Promise<StatusServer> {
   if (!o.token) throw new Error('the status server needs a token: set LEADFLOW_TOKEN (leadflow serve makes one when unset)');
   const host = o.host ?? DEFAULT_HOST;
-  const store = openStore(o.storePath);
+  const store = await openDb(o.storePath);
   const status = createStatusApp({
     store,
     token: o.token,
@@ -76,7 +77,7 @@ export async function startStatusServer(o: StatusServerOptions): Promise<StatusS
   const closeAll = async () => {
     await status.close();
     await Promise.all(servers.map(stop));
-    store.close();
+    await closeDb(store);
   };
   try {
     servers.push(await listen(status.app, o.port ?? DEFAULT_PORT, host, '--port'));
@@ -90,7 +91,7 @@ export async function startStatusServer(o: StatusServerOptions): Promise<StatusS
   }
   const port = (servers[0].address() as AddressInfo).port;
   const url = shownUrl(host, port);
-  o.logger.info({ url, store: store.path, driver: store.driver }, 'status server listening');
+  o.logger.info({ url, store: store.location, driver: store.dialect === 'sqlite' ? store.driver : 'pg' }, 'status server listening');
   if (!isLoopbackAddress(host)) o.logger.warn({ host }, 'the status server is reachable from other machines: every API request needs the token');
   let unsubscribeUrl: string | undefined;
   if (servers[1]) {

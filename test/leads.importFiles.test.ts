@@ -193,12 +193,12 @@ test('a line break inside a quoted cell is folded to a space, and the row goes i
   assert.deepEqual(leadAttributes(store, getLeadByEmail(store, 'ann@acme.example')!.id), { notes: 'met at SaaStr' });
 });
 
-test('columns no field reads are kept with each lead as attributes, reported, and shown in the lead detail and the CSV export', (t) => {
+test('columns no field reads are kept with each lead as attributes, reported, and shown in the lead detail and the CSV export', async (t) => {
   const { report, store } = importFile(t, join(FIXTURES, 'apollo.csv'));
   assert.ok(report?.attributes.includes('Seniority') && report.attributes.includes('Apollo Contact Id'), report?.attributes.join(', '));
   assert.ok(!report?.attributes.includes('Title'), 'a column that fed a field is not also an attribute');
   const kenji = getLeadByEmail(store, 'kenji@nimbusdata.example')!;
-  const attributes = getLeadDetail(store, kenji.id)!.attributes;
+  const attributes = (await getLeadDetail(store, kenji.id))!.attributes;
   assert.equal(attributes.Seniority, 'c_suite');
   assert.equal(attributes['# Employees'], '45');
   assert.equal(attributes.Technologies, 'AWS');

@@ -55,7 +55,7 @@ test('2,500 items cross batch boundaries through Enrich and Personalize, each ou
   const after = openStore(storePath);
   try {
     for (const item of [sent.items[0], sent.items[777], sent.items[2499]]) {
-      const detail = getLeadDetail(after, Number(item.json.id))!;
+      const detail = (await getLeadDetail(after, Number(item.json.id)))!;
       const { leadflow: _l, dryRun: _d, sends, tick: _t, ...lead } = item.json;
       assert.deepEqual(lead, JSON.parse(JSON.stringify(detail.lead)));
       assert.deepEqual(sends, JSON.parse(JSON.stringify(detail.sends.filter((x) => x.dryRun && x.channel === 'email'))));

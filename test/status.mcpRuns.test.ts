@@ -110,5 +110,5 @@ test('a run started from the page runs in the same runner, shows in get_status, 
   const events = await read((es) => es.some((e) => e.event === 'run' && e.data.runId === runId && !e.data.running));
   assert.equal(events.find((e) => e.event === 'run' && e.data.runId === runId && !e.data.running)!.data.status, 'STOPPED');
   assert.equal(getRun(h.store, runId)?.status, 'STOPPED');
-  assert.equal(h.server.status.runner.busy, false);
+  assert.equal(h.server.status.runner!.busy, false);
 });

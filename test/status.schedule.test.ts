@@ -157,7 +157,7 @@ test('a simulation runs off the page\'s event loop and one at a time: the page a
     return { status: r.status, body: (await r.json()) as SimulatedSchedule, ms: Date.now() - began };
   });
   // Wait until it runs (its worker is starting), then ask the page for other things.
-  while (!s.server.status.schedules.busy) await new Promise((r) => setTimeout(r, 5));
+  while (!s.server.status.schedules!.busy) await new Promise((r) => setTimeout(r, 5));
   assert.equal((await s.authed('/health')).status, 200);
   assert.equal((await s.authed('/api/campaigns')).status, 200);
   const second = await s.authed(schedulePath('?days=1'));
@@ -168,17 +168,17 @@ test('a simulation runs off the page\'s event loop and one at a time: the page a
   const done = await first;
   assert.equal(done.status, 200);
   assert.ok(done.body.days.length > 0);
-  assert.equal(s.server.status.schedules.busy, false);
+  assert.equal(s.server.status.schedules!.busy, false);
 
   // The same simulation again, its request abandoned as soon as it runs: the simulator is free long before the
   // simulation would have ended.
   const gone = new AbortController();
   const abandoned = s.authed(long, { signal: gone.signal }).catch((err: Error) => err.name);
-  while (!s.server.status.schedules.busy) await new Promise((r) => setTimeout(r, 5));
+  while (!s.server.status.schedules!.busy) await new Promise((r) => setTimeout(r, 5));
   const abortedAt = Date.now();
   gone.abort();
   assert.equal(await abandoned, 'AbortError');
-  while (s.server.status.schedules.busy) await new Promise((r) => setTimeout(r, 5));
+  while (s.server.status.schedules!.busy) await new Promise((r) => setTimeout(r, 5));
   const freedMs = Date.now() - abortedAt;
   assert.ok(freedMs < done.ms / 2, `freed ${freedMs} ms after the request went away; a whole simulation takes ${done.ms} ms`);
   assert.equal((await s.authed(schedulePath('?days=1&start=2026-12-07T00:00:00Z'))).status, 200, 'the next one runs');

@@ -97,7 +97,7 @@ test('the status page’s export and background run leave other processes’ wri
     body: JSON.stringify({ leads: 20, seed: 3, channels: ['email'] }),
   });
   assert.equal(started.status, 202);
-  while (h.server.status.runner.busy) await new Promise((r) => setTimeout(r, 50));
+  while (h.server.status.runner!.busy) await new Promise((r) => setTimeout(r, 50));
   const expected = interleave(h.storePath, h.store);
   const metrics = (await (await fetch(h.url + '/api/metrics')).json()) as { leads: { total: number } };
   assert.equal(metrics.leads.total, 20, 'the background run’s leads are visible to the page');

@@ -1,9 +1,8 @@
 /** Everything the store knows about one lead, in one shape: what the MCP `get_lead` tool and the status page show. */
-import type { Store } from '../store/store';
 import { inValues, type Db } from '../store/db';
-import { getLead, leadAttributes, type StoredLead } from '../store/leads';
-import { getEnrichment } from '../store/enrichments';
-import { messagesForLead, type StoredMessage } from '../store/messages';
+import { leadAttributesOn, leadOn, type StoredLead } from '../store/leads';
+import { enrichmentsOfOn } from '../store/enrichments';
+import { messagesForLeadsOn, type StoredMessage } from '../store/messages';
 import type { Enrichment } from '../types';
 import { flag, int, jsonOf, rowMapper, text, textOrNull } from '../store/rowMapper';
 
@@ -84,16 +83,13 @@ export async function sendsOfLeads(db: Db, ids: readonly number[]): Promise<Map<
   return out;
 }
 
-export function getLeadDetail(store: Store, id: number): LeadDetail | undefined {
-  const lead = getLead(store, id);
+/** One lead in full, on either database; undefined when there is no such lead (never was, or erased). */
+export async function getLeadDetail(db: Db, id: number): Promise<LeadDetail | undefined> {
+  const lead = await leadOn(db, id);
   if (!lead) return undefined;
-  const sends = store
-    .rows(`SELECT ${LEAD_SENDS.columns} FROM sends WHERE lead_id = ? ORDER BY step, channel, dry_run`)
-    .all(id)
-    .map((r) => shownSend(LEAD_SENDS.from(r)));
-  const events = store
-    .rows(`SELECT ${LEAD_EVENTS.columns} FROM events WHERE lead_id = ? ORDER BY id`)
-    .all(id)
-    .map((r) => LEAD_EVENTS.from(r));
-  return { lead, attributes: leadAttributes(store, id), enrichment: getEnrichment(store, id) ?? null, messages: messagesForLead(store, id), sends, events };
+  const sends = (await db.all(`SELECT ${LEAD_SENDS.columns} FROM sends WHERE lead_id = ? ORDER BY step, channel, dry_run`, [id])).map((r) => shownSend(LEAD_SENDS.from(r)));
+  const events = (await db.all(`SELECT ${LEAD_EVENTS.columns} FROM events WHERE lead_id = ? ORDER BY id`, [id])).map((r) => LEAD_EVENTS.from(r));
+  const enrichment = (await enrichmentsOfOn(db, [id])).get(id) ?? null;
+  const messages = (await messagesForLeadsOn(db, [id])).get(id) ?? [];
+  return { lead, attributes: await leadAttributesOn(db, id), enrichment, messages, sends, events };
 }

@@ -16,7 +16,7 @@ import { refuseLiveSendInQueueMode } from './queueMode';
 import type { Channel } from '../types';
 import type { Store } from '../store/store';
 import { issueConfirmation, useConfirmation } from '../store/confirmations';
-import { getLeadDetail } from '../leads/detail';
+import { sendsOfLeads } from '../leads/detail';
 import { planSend, type SendPlan } from './eligibility';
 import { sendReady, type SendHooks, type SendReadyResult } from './sendReady';
 import type { SendingConfig } from './config';
@@ -137,8 +137,9 @@ export async function confirmLiveSend(store: Store, token: string, r: LiveReques
     );
   }
   const sent = await sendReady(store, { channels: [r.channel], leadIds: previewed, campaign: r.campaign, limit: previewed.length }, config, hooks);
+  const sends = await sendsOfLeads(store, plan.items.map((i) => i.leadId));
   const outcomes = plan.items.map((i) => {
-    const s = getLeadDetail(store, i.leadId)?.sends.find((x) => !x.dryRun && x.channel === r.channel && x.step === 1);
+    const s = sends.get(i.leadId)?.find((x) => !x.dryRun && x.channel === r.channel && x.step === 1);
     return { leadId: i.leadId, email: i.email, state: s?.state ?? 'QUEUED', response: s?.response ?? null, error: s?.error ?? null };
   });
   return { plan, sent, outcomes };

@@ -28,8 +28,8 @@ export function registerGetLead(server: McpServer, ctx: ToolContext): void {
       outputSchema: output,
       annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    guarded('get_lead', (a: z.infer<typeof input>) => {
-      const d = getLeadDetail(ctx.store, a.id);
+    guarded('get_lead', async (a: z.infer<typeof input>) => {
+      const d = await getLeadDetail(ctx.store, a.id);
       if (!d) return toolError(`there is no lead with id ${a.id}: use list_leads to find lead ids`);
       const l = d.lead;
       const summary =

@@ -4,12 +4,12 @@
  */
 import { Router } from 'express';
 import type { Logger } from '../../lib/log/logger';
-import type { Store } from '../../lib/store/store';
+import type { AnyStore } from '../../lib/store/openDb';
 import { clearLeads, eraseLead } from '../../lib/leads/erase';
 import { HttpError } from '../httpError';
 import { leadId, parseOr400 } from '../queries';
 
-export function eraseApi(store: Store, log: Logger, changed: () => void): Router {
+export function eraseApi(store: AnyStore, log: Logger, changed: () => void): Router {
   const r = Router();
 
   r.delete('/leads/:id', async (req, res) => {
@@ -24,6 +24,10 @@ export function eraseApi(store: Store, log: Logger, changed: () => void): Router
 
   // A run still going is lib's EraseError of kind conflict: 409, mapped by jsonErrors.
   r.delete('/leads', (_req, res) => {
+    if (store.dialect !== 'sqlite') {
+      // Every worker sends from this store: emptying it under them is not a page button. Erase people one at a time.
+      throw new HttpError(409, "clearing every lead is for a SQLite store of your own; this is the PostgreSQL store n8n's workers share: erase people one at a time");
+    }
     const deleted = clearLeads(store);
     log.info({ deleted }, 'store cleared');
     changed();

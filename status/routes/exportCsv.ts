@@ -8,11 +8,11 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { Router } from 'express';
 import type { Logger } from '../../lib/log/logger';
-import type { Store } from '../../lib/store/store';
+import type { AnyStore } from '../../lib/store/openDb';
 import { exportLeads } from '../../lib/leads/exportLeads';
 import { exportQuery, parseOr400 } from '../queries';
 
-export function exportCsv(store: Store, log: Logger): Router {
+export function exportCsv(store: AnyStore, log: Logger): Router {
   const r = Router();
   r.get('/export.csv', async (req, res) => {
     const q = parseOr400(exportQuery, req.query, 'query');

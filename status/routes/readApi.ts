@@ -1,14 +1,14 @@
 /** The read side of the JSON API: metrics (of the store or one campaign), the campaigns, a page of leads, one lead in full. Each is one lib call. */
 import { Router } from 'express';
-import type { Store } from '../../lib/store/store';
+import type { AnyStore } from '../../lib/store/openDb';
 import { getMetrics } from '../../lib/metrics/metrics';
-import { listLeads } from '../../lib/store/leads';
+import { listLeadsOf } from '../../lib/store/leads';
 import { getLeadDetail } from '../../lib/leads/detail';
 import { HttpError } from '../httpError';
 import { leadId, leadsQuery, metricsQuery, parseOr400 } from '../queries';
 import { listCampaigns } from '../../lib/campaigns/campaigns';
 
-export function readApi(store: Store): Router {
+export function readApi(store: AnyStore): Router {
   const r = Router();
 
   r.get('/metrics', async (req, res) => {
@@ -22,10 +22,10 @@ export function readApi(store: Store): Router {
 
   // A cursor page (after / before) has no page number: the page counts its own as it moves. `hasMore`: more leads
   // past this page in the direction it was read; `totalIsLowerBound`: a search counted to its cap ("10,000+").
-  r.get('/leads', (req, res) => {
+  r.get('/leads', async (req, res) => {
     const q = parseOr400(leadsQuery, req.query, 'query');
     const page = q.after === undefined && q.before === undefined ? (q.page ?? 1) : null;
-    const found = listLeads(store, {
+    const found = await listLeadsOf(store, {
       status: q.status,
       search: q.q,
       limit: q.limit,
@@ -44,9 +44,9 @@ export function readApi(store: Store): Router {
     });
   });
 
-  r.get('/leads/:id', (req, res) => {
+  r.get('/leads/:id', async (req, res) => {
     const id = parseOr400(leadId, req.params.id, 'lead id');
-    const detail = getLeadDetail(store, id);
+    const detail = await getLeadDetail(store, id);
     if (!detail) throw new HttpError(404, `no lead #${id} in this store (it may have been erased)`);
     res.json(detail);
   });

@@ -6,14 +6,14 @@
  * time: a request while one runs is a 429.
  */
 import { Router } from 'express';
-import type { Store } from '../../lib/store/store';
+import type { AnyStore } from '../../lib/store/openDb';
 import { loadCampaigns } from '../../lib/campaigns/campaigns';
 import { sendingConfigFromEnv } from '../../lib/sending/config';
 import type { ScheduleSimulator } from '../scheduleSimulator';
 import { HttpError } from '../httpError';
 import { campaignName, parseOr400, scheduleQuery } from '../queries';
 
-export function scheduleApi(store: Store, simulator: ScheduleSimulator): Router {
+export function scheduleApi(store: AnyStore, simulator: ScheduleSimulator | null): Router {
   const r = Router();
 
   r.get('/campaigns/:name/schedule', async (req, res) => {
@@ -21,6 +21,7 @@ export function scheduleApi(store: Store, simulator: ScheduleSimulator): Router 
     const q = parseOr400(scheduleQuery, req.query, 'query');
     const names = [...(await loadCampaigns(store)).values()].map((c) => c.name);
     if (!names.includes(name)) throw new HttpError(404, `no campaign "${name}" in the store; campaigns: ${names.join(', ')}`);
+    if (!simulator) throw new HttpError(409, 'the schedule simulation runs on a copy of a SQLite store; this page shows a PostgreSQL store (nothing was simulated)');
     // Read per request, as the CLI reads it per command: a setting that is wrong is a 503 naming it (jsonErrors).
     const config = sendingConfigFromEnv(process.env, {});
     if (simulator.busy) {

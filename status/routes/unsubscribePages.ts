@@ -7,7 +7,7 @@
  */
 import express, { Router, type Response } from 'express';
 import type { Logger } from '../../lib/log/logger';
-import type { Store } from '../../lib/store/store';
+import type { AnyStore } from '../../lib/store/openDb';
 import { unsubscribeByToken, unsubscribeSecret, verifyUnsubscribeToken, UnsubscribeConfigError } from '../../lib/inbound/unsubscribe';
 import { isOneClickBody } from '../oneClickBody';
 
@@ -43,7 +43,7 @@ function confirmPage(res: Response, status: number, token: string): void {
 /** The body is read raw (form fields only, so a few hundred bytes are plenty) and checked by isOneClickBody. */
 const oneClickBody = express.raw({ type: () => true, limit: '4kb' });
 
-export function unsubscribePages(store: Store, log: Logger, rawSecret: string | undefined, changed: () => void): Router {
+export function unsubscribePages(store: AnyStore, log: Logger, rawSecret: string | undefined, changed: () => void): Router {
   const r = Router();
 
   const secretOr503 = (res: Response): string | null => {
