@@ -1,10 +1,14 @@
-import { test } from 'node:test';
+/**
+ * Recipient verification on both databases (one suite, two drivers): a verdict per lead with its checks and reasons,
+ * one DNS lookup per domain, the limit, and the verdict erased with its lead — on a SQLite file and on the PostgreSQL
+ * store of n8n queue mode, against a real DNS server on loopback.
+ */
 import assert from 'node:assert/strict';
 import { startDnsServer, resolverFor } from './support/dnsServer';
-import { tempStorePath } from './support/tmp';
-import { openStore, type Store } from '../lib/store/store';
-import { ingestLeads } from '../lib/leads/ingest';
-import { verifyLeads, getVerification } from '../lib/deliverability/verifyLeads';
+import { bothDrivers } from './support/stores';
+import type { Db } from '../lib/store/db';
+import { ingestLeadsOn } from '../lib/leads/ingest';
+import { verifyLeads, verificationOn } from '../lib/deliverability/verifyLeads';
 import { eraseEmail } from '../lib/leads/erase';
 import type { LeadInput } from '../lib/types';
 
@@ -16,8 +20,8 @@ function lead(email: string): LeadInput {
   };
 }
 
-function seed(store: Store, emails: string[]): number[] {
-  return ingestLeads(store, emails.map(lead), '2026-11-25T00:00:00.000Z').inserted.map((r) => r.id);
+async function seed(store: Db, emails: string[]): Promise<number[]> {
+  return (await store.transaction((t) => ingestLeadsOn(t, emails.map(lead), '2026-11-25T00:00:00.000Z'))).inserted.map((r) => r.id);
 }
 
 const ZONE = {
@@ -25,44 +29,38 @@ const ZONE = {
   'flaky-dns.com': { fail: 'SERVFAIL' as const },
 };
 
-test('verifyLeads records one verdict per lead, with its checks and reasons', async (t) => {
+bothDrivers('verifyLeads records one verdict per lead, with its checks and reasons', async (t, store) => {
   const dns = await startDnsServer(ZONE);
   t.after(() => dns.close());
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
-  const [good, role, gone, synthetic, flaky] = seed(store, [
+  const [good, role, gone, synthetic, flaky] = await seed(store, [
     'jo@northwind-traders.com', 'sales@northwind-traders.com', 'x@nowhere-at-all.com', 'ana@acme.example', 'li@flaky-dns.com',
   ]);
   const tally = await verifyLeads(store, { resolver: resolverFor(dns), now: () => new Date('2026-11-25T10:00:00Z') });
   assert.equal(tally.checked, 5);
   assert.deepEqual(tally.byVerdict, { deliverable: 1, risky: 2, undeliverable: 2 });
-  assert.equal(getVerification(store, good)?.verdict, 'deliverable');
-  assert.equal(getVerification(store, role)?.verdict, 'risky');
-  assert.deepEqual(getVerification(store, role)?.checks, { syntax: true, mx: 'found', disposable: false, role: true });
-  assert.equal(getVerification(store, gone)?.verdict, 'undeliverable');
-  assert.deepEqual(getVerification(store, synthetic)?.reasons, ['reserved domain (synthetic lead)']);
-  assert.equal(getVerification(store, flaky)?.verdict, 'risky');
-  assert.equal(getVerification(store, good)?.checkedAt, '2026-11-25T10:00:00.000Z');
+  assert.equal((await verificationOn(store, good))?.verdict, 'deliverable');
+  assert.equal((await verificationOn(store, role))?.verdict, 'risky');
+  assert.deepEqual((await verificationOn(store, role))?.checks, { syntax: true, mx: 'found', disposable: false, role: true });
+  assert.equal((await verificationOn(store, gone))?.verdict, 'undeliverable');
+  assert.deepEqual((await verificationOn(store, synthetic))?.reasons, ['reserved domain (synthetic lead)']);
+  assert.equal((await verificationOn(store, flaky))?.verdict, 'risky');
+  assert.equal((await verificationOn(store, good))?.checkedAt, '2026-11-25T10:00:00.000Z');
 });
 
-test('verifyLeads looks each domain up once per call, however many leads share it', async (t) => {
+bothDrivers('verifyLeads looks each domain up once per call, however many leads share it', async (t, store) => {
   const dns = await startDnsServer(ZONE);
   t.after(() => dns.close());
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
-  seed(store, Array.from({ length: 30 }, (_, i) => `person${i}@northwind-traders.com`));
+  await seed(store, Array.from({ length: 30 }, (_, i) => `person${i}@northwind-traders.com`));
   const tally = await verifyLeads(store, { resolver: resolverFor(dns), concurrency: 6 });
   assert.equal(tally.checked, 30);
   assert.equal(tally.domainsLookedUp, 1);
   assert.deepEqual(dns.queries, ['MX northwind-traders.com']);
 });
 
-test('verifyLeads honours the limit and carries on with the unverified leads on the next call', async (t) => {
+bothDrivers('verifyLeads honours the limit and carries on with the unverified leads on the next call', async (t, store) => {
   const dns = await startDnsServer(ZONE);
   t.after(() => dns.close());
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
-  const ids = seed(store, ['a@northwind-traders.com', 'b@northwind-traders.com', 'c@northwind-traders.com']);
+  const ids = await seed(store, ['a@northwind-traders.com', 'b@northwind-traders.com', 'c@northwind-traders.com']);
   const resolver = resolverFor(dns);
   assert.deepEqual((await verifyLeads(store, { resolver, limit: 2 })).results.map((r) => r.leadId), ids.slice(0, 2));
   assert.deepEqual((await verifyLeads(store, { resolver, limit: 2 })).results.map((r) => r.leadId), ids.slice(2));
@@ -70,14 +68,12 @@ test('verifyLeads honours the limit and carries on with the unverified leads on 
   assert.equal((await verifyLeads(store, { resolver, recheck: true })).checked, 3);
 });
 
-test('a verdict is erased with its lead', async (t) => {
+bothDrivers('a verdict is erased with its lead', async (t, store) => {
   const dns = await startDnsServer(ZONE);
   t.after(() => dns.close());
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
-  const [id] = seed(store, ['jo@northwind-traders.com']);
+  const [id] = await seed(store, ['jo@northwind-traders.com']);
   await verifyLeads(store, { resolver: resolverFor(dns) });
-  assert.notEqual(getVerification(store, id), null);
+  assert.notEqual((await verificationOn(store, id)), null);
   await eraseEmail(store, 'jo@northwind-traders.com');
-  assert.equal(store.stmt('SELECT count(*) AS n FROM verifications').get()?.n, 0);
+  assert.deepEqual(await store.all('SELECT count(*) FROM verifications'), [[0]]);
 });
