@@ -2,22 +2,24 @@
  * What a recipient's mail client shows is what leadflow meant: a subject or name that looks like a MIME
  * encoded-word (`=?UTF-8?B?…?=`) is itself encoded on the wire, so it decodes to the literal text and never to extra
  * headers; and a live email is signed, in the From header and in the sign-off, by the sender it is sent as, while a
- * dry run keeps the demo sender. Checked on a real SMTP server, parsed the way a mail client parses.
+ * dry run keeps the demo sender. Checked on a real SMTP server, parsed the way a mail client parses — on a SQLite
+ * file and on the PostgreSQL store of n8n queue mode (one suite, two drivers) where a store is involved.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser, type AddressObject } from 'mailparser';
-import { openStore, type Store } from '../lib/store/store';
 import { importRows } from '../lib/leads/importLeads';
-import { enrichNewLeads } from '../lib/enrich/stage';
-import { personalizeEnriched } from '../lib/personalize/stage';
+import { enrichChosen } from '../lib/enrich/enrichChosen';
+import { personalizeChosen } from '../lib/personalize/personalizeChosen';
+import type { Db } from '../lib/store/db';
 import { enqueue } from '../lib/sending/ledger';
 import { sendQueued } from '../lib/sending/drain';
 import { smtpSettingsFromEnv } from '../lib/sending/smtp';
 import { composeMime, outgoingEmail, type Sender } from '../lib/sending/compose';
 import { previewEmail } from '../lib/sending/preview';
 import { smtpSettingsFromCredential } from '../lib/sending/config';
-import { COMPLIANCE, LIVE_TEST_DOMAIN, liveSetup } from './support/liveLeads';
+import { COMPLIANCE, LIVE_TEST_DOMAIN, liveSetupOn } from './support/liveLeads';
+import { bothDrivers } from './support/stores';
 import { mcpOverStdio } from './support/mcpClient';
 import { startSmtpSink } from './support/mcpSmtp';
 import { tempStorePath } from './support/tmp';
@@ -27,25 +29,26 @@ const LOOKALIKE = '=?UTF-8?B?QWNtZQ0KQmNjOiBldmlsQGV2aWwuY29t?=';
 const SENDER: Sender = { name: 'Sam Rivera', email: 'sam@sender.leadflow-test.net' };
 const DEMO_NAME = 'Alex from Leadflow';
 
-const setup = (t: import('node:test').TestContext) => liveSetup(t, SENDER);
+const setup = (t: import('node:test').TestContext, store: Db) => liveSetupOn(t, store, SENDER);
 
 /** Import rows, enrich, personalize (with the default sign-off unless told), and queue each step-1 email (live unless told). */
-async function queueLive(store: Store, rows: Record<string, string>[], o: { senderName?: string; dryRun?: boolean } = {}): Promise<number[]> {
+async function queueLive(store: Db, rows: Record<string, string>[], o: { senderName?: string; dryRun?: boolean } = {}): Promise<number[]> {
   const report = await importRows(store, rows, { source: 'test' });
   assert.equal(report.inserted, rows.length, JSON.stringify(report.rejected));
-  enrichNewLeads(store);
-  personalizeEnriched(store, { channels: ['email'], senderName: o.senderName });
+  await enrichChosen(store, report.ids);
+  await personalizeChosen(store, report.ids, { channels: ['email'], senderName: o.senderName });
   const now = new Date().toISOString();
   await store.transaction(async (t) => {
     for (const id of report.ids) {
-      const m = store
-        .stmt("SELECT m.id FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant")
-        .get(id);
-      await enqueue(t, { leadId: id, channel: 'email', step: 1, dryRun: o.dryRun ?? false }, m!.id as number, now);
+      const m = await t.get(STEP_ONE, [id]);
+      await enqueue(t, { leadId: id, channel: 'email', step: 1, dryRun: o.dryRun ?? false }, Number(m![0]), now);
     }
   });
   return report.ids;
 }
+
+/** The lead's step-1 email in its own variant. */
+const STEP_ONE = "SELECT m.id, m.subject FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.lead_id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant";
 
 const lead = (i: number, over: Record<string, string> = {}) => ({
   email: `h${i}@${LIVE_TEST_DOMAIN}`,
@@ -59,20 +62,19 @@ const lead = (i: number, over: Record<string, string> = {}) => ({
   ...over,
 });
 
-const storedSubject = (store: Store, id: number) =>
-  store.stmt("SELECT m.subject FROM messages m JOIN leads l ON l.id = m.lead_id WHERE l.id = ? AND m.channel = 'email' AND m.step = 1 AND m.variant = l.variant").get(id)!.subject as string;
+const storedSubject = async (store: Db, id: number) => String((await store.get(STEP_ONE, [id]))![1]);
 
 const headerBlock = (raw: Buffer) => raw.toString('utf8').split('\r\n\r\n')[0];
 
-test('a subject that looks like an encoded word reaches the inbox as the literal text, with no Bcc', async (t) => {
-  const { store, smtp, transport } = await setup(t);
+bothDrivers('a subject that looks like an encoded word reaches the inbox as the literal text, with no Bcc', async (t, db) => {
+  const { store, smtp, transport } = await setup(t, db);
   // Enough leads that the drafts' subjects use the company and the first name (the wording varies by lead).
   const ids = await queueLive(store, Array.from({ length: 8 }, (_, i) => lead(i, { company: LOOKALIKE, first_name: i % 2 ? LOOKALIKE : 'Pat' })));
   const tally = await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
   assert.equal(tally.sent, ids.length);
   let lookalikeSubjects = 0;
   for (const id of ids) {
-    const subject = storedSubject(store, id);
+    const subject = await storedSubject(store, id);
     if (subject.includes(LOOKALIKE)) lookalikeSubjects++;
     const p = await previewEmail(store, id);
     const wire = smtp.received.find((m) => m.to[0] === p.record.envelope.to)!;
@@ -81,8 +83,8 @@ test('a subject that looks like an encoded word reaches the inbox as the literal
     assert.equal(parsed.headers.has('bcc'), false);
     assert.doesNotMatch(headerBlock(wire.raw), /^bcc:/im);
     const to = (parsed.to as AddressObject).value[0];
-    const row = store.stmt('SELECT first_name, last_name FROM leads WHERE id = ?').get(id)!;
-    assert.equal(to.name, `${row.first_name as string} ${row.last_name as string}`, 'the display name decodes to the literal name');
+    const [firstName, lastName] = (await store.get('SELECT first_name, last_name FROM leads WHERE id = ?', [id]))!;
+    assert.equal(to.name, `${String(firstName)} ${String(lastName)}`, 'the display name decodes to the literal name');
     assert.equal(wire.raw.toString('utf8').replace(/\r\n$/, ''), p.mime.toString('utf8').replace(/\r\n$/, ''), 'the preview is the wire');
   }
   assert.ok(lookalikeSubjects >= 2, `only ${lookalikeSubjects} subject(s) carried the look-alike: the test proves nothing`);
@@ -132,8 +134,8 @@ test('line and paragraph separators and invisible format characters never reach 
   assert.equal((parsed.from as AddressObject).value[0].name, 'Sam Rivera');
 });
 
-test('a live email is signed by the sender it is sent as, in the From header and the sign-off', async (t) => {
-  const { store, smtp, transport } = await setup(t);
+bothDrivers('a live email is signed by the sender it is sent as, in the From header and the sign-off', async (t, db) => {
+  const { store, smtp, transport } = await setup(t, db);
   const [id] = await queueLive(store, [lead(1)]);
   await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
   const parsed = await simpleParser(smtp.received[0].raw);
@@ -144,9 +146,7 @@ test('a live email is signed by the sender it is sent as, in the From header and
   assert.equal(smtp.received[0].raw.toString('utf8').replace(/\r\n$/, ''), p.mime.toString('utf8').replace(/\r\n$/, ''), 'the preview is the wire');
 });
 
-test('a dry run keeps the demo sender in the From header and the sign-off', async (t) => {
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
+bothDrivers('a dry run keeps the demo sender in the From header and the sign-off', async (_t, store) => {
   const [id] = await queueLive(store, [lead(1)], { dryRun: true });
   assert.equal((await sendQueued(store, { dryRun: true })).simulated, 1);
   const parsed = await simpleParser((await previewEmail(store, id)).mime);
@@ -154,17 +154,15 @@ test('a dry run keeps the demo sender in the From header and the sign-off', asyn
   assert.match(parsed.text ?? '', new RegExp(`\\n\\nBest,\\n${DEMO_NAME}\\n\\n`));
 });
 
-test('a draft preview for a live sender shows the live sign-off', async (t) => {
-  const store = openStore(tempStorePath(t));
-  t.after(() => store.close());
+bothDrivers('a draft preview for a live sender shows the live sign-off', async (_t, store) => {
   const [id] = await queueLive(store, [lead(1)]);
   const parsed = await simpleParser((await previewEmail(store, id, { sender: SENDER })).mime);
   assert.equal((parsed.from as AddressObject).value[0].name, SENDER.name);
   assert.match(parsed.text ?? '', /\n\nBest,\nSam Rivera\n\n/);
 });
 
-test('copy signed with a chosen name keeps that name when it goes out live', async (t) => {
-  const { store, smtp, transport } = await setup(t);
+bothDrivers('copy signed with a chosen name keeps that name when it goes out live', async (t, db) => {
+  const { store, smtp, transport } = await setup(t, db);
   await queueLive(store, [lead(1)], { senderName: 'Jordan Lee' });
   await sendQueued(store, { dryRun: false, transport, sender: SENDER, compliance: COMPLIANCE, retryBaseMs: 1_000 });
   const parsed = await simpleParser(smtp.received[0].raw);
