@@ -89,7 +89,8 @@ export async function previewLiveSend(store: Store, r: LiveRequest, config: Live
   const allowedNow = Math.min(r.limit, room);
   if (allowedNow >= r.limit) limitedBy = null;
   else limitedBy ??= serving.length ? null : 'no SMTP account here is one of the campaign\'s mailboxes';
-  const from = serving.map(({ sender }) => campaignSender(store, campaignId, sender));
+  const from: Sender[] = [];
+  for (const { sender } of serving) from.push(await campaignSender(store, campaignId, sender));
   const plan: LivePlan = { ...(await planSend(store, { channel: r.channel, dryRun: false, campaignId, limit: allowedNow, now })), limit: r.limit };
   if (plan.items.length === 0) return { plan, allowedNow, from, limitedBy, token: null, expiresAt: null };
   const bound: Bound = { channel: r.channel, limit: r.limit, campaignId: campaignId ?? null, leadIds: plan.items.map((i) => i.leadId) };

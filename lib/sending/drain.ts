@@ -406,12 +406,7 @@ function closedUntil(campaigns: ReadonlyMap<number, Campaign>, lead: SendLead, n
  * Who an email of this campaign is from: the sending mailbox's address under the name the campaign gives that
  * mailbox, else the campaign sender's (its `fromName`, else its name). The built-in demo keeps the sender as it is.
  */
-export function campaignSender(store: Store, campaignId: number | undefined, sender: Sender): Sender {
-  return senderFor(campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID ? undefined : campaignIn(loadCampaignsSync(store), campaignId), sender);
-}
-
-/** `campaignSender` on either database. */
-export async function campaignSenderOn(db: Db, campaignId: number | undefined, sender: Sender): Promise<Sender> {
+export async function campaignSender(db: Db, campaignId: number | undefined, sender: Sender): Promise<Sender> {
   return senderFor(campaignId === undefined || campaignId === DEMO_CAMPAIGN_ID ? undefined : campaignIn(await loadCampaigns(db), campaignId), sender);
 }
 

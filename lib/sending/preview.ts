@@ -6,10 +6,10 @@
 import { LeadflowError } from '../errors';
 import type { Db } from '../store/db';
 import { leadOn } from '../store/leads';
-import { MESSAGES, type StoredMessage } from '../store/messages';
+import { getMessage } from '../store/messages';
 import { int, text } from '../store/rowMapper';
 import { RECORDED_EMAILS } from './ledger';
-import { campaignSenderOn } from './drain';
+import { campaignSender } from './drain';
 import { threadHeadersOn } from './thread';
 import { composeMime, outgoingEmail, outgoingFromLedger, DRY_RUN_SENDER, type OutgoingEmail, type Sender } from './compose';
 
@@ -45,7 +45,7 @@ export async function previewEmail(
   );
   if (cells) {
     const sent = RECORDED_EMAILS.from(cells);
-    const message = (await messageOn(db, sent.messageId))!;
+    const message = (await getMessage(db, sent.messageId))!;
     const record = outgoingFromLedger(sent, message.body + (sent.footer ?? ''));
     return { leadId, basis: 'ledger', dryRun: sent.dryRun, record, mime: await composeMime(record) };
   }
@@ -53,22 +53,16 @@ export async function previewEmail(
   if (!row) {
     throw new PreviewError(`lead ${leadId} (${lead.email}) has no email message yet (status ${lead.status}): run the pipeline first`);
   }
-  const message = (await messageOn(db, int(row[0], 'messages.id')))!;
+  const message = (await getMessage(db, int(row[0], 'messages.id')))!;
   // From the thread's mailbox once its first live email was claimed (a campaign with several mailboxes), else as given.
   const base = o.sender ?? DRY_RUN_SENDER;
   const onMailbox = await db.get("SELECT mailbox FROM sends WHERE lead_id = ? AND channel = 'email' AND dry_run = 0 AND mailbox IS NOT NULL ORDER BY step LIMIT 1", [leadId]);
   const mailbox = onMailbox ? text(onMailbox[0], 'sends.mailbox') : null;
-  const sender = await campaignSenderOn(db, lead.campaignId, mailbox ? { email: mailbox, name: base.name } : base);
+  const sender = await campaignSender(db, lead.campaignId, mailbox ? { email: mailbox, name: base.name } : base);
   // A later step answers the thread as its send will: in the mode its queued row has (else live, once anything went live).
   const queued = await db.get("SELECT dry_run FROM sends WHERE lead_id = ? AND channel = 'email' AND step = ? ORDER BY dry_run LIMIT 1", [leadId, step]);
   const anyLive = (await db.get("SELECT 1 FROM sends WHERE lead_id = ? AND channel = 'email' AND dry_run = 0 LIMIT 1", [leadId])) !== undefined;
   const thread = await threadHeadersOn(db, leadId, step, queued ? int(queued[0], 'sends.dry_run') === 1 : !anyLive);
   const record = outgoingEmail({ lead, message, sender, date: o.now ?? new Date(), extraHeaders: thread });
   return { leadId, basis: 'draft', dryRun: null, record, mime: await composeMime(record) };
-}
-
-/** A message by id (`getMessage` on either database). */
-async function messageOn(db: Db, id: number): Promise<StoredMessage | undefined> {
-  const row = await db.get(`SELECT ${MESSAGES.columns} FROM messages WHERE id = ?`, [id]);
-  return row && MESSAGES.from(row);
 }

@@ -198,7 +198,8 @@ export function assignedDraftsAfter(store: Store, afterId: number, limit: number
     .map((r) => ASSIGNED_DRAFTS.from(r));
 }
 
-export function getMessage(store: Store, id: number): StoredMessage | undefined {
-  const row = store.rows(`SELECT ${MESSAGES.columns} FROM messages WHERE id = ?`).get(id);
+/** A message by id, on either database. */
+export async function getMessage(db: Db, id: number): Promise<StoredMessage | undefined> {
+  const row = await db.get(`SELECT ${MESSAGES.columns} FROM messages WHERE id = ?`, [id]);
   return row && MESSAGES.from(row);
 }
